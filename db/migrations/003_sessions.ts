@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('sessions', (t) => {
+    t.string('sid', 128).primary();
+    t.integer('user_id').unsigned().nullable();
+    t.text('data').notNullable();
+    t.bigInteger('expires_at').notNullable();
+    t.index(['user_id']);
+    t.index(['expires_at']);
+  });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('sessions');
+}

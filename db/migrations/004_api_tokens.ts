@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('api_tokens', (t) => {
+    t.increments('id').primary();
+    t.integer('user_id').unsigned().notNullable().references('id').inTable('users').onDelete('CASCADE');
+    t.string('token_hash', 64).notNullable().unique();
+    t.bigInteger('created_at').notNullable();
+    t.bigInteger('expires_at').notNullable();
+    t.bigInteger('last_used_at').nullable();
+    t.bigInteger('revoked_at').nullable();
+    t.index(['user_id']);
+  });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('api_tokens');
+}

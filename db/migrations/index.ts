@@ -1,0 +1,37 @@
+import type { Knex } from 'knex';
+import * as m001 from './001_units';
+import * as m002 from './002_users';
+import * as m003 from './003_sessions';
+import * as m004 from './004_api_tokens';
+import * as m005 from './005_login_failures';
+import * as m006 from './006_app_settings';
+import * as m007 from './007_procedures';
+import * as m008 from './008_dossiers';
+import * as m009 from './009_dossier_events';
+import * as m010 from './010_calendar_days';
+import * as m011 from './011_code_sequences';
+import * as m012 from './012_outbox';
+
+type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
+
+// A static list instead of a folder scan: works the same under tsx, jest and a bundled build.
+const migrations: Record<string, Migration> = {
+  '001_units': m001,
+  '002_users': m002,
+  '003_sessions': m003,
+  '004_api_tokens': m004,
+  '005_login_failures': m005,
+  '006_app_settings': m006,
+  '007_procedures': m007,
+  '008_dossiers': m008,
+  '009_dossier_events': m009,
+  '010_calendar_days': m010,
+  '011_code_sequences': m011,
+  '012_outbox': m012,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};

@@ -1,0 +1,102 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import session from 'express-session';
+import { pinoHttp } from 'pino-http';
+import { csrfSync } from 'csrf-sync';
+import type { AppContext } from './context';
+import { expressEngine, VIEWS_DIR } from './views';
+import { DbSessionStore } from './auth/session-store';
+import { createPassport } from './auth/passport';
+import { errorHandler, notFoundHandler } from './middleware/errors';
+import { pageLocals } from './middleware/locals';
+import { healthRoutes } from './routes/health.routes';
+import { apiRouter } from './routes/api.routes';
+import { htmlRouter } from './routes/html.routes';
+
+/** Build the Express app (no listen): middleware, routers and the error handler. */
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy(ctx.config.TRUST_PROXY));
+  app.engine('hbs', expressEngine);
+  app.set('view engine', 'hbs');
+  app.set('views', VIEWS_DIR);
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/assets/') === true },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          objectSrc: ["'none'"],
+        },
+      },
+    }),
+  );
+  app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
+  app.use(healthRoutes(ctx));
+
+  // The JSON API: bearer tokens, no cookies, so no CSRF.
+  app.use('/api/v1', express.json({ limit: '1mb', strict: false }), apiRouter(ctx));
+
+  // Pages: cookie sessions in the database, Passport, CSRF on every state-changing form.
+  const ttlMs = ctx.config.SESSION_TTL_HOURS * 3_600_000;
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(
+    session({
+      name: 'motcua.sid',
+      secret: ctx.sessionSecret,
+      store: new DbSessionStore(ctx.db, ttlMs),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: ttlMs },
+    }),
+  );
+  const passport = createPassport(ctx);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  const csrf = csrfSync({
+    getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
+    errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
+  });
+  app.use(csrf.csrfSynchronisedProtection);
+  app.use(pageLocals(csrf.generateToken));
+  app.use(htmlRouter(ctx, passport));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+function trustProxy(v: string): boolean | number | string {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}

@@ -1,0 +1,40 @@
+import { Passport } from 'passport';
+
+export type Authenticator = InstanceType<typeof Passport>;
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { AppContext } from '../context';
+import { authenticate } from '../services/accounts.service';
+import { findUserById } from '../queries/users.queries';
+import { AppError } from '../errors';
+
+/** A Passport instance per app (tests build several apps in one process). */
+export function createPassport(ctx: AppContext): Authenticator {
+  const passport = new Passport();
+  const rules = {
+    maxPerUsername: ctx.config.LOGIN_MAX_FAILURES,
+    maxPerIp: ctx.config.LOGIN_IP_MAX_FAILURES,
+    windowMs: ctx.config.LOGIN_WINDOW_MINUTES * 60_000,
+  };
+  passport.use(
+    new LocalStrategy({ passReqToCallback: true }, (req, username, password, done) => {
+      authenticate(ctx.db, rules, username, password, req.ip ?? 'unknown').then(
+        (user) => done(null, user),
+        (err) => (err instanceof AppError && err.status === 401 ? done(null, false, { message: err.message }) : done(err)),
+      );
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, user.id));
+  // Each request reloads the user: a disabled user or changed roles take effect at once.
+  passport.deserializeUser((id: number, done) => {
+    findUserById(ctx.db, id).then((u) => done(null, u && u.active ? u : false), done);
+  });
+  return passport;
+}
+
+export function throttleRules(ctx: AppContext) {
+  return {
+    maxPerUsername: ctx.config.LOGIN_MAX_FAILURES,
+    maxPerIp: ctx.config.LOGIN_IP_MAX_FAILURES,
+    windowMs: ctx.config.LOGIN_WINDOW_MINUTES * 60_000,
+  };
+}

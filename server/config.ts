@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Everything is validated once at start; a bad value stops the
+ * process with a message naming the variable (see README "Settings").
+ */
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'dạng HH:mm');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|mysql2?:\/\/.+)$/, 'phải là sqlite:ĐƯỜNG_DẪN hoặc mysql://USER:PASS@HOST:PORT/DB')
+    .optional(),
+  SEED_DEMO: bool.default(true),
+  ADMIN_PASSWORD: z.string().min(8, 'ít nhất 8 ký tự').optional(),
+  SESSION_SECRET: z.string().min(16, 'ít nhất 16 ký tự').optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(8),
+  TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
+  TRUST_PROXY: z.string().default('loopback'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(11),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  LOGIN_IP_MAX_FAILURES: z.coerce.number().int().positive().default(50),
+  PUBLIC_RATE_LIMIT: z.coerce.number().int().positive().default(60),
+  WORK_PERIODS: z
+    .string()
+    .regex(/^(\d\d:\d\d-\d\d:\d\d)(,\d\d:\d\d-\d\d:\d\d)*$/, 'dạng 07:30-11:30,13:30-17:30')
+    .default('07:30-11:30,13:30-17:30'),
+  WORK_CUTOFF: hhmm.default('15:00'),
+  HOLIDAY_SEP1: bool.default(true),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, 'phải là smtp://host:port').optional(),
+  MAIL_FROM: z.string().default('Một Cửa <no-reply@motcua.local>'),
+  PUBLIC_URL: z.string().url('phải là một địa chỉ http(s)').default('http://localhost:3000'),
+  JOBS: bool.default(true),
+  JOB_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  databaseUrl: string;
+  dataDir: string;
+  workPeriods: Array<{ start: string; end: string }>;
+}
+
+export class ConfigError extends Error {}
+
+/** Parse and validate an environment (defaults to process.env). Throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(clean);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Cấu hình không hợp lệ:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const databaseUrl = e.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'motcua.sqlite')}`;
+  const workPeriods = e.WORK_PERIODS.split(',').map((p) => {
+    const [start, end] = p.split('-');
+    return { start, end };
+  });
+  return { ...e, databaseUrl, dataDir, workPeriods };
+}

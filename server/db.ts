@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { migrationSource } from '../db/migrations';
+
+/**
+ * The one module that knows SQLite from MySQL. Everything else writes portable knex and asks here
+ * for the few things that differ (row locks, deadlock detection, connection settings).
+ */
+export type Db = Knex;
+export type Dialect = 'sqlite' | 'mysql';
+
+export function dialectOf(url: string): Dialect {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'mysql';
+}
+
+/** Build a knex instance for `sqlite:PATH` or `mysql://…`; SQLite runs in WAL mode with foreign keys on. */
+export function createDb(url: string, opts: { pool?: { min: number; max: number } } = {}): Db {
+  if (dialectOf(url) === 'sqlite') {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    return knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+      // One connection: SQLite has one writer anyway, and knex queues transactions behind it,
+      // which is what keeps daily sequences gapless without table locks.
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: { pragma: (s: string) => unknown }, done: (err: Error | null, c: unknown) => void) => {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 5000');
+          conn.pragma('synchronous = NORMAL');
+          done(null, conn);
+        },
+      },
+    });
+  }
+  const u = new URL(url.replace(/^mysql2:/, 'mysql:'));
+  return knexFactory({
+    client: 'mysql2',
+    connection: {
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      database: decodeURIComponent(u.pathname.replace(/^\//, '')),
+      charset: 'utf8mb4',
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      connectTimeout: 5000,
+    },
+    pool: opts.pool ?? { min: 0, max: 10 },
+    acquireConnectionTimeout: 10000,
+  });
+}
+
+export function dialect(db: Db): Dialect {
+  const client = (db.client as { config: { client: string } }).config.client;
+  return client === 'better-sqlite3' ? 'sqlite' : 'mysql';
+}
+
+/** `SELECT … FOR UPDATE` where the engine has it; SQLite's single writer already serialises. */
+export function forUpdate<T extends Knex.QueryBuilder>(db: Db, qb: T): T {
+  return dialect(db) === 'mysql' ? (qb.forUpdate() as T) : qb;
+}
+
+/** True for errors worth retrying the whole transaction: MySQL deadlock / lock wait, SQLite busy. */
+export function isRetryable(err: unknown): boolean {
+  const e = err as { errno?: number; code?: string };
+  return e?.errno === 1213 || e?.errno === 1205 || e?.code === 'SQLITE_BUSY';
+}
+
+/** True for unique-key violations on either engine. */
+export function isDuplicate(err: unknown): boolean {
+  const e = err as { errno?: number; code?: string };
+  return e?.errno === 1062 || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Run `fn` in a transaction, retrying a few times on deadlock (design.md §9). */
+export async function withTransaction<T>(db: Db, fn: (trx: Knex.Transaction) => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await db.transaction(fn);
+    } catch (err) {
+      if (i >= attempts || !isRetryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20));
+    }
+  }
+}
+
+/** Apply pending migrations; returns the names applied. */
+export async function migrate(db: Db): Promise<string[]> {
+  const [, applied] = await db.migrate.latest({ migrationSource });
+  return applied as string[];
+}
+
+/** Answer whether the database responds, within `ms`. */
+export async function ping(db: Db, ms = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      db.raw('select 1'),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), ms);
+      }),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}

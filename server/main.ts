@@ -1,0 +1,55 @@
+import type { Server } from 'node:http';
+import { Config } from './config';
+import { createDb, migrate, Db } from './db';
+import { createLogger } from './logger';
+import { createApp } from './app';
+import { setHashCost } from './auth/passwords';
+import { ensureAdmin, sessionSecret } from './services/bootstrap.service';
+import { seedDemo } from './services/demo-seed.service';
+import type { AppContext } from './context';
+
+export interface Running {
+  ctx: AppContext;
+  server: Server;
+  stop: () => Promise<void>;
+}
+
+/** Everything `npm start` does: migrate, bootstrap, seed, listen; `stop` drains and closes. */
+export async function start(config: Config, opts: { print?: (s: string) => void } = {}): Promise<Running> {
+  const print = opts.print ?? ((s: string) => process.stdout.write(s + '\n'));
+  const logger = createLogger(config);
+  setHashCost(config.PASSWORD_HASH_COST);
+  const db: Db = createDb(config.databaseUrl);
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const admin = await ensureAdmin(db, config.ADMIN_PASSWORD);
+  if (admin?.generated) print(`\nĐã tạo tài khoản quản trị "admin" với mật khẩu: ${admin.password}\n(Mật khẩu chỉ hiện một lần; đặt ADMIN_PASSWORD để tự chọn.)\n`);
+  if (admin && config.SEED_DEMO) {
+    const demo = await seedDemo(db);
+    print(demo.summary);
+  }
+  const ctx: AppContext = { config, db, logger, sessionSecret: await sessionSecret(db, config.SESSION_SECRET) };
+  const app = createApp(ctx);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 5000;
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  logger.info({ port }, 'listening');
+  print(`Một Cửa đang chạy tại http://localhost:${port}`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Stop accepting, let requests in flight finish (their transactions commit), then close the pool.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await db.destroy();
+      logger.info('stopped');
+    })());
+  return { ctx, server, stop };
+}

@@ -1,0 +1,56 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, NotFound, TooMany } from '../errors';
+import { isApi } from './auth';
+
+const TITLES: Record<number, string> = {
+  400: 'Yêu cầu không hợp lệ',
+  401: 'Cần đăng nhập',
+  403: 'Không có quyền truy cập',
+  404: 'Không tìm thấy trang',
+  409: 'Dữ liệu đã thay đổi',
+  413: 'Dữ liệu gửi lên quá lớn',
+  422: 'Dữ liệu không hợp lệ',
+  429: 'Quá nhiều yêu cầu',
+  500: 'Đã có lỗi xảy ra',
+  503: 'Hệ thống tạm thời gián đoạn',
+};
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound());
+
+/** Translate errors thrown by body parsers, CSRF and the database into typed ones. */
+function normalise(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; code?: string; errno?: number; message?: string; name?: string };
+  if (e?.type === 'entity.too.large' || e?.status === 413)
+    return new AppError(413, 'payload_too_large', 'Dữ liệu gửi lên vượt quá giới hạn cho phép (1 MB).');
+  if (e?.type === 'entity.parse.failed') return new AppError(400, 'bad_request', 'Nội dung JSON không đúng cú pháp.');
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError(400, 'bad_request', 'Bảng mã không được hỗ trợ.');
+  if (e?.code === 'EBADCSRFTOKEN')
+    return new AppError(403, 'csrf', 'Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.');
+  if (e?.code === 'ECONNREFUSED' || e?.code === 'PROTOCOL_CONNECTION_LOST' || e?.name === 'KnexTimeoutError' || e?.code === 'ETIMEDOUT')
+    return new AppError(503, 'unavailable', 'Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau.');
+  if (e?.status === 400) return new AppError(400, 'bad_request', 'Yêu cầu không đúng định dạng.');
+  return null;
+}
+
+/** The one error handler: JSON for /api, an HTML page otherwise; never a stack trace to a client. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const known = normalise(err);
+  const status = known?.status ?? 500;
+  if (!known) req.log?.error({ err }, 'unhandled error');
+  else if (status >= 500) req.log?.warn({ err }, known.message);
+  const code = known?.code ?? 'internal';
+  const message = known?.message ?? 'Đã có lỗi xảy ra. Vui lòng thử lại sau; nếu lỗi lặp lại, báo quản trị viên kèm mã yêu cầu.';
+  if (known instanceof TooMany && known.retryAfterSeconds) res.set('Retry-After', String(known.retryAfterSeconds));
+  if (res.headersSent) return;
+  if (isApi(req)) {
+    res.status(status).json({ error: { code, message, ...(known?.details !== undefined ? { details: known.details } : {}) } });
+    return;
+  }
+  res.status(status).render('pages/errors/error', {
+    title: TITLES[status] ?? TITLES[500],
+    status,
+    message,
+    requestId: req.id,
+  });
+};

@@ -1,0 +1,119 @@
+import type { Knex } from 'knex';
+
+export type Level = 'province' | 'district' | 'commune';
+
+export interface UnitRow {
+  id: number;
+  code: string;
+  name: string;
+  level: Level;
+  parent_id: number | null;
+  symbol: string | null;
+  active: boolean | number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Unit {
+  id: number;
+  code: string;
+  name: string;
+  level: Level;
+  parentId: number | null;
+  parentCode: string | null;
+  symbol: string | null;
+  active: boolean;
+}
+
+type Q = Knex | Knex.Transaction;
+
+function toUnit(r: UnitRow & { parent_code?: string | null }): Unit {
+  return {
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    level: r.level,
+    parentId: r.parent_id,
+    parentCode: r.parent_code ?? null,
+    symbol: r.symbol,
+    active: Boolean(r.active),
+  };
+}
+
+function base(db: Q) {
+  return db('units as u').leftJoin('units as p', 'p.id', 'u.parent_id').select('u.*', 'p.code as parent_code');
+}
+
+export async function listUnits(db: Q): Promise<Unit[]> {
+  const rows = await base(db).orderBy('u.code');
+  return rows.map(toUnit);
+}
+
+export async function findUnitByCode(db: Q, code: string): Promise<Unit | null> {
+  const r = await base(db).where('u.code', code).first();
+  return r ? toUnit(r) : null;
+}
+
+export async function findUnitById(db: Q, id: number): Promise<Unit | null> {
+  const r = await base(db).where('u.id', id).first();
+  return r ? toUnit(r) : null;
+}
+
+export async function insertUnit(
+  db: Q,
+  u: { code: string; name: string; level: Level; parentId: number | null; symbol: string | null },
+): Promise<number> {
+  const now = Date.now();
+  const [id] = await db('units').insert({
+    code: u.code,
+    name: u.name,
+    level: u.level,
+    parent_id: u.parentId,
+    symbol: u.symbol,
+    active: true,
+    created_at: now,
+    updated_at: now,
+  });
+  return Number(id);
+}
+
+export async function updateUnitRow(
+  db: Q,
+  id: number,
+  patch: Partial<{ name: string; level: Level; parent_id: number | null; symbol: string | null; active: boolean }>,
+): Promise<void> {
+  await db('units').where({ id }).update({ ...patch, updated_at: Date.now() });
+}
+
+/** Ids of the unit and every unit below it (the tree is shallow: province → district → commune). */
+export async function subtreeIds(db: Q, rootId: number): Promise<number[]> {
+  const all = (await db('units').select('id', 'parent_id')) as Array<{ id: number; parent_id: number | null }>;
+  const children = new Map<number, number[]>();
+  for (const r of all) {
+    if (r.parent_id == null) continue;
+    const list = children.get(r.parent_id) ?? [];
+    list.push(r.id);
+    children.set(r.parent_id, list);
+  }
+  const out: number[] = [];
+  const stack = [rootId];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (out.includes(id)) continue;
+    out.push(id);
+    stack.push(...(children.get(id) ?? []));
+  }
+  return out;
+}
+
+/** Ids of the unit's ancestors, nearest first. */
+export async function ancestorIds(db: Q, unitId: number): Promise<number[]> {
+  const out: number[] = [];
+  let cur: number | null = unitId;
+  for (let guard = 0; cur != null && guard < 20; guard++) {
+    const row: { parent_id: number | null } | undefined = await db('units').where({ id: cur }).first('parent_id');
+    cur = row?.parent_id ?? null;
+    if (cur != null) out.push(cur);
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+import type { Knex } from 'knex';
+import type { Role } from '../../workflows/labels';
+
+type Q = Knex | Knex.Transaction;
+
+export interface User {
+  id: number;
+  username: string;
+  fullName: string;
+  email: string | null;
+  unitId: number | null;
+  unitCode: string | null;
+  unitName: string | null;
+  roles: Role[];
+  active: boolean;
+}
+
+interface UserRow {
+  id: number;
+  username: string;
+  password_hash: string;
+  full_name: string;
+  email: string | null;
+  unit_id: number | null;
+  unit_code: string | null;
+  unit_name: string | null;
+  active: number | boolean;
+}
+
+function base(db: Q) {
+  return db('users as us')
+    .leftJoin('units as un', 'un.id', 'us.unit_id')
+    .select('us.*', 'un.code as unit_code', 'un.name as unit_name');
+}
+
+async function withRoles(db: Q, rows: UserRow[]): Promise<User[]> {
+  if (rows.length === 0) return [];
+  const roles = (await db('user_roles').whereIn(
+    'user_id',
+    rows.map((r) => r.id),
+  )) as Array<{ user_id: number; role: Role }>;
+  return rows.map((r) => ({
+    id: r.id,
+    username: r.username,
+    fullName: r.full_name,
+    email: r.email,
+    unitId: r.unit_id,
+    unitCode: r.unit_code,
+    unitName: r.unit_name,
+    roles: roles.filter((x) => x.user_id === r.id).map((x) => x.role).sort(),
+    active: Boolean(r.active),
+  }));
+}
+
+export async function listUsers(db: Q, opts: { unitIds?: number[] } = {}): Promise<User[]> {
+  const q = base(db).orderBy('us.username');
+  if (opts.unitIds) q.whereIn('us.unit_id', opts.unitIds);
+  return withRoles(db, await q);
+}
+
+export async function findUserById(db: Q, id: number): Promise<User | null> {
+  const r = await base(db).where('us.id', id).first();
+  return r ? (await withRoles(db, [r]))[0] : null;
+}
+
+export async function findUserByUsername(db: Q, username: string): Promise<User | null> {
+  const r = await base(db).where('us.username', username).first();
+  return r ? (await withRoles(db, [r]))[0] : null;
+}
+
+export async function passwordHashOf(db: Q, username: string): Promise<{ id: number; hash: string; active: boolean } | null> {
+  const r = await db('users').where({ username }).first('id', 'password_hash', 'active');
+  return r ? { id: r.id, hash: r.password_hash, active: Boolean(r.active) } : null;
+}
+
+export async function insertUser(
+  db: Q,
+  u: { username: string; passwordHash: string; fullName: string; email: string | null; unitId: number | null; roles: Role[] },
+): Promise<number> {
+  const now = Date.now();
+  const [id] = await db('users').insert({
+    username: u.username,
+    password_hash: u.passwordHash,
+    full_name: u.fullName,
+    email: u.email,
+    unit_id: u.unitId,
+    active: true,
+    created_at: now,
+    updated_at: now,
+  });
+  const userId = Number(id);
+  if (u.roles.length) await db('user_roles').insert(u.roles.map((role) => ({ user_id: userId, role })));
+  return userId;
+}
+
+export async function updateUserRow(
+  db: Q,
+  id: number,
+  patch: Partial<{ full_name: string; email: string | null; unit_id: number | null; active: boolean; password_hash: string }>,
+): Promise<void> {
+  await db('users').where({ id }).update({ ...patch, updated_at: Date.now() });
+}
+
+export async function replaceRoles(db: Q, userId: number, roles: Role[]): Promise<void> {
+  await db('user_roles').where({ user_id: userId }).delete();
+  if (roles.length) await db('user_roles').insert(roles.map((role) => ({ user_id: userId, role })));
+}
+
+export async function countUsers(db: Q): Promise<number> {
+  const r = await db('users').count<{ n: number }[]>('id as n');
+  return Number(r[0].n);
+}

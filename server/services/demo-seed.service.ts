@@ -1,0 +1,57 @@
+import type { Db } from '../db';
+import { withTransaction } from '../db';
+import { hashPassword } from '../auth/passwords';
+import { SEED_UNITS } from '../../db/seeds/data/units';
+import { SEED_USERS } from '../../db/seeds/data/users';
+import { ROLE_LABELS } from '../../workflows/labels';
+
+/** The password every demo user shares (printed at start and in the README). */
+export const DEMO_PASSWORD = 'MotCua@2026';
+
+/**
+ * Load the demo data set on an empty database: the Bạc Liêu unit tree and one user per role in
+ * several units. Returns a summary of the demo sign-ins for the console.
+ */
+export async function seedDemo(db: Db): Promise<{ summary: string }> {
+  const hash = await hashPassword(DEMO_PASSWORD);
+  await withTransaction(db, async (trx) => {
+    const ids = new Map<string, number>();
+    const now = Date.now();
+    for (const u of SEED_UNITS) {
+      const [id] = await trx('units').insert({
+        code: u.code,
+        name: u.name,
+        level: u.level,
+        parent_id: u.parentCode ? ids.get(u.parentCode) : null,
+        symbol: u.symbol,
+        active: true,
+        created_at: now,
+        updated_at: now,
+      });
+      ids.set(u.code, Number(id));
+    }
+    for (const u of SEED_USERS) {
+      const [id] = await trx('users').insert({
+        username: u.username,
+        password_hash: hash,
+        full_name: u.fullName,
+        email: u.email,
+        unit_id: ids.get(u.unitCode),
+        active: true,
+        created_at: now,
+        updated_at: now,
+      });
+      await trx('user_roles').insert(u.roles.map((role) => ({ user_id: Number(id), role })));
+    }
+  });
+  const sample = SEED_USERS.filter((u) => u.username.endsWith('.p1') || u.username.endsWith('.snv'));
+  const lines = sample.map((u) => `  ${u.username.padEnd(20)} ${ROLE_LABELS[u.roles[0]]}`);
+  return {
+    summary: [
+      '',
+      `Đã nạp dữ liệu mẫu: ${SEED_UNITS.length} đơn vị, ${SEED_USERS.length} người dùng (mật khẩu chung: ${DEMO_PASSWORD}). Ví dụ:`,
+      ...lines,
+      '',
+    ].join('\n'),
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The app's vocabulary: the codes the API speaks (English) and the words people read
+ * (Vietnamese, as in docs/glossary.md). Pure constants, shared by workflows, services and views.
+ */
+
+/** User roles, as stored in `user_roles` and sent by the API. */
+export const ROLES = ['admin', 'intake', 'specialist', 'head', 'leader', 'clerk'] as const;
+/** A user role code. */
+export type Role = (typeof ROLES)[number];
+
+/** Roles that may be given a step of an internal procedure: every staff role, not `admin`. */
+export const STEP_ROLES = ['intake', 'specialist', 'head', 'leader', 'clerk'] as const;
+/** A role that can act at a procedure step. */
+export type StepRole = (typeof STEP_ROLES)[number];
+
+/** Vietnamese names of the roles. */
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Quản trị hệ thống',
+  intake: 'Cán bộ tiếp nhận (Bộ phận Một cửa)',
+  specialist: 'Chuyên viên xử lý',
+  head: 'Lãnh đạo phòng',
+  leader: 'Lãnh đạo UBND',
+  clerk: 'Văn thư',
+};
+
+/** Events that change a dossier's state (`POST /dossiers/:code/events`). */
+export const DOSSIER_EVENT_TYPES = [
+  'FORWARD',
+  'RETURN',
+  'REQUEST_SUPPLEMENT',
+  'SUPPLEMENT_RECEIVED',
+  'REFUSE',
+  'EXTEND',
+  'RETURN_RESULT',
+  'WITHDRAW',
+] as const;
+/** A dossier event type. */
+export type DossierEventType = (typeof DOSSIER_EVENT_TYPES)[number];
+
+/** Vietnamese names of the dossier events (button and history labels). */
+export const EVENT_LABELS: Record<DossierEventType, string> = {
+  FORWARD: 'Chuyển bước tiếp theo',
+  RETURN: 'Trả lại bước trước',
+  REQUEST_SUPPLEMENT: 'Yêu cầu bổ sung hồ sơ',
+  SUPPLEMENT_RECEIVED: 'Đã nhận hồ sơ bổ sung',
+  REFUSE: 'Từ chối giải quyết',
+  EXTEND: 'Gia hạn, xin lỗi hẹn lại ngày trả',
+  RETURN_RESULT: 'Trả kết quả',
+  WITHDRAW: 'Rút hồ sơ (theo đề nghị của công dân)',
+};
+
+/**
+ * The FORWARD button's wording depends on who acts: a head of division approves
+ * ("Duyệt"), a committee leader signs ("Ký duyệt"), the clerk numbers and seals.
+ * @param role the role of the current step
+ */
+export function forwardLabel(role: Role): string {
+  switch (role) {
+    case 'head':
+      return 'Duyệt';
+    case 'leader':
+      return 'Ký duyệt';
+    case 'clerk':
+      return 'Vào số, đóng dấu';
+    default:
+      return EVENT_LABELS.FORWARD;
+  }
+}
+
+/** How a dossier reached the office (`channel` in the API). */
+export const CHANNELS = {
+  1: 'Trực tiếp',
+  2: 'Trực tuyến',
+  3: 'Qua bưu chính công ích',
+} as const;
+/** A channel number: 1 at the desk, 2 online, 3 by post. */
+export type Channel = keyof typeof CHANNELS;
+
+/** Dossier states that are not steps; no step may take one of these codes. */
+export const RESERVED_STATES = [
+  'waiting_supplement',
+  'result_ready',
+  'returned',
+  'refused',
+  'withdrawn',
+] as const;
+/** A dossier state that is not a step. */
+export type ReservedState = (typeof RESERVED_STATES)[number];
+
+/** Whether a state code is one of the reserved (non-step) dossier states. */
+export function isReservedState(state: string): state is ReservedState {
+  return (RESERVED_STATES as readonly string[]).includes(state);
+}
+
+/** Computed (never stored) deadline flags, as shown beside a status. */
+export const OVERDUE_TEXT = 'Quá hạn';
+/** Shown when a dossier or step is close to its due time. */
+export const DUE_SOON_TEXT = 'Sắp đến hạn';
+
+/** States of a comment-solicitation dispatch (công văn xin ý kiến). */
+export const DISPATCH_STATES = ['draft', 'pending_approval', 'approved', 'issued', 'closed'] as const;
+/** A dispatch state. */
+export type DispatchState = (typeof DISPATCH_STATES)[number];
+
+/** Vietnamese names of the dispatch states. */
+export const DISPATCH_STATE_LABELS: Record<DispatchState, string> = {
+  draft: 'Dự thảo',
+  pending_approval: 'Chờ duyệt',
+  approved: 'Đã duyệt',
+  issued: 'Đã ban hành',
+  closed: 'Đã kết thúc',
+};
+
+/** States of one recipient's reply to a dispatch. */
+export const REPLY_STATES = [
+  'received',
+  'assigned',
+  'pending_approval',
+  'replied',
+  'deemed_agreed',
+  'overdue',
+] as const;
+/** A reply state. */
+export type ReplyState = (typeof REPLY_STATES)[number];
+
+/** Vietnamese names of the reply states. */
+export const REPLY_STATE_LABELS: Record<ReplyState, string> = {
+  received: 'Đã nhận',
+  assigned: 'Đã giao xử lý',
+  pending_approval: 'Chờ lãnh đạo duyệt',
+  replied: 'Đã trả lời',
+  deemed_agreed: 'Xem như thống nhất (quá hạn không trả lời)',
+  overdue: 'Quá hạn chưa trả lời',
+};
+
+/** A recipient's position on the draft. */
+export const REPLY_POSITIONS = ['agree', 'comments', 'disagree'] as const;
+/** A reply position code. */
+export type ReplyPosition = (typeof REPLY_POSITIONS)[number];
+
+/** Vietnamese names of the reply positions (synthesis table, reply form). */
+export const REPLY_POSITION_LABELS: Record<ReplyPosition, string> = {
+  agree: 'Thống nhất',
+  comments: 'Thống nhất, có ý kiến góp ý',
+  disagree: 'Không thống nhất',
+};

@@ -1,0 +1,210 @@
+/**
+ * Procedure definition (design.md §3): the data an administrator posts, validated here before
+ * it is stored as a version and compiled into a dossier machine. Every message names the fault
+ * in Vietnamese, because the API returns it to a person (422) and the admin form shows it.
+ */
+import { z } from 'zod';
+import { RESERVED_STATES, STEP_ROLES, isReservedState } from '../labels';
+
+const PROCEDURE_CODE = /^[A-Za-z0-9._-]+$/;
+const DOCUMENT_CODE = /^[A-Z0-9_]+$/;
+const STEP_CODE = /^[a-z][a-z0-9_]*$/;
+const UNIT_CODE = /^[A-Za-z0-9.]+$/;
+
+/** Hours in one working day: N days = N × 8 working hours. */
+export const HOURS_PER_DAY = 8;
+
+/** Step `unit` value meaning the unit competent for the dossier. */
+export const UNIT_COMPETENT = 'competent';
+/** Step `unit` value meaning the competent unit's parent (inter-level handling). */
+export const UNIT_PARENT = 'parent';
+
+/** Numbers in messages follow Vietnamese usage: decimal comma. */
+function vn(n: number): string {
+  return String(Math.round(n * 1000) / 1000).replace('.', ',');
+}
+
+/** Days may be whole or have one decimal (half days exist; tenths are the finest we accept). */
+function isTenths(days: number): boolean {
+  return Math.abs(days * 10 - Math.round(days * 10)) < 1e-9;
+}
+
+function lowerFirst(label: string): string {
+  return label.charAt(0).toLocaleLowerCase('vi') + label.slice(1);
+}
+
+/** A required, trimmed, non-empty string with messages naming `label`. */
+function text(label: string, max: number) {
+  return z
+    .string({
+      error: (iss) => (iss.input === undefined ? `Thiếu ${lowerFirst(label)}` : `${label} phải là chuỗi ký tự`),
+    })
+    .trim()
+    .min(1, `${label} không được để trống`)
+    .max(max, `${label} dài quá ${max} ký tự`);
+}
+
+function positiveNumber(label: string) {
+  return z
+    .number({
+      error: (iss) => (iss.input === undefined ? `Thiếu ${lowerFirst(label)}` : `${label} phải là một số`),
+    })
+    .positive(`${label} phải lớn hơn 0`);
+}
+
+const documentSchema = z.object(
+  {
+    code: text('Mã giấy tờ', 50).regex(DOCUMENT_CODE, {
+      error: (iss) => `Mã giấy tờ "${String(iss.input)}" chỉ được gồm chữ in hoa không dấu, chữ số và dấu gạch dưới`,
+    }),
+    name: text('Tên giấy tờ', 500),
+    required: z.boolean({ error: 'Trường "bắt buộc" của giấy tờ phải là true hoặc false' }).default(true),
+  },
+  { error: 'Mỗi thành phần hồ sơ phải là một đối tượng' },
+);
+
+const stepSchema = z.object(
+  {
+    code: text('Mã bước', 50)
+      .regex(STEP_CODE, {
+        error: (iss) =>
+          `Mã bước "${String(iss.input)}" chỉ được gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ`,
+      })
+      .refine((code) => !isReservedState(code), {
+        error: (iss) => `Mã bước "${String(iss.input)}" trùng tên trạng thái dành riêng (${RESERVED_STATES.join(', ')})`,
+      }),
+    name: text('Tên bước', 500),
+    role: z.enum(STEP_ROLES, {
+      error: (iss) =>
+        iss.input === undefined
+          ? 'Thiếu vai trò xử lý bước'
+          : `Vai trò "${String(iss.input)}" không hợp lệ (chỉ nhận: ${STEP_ROLES.join(', ')})`,
+    }),
+    hours: positiveNumber('Số giờ xử lý của bước'),
+    unit: z
+      .string({ error: 'Đơn vị xử lý của bước phải là chuỗi ký tự' })
+      .regex(UNIT_CODE, {
+        error: (iss) =>
+          `Đơn vị xử lý "${String(iss.input)}" không hợp lệ (chỉ nhận: competent, parent hoặc mã định danh đơn vị)`,
+      })
+      .max(50, 'Mã đơn vị xử lý dài quá 50 ký tự')
+      .default(UNIT_COMPETENT),
+  },
+  { error: 'Mỗi bước xử lý phải là một đối tượng' },
+);
+
+/** Codes that appear more than once, each reported at its second and later positions. */
+function duplicates(items: unknown): Array<{ index: number; code: string }> {
+  if (!Array.isArray(items)) return [];
+  const seen = new Set<string>();
+  const found: Array<{ index: number; code: string }> = [];
+  items.forEach((item: unknown, index) => {
+    const code = (item as { code?: unknown } | null)?.code;
+    if (typeof code !== 'string') return;
+    if (seen.has(code)) found.push({ index, code });
+    seen.add(code);
+  });
+  return found;
+}
+
+/** Σ step hours, or null while some step's hours are themselves invalid. */
+function totalHours(steps: unknown): number | null {
+  if (!Array.isArray(steps)) return null;
+  let sum = 0;
+  for (const step of steps) {
+    const hours = (step as { hours?: unknown } | null)?.hours;
+    if (typeof hours !== 'number' || !Number.isFinite(hours) || hours <= 0) return null;
+    sum += hours;
+  }
+  return sum;
+}
+
+/** Zod schema of a procedure definition; output has defaults applied (`fee`, `required`, `unit`). */
+export const procedureDefinitionSchema = z
+  .object(
+    {
+      code: text('Mã thủ tục', 50).regex(PROCEDURE_CODE, {
+        error: (iss) =>
+          `Mã thủ tục "${String(iss.input)}" chỉ được gồm chữ không dấu, chữ số, dấu chấm, dấu gạch ngang và dấu gạch dưới`,
+      }),
+      name: text('Tên thủ tục', 500),
+      field: text('Lĩnh vực', 500).optional(),
+      totalDays: positiveNumber('Thời hạn giải quyết (số ngày làm việc)').refine(isTenths, {
+        error: 'Thời hạn giải quyết chỉ được lẻ đến một chữ số thập phân (ví dụ 0,5 ngày)',
+      }),
+      fee: z
+        .number({ error: 'Lệ phí phải là một số' })
+        .min(0, 'Lệ phí không được âm')
+        .default(0),
+      documents: z
+        .array(documentSchema, { error: 'Thành phần hồ sơ phải là một danh sách' })
+        .default([]),
+      steps: z
+        .array(stepSchema, {
+          error: (iss) =>
+            iss.input === undefined ? 'Thiếu danh sách các bước xử lý' : 'Các bước xử lý phải là một danh sách',
+        })
+        .min(1, 'Quy trình phải có ít nhất một bước xử lý'),
+    },
+    { error: 'Định nghĩa thủ tục phải là một đối tượng JSON' },
+  )
+  .superRefine(
+    (def, ctx) => {
+      // Runs even when fields failed (see `when`), so one response lists every fault;
+      // hence it reads the raw shape defensively.
+      const raw = def as unknown as Record<string, unknown> | null;
+      if (typeof raw !== 'object' || raw === null) return;
+      for (const { index, code } of duplicates(raw.steps)) {
+        ctx.addIssue({ code: 'custom', path: ['steps', index, 'code'], message: `Mã bước "${code}" bị trùng` });
+      }
+      for (const { index, code } of duplicates(raw.documents)) {
+        ctx.addIssue({ code: 'custom', path: ['documents', index, 'code'], message: `Mã giấy tờ "${code}" bị trùng` });
+      }
+      const sum = totalHours(raw.steps);
+      const days = raw.totalDays;
+      if (sum === null || typeof days !== 'number' || !(days > 0) || !isTenths(days)) return;
+      // Compare in thousandths so that 0.1 + 0.2 hours does not exceed 0.3 by rounding noise.
+      if (Math.round(sum * 1000) > Math.round(days * HOURS_PER_DAY * 1000)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps'],
+          message:
+            `Tổng số giờ của các bước (${vn(sum)}) vượt quá thời hạn giải quyết ` +
+            `(${vn(days)} ngày = ${vn(days * HOURS_PER_DAY)} giờ)`,
+        });
+      }
+    },
+    { when: () => true },
+  );
+
+/** A validated procedure definition, defaults applied. */
+export type ProcedureDefinition = z.output<typeof procedureDefinitionSchema>;
+/** One step of a procedure definition. */
+export type ProcedureStep = ProcedureDefinition['steps'][number];
+/** One required or optional document of a procedure definition. */
+export type ProcedureDocument = ProcedureDefinition['documents'][number];
+
+/** One validation fault: dotted path (`steps.1.code`, '' for the whole body) and Vietnamese message. */
+export interface DefinitionError {
+  path: string;
+  message: string;
+}
+
+/**
+ * Validates a posted procedure definition.
+ * @param input the parsed JSON body
+ * @returns the definition with defaults applied, or every fault found
+ */
+export function validateDefinition(
+  input: unknown,
+): { ok: true; definition: ProcedureDefinition } | { ok: false; errors: DefinitionError[] } {
+  const result = procedureDefinitionSchema.safeParse(input);
+  if (result.success) return { ok: true, definition: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message,
+    })),
+  };
+}
