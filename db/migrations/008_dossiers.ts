@@ -6,6 +6,8 @@ export async function up(knex: Knex): Promise<void> {
     t.string('code', 96).notNullable().unique();
     t.integer('procedure_version_id').unsigned().notNullable().references('id').inTable('procedure_versions');
     t.string('procedure_code', 64).notNullable();
+    t.integer('procedure_version').notNullable();
+    t.string('procedure_name', 500).notNullable();
     t.integer('receiving_unit_id').unsigned().notNullable().references('id').inTable('units');
     t.integer('competent_unit_id').unsigned().notNullable().references('id').inTable('units');
     t.integer('handling_unit_id').unsigned().nullable().references('id').inTable('units');

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import type { Browser } from 'playwright-core';
 import { hasBrowser, launch } from '../helpers/browser';
 import { startServer } from '../helpers/server';

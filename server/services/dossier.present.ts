@@ -1,0 +1,64 @@
+import type { DossierRow, EventRow } from '../queries/dossiers.queries';
+import { toVnIso } from '../../workflows/calendar';
+import { NATIONAL_STATUS, PublicStatus, STATUS_TEXT } from '../../workflows/status';
+import { ProcedureDefinition, stepOf } from '../../workflows/procedure';
+
+const iso = (ms: number | null | undefined) => (ms == null ? null : toVnIso(new Date(Number(ms))));
+const bool = (v: number | boolean | null) => (v == null ? null : Boolean(v));
+
+/**
+ * Overdue is computed, never stored: past the due time while being processed, or already past it
+ * when the clock was paused for a supplement.
+ */
+export function isOverdue(row: Pick<DossierRow, 'status' | 'due_at' | 'paused_at'>, now: number): boolean {
+  if (row.status === 'processing') return now > Number(row.due_at);
+  if (row.status === 'waiting_supplement') return row.paused_at != null && Number(row.paused_at) > Number(row.due_at);
+  return false;
+}
+
+/** The dossier shape of contract.md §2. */
+export function dossierJson(row: DossierRow, def: ProcedureDefinition, documents: Array<{ code: string; name: string; required: unknown; received: unknown }>, now = Date.now()) {
+  const step = stepOf(def, row.state);
+  const status = row.status as PublicStatus;
+  return {
+    code: row.code,
+    procedure: { code: row.procedure_code, version: row.procedure_version, name: row.procedure_name },
+    receivingUnit: { code: row.receiving_code, name: row.receiving_name },
+    competentUnit: { code: row.competent_code, name: row.competent_name },
+    handlingUnit: row.handling_code ? { code: row.handling_code, name: row.handling_name } : null,
+    state: row.state,
+    status,
+    statusText: STATUS_TEXT[status],
+    nationalStatus: NATIONAL_STATUS[status],
+    step: step ? { code: step.code, name: step.name, role: step.role, dueAt: iso(row.step_due_at) } : null,
+    receivedAt: iso(row.received_at),
+    dueAt: iso(row.due_at),
+    resolvedAt: iso(row.resolved_at),
+    completedAt: iso(row.completed_at),
+    overdue: isOverdue(row, now),
+    onTime: bool(row.on_time),
+    version: row.version,
+    channel: row.channel,
+    supplementCount: row.supplement_count,
+    extended: Boolean(row.extended),
+    applicant: JSON.parse(row.applicant),
+    documents: documents.map((d) => ({ code: d.code, name: d.name, required: Boolean(d.required), received: Boolean(d.received) })),
+    note: row.note,
+  };
+}
+export type DossierJson = ReturnType<typeof dossierJson>;
+
+/** The event shape of contract.md §2. */
+export function eventJson(e: EventRow) {
+  return {
+    type: e.type,
+    fromState: e.from_state,
+    toState: e.to_state,
+    actor: e.actor_username ? { username: e.actor_username, fullName: e.actor_name, unitCode: e.actor_unit_code } : null,
+    comment: e.comment,
+    at: iso(e.at),
+    stepDueAt: iso(e.step_due_at),
+    onTime: bool(e.on_time),
+    ...(e.data ? { data: JSON.parse(e.data) } : {}),
+  };
+}

@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db';
+import { documentsOf, DossierRow, dossierSelect, findDossierByCode, listEvents } from '../queries/dossiers.queries';
+import type { ListQuery } from '../schemas/dossier.schema';
+import { compiledVersion } from './catalog.service';
+import { assertVisible, visibilityFilter } from './dossier-access';
+import { dossierJson, DossierJson, eventJson } from './dossier.present';
+
+async function present(db: Db, rows: DossierRow[], now = Date.now()): Promise<DossierJson[]> {
+  if (rows.length === 0) return [];
+  const docs = (await db('dossier_documents')
+    .whereIn(
+      'dossier_id',
+      rows.map((r) => r.id),
+    )
+    .orderBy('id')) as Array<{ dossier_id: number; code: string; name: string; required: unknown; received: unknown }>;
+  const out: DossierJson[] = [];
+  for (const r of rows) {
+    const { def } = await compiledVersion(db, r.procedure_version_id);
+    out.push(dossierJson(r, def, docs.filter((d) => d.dossier_id === r.id), now));
+  }
+  return out;
+}
+
+/** A dossier the user may see (404 otherwise), in the contract's shape. */
+export async function getDossier(db: Db, user: Express.User, code: string): Promise<DossierJson> {
+  const row = await assertVisible(db, user, await findDossierByCode(db, code));
+  const { def } = await compiledVersion(db, row.procedure_version_id);
+  return dossierJson(row, def, await documentsOf(db, row.id));
+}
+
+/** The visible dossier's raw row, for pages that need more than the JSON shape. */
+export async function getVisibleRow(db: Db, user: Express.User, code: string): Promise<DossierRow> {
+  return assertVisible(db, user, await findDossierByCode(db, code));
+}
+
+/** Every event of a visible dossier, oldest first. */
+export async function history(db: Db, user: Express.User, code: string) {
+  const row = await assertVisible(db, user, await findDossierByCode(db, code));
+  return (await listEvents(db, row.id)).map(eventJson);
+}
+
+/**
+ * The list with the contract's filters. `mine`: dossiers whose current step this user may act on
+ * now (their unit handles it and they hold the step's role), most urgent first.
+ */
+export async function listDossiers(db: Db, user: Express.User, q: ListQuery, now = Date.now()): Promise<{ items: DossierJson[]; total: number }> {
+  const visible = await visibilityFilter(db, user);
+  const filter = (qb: Knex.QueryBuilder) => {
+    if (visible) visible(qb);
+    if (q.mine) {
+      qb.where('d.handling_unit_id', user.unitId ?? -1).whereIn('d.step_role', user.roles).whereIn('d.status', ['processing', 'waiting_supplement', 'result_ready']);
+    }
+    if (q.status) qb.where('d.status', q.status);
+    if (q.procedureCode) qb.where('d.procedure_code', q.procedureCode);
+    if (q.overdue) {
+      qb.where((w) =>
+        w.where((a) => a.where('d.status', 'processing').andWhere('d.due_at', '<', now)).orWhere((b) => b.where('d.status', 'waiting_supplement').andWhereRaw('d.paused_at > d.due_at')),
+      );
+    }
+    if (q.q) {
+      // '!' as the LIKE escape: a backslash literal is spelled differently in SQLite and MySQL.
+      const like = `%${q.q.replace(/[%_!]/g, (c) => '!' + c)}%`;
+      qb.where((w) => w.whereRaw("d.code like ? escape '!'", [like]).orWhereRaw("d.applicant_name like ? escape '!'", [like]));
+    }
+  };
+  const [{ n }] = await db('dossiers as d').modify(filter).count<{ n: number }[]>({ n: '*' });
+  const rows = (await dossierSelect(db)
+    .modify(filter)
+    .modify((qb) => (q.mine ? qb.orderBy([{ column: 'd.step_due_at', order: 'asc' }, { column: 'd.id', order: 'asc' }]) : qb.orderBy('d.id', 'desc')))
+    .offset((q.page - 1) * q.pageSize)
+    .limit(q.pageSize)) as DossierRow[];
+  return { items: await present(db, rows, now), total: Number(n) };
+}

@@ -1,0 +1,110 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db';
+import type { Config } from '../config';
+import { withTransaction } from '../db';
+import { Forbidden, Invalid } from '../errors';
+import { findUnitByCode, findUnitById } from '../queries/units.queries';
+import { addDossierUnit } from '../queries/dossiers.queries';
+import { nextSequence } from '../queries/sequences.queries';
+import { findVersion } from '../queries/procedures.queries';
+import type { IntakeInput } from '../schemas/dossier.schema';
+import { compiledVersion } from './catalog.service';
+import { getCalendar } from './calendar.service';
+import { stepUnitId } from './dossier-access';
+import { enqueue } from './outbox.service';
+import { vnDate } from '../../workflows/calendar';
+import { firstStep, initialSnapshot } from '../../workflows/procedure';
+
+/**
+ * Receive a dossier at the desk (role `intake`): check the document checklist, give it its code
+ * `UNITCODE-YYMMDD-NNNN` from the unit's daily sequence, start the first step and the overall clock,
+ * record the receipt event — one transaction.
+ * @returns the new dossier's code
+ */
+export async function receiveDossier(db: Db, config: Config, user: Express.User, input: IntakeInput, now = Date.now()): Promise<string> {
+  const pv = await findVersion(db, input.procedureCode);
+  if (!pv) throw new Invalid(`Thủ tục "${input.procedureCode}" không có trong danh mục.`, { fields: { procedureCode: 'Thủ tục không tồn tại' } });
+  const { def, machine } = await compiledVersion(db, pv.id);
+
+  const known = new Set(def.documents.map((d) => d.code));
+  const unknown = input.documents.filter((c) => !known.has(c));
+  if (unknown.length) throw new Invalid(`Giấy tờ không thuộc thủ tục: ${unknown.join(', ')}.`, { fields: { documents: `Mã không hợp lệ: ${unknown.join(', ')}` } });
+  const given = new Set(input.documents);
+  const missing = def.documents.filter((d) => d.required && !given.has(d.code));
+  if (missing.length) {
+    throw new Invalid(`Thiếu giấy tờ bắt buộc: ${missing.map((d) => d.name).join('; ')}.`, {
+      fields: { documents: 'Thiếu giấy tờ bắt buộc' },
+      missingDocuments: missing.map((d) => d.code),
+    });
+  }
+  const competentGiven = input.competentUnitCode ? await findUnitByCode(db, input.competentUnitCode) : null;
+  if (input.competentUnitCode && (!competentGiven || !competentGiven.active)) {
+    throw new Invalid('Đơn vị có thẩm quyền không tồn tại.', { fields: { competentUnitCode: 'Đơn vị không tồn tại' } });
+  }
+  // Field errors first, then the role (contract.md §2: 422 before 403).
+  if (!user.roles.includes('intake') || user.unitId == null) throw new Forbidden('Chỉ cán bộ tiếp nhận của Bộ phận Một cửa được tiếp nhận hồ sơ.');
+  const receiving = (await findUnitById(db, user.unitId))!;
+  const competent = competentGiven ?? receiving;
+
+  const step = firstStep(def);
+  const handlingUnitId = await stepUnitId(db, step, competent.id);
+  const calendar = await getCalendar(db, config);
+  const overall = calendar.deadline(new Date(now), { days: def.totalDays });
+  const stepDue = calendar.addWorkingMs(overall.start, step.hours * 3_600_000);
+  const day = vnDate(new Date(now)).replace(/-/g, '').slice(2);
+
+  return withTransaction(db, async (trx: Knex.Transaction) => {
+    const seq = await nextSequence(trx, `dossier:${receiving.code}:${day}`);
+    const code = `${receiving.code}-${day}-${String(seq).padStart(4, '0')}`;
+    const [id] = await trx('dossiers').insert({
+      code,
+      procedure_version_id: pv.id,
+      procedure_code: def.code,
+      procedure_version: pv.version,
+      procedure_name: def.name,
+      receiving_unit_id: receiving.id,
+      competent_unit_id: competent.id,
+      handling_unit_id: handlingUnitId,
+      state: step.code,
+      status: 'processing',
+      step_role: step.role,
+      step_started_at: overall.start.getTime(),
+      step_due_at: stepDue.getTime(),
+      snapshot: JSON.stringify(initialSnapshot(machine)),
+      version: 1,
+      channel: input.channel,
+      applicant_name: input.applicant.fullName,
+      applicant: JSON.stringify(input.applicant),
+      note: input.note,
+      received_at: now,
+      start_at: overall.start.getTime(),
+      due_at: overall.dueAt.getTime(),
+      created_by: user.id,
+      updated_at: now,
+    });
+    const dossierId = Number(id);
+    if (def.documents.length) {
+      await trx('dossier_documents').insert(def.documents.map((d) => ({ dossier_id: dossierId, code: d.code, name: d.name, required: d.required, received: given.has(d.code) })));
+    }
+    await addDossierUnit(trx, dossierId, receiving.id);
+    await addDossierUnit(trx, dossierId, handlingUnitId);
+    await trx('dossier_events').insert({
+      dossier_id: dossierId,
+      type: 'RECEIVE',
+      from_state: null,
+      to_state: step.code,
+      actor_id: user.id,
+      actor_username: user.username,
+      actor_name: user.fullName,
+      actor_unit_code: receiving.code,
+      comment: input.note,
+      at: now,
+      step_due_at: stepDue.getTime(),
+      on_time: null,
+      dossier_version: 1,
+      data: JSON.stringify({ dueAt: overall.dueAt.getTime(), channel: input.channel }),
+    });
+    await enqueue(trx, 'dossier.received', { code }, now);
+    return code;
+  });
+}
