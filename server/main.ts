@@ -25,7 +25,7 @@ export async function start(config: Config, opts: { print?: (s: string) => void 
   const admin = await ensureAdmin(db, config.ADMIN_PASSWORD);
   if (admin?.generated) print(`\nĐã tạo tài khoản quản trị "admin" với mật khẩu: ${admin.password}\n(Mật khẩu chỉ hiện một lần; đặt ADMIN_PASSWORD để tự chọn.)\n`);
   if (admin && config.SEED_DEMO) {
-    const demo = await seedDemo(db);
+    const demo = await seedDemo(db, config);
     print(demo.summary);
   }
   const ctx: AppContext = { config, db, logger, sessionSecret: await sessionSecret(db, config.SESSION_SECRET) };

@@ -1,4 +1,6 @@
 import type { Db } from '../db';
+import type { Config } from '../config';
+import { seedDemoDossiers } from './demo-dossiers';
 import { withTransaction } from '../db';
 import { hashPassword } from '../auth/passwords';
 import { SEED_UNITS } from '../../db/seeds/data/units';
@@ -9,10 +11,10 @@ import { ROLE_LABELS } from '../../workflows/labels';
 export const DEMO_PASSWORD = 'MotCua@2026';
 
 /**
- * Load the demo data set on an empty database: the Bạc Liêu unit tree and one user per role in
- * several units. Returns a summary of the demo sign-ins for the console.
+ * Load the demo data set on an empty database: the Bạc Liêu unit tree, one user per role in
+ * several units, the demo procedures and a few hundred dossiers across states. Returns a summary of the demo sign-ins for the console.
  */
-export async function seedDemo(db: Db): Promise<{ summary: string }> {
+export async function seedDemo(db: Db, config: Config, dossiers = 300): Promise<{ summary: string }> {
   const hash = await hashPassword(DEMO_PASSWORD);
   await withTransaction(db, async (trx) => {
     const ids = new Map<string, number>();
@@ -44,12 +46,13 @@ export async function seedDemo(db: Db): Promise<{ summary: string }> {
       await trx('user_roles').insert(u.roles.map((role) => ({ user_id: Number(id), role })));
     }
   });
-  const sample = SEED_USERS.filter((u) => u.username.endsWith('.p1') || u.username.endsWith('.snv'));
+  const made = await seedDemoDossiers(db, config, dossiers);
+  const sample = SEED_USERS.filter((u) => u.username.endsWith('.p1') || u.username.endsWith('.hb'));
   const lines = sample.map((u) => `  ${u.username.padEnd(20)} ${ROLE_LABELS[u.roles[0]]}`);
   return {
     summary: [
       '',
-      `Đã nạp dữ liệu mẫu: ${SEED_UNITS.length} đơn vị, ${SEED_USERS.length} người dùng (mật khẩu chung: ${DEMO_PASSWORD}). Ví dụ:`,
+      `Đã nạp dữ liệu mẫu: ${SEED_UNITS.length} đơn vị, ${SEED_USERS.length} người dùng, ${made} hồ sơ (mật khẩu chung: ${DEMO_PASSWORD}). Ví dụ:`,
       ...lines,
       '',
     ].join('\n'),

@@ -1,0 +1,95 @@
+import type { Db } from '../db';
+import type { Config } from '../config';
+import { findUserByUsername, User } from '../queries/users.queries';
+import { findDossierByCode } from '../queries/dossiers.queries';
+import { createVersion } from './catalog.service';
+import { receiveDossier } from './intake.service';
+import { applyDossierEvent } from './transition.service';
+import { getCalendar } from './calendar.service';
+import { SEED_PROCEDURES, SEED_PROCEDURE_UNITS } from '../../db/seeds/data/procedures';
+import { SEED_USERS } from '../../db/seeds/data/users';
+import { ProcedureDefinition, stepOf } from '../../workflows/procedure';
+import { intakeSchema } from '../schemas/dossier.schema';
+
+const HOUR = 3_600_000;
+const NAMES = ['Nguyễn Văn An', 'Trần Thị Bích', 'Lê Hoàng Nam', 'Phạm Minh Châu', 'Huỳnh Thị Diệu', 'Võ Văn Em', 'Đặng Thu Hà', 'Bùi Quốc Khánh', 'Đỗ Thị Lan', 'Hồ Văn Lợi', 'Ngô Thị Mai', 'Dương Văn Phúc', 'Lý Thị Quyên', 'Trương Công Sơn', 'Châu Thị Thảo', 'Quách Văn Tú'];
+
+/** A small deterministic generator: the same demo data on every fresh start. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/**
+ * Post the demo procedures and receive `count` dossiers over the last weeks, walking each through
+ * the transition service to a spread of states (in progress, supplement, result, returned, refused,
+ * withdrawn, some late), exactly as staff would have.
+ */
+export async function seedDemoDossiers(db: Db, config: Config, count: number, now = Date.now()): Promise<number> {
+  const admin = (await findUserByUsername(db, 'admin'))!;
+  for (const def of SEED_PROCEDURES) await createVersion(db, def, admin.id);
+  const users = new Map<string, User>();
+  for (const u of SEED_USERS) users.set(u.username, (await findUserByUsername(db, u.username))!);
+  const actor = (unitId: number | null, role: string) => [...users.values()].find((u) => u.unitId === unitId && u.roles.includes(role as never));
+  const desks = [...users.values()].filter((u) => u.roles.includes('intake'));
+  const byLevel = async (level: string) => {
+    const out: User[] = [];
+    for (const d of desks) if ((await db('units').where({ id: d.unitId }).first('level'))?.level === level) out.push(d);
+    return out;
+  };
+  const deskOf = { commune: await byLevel('commune'), district: await byLevel('district') };
+  const defs = SEED_PROCEDURES as ProcedureDefinition[];
+  const cal = await getCalendar(db, config);
+  const rand = rng(20261125);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  let made = 0;
+
+  for (let i = 0; i < count; i++) {
+    const def = pick(defs);
+    const desk = pick(deskOf[SEED_PROCEDURE_UNITS[def.code]]);
+    // Received during office hours some time in the last 45 days, older ones first.
+    let t = cal.nextWorkingMoment(new Date(now - (45 - (i / count) * 44) * 24 * HOUR - rand() * 4 * HOUR)).getTime();
+    if (t >= now) continue;
+    const documents = def.documents.filter((d) => d.required || rand() < 0.5).map((d) => d.code);
+    const input = intakeSchema.parse({ procedureCode: def.code, applicant: { fullName: pick(NAMES), phone: `09${String(10000000 + Math.floor(rand() * 89999999))}`, address: 'Bạc Liêu' }, documents, channel: pick([1, 1, 1, 2, 2, 3]) });
+    let code: string;
+    try {
+      code = await receiveDossier(db, config, desk, input, t);
+    } catch {
+      continue; // a procedure whose units lack demo users at some level is simply skipped
+    }
+    made++;
+    const fate = rand();
+    const target = fate < 0.35 ? 'progress' : fate < 0.45 ? 'supplement' : fate < 0.55 ? 'ready' : fate < 0.85 ? 'returned' : fate < 0.93 ? 'refused' : 'withdrawn';
+    const stopAt = target === 'progress' ? Math.floor(rand() * def.steps.length) : def.steps.length;
+    for (let guard = 0; guard < 20; guard++) {
+      const row = (await findDossierByCode(db, code))!;
+      const step = stepOf(def, row.state);
+      // Most hand-offs happen within the step's time, some are late.
+      t += (rand() < 0.85 ? 0.2 + rand() * 0.7 : 1.2 + rand()) * (step ? step.hours : 4) * HOUR * 1.5;
+      if (t >= now) break;
+      let event: Record<string, unknown> | null = null;
+      let who: User | undefined;
+      if (step) {
+        const idx = def.steps.indexOf(step);
+        who = actor(row.handling_unit_id, step.role);
+        if (target === 'supplement' && idx === 0 && row.supplement_count === 0) event = { type: 'REQUEST_SUPPLEMENT', comment: 'Đề nghị bổ sung bản sao giấy tờ còn thiếu.' };
+        else if (target === 'refused' && idx === def.steps.length - 1) event = { type: 'REFUSE', comment: 'Hồ sơ không đủ điều kiện theo quy định.' };
+        else if (target === 'withdrawn' && idx === 1) {
+          who = actor(row.receiving_unit_id, 'intake');
+          event = { type: 'WITHDRAW', comment: 'Công dân có đơn xin rút hồ sơ.' };
+        } else if (target === 'progress' && idx >= stopAt) break;
+        else event = { type: 'FORWARD' };
+      } else if (row.state === 'result_ready' && target === 'returned') {
+        who = actor(row.receiving_unit_id, 'intake');
+        event = { type: 'RETURN_RESULT' };
+      } else break;
+      if (!who || !event) break;
+      await applyDossierEvent(db, config, who, code, { ...event, version: row.version }, t);
+    }
+  }
+  return made;
+}
