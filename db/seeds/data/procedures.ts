@@ -1,0 +1,190 @@
+/**
+ * Demo procedure definitions (design.md §3 shape). Each satisfies:
+ * unique lowercase snake_case step codes, known roles, positive hours,
+ * Σ step hours ≤ totalDays × 8. Fees are in VND.
+ *
+ * Step `unit`: omitted = competent unit; 'parent' = its parent (liên thông);
+ * or a unit code (e.g. '000.00.31.H05' Sở Nội vụ, '000.00.00.H05' UBND tỉnh).
+ */
+type Role = 'intake' | 'specialist' | 'head' | 'leader' | 'clerk';
+
+interface SeedProcedureDef {
+  code: string;
+  name: string;
+  field: string;
+  totalDays: number;
+  fee: number;
+  documents: Array<{ code: string; name: string; required: boolean }>;
+  steps: Array<{ code: string; name: string; role: Role; hours: number; unit?: string }>;
+}
+
+const procedures: SeedProcedureDef[] = [
+  // ── Cấp xã ───────────────────────────────────────────────────────────────
+  {
+    code: '1.000775',
+    name: 'Thủ tục tặng Giấy khen của Chủ tịch Ủy ban nhân dân cấp xã về thành tích thực hiện nhiệm vụ chính trị',
+    field: 'Thi đua, khen thưởng',
+    totalDays: 10,
+    fee: 0,
+    documents: [
+      { code: 'TO_TRINH', name: 'Tờ trình đề nghị khen thưởng', required: true },
+      { code: 'BAO_CAO_THANH_TICH', name: 'Báo cáo thành tích của tập thể, cá nhân được đề nghị khen thưởng', required: true },
+      { code: 'BIEN_BAN_HOP', name: 'Biên bản họp xét khen thưởng', required: false },
+    ],
+    steps: [
+      { code: 'review', name: 'Thẩm định hồ sơ', role: 'specialist', hours: 48 },
+      { code: 'check', name: 'Xem xét, trình ký', role: 'head', hours: 8 },
+      { code: 'sign', name: 'Ký quyết định', role: 'leader', hours: 8 },
+      { code: 'number', name: 'Vào số, đóng dấu', role: 'clerk', hours: 4, unit: 'competent' },
+    ],
+  },
+  {
+    code: '1.001193',
+    name: 'Thủ tục đăng ký khai sinh',
+    field: 'Hộ tịch',
+    totalDays: 1,
+    fee: 0,
+    documents: [
+      { code: 'TO_KHAI', name: 'Tờ khai đăng ký khai sinh theo mẫu', required: true },
+      { code: 'GIAY_CHUNG_SINH', name: 'Giấy chứng sinh hoặc văn bản thay Giấy chứng sinh', required: true },
+      { code: 'CCCD', name: 'Căn cước công dân của người đi đăng ký khai sinh', required: true },
+      { code: 'GIAY_CN_KET_HON', name: 'Giấy chứng nhận kết hôn của cha, mẹ (nếu có)', required: false },
+    ],
+    steps: [
+      { code: 'review', name: 'Kiểm tra hồ sơ, ghi Sổ hộ tịch', role: 'specialist', hours: 4 },
+      { code: 'sign', name: 'Ký Giấy khai sinh', role: 'leader', hours: 2.5 },
+      { code: 'number', name: 'Vào sổ, đóng dấu', role: 'clerk', hours: 1.5 },
+    ],
+  },
+  {
+    code: '1.000894',
+    name: 'Thủ tục đăng ký kết hôn',
+    field: 'Hộ tịch',
+    totalDays: 5,
+    fee: 0,
+    documents: [
+      { code: 'TO_KHAI', name: 'Tờ khai đăng ký kết hôn theo mẫu', required: true },
+      { code: 'CCCD', name: 'Căn cước công dân của hai bên nam, nữ', required: true },
+      { code: 'XAC_NHAN_HON_NHAN', name: 'Giấy xác nhận tình trạng hôn nhân (khi đăng ký khác nơi cư trú)', required: false },
+    ],
+    steps: [
+      { code: 'verify', name: 'Kiểm tra, xác minh điều kiện kết hôn', role: 'specialist', hours: 24 },
+      { code: 'sign', name: 'Ký Giấy chứng nhận kết hôn', role: 'leader', hours: 8 },
+      { code: 'number', name: 'Vào sổ, đóng dấu, hẹn trao', role: 'clerk', hours: 4 },
+    ],
+  },
+  {
+    code: '1.004873',
+    name: 'Thủ tục cấp Giấy xác nhận tình trạng hôn nhân',
+    field: 'Hộ tịch',
+    totalDays: 3,
+    fee: 0,
+    documents: [
+      { code: 'TO_KHAI', name: 'Tờ khai cấp Giấy xác nhận tình trạng hôn nhân theo mẫu', required: true },
+      { code: 'CCCD', name: 'Căn cước công dân của người yêu cầu', required: true },
+      { code: 'BAN_AN_LY_HON', name: 'Bản án, quyết định ly hôn đã có hiệu lực (nếu đã ly hôn)', required: false },
+    ],
+    steps: [
+      { code: 'review', name: 'Kiểm tra, xác minh tình trạng hôn nhân', role: 'specialist', hours: 12 },
+      { code: 'sign', name: 'Ký Giấy xác nhận', role: 'leader', hours: 8 },
+      { code: 'number', name: 'Vào sổ, đóng dấu', role: 'clerk', hours: 4 },
+    ],
+  },
+  {
+    // Liên thông xã → huyện: xã tiếp nhận, xác minh; huyện thẩm định, quyết định.
+    code: '1.001776',
+    name: 'Thủ tục thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng, hỗ trợ kinh phí chăm sóc, nuôi dưỡng hằng tháng',
+    field: 'Bảo trợ xã hội',
+    totalDays: 15,
+    fee: 0,
+    documents: [
+      { code: 'TO_KHAI', name: 'Tờ khai đề nghị trợ giúp xã hội theo mẫu', required: true },
+      { code: 'CCCD', name: 'Căn cước công dân của người đề nghị', required: true },
+      { code: 'GIAY_XAC_NHAN_KHUYET_TAT', name: 'Giấy xác nhận khuyết tật (đối với người khuyết tật)', required: false },
+    ],
+    steps: [
+      { code: 'verify', name: 'Xác minh, niêm yết công khai', role: 'specialist', hours: 32 },
+      { code: 'propose', name: 'Ký văn bản đề nghị gửi UBND cấp huyện', role: 'leader', hours: 8 },
+      { code: 'appraise', name: 'Thẩm định hồ sơ', role: 'specialist', hours: 40, unit: 'parent' },
+      { code: 'check', name: 'Xem xét, trình ký', role: 'head', hours: 8, unit: 'parent' },
+      { code: 'decide', name: 'Ký quyết định trợ cấp', role: 'leader', hours: 8, unit: 'parent' },
+      { code: 'issue', name: 'Vào số, đóng dấu, chuyển kết quả về xã', role: 'clerk', hours: 4, unit: 'parent' },
+    ],
+  },
+
+  // ── Cấp huyện ────────────────────────────────────────────────────────────
+  {
+    code: '1.009997',
+    name: 'Thủ tục cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ',
+    field: 'Hoạt động xây dựng',
+    totalDays: 15,
+    fee: 75000,
+    documents: [
+      { code: 'DON_DE_NGHI', name: 'Đơn đề nghị cấp giấy phép xây dựng theo mẫu', required: true },
+      { code: 'GIAY_CN_QSDD', name: 'Bản sao Giấy chứng nhận quyền sử dụng đất', required: true },
+      { code: 'BAN_VE_THIET_KE', name: 'Bản vẽ thiết kế xây dựng (mặt bằng, mặt cắt, mặt đứng, móng)', required: true },
+      { code: 'CAM_KET_AN_TOAN', name: 'Bản cam kết bảo đảm an toàn đối với công trình liền kề', required: false },
+    ],
+    steps: [
+      { code: 'transfer', name: 'Chuyển hồ sơ đến phòng chuyên môn', role: 'intake', hours: 4 },
+      { code: 'review', name: 'Thẩm định hồ sơ, kiểm tra thực địa', role: 'specialist', hours: 64 },
+      { code: 'check', name: 'Xem xét, trình ký', role: 'head', hours: 16 },
+      { code: 'sign', name: 'Ký giấy phép xây dựng', role: 'leader', hours: 24 },
+      { code: 'number', name: 'Vào số, đóng dấu', role: 'clerk', hours: 4 },
+    ],
+  },
+  {
+    code: '2.000720',
+    name: 'Thủ tục đăng ký thành lập hộ kinh doanh',
+    field: 'Thành lập và hoạt động của hộ kinh doanh',
+    totalDays: 3,
+    fee: 100000,
+    documents: [
+      { code: 'GIAY_DE_NGHI', name: 'Giấy đề nghị đăng ký hộ kinh doanh', required: true },
+      { code: 'CCCD', name: 'Bản sao giấy tờ pháp lý của cá nhân chủ hộ kinh doanh', required: true },
+      { code: 'BIEN_BAN_HOP', name: 'Biên bản họp thành viên hộ gia đình về việc thành lập hộ kinh doanh', required: false },
+      { code: 'VAN_BAN_UY_QUYEN', name: 'Văn bản ủy quyền cho thành viên hộ gia đình làm chủ hộ kinh doanh', required: false },
+    ],
+    steps: [
+      { code: 'review', name: 'Kiểm tra tính hợp lệ của hồ sơ', role: 'specialist', hours: 12 },
+      { code: 'sign', name: 'Ký Giấy chứng nhận đăng ký hộ kinh doanh', role: 'head', hours: 6 },
+      { code: 'number', name: 'Vào số, đóng dấu', role: 'clerk', hours: 2 },
+    ],
+  },
+  {
+    // Liên thông huyện → Sở Nội vụ → UBND tỉnh.
+    code: '1.000804',
+    name: 'Thủ tục tặng Bằng khen của Chủ tịch Ủy ban nhân dân cấp tỉnh về thành tích thực hiện nhiệm vụ chính trị',
+    field: 'Thi đua, khen thưởng',
+    totalDays: 20,
+    fee: 0,
+    documents: [
+      { code: 'TO_TRINH', name: 'Tờ trình đề nghị khen thưởng của UBND cấp huyện', required: true },
+      { code: 'BAO_CAO_THANH_TICH', name: 'Báo cáo thành tích của tập thể, cá nhân được đề nghị khen thưởng', required: true },
+      { code: 'BIEN_BAN_HOI_DONG', name: 'Biên bản họp Hội đồng Thi đua - Khen thưởng cấp huyện', required: true },
+    ],
+    steps: [
+      { code: 'review', name: 'Phòng Nội vụ rà soát, lập tờ trình', role: 'specialist', hours: 24 },
+      { code: 'propose', name: 'Ký tờ trình đề nghị', role: 'leader', hours: 8 },
+      { code: 'appraise', name: 'Thẩm định hồ sơ khen thưởng', role: 'specialist', hours: 40, unit: '000.00.31.H05' },
+      { code: 'check', name: 'Xem xét, trình Giám đốc Sở', role: 'head', hours: 8, unit: '000.00.31.H05' },
+      { code: 'submit', name: 'Ký tờ trình Chủ tịch UBND tỉnh', role: 'leader', hours: 8, unit: '000.00.31.H05' },
+      { code: 'decide', name: 'Ký quyết định khen thưởng', role: 'leader', hours: 16, unit: '000.00.00.H05' },
+      { code: 'issue', name: 'Vào số, đóng dấu, phát hành', role: 'clerk', hours: 4, unit: '000.00.00.H05' },
+    ],
+  },
+];
+
+export const SEED_PROCEDURES: unknown[] = procedures;
+
+/** Which level receives each procedure (by code). */
+export const SEED_PROCEDURE_UNITS: Record<string, 'commune' | 'district'> = {
+  '1.000775': 'commune',
+  '1.001193': 'commune',
+  '1.000894': 'commune',
+  '1.004873': 'commune',
+  '1.001776': 'commune',
+  '1.009997': 'district',
+  '2.000720': 'district',
+  '1.000804': 'district',
+};
