@@ -63,7 +63,9 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
     }
     made++;
     const fate = rand();
-    const target = fate < 0.35 ? 'progress' : fate < 0.45 ? 'supplement' : fate < 0.55 ? 'ready' : fate < 0.85 ? 'returned' : fate < 0.93 ? 'refused' : 'withdrawn';
+    const old = now - t > 12 * 24 * HOUR;
+    // Old dossiers are mostly finished; a few stuck ones make the overdue lists worth looking at.
+    const target = old && fate < 0.35 && rand() < 0.8 ? 'returned' : fate < 0.35 ? 'progress' : fate < 0.45 ? 'supplement' : fate < 0.55 ? 'ready' : fate < 0.85 ? 'returned' : fate < 0.93 ? 'refused' : 'withdrawn';
     const stopAt = target === 'progress' ? Math.floor(rand() * def.steps.length) : def.steps.length;
     for (let guard = 0; guard < 20; guard++) {
       const row = (await findDossierByCode(db, code))!;

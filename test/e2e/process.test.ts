@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { buildTestApp } from '../helpers/app';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+describe('the server process', () => {
+  it('starts with migrations and demo data, serves /healthz, and exits 0 soon after SIGTERM', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-proc-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'warn', PASSWORD_HASH_COST: '4', DATABASE_URL: '', ADMIN_PASSWORD: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (out += b));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no start within 60 s:\n' + out)), 60_000);
+      child.stdout.on('data', () => {
+        const m = /đang chạy tại (http:\/\/\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+    });
+    expect(out).toMatch(/Đã tạo tài khoản quản trị "admin" với mật khẩu: \S+/);
+    expect(out).toMatch(/Đã nạp dữ liệu mẫu: \d+ đơn vị, \d+ người dùng, \d+ hồ sơ/);
+    expect((await request(url).get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await request(url).get('/dang-nhap')).status).toBe(200);
+    const started = Date.now();
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('/healthz answers 503 when the database does not', async () => {
+    const t = await buildTestApp('sqlite');
+    await t.tdb.db.destroy();
+    const res = await request(t.app).get('/healthz');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'unavailable' });
+  });
+});
