@@ -82,7 +82,9 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(passport.initialize());
   app.use(passport.session());
   const csrf = csrfSync({
-    getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
+    // Multipart forms (file uploads) are parsed after this check, so they carry the token in the query.
+    getTokenFromRequest: (req) =>
+      (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined) ?? (req.query?._csrf as string | undefined),
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
   });
   app.use(csrf.csrfSynchronisedProtection);

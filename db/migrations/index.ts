@@ -11,6 +11,7 @@ import * as m009 from './009_dossier_events';
 import * as m010 from './010_calendar_days';
 import * as m011 from './011_code_sequences';
 import * as m012 from './012_outbox';
+import * as m013 from './013_attachments';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '010_calendar_days': m010,
   '011_code_sequences': m011,
   '012_outbox': m012,
+  '013_attachments': m013,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

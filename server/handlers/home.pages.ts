@@ -1,10 +1,16 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
+import { listDossiers } from '../services/dossiers.service';
 
-export function homePages(_ctx: AppContext) {
+/** The home page: who I am, and what waits for me (the first of my work list). */
+export function homePages(ctx: AppContext) {
   return {
     async index(req: Request, res: Response) {
-      res.render('pages/home/index', { title: 'Trang chủ', user: req.user });
+      const user = req.user!;
+      const staff = user.unitId != null;
+      const mine = staff ? await listDossiers(ctx.db, user, { mine: true, page: 1, pageSize: 8 }) : null;
+      const overdue = staff ? await listDossiers(ctx.db, user, { overdue: true, page: 1, pageSize: 1 }) : null;
+      res.render('pages/home/index', { title: 'Trang chủ', user, mine, overdueTotal: overdue?.total ?? 0 });
     },
   };
 }

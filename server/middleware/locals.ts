@@ -10,9 +10,13 @@ interface NavItem {
 /** Navigation by role: a user sees only what they may use. */
 export const NAV: NavItem[] = [
   { href: '/', label: 'Trang chủ' },
+  { href: '/ho-so/moi', label: 'Tiếp nhận hồ sơ', roles: ['intake'] },
+  { href: '/ho-so', label: 'Hồ sơ' },
+  { href: '/so-theo-doi', label: 'Sổ theo dõi', roles: ['intake', 'specialist', 'head', 'leader', 'clerk'] },
+  { href: '/quan-tri/thu-tuc', label: 'Thủ tục', roles: ['admin'] },
+  { href: '/quan-tri/lich', label: 'Lịch làm việc', roles: ['admin'] },
   { href: '/quan-tri/don-vi', label: 'Đơn vị', roles: ['admin'] },
   { href: '/quan-tri/nguoi-dung', label: 'Người dùng', roles: ['admin'] },
-  { href: '/tra-cuu', label: 'Tra cứu hồ sơ' },
 ];
 
 export function flash(req: Request, kind: 'success' | 'error' | 'info', text: string): void {
@@ -28,7 +32,7 @@ export function pageLocals(generateToken: (req: Request) => string): RequestHand
       res.locals.currentUser = { ...user, roleNames: user.roles.map((r) => ROLE_LABELS[r]).join(', ') };
       res.locals.nav = NAV.filter((n) => !n.roles || n.roles.some((r) => user.roles.includes(r))).map((n) => ({
         ...n,
-        current: n.href === '/' ? req.path === '/' : req.path.startsWith(n.href),
+        current: n.href === '/' ? req.path === '/' : req.path === n.href || (req.path.startsWith(n.href + '/') && !NAV.some((o) => o.href !== n.href && o.href.startsWith(n.href) && req.path.startsWith(o.href))),
       }));
     }
     if (req.session?.flash?.length) {

@@ -32,7 +32,7 @@ export async function findVersionById(db: Q, id: number): Promise<ProcedureVersi
   return r ? toVersion(r) : null;
 }
 
-export async function listLatest(db: Q, opts: { offset: number; limit: number; q?: string }) {
+export async function listLatest(db: Q, opts: { offset: number; limit: number; q?: string }): Promise<{ items: ProcedureVersion[]; total: number }> {
   const where = (qb: Knex.QueryBuilder) => {
     if (opts.q) qb.where((w) => w.where('p.code', 'like', `%${opts.q}%`).orWhere('p.name', 'like', `%${opts.q}%`));
   };

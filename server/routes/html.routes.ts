@@ -5,6 +5,10 @@ import { routes } from './define';
 import { authPages } from '../handlers/auth.pages';
 import { adminPages } from '../handlers/admin.pages';
 import { homePages } from '../handlers/home.pages';
+import { printPages } from '../handlers/print.pages';
+import { catalogPages } from '../handlers/catalog.pages';
+import { calendarPages } from '../handlers/calendar.pages';
+import { dossierPages } from '../handlers/dossier.pages';
 
 /** The HTML pages. Fixed routes (contract.md §3) keep their Vietnamese paths. */
 export function htmlRouter(ctx: AppContext, passport: Passport): Router {
@@ -13,11 +17,25 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const auth = authPages(passport);
   const admin = adminPages(ctx);
   const home = homePages(ctx);
+  const print = printPages(ctx);
+  const catalog = catalogPages(ctx);
+  const calendarAdmin = calendarPages(ctx);
+  const dossier = dossierPages(ctx);
 
   r.get('/dang-nhap', 'public', auth.showLogin);
   r.post('/dang-nhap', 'public', auth.login);
   r.post('/dang-xuat', 'public', auth.logout);
   r.get('/', 'user', home.index);
+
+  r.get('/ho-so', 'user', dossier.list);
+  r.get('/ho-so/moi', ['intake'], dossier.intakeForm);
+  r.post('/ho-so/moi', ['intake'], dossier.upload, dossier.intake);
+  r.get('/ho-so/:code', 'user', dossier.show);
+  r.post('/ho-so/:code/thao-tac', 'user', dossier.act);
+  r.post('/ho-so/:code/tep', 'user', dossier.upload, dossier.attach);
+  r.get('/ho-so/:code/tep/:id', 'user', dossier.download);
+  r.get('/ho-so/:code/in/:form', 'user', print.form);
+  r.get('/so-theo-doi', 'user', print.register);
 
   r.get('/quan-tri/don-vi', ['admin'], admin.listUnits);
   r.post('/quan-tri/don-vi', ['admin'], admin.createUnit);
@@ -27,5 +45,15 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.post('/quan-tri/nguoi-dung', ['admin'], admin.createUser);
   r.get('/quan-tri/nguoi-dung/:username', ['admin'], admin.editUser);
   r.post('/quan-tri/nguoi-dung/:username', ['admin'], admin.updateUser);
+
+  r.get('/quan-tri/thu-tuc', ['admin'], catalog.list);
+  r.get('/quan-tri/thu-tuc/moi', ['admin'], catalog.editor);
+  r.post('/quan-tri/thu-tuc/xem-truoc', ['admin'], catalog.preview);
+  r.post('/quan-tri/thu-tuc', ['admin'], catalog.save);
+  r.get('/quan-tri/thu-tuc/:code', ['admin'], catalog.show);
+  r.get('/quan-tri/thu-tuc/:code/sua', ['admin'], catalog.editor);
+  r.get('/quan-tri/lich', ['admin'], calendarAdmin.year);
+  r.post('/quan-tri/lich', ['admin'], calendarAdmin.setDay);
+  r.post('/quan-tri/lich/:date/xoa', ['admin'], calendarAdmin.deleteDay);
   return router;
 }

@@ -18,7 +18,7 @@ import { EVENT_LABELS, ROLE_LABELS, Role } from '../../workflows/labels';
 const HOUR = 3_600_000;
 
 /** Who may send an event in the dossier's current state (design.md §4), or null when no one can. */
-function requiredActor(type: EventInput['type'], row: DossierRow, def: ProcedureDefinition): { role: Role; unitId: number } | null {
+export function requiredActor(type: EventInput['type'], row: DossierRow, def: ProcedureDefinition): { role: Role; unitId: number } | null {
   switch (type) {
     case 'FORWARD':
     case 'RETURN':

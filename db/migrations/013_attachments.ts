@@ -1,0 +1,20 @@
+import type { Knex } from 'knex';
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('attachments', (t) => {
+    t.increments('id').primary();
+    t.integer('dossier_id').unsigned().notNullable().references('id').inTable('dossiers').onDelete('CASCADE');
+    t.string('document_code', 64).nullable();
+    t.string('filename', 255).notNullable();
+    t.string('mime', 100).notNullable();
+    t.integer('size').notNullable();
+    t.string('sha256', 64).notNullable();
+    t.integer('uploaded_by').unsigned().nullable();
+    t.bigInteger('created_at').notNullable();
+    t.index(['dossier_id']);
+  });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('attachments');
+}

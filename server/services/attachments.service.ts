@@ -1,0 +1,82 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../db';
+import { Invalid, NotFound } from '../errors';
+
+/** What the desk may attach: scans and office documents, 10 MB each, 20 a request. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const MAX_FILES = 20;
+export const ALLOWED_TYPES: Record<string, string[]> = {
+  'application/pdf': ['.pdf'],
+  'image/jpeg': ['.jpg', '.jpeg'],
+  'image/png': ['.png'],
+  'application/msword': ['.doc'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['.docx'],
+  'application/vnd.ms-excel': ['.xls'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['.xlsx'],
+  'application/vnd.oasis.opendocument.text': ['.odt'],
+};
+
+export interface UploadedFile {
+  originalname: string;
+  mimetype: string;
+  size: number;
+  buffer: Buffer;
+}
+
+/** Check a file's declared type, extension and first bytes agree with an allowed type. */
+export function checkFile(f: UploadedFile): string | null {
+  const ext = path.extname(f.originalname).toLowerCase();
+  const exts = ALLOWED_TYPES[f.mimetype];
+  if (!exts || !exts.includes(ext)) return `Tệp "${f.originalname}" không đúng loại cho phép (PDF, ảnh JPG/PNG, Word, Excel, ODT).`;
+  const head = f.buffer.subarray(0, 8);
+  const magic =
+    (f.mimetype === 'application/pdf' && head.subarray(0, 5).toString() === '%PDF-') ||
+    (f.mimetype === 'image/png' && head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) ||
+    (f.mimetype === 'image/jpeg' && head[0] === 0xff && head[1] === 0xd8) ||
+    !['application/pdf', 'image/png', 'image/jpeg'].includes(f.mimetype);
+  if (!magic) return `Nội dung tệp "${f.originalname}" không khớp với loại tệp.`;
+  if (f.size === 0) return `Tệp "${f.originalname}" rỗng.`;
+  return null;
+}
+
+function blobPath(dataDir: string, sha: string): string {
+  return path.join(dataDir, 'files', sha.slice(0, 2), sha.slice(2, 4), sha);
+}
+
+/**
+ * Store files by content hash under DATA_DIR/files (outside the web root) and record them. The blob
+ * is written before the row, so a row never points at a missing file; duplicates share one blob.
+ */
+export async function storeAttachments(db: Db, dataDir: string, dossierId: number, userId: number, files: UploadedFile[], documentCode: string | null = null): Promise<number> {
+  const errors = files.map(checkFile).filter((e): e is string => !!e);
+  if (errors.length) throw new Invalid(errors.join(' '), { fields: { files: errors.join(' ') } });
+  const rows = [];
+  for (const f of files) {
+    const sha = crypto.createHash('sha256').update(f.buffer).digest('hex');
+    const target = blobPath(dataDir, sha);
+    if (!fs.existsSync(target)) {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const tmp = `${target}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, f.buffer);
+      fs.renameSync(tmp, target);
+    }
+    rows.push({ dossier_id: dossierId, document_code: documentCode, filename: Buffer.from(f.originalname, 'latin1').toString('utf8').slice(0, 255), mime: f.mimetype, size: f.size, sha256: sha, uploaded_by: userId, created_at: Date.now() });
+  }
+  if (rows.length) await db('attachments').insert(rows);
+  return rows.length;
+}
+
+export async function listAttachments(db: Db, dossierId: number) {
+  return db('attachments as a').leftJoin('users as u', 'u.id', 'a.uploaded_by').where('a.dossier_id', dossierId).orderBy('a.id').select('a.id', 'a.filename', 'a.mime', 'a.size', 'a.created_at', 'a.document_code', 'u.full_name as uploader');
+}
+
+/** The stored file of an attachment of this dossier (the caller has checked visibility). */
+export async function attachmentFile(db: Db, dataDir: string, dossierId: number, id: number) {
+  const row = await db('attachments').where({ id, dossier_id: dossierId }).first();
+  if (!row) throw new NotFound('Không tìm thấy tệp.');
+  const file = blobPath(dataDir, row.sha256);
+  if (!fs.existsSync(file)) throw new NotFound('Tệp không còn trên máy chủ.');
+  return { file, filename: row.filename as string, mime: row.mime as string };
+}
