@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
@@ -18,9 +21,14 @@ export interface TestApp {
 export async function buildTestApp(engine: 'sqlite' | 'mysql', env: Record<string, string> = {}): Promise<TestApp> {
   setHashCost(4);
   const tdb = await createTestDb(engine);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: tdb.url, LOG_LEVEL: 'silent', JOBS: '0', ...env });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-data-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: tdb.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', JOBS: '0', ...env });
   const ctx: AppContext = { config, db: tdb.db, logger: pino({ level: 'silent' }), sessionSecret: 'test-secret-test-secret' };
-  return { tdb, ctx, app: createApp(ctx), close: () => tdb.destroy() };
+  const close = async () => {
+    await tdb.destroy();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { tdb, ctx, app: createApp(ctx), close };
 }
 
 /** A supertest agent signed in through the real form (cookie jar + CSRF token). */
