@@ -50,8 +50,8 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
   for (let i = 0; i < count; i++) {
     const def = pick(defs);
     const desk = pick(deskOf[SEED_PROCEDURE_UNITS[def.code]]);
-    // Received during office hours some time in the last 45 days, older ones first.
-    let t = cal.nextWorkingMoment(new Date(now - (45 - (i / count) * 44) * 24 * HOUR - rand() * 4 * HOUR)).getTime();
+    // Received during office hours some time in the last 100 days, older ones first.
+    let t = cal.nextWorkingMoment(new Date(now - (100 - (i / count) * 99) * 24 * HOUR - rand() * 4 * HOUR)).getTime();
     if (t >= now) continue;
     const documents = def.documents.filter((d) => d.required || rand() < 0.5).map((d) => d.code);
     const input = intakeSchema.parse({ procedureCode: def.code, applicant: { fullName: pick(NAMES), phone: `09${String(10000000 + Math.floor(rand() * 89999999))}`, address: 'Bạc Liêu' }, documents, channel: pick([1, 1, 1, 2, 2, 3]) });

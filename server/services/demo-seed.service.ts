@@ -14,7 +14,7 @@ export const DEMO_PASSWORD = 'MotCua@2026';
  * Load the demo data set on an empty database: the Bạc Liêu unit tree, one user per role in
  * several units, the demo procedures and a few hundred dossiers across states. Returns a summary of the demo sign-ins for the console.
  */
-export async function seedDemo(db: Db, config: Config, dossiers = 300): Promise<{ summary: string }> {
+export async function seedDemo(db: Db, config: Config, dossiers = 400): Promise<{ summary: string }> {
   const hash = await hashPassword(DEMO_PASSWORD);
   await withTransaction(db, async (trx) => {
     const ids = new Map<string, number>();

@@ -173,6 +173,119 @@ const procedures: SeedProcedureDef[] = [
       { code: 'issue', name: 'Vào số, đóng dấu, phát hành', role: 'clerk', hours: 4, unit: '000.00.00.H05' },
     ],
   },
+  // ── Nội vụ (cấp xã, cấp huyện) ──────────────────────────────────────────
+  {
+    code: '1.012379',
+    name: 'Thủ tục tặng danh hiệu Lao động tiên tiến (cấp xã)',
+    field: 'Thi đua, khen thưởng',
+    totalDays: 20,
+    fee: 0,
+    documents: [
+      { code: 'VAN_BAN_DE_NGHI', name: 'Văn bản đề nghị kèm danh sách cá nhân được đề nghị tặng danh hiệu Lao động tiên tiến', required: true },
+      { code: 'BAO_CAO_THANH_TICH', name: 'Báo cáo thành tích của cá nhân', required: true },
+      { code: 'BIEN_BAN_BINH_XET', name: 'Biên bản bình xét thi đua', required: true },
+    ],
+    steps: [
+      { code: 'review', name: 'Thẩm định hồ sơ, báo cáo Hội đồng Thi đua - Khen thưởng xã', role: 'specialist', hours: 96 },
+      { code: 'sign', name: 'Chủ tịch UBND xã ký quyết định', role: 'leader', hours: 40 },
+      { code: 'number', name: 'Vào số, đóng dấu, cấp Giấy chứng nhận', role: 'clerk', hours: 8 },
+    ],
+  },
+  {
+    code: '2.000509',
+    name: 'Thủ tục đăng ký hoạt động tín ngưỡng',
+    field: 'Tín ngưỡng, tôn giáo',
+    totalDays: 15,
+    fee: 0,
+    documents: [
+      { code: 'VAN_BAN_DANG_KY', name: 'Văn bản đăng ký hoạt động tín ngưỡng hằng năm theo mẫu (nêu tên cơ sở, nội dung, quy mô, thời gian, địa điểm)', required: true },
+      { code: 'DANH_SACH_BAN_QUAN_LY', name: 'Danh sách ban quản lý hoặc văn bản cử người đại diện cơ sở tín ngưỡng', required: false },
+    ],
+    steps: [
+      { code: 'review', name: 'Công chức Văn hóa - Xã hội xem xét, thẩm định hồ sơ', role: 'specialist', hours: 72 },
+      { code: 'sign', name: 'Chủ tịch UBND xã ký văn bản trả lời', role: 'leader', hours: 32 },
+      { code: 'number', name: 'Vào số, đóng dấu, chuyển trả kết quả', role: 'clerk', hours: 8 },
+    ],
+  },
+  {
+    code: '1.001055',
+    name: 'Thủ tục đăng ký sinh hoạt tôn giáo tập trung',
+    field: 'Tín ngưỡng, tôn giáo',
+    totalDays: 20,
+    fee: 0,
+    documents: [
+      { code: 'VAN_BAN_DE_NGHI', name: 'Văn bản đề nghị đăng ký sinh hoạt tôn giáo tập trung theo mẫu', required: true },
+      { code: 'GIAY_TO_DIA_DIEM', name: 'Giấy tờ chứng minh có địa điểm hợp pháp để sinh hoạt tôn giáo tập trung', required: true },
+      { code: 'CCCD_NGUOI_DAI_DIEN', name: 'Bản sao Căn cước công dân của người đại diện nhóm', required: true },
+      { code: 'VAN_BAN_TO_CHUC_TON_GIAO', name: 'Văn bản của tổ chức tôn giáo cử người đại diện (nếu thuộc tổ chức tôn giáo)', required: false },
+    ],
+    steps: [
+      { code: 'review', name: 'Xem xét hồ sơ, xác minh địa điểm sinh hoạt', role: 'specialist', hours: 96 },
+      { code: 'sign', name: 'Chủ tịch UBND xã ký văn bản chấp thuận hoặc từ chối', role: 'leader', hours: 40 },
+      { code: 'number', name: 'Vào số, đóng dấu, chuyển trả kết quả', role: 'clerk', hours: 8 },
+    ],
+  },
+  {
+    // Liên thông xã → huyện: xã tiếp nhận, cho ý kiến; Phòng Nội vụ huyện thẩm định, Chủ tịch UBND huyện quyết định.
+    code: '1.003918',
+    name: 'Thủ tục công nhận ban vận động thành lập hội có phạm vi hoạt động trong xã',
+    field: 'Tổ chức phi chính phủ',
+    totalDays: 30,
+    fee: 0,
+    documents: [
+      { code: 'DON_DE_NGHI', name: 'Đơn đề nghị công nhận ban vận động thành lập hội (tên, tôn chỉ, mục đích, phạm vi, lĩnh vực hoạt động)', required: true },
+      { code: 'DANH_SACH_BAN_VAN_DONG', name: 'Danh sách và trích ngang những người dự kiến trong ban vận động thành lập hội', required: true },
+      { code: 'LY_LICH_TRUONG_BAN', name: 'Lý lịch tư pháp của người dự kiến làm trưởng ban vận động', required: true },
+      { code: 'Y_KIEN_CO_QUAN_QUAN_LY', name: 'Ý kiến của cơ quan có thẩm quyền (nếu người dự kiến làm trưởng ban là cán bộ, công chức)', required: false },
+    ],
+    steps: [
+      { code: 'verify', name: 'Kiểm tra hồ sơ, xác minh thành viên ban vận động', role: 'specialist', hours: 24 },
+      { code: 'forward', name: 'Chủ tịch UBND xã cho ý kiến, chuyển UBND cấp huyện', role: 'leader', hours: 16 },
+      { code: 'appraise', name: 'Phòng Nội vụ thẩm định hồ sơ', role: 'specialist', hours: 120, unit: 'parent' },
+      { code: 'check', name: 'Trưởng phòng Nội vụ xem xét, trình ký', role: 'head', hours: 24, unit: 'parent' },
+      { code: 'decide', name: 'Chủ tịch UBND huyện ký quyết định công nhận', role: 'leader', hours: 32, unit: 'parent' },
+      { code: 'issue', name: 'Vào số, đóng dấu, chuyển kết quả về xã', role: 'clerk', hours: 8, unit: 'parent' },
+    ],
+  },
+  {
+    code: '1.000843',
+    name: 'Thủ tục tặng Giấy khen của Chủ tịch Ủy ban nhân dân cấp huyện về thành tích thực hiện nhiệm vụ chính trị',
+    field: 'Thi đua, khen thưởng',
+    totalDays: 20,
+    fee: 0,
+    documents: [
+      { code: 'TO_TRINH', name: 'Tờ trình đề nghị khen thưởng kèm danh sách tập thể, cá nhân', required: true },
+      { code: 'BAO_CAO_THANH_TICH', name: 'Báo cáo thành tích của tập thể, cá nhân được đề nghị khen thưởng', required: true },
+      { code: 'BIEN_BAN_HOP', name: 'Biên bản họp Hội đồng Thi đua - Khen thưởng của đơn vị trình', required: true },
+    ],
+    steps: [
+      { code: 'transfer', name: 'Chuyển hồ sơ đến Phòng Nội vụ', role: 'intake', hours: 4 },
+      { code: 'review', name: 'Phòng Nội vụ thẩm định, trình Hội đồng Thi đua - Khen thưởng huyện', role: 'specialist', hours: 80 },
+      { code: 'check', name: 'Trưởng phòng Nội vụ xem xét, trình ký', role: 'head', hours: 16 },
+      { code: 'sign', name: 'Chủ tịch UBND huyện ký quyết định khen thưởng', role: 'leader', hours: 24 },
+      { code: 'number', name: 'Vào số, đóng dấu, in Giấy khen', role: 'clerk', hours: 8 },
+    ],
+  },
+  {
+    code: '1.005384',
+    name: 'Thủ tục thi tuyển công chức cấp xã',
+    field: 'Công chức, viên chức',
+    totalDays: 60,
+    fee: 500000,
+    documents: [
+      { code: 'PHIEU_DANG_KY', name: 'Phiếu đăng ký dự tuyển theo mẫu', required: true },
+      { code: 'GIAY_UU_TIEN', name: 'Giấy chứng nhận thuộc đối tượng ưu tiên trong tuyển dụng (nếu có)', required: false },
+      { code: 'VAN_BANG_CHUNG_CHI', name: 'Bản sao văn bằng, chứng chỉ, kết quả học tập (nộp khi trúng tuyển)', required: false },
+    ],
+    steps: [
+      { code: 'transfer', name: 'Chuyển Phiếu đăng ký dự tuyển đến Phòng Nội vụ', role: 'intake', hours: 8 },
+      { code: 'review', name: 'Phòng Nội vụ rà soát điều kiện, tiêu chuẩn; lập danh sách thí sinh', role: 'specialist', hours: 160 },
+      { code: 'exam', name: 'Hội đồng tuyển dụng tổ chức thi vòng 1, vòng 2', role: 'specialist', hours: 160 },
+      { code: 'check', name: 'Trưởng phòng Nội vụ tổng hợp kết quả, trình phê duyệt', role: 'head', hours: 40 },
+      { code: 'approve', name: 'Chủ tịch UBND huyện phê duyệt kết quả, quyết định tuyển dụng', role: 'leader', hours: 40 },
+      { code: 'number', name: 'Vào số, đóng dấu, gửi thông báo kết quả', role: 'clerk', hours: 16 },
+    ],
+  },
 ];
 
 export const SEED_PROCEDURES: unknown[] = procedures;
@@ -187,4 +300,10 @@ export const SEED_PROCEDURE_UNITS: Record<string, 'commune' | 'district'> = {
   '1.009997': 'district',
   '2.000720': 'district',
   '1.000804': 'district',
+  '1.012379': 'commune',
+  '2.000509': 'commune',
+  '1.001055': 'commune',
+  '1.003918': 'commune',
+  '1.000843': 'district',
+  '1.005384': 'district',
 };
