@@ -14,6 +14,7 @@ import { pageLocals } from './middleware/locals';
 import { healthRoutes } from './routes/health.routes';
 import { apiRouter } from './routes/api.routes';
 import { htmlRouter } from './routes/html.routes';
+import { publicPages } from './handlers/public.pages';
 
 /** Build the Express app (no listen): middleware, routers and the error handler. */
 export function createApp(ctx: AppContext): express.Express {
@@ -63,6 +64,11 @@ export function createApp(ctx: AppContext): express.Express {
 
   // The JSON API: bearer tokens, no cookies, so no CSRF.
   app.use('/api/v1', express.json({ limit: '1mb', strict: false }), apiRouter(ctx));
+
+  // The public lookup needs no session: mounted before the session middleware so citizens' visits
+  // write nothing to the database.
+  const pub = publicPages(ctx);
+  app.get('/tra-cuu', pub.limiter, pub.page);
 
   // Pages: cookie sessions in the database, Passport, CSRF on every state-changing form.
   const ttlMs = ctx.config.SESSION_TTL_HOURS * 3_600_000;

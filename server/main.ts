@@ -7,6 +7,8 @@ import { setHashCost } from './auth/passwords';
 import { ensureAdmin, sessionSecret } from './services/bootstrap.service';
 import { seedDemo } from './services/demo-seed.service';
 import type { AppContext } from './context';
+import { createMailer } from './mail/mailer';
+import { startScheduler, Scheduler } from './jobs/scheduler';
 
 export interface Running {
   ctx: AppContext;
@@ -30,6 +32,8 @@ export async function start(config: Config, opts: { print?: (s: string) => void 
   }
   const ctx: AppContext = { config, db, logger, sessionSecret: await sessionSecret(db, config.SESSION_SECRET) };
   const app = createApp(ctx);
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, dataDir: config.dataDir });
+  const scheduler: Scheduler | null = config.JOBS ? startScheduler(ctx, mailer) : null;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
@@ -48,6 +52,8 @@ export async function start(config: Config, opts: { print?: (s: string) => void 
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await scheduler?.stop();
+      mailer.close();
       await db.destroy();
       logger.info('stopped');
     })());

@@ -92,6 +92,21 @@ const paths: Obj = {
       responses: { 201: ok('Mã truy cập', { type: 'object', properties: { token: { type: 'string' }, expiresAt: iso } }), 401: err('Sai thông tin đăng nhập'), 429: err('Tạm khóa do đăng nhập sai nhiều lần') },
     },
   },
+  '/public/dossiers/{code}': {
+    get: {
+      summary: 'Tra cứu công khai theo mã hồ sơ (không cần đăng nhập)',
+      security: [],
+      parameters: [pathParam('code', 'Mã hồ sơ')],
+      responses: {
+        200: ok('Tình trạng hồ sơ', {
+          type: 'object',
+          properties: { code: { type: 'string' }, procedureName: { type: 'string' }, receivingUnitName: { type: 'string' }, status: { type: 'string' }, statusText: { type: 'string' }, receivedAt: iso, dueAt: iso, completedAt: { oneOf: [iso, { type: 'null' }] }, applicantName: { type: 'string', example: 'Nguyễn V. A.' } },
+        }),
+        404: err('Không có hồ sơ với mã này'),
+        429: err('Tra cứu quá nhiều lần'),
+      },
+    },
+  },
   '/tokens/current': { delete: { summary: 'Thu hồi mã đang dùng', responses: { 204: ok('Đã thu hồi'), 401: common[401] } } },
   '/units': {
     get: { summary: 'Danh sách đơn vị', responses: { 200: ok('Đơn vị', { type: 'object', properties: { items: { type: 'array', items: ref('Unit') } } }), 401: common[401] } },

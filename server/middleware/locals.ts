@@ -17,6 +17,7 @@ export const NAV: NavItem[] = [
   { href: '/quan-tri/lich', label: 'Lịch làm việc', roles: ['admin'] },
   { href: '/quan-tri/don-vi', label: 'Đơn vị', roles: ['admin'] },
   { href: '/quan-tri/nguoi-dung', label: 'Người dùng', roles: ['admin'] },
+  { href: '/quan-tri/thu', label: 'Thư', roles: ['admin'] },
 ];
 
 export function flash(req: Request, kind: 'success' | 'error' | 'info', text: string): void {

@@ -8,6 +8,7 @@ import { proceduresApi } from '../handlers/procedures.api';
 import { dossiersApi } from '../handlers/dossiers.api';
 import { calendarApi } from '../handlers/calendar.api';
 import { openApiDocument } from '../openapi';
+import { publicPages } from '../handlers/public.pages';
 
 export interface ApiRoute {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -53,13 +54,18 @@ export function apiRoutes(ctx: AppContext): ApiRoute[] {
 /** Routes that need no token. */
 export function publicApiRoutes(ctx: AppContext): ApiRoute[] {
   const accounts = accountsApi(ctx);
-  return [{ method: 'post', path: '/tokens', access: 'public', handler: accounts.createToken }];
+  const pub = publicPages(ctx);
+  return [
+    { method: 'post', path: '/tokens', access: 'public', handler: accounts.createToken },
+    { method: 'get', path: '/public/dossiers/:code', access: 'public', handler: pub.api },
+  ];
 }
 
 /** /api/v1: public endpoints first, then everything else behind a bearer token. */
 export function apiRouter(ctx: AppContext): Router {
   const router = Router();
   router.get('/openapi.json', (_req, res) => res.json(openApiDocument()));
+  router.use('/public', publicPages(ctx).limiter);
   for (const r of publicApiRoutes(ctx)) router[r.method](r.path, authorize(r.access), r.handler);
   router.use(bearerAuth(ctx.db));
   for (const r of apiRoutes(ctx)) router[r.method](r.path, authorize(r.access), r.handler);

@@ -9,6 +9,7 @@ import { printPages } from '../handlers/print.pages';
 import { catalogPages } from '../handlers/catalog.pages';
 import { calendarPages } from '../handlers/calendar.pages';
 import { dossierPages } from '../handlers/dossier.pages';
+import { mailPages } from '../handlers/mail.pages';
 
 /** The HTML pages. Fixed routes (contract.md §3) keep their Vietnamese paths. */
 export function htmlRouter(ctx: AppContext, passport: Passport): Router {
@@ -21,6 +22,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const catalog = catalogPages(ctx);
   const calendarAdmin = calendarPages(ctx);
   const dossier = dossierPages(ctx);
+  const mailAdmin = mailPages(ctx);
 
   r.get('/dang-nhap', 'public', auth.showLogin);
   r.post('/dang-nhap', 'public', auth.login);
@@ -52,6 +54,8 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.post('/quan-tri/thu-tuc', ['admin'], catalog.save);
   r.get('/quan-tri/thu-tuc/:code', ['admin'], catalog.show);
   r.get('/quan-tri/thu-tuc/:code/sua', ['admin'], catalog.editor);
+  r.get('/quan-tri/thu', ['admin'], mailAdmin.list);
+  r.post('/quan-tri/thu/:id/gui-lai', ['admin'], mailAdmin.resend);
   r.get('/quan-tri/lich', ['admin'], calendarAdmin.year);
   r.post('/quan-tri/lich', ['admin'], calendarAdmin.setDay);
   r.post('/quan-tri/lich/:date/xoa', ['admin'], calendarAdmin.deleteDay);

@@ -47,6 +47,8 @@ export async function seedDemo(db: Db, config: Config, dossiers = 400): Promise<
     }
   });
   const made = await seedDemoDossiers(db, config, dossiers);
+  // The demo's history is not news: nobody should get hundreds of mails about it on first start.
+  await db('outbox').where({ status: 'pending' }).update({ status: 'done' });
   const sample = SEED_USERS.filter((u) => u.username.endsWith('.p1') || u.username.endsWith('.hb'));
   const lines = sample.map((u) => `  ${u.username.padEnd(20)} ${ROLE_LABELS[u.roles[0]]}`);
   return {

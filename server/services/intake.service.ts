@@ -104,7 +104,7 @@ export async function receiveDossier(db: Db, config: Config, user: Express.User,
       dossier_version: 1,
       data: JSON.stringify({ dueAt: overall.dueAt.getTime(), channel: input.channel }),
     });
-    await enqueue(trx, 'dossier.received', { code }, now);
+    await enqueue(trx, 'dossier.received', { code, to: step.code, handlingUnitId, actorRole: step.role, stepDueAt: stepDue.getTime(), dueAt: overall.dueAt.getTime() }, now);
     return code;
   });
 }

@@ -150,7 +150,24 @@ export async function applyDossierEvent(db: Db, config: Config, user: Express.Us
       dossier_version: row.version + 1,
       data: input.type === 'EXTEND' ? JSON.stringify({ previousDueAt: Number(row.due_at), dueAt: patch.due_at }) : null,
     });
-    await enqueue(trx, 'dossier.event', { code: row.code, type: input.type, to }, now);
+    // Everything the mails need, as of this event: later events must not change who is told what.
+    await enqueue(
+      trx,
+      'dossier.event',
+      {
+        code: row.code,
+        type: input.type,
+        from: row.state,
+        to,
+        comment: input.comment ?? null,
+        dueAt: patch.due_at ?? Number(row.due_at),
+        handlingUnitId: 'handling_unit_id' in patch ? patch.handling_unit_id : row.handling_unit_id,
+        actorRole: 'step_role' in patch ? patch.step_role : row.step_role,
+        stepDueAt: 'step_due_at' in patch ? patch.step_due_at : row.step_due_at,
+        changed: to !== row.state,
+      },
+      now,
+    );
   });
   return code;
 }

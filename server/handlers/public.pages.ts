@@ -1,0 +1,39 @@
+import type { Request, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { AppContext } from '../context';
+import { AppError, NotFound, TooMany } from '../errors';
+import { publicDossier, publicTimeline } from '../services/public-lookup.service';
+
+const CODE = /^[A-Za-z0-9.]{1,64}-\d{6}-\d{4,}$/;
+
+/** Public lookup, no sign-in: per-address rate limit, JSON or a phone-friendly page. */
+export function publicPages(ctx: AppContext) {
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: ctx.config.PUBLIC_RATE_LIMIT,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new TooMany('Bạn tra cứu quá nhiều lần trong một phút. Vui lòng đợi một lát rồi thử lại.', 60)),
+  });
+  return {
+    limiter,
+    async api(req: Request, res: Response) {
+      const code = String(req.params.code).trim();
+      if (!CODE.test(code)) throw new NotFound('Không tìm thấy hồ sơ với mã này.');
+      res.set('Cache-Control', 'no-store').json((await publicDossier(ctx.db, code)).body);
+    },
+    async page(req: Request, res: Response) {
+      const code = typeof req.query.ma === 'string' ? req.query.ma.trim().slice(0, 100) : '';
+      const view = { title: 'Tra cứu hồ sơ', layout: 'public', code };
+      if (!code) return res.render('pages/public/lookup', view);
+      try {
+        if (!CODE.test(code)) throw new NotFound('Mã hồ sơ không đúng định dạng (ví dụ 000.01.01.H05-261125-0001).');
+        const found = await publicDossier(ctx.db, code);
+        res.set('Cache-Control', 'no-store').render('pages/public/lookup', { ...view, d: found.body, timeline: await publicTimeline(ctx.db, found.id) });
+      } catch (err) {
+        if (err instanceof AppError && err.status === 404) return res.status(404).render('pages/public/lookup', { ...view, error: err.message });
+        throw err;
+      }
+    },
+  };
+}

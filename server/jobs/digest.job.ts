@@ -1,0 +1,46 @@
+import type { Db } from '../db';
+import { isDuplicate } from '../db';
+import { mail } from '../mail/compose';
+import type { WorkCalendar } from '../../workflows/calendar';
+import { vnDate } from '../../workflows/calendar';
+
+const HOUR = 3_600_000;
+
+/**
+ * Once per working day (from 07:00 local), one process — whichever inserts the day's lease row first —
+ * queues a digest mail for every active user with overdue or soon-due work. Returns mails queued,
+ * or null when it was not this process's turn.
+ */
+export async function runDailyDigest(db: Db, cal: WorkCalendar, publicUrl: string, owner: string, now = Date.now()): Promise<number | null> {
+  const today = vnDate(new Date(now));
+  const localHour = new Date(now + 7 * HOUR).getUTCHours();
+  if (localHour < 7 || !cal.isWorkingDay(today)) return null;
+  try {
+    await db('job_leases').insert({ name: `digest:${today}`, owner, until: now + 24 * HOUR });
+  } catch (err) {
+    if (isDuplicate(err)) return null;
+    throw err;
+  }
+  const soonLimit = cal.addWorkingMs(new Date(now), 8 * HOUR).getTime();
+  const users = await db('users as u').whereNotNull('u.email').andWhere('u.active', true).whereNotNull('u.unit_id').select('u.id', 'u.full_name', 'u.email', 'u.unit_id');
+  let queued = 0;
+  for (const u of users) {
+    const roles = (await db('user_roles').where({ user_id: u.id }).pluck('role')) as string[];
+    const rows = await db('dossiers')
+      .where({ handling_unit_id: u.unit_id })
+      .whereIn('step_role', roles)
+      .where('status', 'processing')
+      .andWhere('step_due_at', '<=', soonLimit)
+      .orderBy('step_due_at')
+      .limit(100)
+      .select('code', 'state', 'step_due_at', 'due_at');
+    if (!rows.length) continue;
+    const item = (r: { code: string; state: string; step_due_at: number }) => ({ code: r.code, step: r.state, dueAt: Number(r.step_due_at), url: `${publicUrl}/ho-so/${encodeURIComponent(r.code)}` });
+    const overdue = rows.filter((r) => Number(r.step_due_at) < now).map(item);
+    const soon = rows.filter((r) => Number(r.step_due_at) >= now).map(item);
+    const m = mail('digest', u.email, `[Một Cửa] ${overdue.length} hồ sơ quá hạn, ${soon.length} hồ sơ sắp đến hạn`, { name: u.full_name, today: now, overdue, soon, listUrl: `${publicUrl}/ho-so?loc=cua-toi` });
+    await db('outbox').insert({ kind: 'mail', payload: JSON.stringify(m), status: 'pending', attempts: 0, available_at: now, created_at: now });
+    queued++;
+  }
+  return queued;
+}

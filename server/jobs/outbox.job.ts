@@ -1,0 +1,111 @@
+import type { Db } from '../db';
+import { withTransaction } from '../db';
+import type { Mailer, Mail } from '../mail/mailer';
+import { dossierMails, DossierMailEvent } from '../mail/compose';
+
+export interface OutboxOptions {
+  owner: string;
+  publicUrl: string;
+  batch?: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+}
+
+interface OutboxRow {
+  id: number;
+  kind: string;
+  payload: string;
+  attempts: number;
+}
+
+/**
+ * Delivers the outbox. Rows are claimed one by one with a conditional UPDATE (a lease), so several
+ * processes can run this at once and each row is handled by one of them. Dossier events expand into
+ * one `mail` row per recipient in a transaction; each mail row is sent on its own, so a failure retries
+ * only that message, with exponential back-off, until it is marked failed for an admin to resend.
+ */
+export class OutboxWorker {
+  private readonly batch: number;
+  private readonly leaseMs: number;
+  readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly mailer: Mailer,
+    private readonly opts: OutboxOptions,
+  ) {
+    this.batch = opts.batch ?? 20;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.maxAttempts = opts.maxAttempts ?? 8;
+    this.baseDelayMs = opts.baseDelayMs ?? 30_000;
+  }
+
+  private async claim(now: number): Promise<OutboxRow[]> {
+    const candidates = (await this.db('outbox')
+      .where('status', 'pending')
+      .andWhere('available_at', '<=', now)
+      .andWhere((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now))
+      .orderBy('id')
+      .limit(this.batch)
+      .select('id', 'kind', 'payload', 'attempts')) as OutboxRow[];
+    const mine: OutboxRow[] = [];
+    for (const c of candidates) {
+      const got = await this.db('outbox')
+        .where({ id: c.id, status: 'pending' })
+        .andWhere((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now))
+        .update({ locked_by: this.opts.owner, locked_until: now + this.leaseMs });
+      if (got === 1) mine.push(c);
+    }
+    return mine;
+  }
+
+  /** One pass: claim what is due and handle it. Returns how many rows were sent, expanded, failed. */
+  async tick(now = Date.now()): Promise<{ sent: number; expanded: number; retried: number; failed: number }> {
+    const stats = { sent: 0, expanded: 0, retried: 0, failed: 0 };
+    for (const row of await this.claim(now)) {
+      if (row.kind === 'mail') {
+        try {
+          await this.mailer.send(JSON.parse(row.payload) as Mail);
+          await this.db('outbox').where({ id: row.id, locked_by: this.opts.owner }).update({ status: 'sent', sent_at: Date.now(), attempts: row.attempts + 1, locked_by: null, locked_until: null, last_error: null });
+          stats.sent++;
+        } catch (err) {
+          const attempts = row.attempts + 1;
+          const failed = attempts >= this.maxAttempts;
+          await this.db('outbox')
+            .where({ id: row.id, locked_by: this.opts.owner })
+            .update({
+              status: failed ? 'failed' : 'pending',
+              attempts,
+              available_at: Date.now() + Math.min(this.baseDelayMs * 2 ** (attempts - 1), 3_600_000),
+              locked_by: null,
+              locked_until: null,
+              last_error: String((err as Error)?.message ?? err).slice(0, 1000),
+            });
+          if (failed) stats.failed++;
+          else stats.retried++;
+        }
+        continue;
+      }
+      await this.expand(row);
+      stats.expanded++;
+    }
+    return stats;
+  }
+
+  private async expand(row: OutboxRow): Promise<void> {
+    const mails = row.kind.startsWith('dossier.') ? await dossierMails(this.db, JSON.parse(row.payload) as DossierMailEvent, this.opts.publicUrl) : [];
+    await withTransaction(this.db, async (trx) => {
+      const still = await trx('outbox').where({ id: row.id, locked_by: this.opts.owner, status: 'pending' }).update({ status: 'done', locked_by: null, locked_until: null, sent_at: Date.now() });
+      if (still !== 1) return; // the lease expired and someone else took it: they expand it
+      const now = Date.now();
+      for (const m of mails) await trx('outbox').insert({ kind: 'mail', payload: JSON.stringify(m), status: 'pending', attempts: 0, available_at: now, created_at: now });
+    });
+  }
+}
+
+/** Put a failed mail back in the queue (admin "resend"). */
+export async function resendMail(db: Db, id: number): Promise<boolean> {
+  return (await db('outbox').where({ id, kind: 'mail', status: 'failed' }).update({ status: 'pending', attempts: 0, available_at: Date.now(), last_error: null })) === 1;
+}

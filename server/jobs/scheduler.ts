@@ -1,0 +1,71 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { AppContext } from '../context';
+import type { Mailer } from '../mail/mailer';
+import { OutboxWorker } from './outbox.job';
+import { runDailyDigest } from './digest.job';
+import { getCalendar } from '../services/calendar.service';
+import { pruneFailures } from '../auth/throttle';
+
+export interface Scheduler {
+  worker: OutboxWorker;
+  tick: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+type Task = (ctx: AppContext, owner: string) => Promise<unknown>;
+
+/** Extra periodic tasks registered by other areas (dispatch expiry, reminders). */
+const extraTasks: Task[] = [];
+export function registerTask(task: Task): void {
+  extraTasks.push(task);
+}
+
+/**
+ * One loop per process (design.md §2): deliver the outbox, run the daily digest, expire and remind,
+ * prune sessions. Work is claimed with row leases, so any number of processes can run it. Deadlines
+ * are timestamps in rows, checked here, never in-memory timers.
+ */
+export function startScheduler(ctx: AppContext, mailer: Mailer, opts: { intervalMs?: number; autostart?: boolean } = {}): Scheduler {
+  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  const worker = new OutboxWorker(ctx.db, mailer, { owner, publicUrl: ctx.config.PUBLIC_URL });
+  const interval = opts.intervalMs ?? ctx.config.JOB_INTERVAL_MS;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  let lastHousekeeping = 0;
+
+  const tick = async () => {
+    try {
+      await worker.tick();
+      for (const task of extraTasks) await task(ctx, owner);
+      const cal = await getCalendar(ctx.db, ctx.config);
+      await runDailyDigest(ctx.db, cal, ctx.config.PUBLIC_URL, owner);
+      if (Date.now() - lastHousekeeping > 10 * 60_000) {
+        lastHousekeeping = Date.now();
+        await ctx.db('sessions').where('expires_at', '<=', Date.now()).delete();
+        await pruneFailures(ctx.db, 24 * 3_600_000);
+      }
+    } catch (err) {
+      // A failed pass (database away, say) is logged and retried at the next tick.
+      ctx.logger.warn({ err }, 'scheduler pass failed');
+    }
+  };
+  const loop = () => {
+    if (stopped) return;
+    running = tick().finally(() => {
+      running = null;
+      if (!stopped) timer = setTimeout(loop, interval);
+    });
+  };
+  if (opts.autostart !== false) timer = setTimeout(loop, 200);
+  return {
+    worker,
+    tick,
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

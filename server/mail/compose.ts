@@ -1,0 +1,81 @@
+import type { Knex } from 'knex';
+import { render } from '../views';
+import type { Mail } from './mailer';
+import { STATUS_TEXT } from '../../workflows/status';
+
+type Q = Knex | Knex.Transaction;
+
+export interface DossierMailEvent {
+  code: string;
+  type?: string;
+  to: string;
+  comment?: string | null;
+  dueAt?: number | null;
+  handlingUnitId?: number | null;
+  actorRole?: string | null;
+  stepDueAt?: number | null;
+  changed?: boolean;
+}
+
+export function mail(kind: string, to: string, subject: string, data: Record<string, unknown>): Mail {
+  const ctx = { ...data, subject, layout: false };
+  return { to, subject, text: render(`emails/${kind}.txt`, ctx), html: render('emails/layout', { subject, body: render(`emails/${kind}`, ctx), layout: false }) };
+}
+
+const APPLICANT: Record<string, { subject: string; intro: string; dueLabel?: string; detailLabel?: string }> = {
+  RECEIVE: { subject: 'Đã tiếp nhận hồ sơ', intro: 'Cơ quan đã tiếp nhận hồ sơ của Ông/Bà.', dueLabel: 'Ngày hẹn trả kết quả' },
+  REQUEST_SUPPLEMENT: { subject: 'Yêu cầu bổ sung, hoàn thiện hồ sơ', intro: 'Hồ sơ của Ông/Bà cần được bổ sung, hoàn thiện. Thời gian chờ bổ sung không tính vào thời hạn giải quyết.', detailLabel: 'Nội dung cần bổ sung' },
+  EXTEND: { subject: 'Thư xin lỗi và hẹn lại ngày trả kết quả', intro: 'Cơ quan chân thành xin lỗi vì hồ sơ của Ông/Bà chưa được giải quyết đúng hẹn.', dueLabel: 'Ngày hẹn trả mới', detailLabel: 'Lý do' },
+  RESULT_READY: { subject: 'Hồ sơ đã có kết quả', intro: 'Hồ sơ của Ông/Bà đã có kết quả. Mời Ông/Bà đến nhận kết quả tại Bộ phận Một cửa (mang theo giấy tiếp nhận).' },
+  REFUSE: { subject: 'Thông báo từ chối giải quyết hồ sơ', intro: 'Cơ quan rất tiếc thông báo hồ sơ của Ông/Bà không được giải quyết.', detailLabel: 'Lý do' },
+};
+
+/**
+ * The mails one dossier event causes: "new work" to every user who can act on the new state, and a
+ * notice to the applicant when an email was given. Built from the event's own payload.
+ */
+export async function dossierMails(db: Q, e: DossierMailEvent, publicUrl: string): Promise<Mail[]> {
+  const d = await db('dossiers as d')
+    .join('units as u', 'u.id', 'd.receiving_unit_id')
+    .join('procedure_versions as pv', 'pv.id', 'd.procedure_version_id')
+    .where('d.code', e.code)
+    .first('d.procedure_name', 'd.applicant', 'u.name as unit_name', 'pv.definition');
+  if (!d) return [];
+  const out: Mail[] = [];
+  const url = `${publicUrl}/ho-so/${encodeURIComponent(e.code)}`;
+  const kind = e.type ?? 'RECEIVE';
+  const isNewWork = (kind === 'RECEIVE' || e.changed) && e.handlingUnitId && e.actorRole;
+  if (isNewWork) {
+    const staff = await db('users as u')
+      .join('user_roles as r', 'r.user_id', 'u.id')
+      .where({ 'u.unit_id': e.handlingUnitId, 'r.role': e.actorRole, 'u.active': true })
+      .whereNotNull('u.email')
+      .select('u.full_name', 'u.email');
+    const step = (JSON.parse(d.definition).steps as Array<{ code: string; name: string }>).find((s) => s.code === e.to);
+    const task = e.to === 'waiting_supplement' ? 'Nhận hồ sơ bổ sung khi công dân nộp' : e.to === 'result_ready' ? 'Trả kết quả cho công dân' : (step?.name ?? e.to);
+    for (const s of staff) {
+      out.push(mail('new-work', s.email, `[Một Cửa] Hồ sơ ${e.code} chờ xử lý`, { name: s.full_name, code: e.code, procedureName: d.procedure_name, task, dueAt: e.stepDueAt ?? null, url }));
+    }
+  }
+  const applicant = JSON.parse(d.applicant) as { fullName: string; email?: string | null };
+  const notice = kind === 'FORWARD' && e.to === 'result_ready' ? 'RESULT_READY' : kind;
+  const t = APPLICANT[notice];
+  if (applicant.email && t) {
+    out.push(
+      mail('applicant', applicant.email, `[Một Cửa] ${t.subject} – ${e.code}`, {
+        name: applicant.fullName,
+        intro: t.intro,
+        code: e.code,
+        procedureName: d.procedure_name,
+        unitName: d.unit_name,
+        dueAt: t.dueLabel ? e.dueAt : null,
+        dueLabel: t.dueLabel,
+        detail: t.detailLabel ? e.comment : null,
+        detailLabel: t.detailLabel,
+        status: STATUS_TEXT.processing,
+        lookupUrl: `${publicUrl}/tra-cuu?ma=${encodeURIComponent(e.code)}`,
+      }),
+    );
+  }
+  return out;
+}

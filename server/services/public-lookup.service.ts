@@ -1,0 +1,55 @@
+import type { Db } from '../db';
+import { NotFound } from '../errors';
+import { toVnIso } from '../../workflows/calendar';
+import { PublicStatus, STATUS_TEXT, statusOfState } from '../../workflows/status';
+
+/** "Nguyễn Văn An" → "Nguyễn V. A.": the family name whole, the other names as initials. */
+export function maskName(fullName: string): string {
+  const parts = fullName.trim().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return '';
+  const [first, ...rest] = parts;
+  return [first, ...rest.map((p) => `${Array.from(p)[0].toUpperCase()}.`)].join(' ');
+}
+
+const iso = (ms: number | null) => (ms == null ? null : toVnIso(new Date(Number(ms))));
+
+/**
+ * What a citizen may see of a dossier by its code, and nothing more (contract.md §2): no id number,
+ * phone, address, comments, files or staff names.
+ */
+export async function publicDossier(db: Db, code: string) {
+  const row = await db('dossiers as d')
+    .join('units as u', 'u.id', 'd.receiving_unit_id')
+    .where('d.code', code)
+    .first('d.id', 'd.code', 'd.procedure_name', 'u.name as unit_name', 'd.status', 'd.received_at', 'd.due_at', 'd.completed_at', 'd.applicant_name');
+  if (!row) throw new NotFound('Không tìm thấy hồ sơ với mã này. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.');
+  const status = row.status as PublicStatus;
+  return {
+    id: row.id as number,
+    body: {
+      code: row.code as string,
+      procedureName: row.procedure_name as string,
+      receivingUnitName: row.unit_name as string,
+      status,
+      statusText: STATUS_TEXT[status],
+      receivedAt: iso(row.received_at),
+      dueAt: iso(row.due_at),
+      completedAt: iso(row.completed_at),
+      applicantName: maskName(row.applicant_name),
+    },
+  };
+}
+
+/** The public timeline: only the moments the public status changed, with no names or comments. */
+export async function publicTimeline(db: Db, dossierId: number): Promise<Array<{ at: string; statusText: string }>> {
+  const events = await db('dossier_events').where({ dossier_id: dossierId }).orderBy('id').select('to_state', 'at');
+  const out: Array<{ at: string; statusText: string }> = [];
+  let last: PublicStatus | null = null;
+  for (const e of events) {
+    const s = statusOfState(e.to_state);
+    if (s === last) continue;
+    last = s;
+    out.push({ at: iso(e.at)!, statusText: s === 'processing' && out.length === 0 ? 'Đã tiếp nhận, đang xử lý' : STATUS_TEXT[s] });
+  }
+  return out;
+}
