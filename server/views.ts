@@ -65,7 +65,8 @@ registerPartials(path.join(VIEWS_DIR, 'partials'));
 function template(name: string): Handlebars.TemplateDelegate {
   let t = cache.get(name);
   if (!t) {
-    t = hbs.compile(fs.readFileSync(path.join(VIEWS_DIR, `${name}.hbs`), 'utf8'), { strict: false });
+    // Plain-text mail templates must not be HTML-escaped.
+    t = hbs.compile(fs.readFileSync(path.join(VIEWS_DIR, `${name}.hbs`), 'utf8'), { strict: false, noEscape: name.endsWith('.txt') });
     cache.set(name, t);
   }
   return t;
