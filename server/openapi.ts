@@ -158,6 +158,21 @@ const paths: Obj = {
       responses: { 200: ok('Hạn', { type: 'object', properties: { from: { type: 'string' }, start: iso, dueAt: iso } }), 401: common[401], 422: common[422] },
     },
   },
+  '/reports/summary': {
+    get: {
+      summary: 'Số liệu giải quyết hồ sơ của đơn vị và các đơn vị trực thuộc trong kỳ',
+      parameters: [{ ...query('from', 'Từ ngày YYYY-MM-DD'), required: true }, { ...query('to', 'Đến ngày YYYY-MM-DD'), required: true }, query('unitCode', 'Mã đơn vị (mặc định: đơn vị của người dùng)')],
+      responses: {
+        200: ok('Số liệu', {
+          type: 'object',
+          properties: { received: { type: 'integer' }, resolved: { type: 'integer' }, resolvedOnTime: { type: 'integer' }, resolvedLate: { type: 'integer' }, inProgress: { type: 'integer' }, inProgressOverdue: { type: 'integer' }, onTimeRate: { type: ['number', 'null'] } },
+        }),
+        401: common[401],
+        404: err('Đơn vị không có hoặc ngoài phạm vi'),
+        422: common[422],
+      },
+    },
+  },
   '/calendar/days': { get: { summary: 'Ngày nghỉ và ngày điều chỉnh của một năm', parameters: [query('year', 'Năm', { type: 'integer' })], responses: { 200: ok('Lịch'), 401: common[401] } } },
   '/calendar/days/{date}': {
     put: { summary: 'Điều chỉnh một ngày (quản trị)', parameters: [pathParam('date', 'YYYY-MM-DD')], requestBody: json({ type: 'object', properties: { kind: { enum: ['holiday', 'workday'] }, name: { type: 'string' } } }), responses: { 200: ok('Đã lưu'), ...common } },

@@ -9,6 +9,7 @@ import { dossiersApi } from '../handlers/dossiers.api';
 import { calendarApi } from '../handlers/calendar.api';
 import { openApiDocument } from '../openapi';
 import { publicPages } from '../handlers/public.pages';
+import { reportsApi } from '../handlers/reports.api';
 
 export interface ApiRoute {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -28,6 +29,7 @@ export function apiRoutes(ctx: AppContext): ApiRoute[] {
   const procedures = proceduresApi(ctx);
   const dossiers = dossiersApi(ctx);
   const calendar = calendarApi(ctx);
+  const reports = reportsApi(ctx);
   return [
     { method: 'delete', path: '/tokens/current', access: 'user', handler: accounts.revokeCurrentToken },
     { method: 'get', path: '/units', access: 'user', handler: accounts.listUnits },
@@ -48,6 +50,7 @@ export function apiRoutes(ctx: AppContext): ApiRoute[] {
     { method: 'get', path: '/calendar/days', access: 'user', handler: calendar.listDays },
     { method: 'put', path: '/calendar/days/:date', access: ['admin'], handler: calendar.putDay },
     { method: 'delete', path: '/calendar/days/:date', access: ['admin'], handler: calendar.deleteDay },
+    { method: 'get', path: '/reports/summary', access: STAFF, handler: reports.summary },
   ];
 }
 

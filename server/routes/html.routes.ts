@@ -10,6 +10,7 @@ import { catalogPages } from '../handlers/catalog.pages';
 import { calendarPages } from '../handlers/calendar.pages';
 import { dossierPages } from '../handlers/dossier.pages';
 import { mailPages } from '../handlers/mail.pages';
+import { reportsPages } from '../handlers/reports.pages';
 
 /** The HTML pages. Fixed routes (contract.md §3) keep their Vietnamese paths. */
 export function htmlRouter(ctx: AppContext, passport: Passport): Router {
@@ -23,6 +24,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const calendarAdmin = calendarPages(ctx);
   const dossier = dossierPages(ctx);
   const mailAdmin = mailPages(ctx);
+  const reports = reportsPages(ctx);
 
   r.get('/dang-nhap', 'public', auth.showLogin);
   r.post('/dang-nhap', 'public', auth.login);
@@ -38,6 +40,9 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/ho-so/:code/tep/:id', 'user', dossier.download);
   r.get('/ho-so/:code/in/:form', 'user', print.form);
   r.get('/so-theo-doi', 'user', print.register);
+  r.get('/bao-cao', 'user', reports.page);
+  r.get('/bao-cao/ho-so', 'user', reports.dossiers);
+  r.get('/bao-cao/xuat', 'user', reports.export);
 
   r.get('/quan-tri/don-vi', ['admin'], admin.listUnits);
   r.post('/quan-tri/don-vi', ['admin'], admin.createUnit);
