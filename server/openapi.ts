@@ -68,6 +68,21 @@ const schemas: Obj = {
       documents: { type: 'array', items: { type: 'object' } },
     },
   },
+  Dispatch: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' },
+      title: { type: 'string' },
+      summary: { type: 'string' },
+      dueDate: { type: 'string', format: 'date' },
+      state: { enum: ['draft', 'pending_approval', 'approved', 'issued', 'closed'] },
+      version: { type: 'integer' },
+      number: { type: ['string', 'null'], example: '01/SNV' },
+      issuingUnit: unitRef,
+      recipients: { type: 'array', items: { type: 'object', properties: { unitCode: { type: 'string' }, unitName: { type: 'string' }, state: { type: ['string', 'null'] }, position: { type: ['string', 'null'] }, content: { type: ['string', 'null'] }, repliedAt: { oneOf: [iso, { type: 'null' }] }, version: { type: ['integer', 'null'] } } } },
+      counts: { type: 'object', properties: { total: { type: 'integer' }, replied: { type: 'integer' }, open: { type: 'integer' }, deemedAgreed: { type: 'integer' }, overdue: { type: 'integer' } } },
+    },
+  },
   Event: {
     type: 'object',
     properties: {
@@ -157,6 +172,35 @@ const paths: Obj = {
       parameters: [{ ...query('from', 'Thời điểm bắt đầu (ISO 8601)'), required: true }, query('days', 'Số ngày làm việc', { type: 'number' }), query('hours', 'Số giờ làm việc', { type: 'number' })],
       responses: { 200: ok('Hạn', { type: 'object', properties: { from: { type: 'string' }, start: iso, dueAt: iso } }), 401: common[401], 422: common[422] },
     },
+  },
+  '/dispatches': {
+    get: { summary: 'Công văn đã gửi của đơn vị, hoặc hộp thư đến (inbox=1)', parameters: [...paging, query('inbox', 'Công văn đơn vị nhận', { enum: ['1'] })], responses: { 200: ok('Công văn', list('Dispatch')), 401: common[401] } },
+    post: {
+      summary: 'Soạn công văn xin ý kiến (chuyên viên)',
+      requestBody: json({ type: 'object', required: ['title', 'summary', 'dueDate', 'recipientUnitCodes'], properties: { title: { type: 'string' }, summary: { type: 'string' }, dueDate: { type: 'string', format: 'date' }, recipientUnitCodes: { type: 'array', items: { type: 'string' } }, silenceMeansAgreement: { type: 'boolean' } } }),
+      responses: { 201: ok('Dự thảo', ref('Dispatch')), ...common },
+    },
+  },
+  '/dispatches/{id}': { get: { summary: 'Một công văn', parameters: [pathParam('id', 'Mã công văn')], responses: { 200: ok('Công văn', ref('Dispatch')), 401: common[401], 404: err('Không có') } } },
+  '/dispatches/{id}/events': {
+    post: {
+      summary: 'SUBMIT, APPROVE, REJECT, ISSUE, CLOSE',
+      parameters: [pathParam('id', 'Mã công văn')],
+      requestBody: json({ type: 'object', required: ['type', 'version'], properties: { type: { enum: ['SUBMIT', 'APPROVE', 'REJECT', 'ISSUE', 'CLOSE'] }, version: { type: 'integer' }, comment: { type: 'string' } } }),
+      responses: { 200: ok('Công văn', ref('Dispatch')), ...common, 404: err('Không có'), 409: err('Phiên bản đã cũ') },
+    },
+  },
+  '/dispatches/{id}/synthesis': { get: { summary: 'Bảng tổng hợp ý kiến', parameters: [pathParam('id', 'Mã công văn')], responses: { 200: ok('Tổng hợp'), 401: common[401], 404: err('Không có') } } },
+  '/dispatches/{id}/replies/{unitCode}/events': {
+    post: {
+      summary: 'ASSIGN, SUBMIT, APPROVE, RETURN ý kiến của đơn vị nhận',
+      parameters: [pathParam('id', 'Mã công văn'), pathParam('unitCode', 'Mã đơn vị nhận')],
+      requestBody: json({ type: 'object', required: ['type', 'version'], properties: { type: { enum: ['ASSIGN', 'SUBMIT', 'APPROVE', 'RETURN'] }, version: { type: 'integer' }, assignee: { type: 'string' }, position: { enum: ['agree', 'comments', 'disagree'] }, content: { type: 'string' }, comment: { type: 'string' } } }),
+      responses: { 200: ok('Công văn', ref('Dispatch')), ...common, 404: err('Không có'), 409: err('Phiên bản đã cũ') },
+    },
+  },
+  '/dispatches/{id}/replies/{unitCode}/response': {
+    put: { summary: 'Ý kiến tiếp thu, giải trình của đơn vị soạn thảo', parameters: [pathParam('id', 'Mã công văn'), pathParam('unitCode', 'Mã đơn vị nhận')], requestBody: json({ type: 'object', properties: { response: { type: ['string', 'null'] } } }), responses: { 200: ok('Tổng hợp'), ...common, 404: err('Không có') } },
   },
   '/reports/summary': {
     get: {

@@ -12,6 +12,7 @@ import * as m010 from './010_calendar_days';
 import * as m011 from './011_code_sequences';
 import * as m012 from './012_outbox';
 import * as m013 from './013_attachments';
+import * as m014 from './014_dispatches';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '011_code_sequences': m011,
   '012_outbox': m012,
   '013_attachments': m013,
+  '014_dispatches': m014,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -89,7 +89,7 @@ function monthGrids(cal: WorkCalendar, year: number, holidays: HolidayEntry[]) {
       if (info.working) workingDays++;
       const { cls, label } = cell(info, sources.get(date));
       const special = info.kind !== 'workday' && info.kind !== 'weekend';
-      cells.push({ day: d, date, cls, label, special, today: date === today, title: `${vnDay(date)} · ${label}` });
+      cells.push({ day: d, iso: date, cls, label, special, today: date === today, title: `${vnDay(date)} · ${label}` });
     }
     while (cells.length % 7) cells.push(null);
     const weeks = Array.from({ length: cells.length / 7 }, (_, w) => cells.slice(w * 7, w * 7 + 7));
@@ -112,7 +112,7 @@ export function calendarPages(ctx: AppContext) {
       weekdays: ['T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'CN'],
       ...monthGrids(cal, year, holidays),
       holidays: holidays.map((h) => ({ ...h, vnDate: vnDay(h.date), weekday: weekdayOf(h.date), sourceLabel: SOURCE_LABELS[h.source] })),
-      overrides: overrides.map((o) => ({ ...o, vnDate: vnDay(o.date), weekday: weekdayOf(o.date), kindLabel: KIND_LABELS[o.kind] })),
+      overrides: overrides.map((o) => ({ ...o, iso: o.date, vnDate: vnDay(o.date), weekday: weekdayOf(o.date), kindLabel: KIND_LABELS[o.kind] })),
       form: { kind: 'holiday' },
       ...extra,
     });

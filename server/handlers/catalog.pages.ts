@@ -136,7 +136,7 @@ function details(def: ProcedureDefinition) {
     days: vn(def.totalDays),
     totalHours: vn(hours),
     maxHours: vn(def.totalDays * HOURS_PER_DAY),
-    steps: def.steps.map((s, i) => ({ ...s, n: i + 1, hours: vn(s.hours), roleLabel: ROLE_LABELS[s.role], unitNote: unitNote(s) })),
+    steps: def.steps.map((s, i) => ({ ...s, n: i + 1, hours: vn(s.hours), roleName: ROLE_LABELS[s.role], unitNote: unitNote(s) })),
   };
 }
 

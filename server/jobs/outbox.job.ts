@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import { withTransaction } from '../db';
 import type { Mailer, Mail } from '../mail/mailer';
 import { dossierMails, DossierMailEvent } from '../mail/compose';
+import { dispatchMails } from '../mail/dispatch-mails';
 
 export interface OutboxOptions {
   owner: string;
@@ -95,7 +96,12 @@ export class OutboxWorker {
   }
 
   private async expand(row: OutboxRow): Promise<void> {
-    const mails = row.kind.startsWith('dossier.') ? await dossierMails(this.db, JSON.parse(row.payload) as DossierMailEvent, this.opts.publicUrl) : [];
+    const payload = JSON.parse(row.payload);
+    const mails = row.kind.startsWith('dossier.')
+      ? await dossierMails(this.db, payload as DossierMailEvent, this.opts.publicUrl)
+      : row.kind.startsWith('dispatch.')
+        ? await dispatchMails(this.db, row.kind, payload, this.opts.publicUrl)
+        : [];
     await withTransaction(this.db, async (trx) => {
       const still = await trx('outbox').where({ id: row.id, locked_by: this.opts.owner, status: 'pending' }).update({ status: 'done', locked_by: null, locked_until: null, sent_at: Date.now() });
       if (still !== 1) return; // the lease expired and someone else took it: they expand it

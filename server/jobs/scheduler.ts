@@ -6,6 +6,7 @@ import { OutboxWorker } from './outbox.job';
 import { runDailyDigest } from './digest.job';
 import { getCalendar } from '../services/calendar.service';
 import { pruneFailures } from '../auth/throttle';
+import { expireReplies, remindDue } from './dispatch.jobs';
 
 export interface Scheduler {
   worker: OutboxWorker;
@@ -15,7 +16,7 @@ export interface Scheduler {
 
 type Task = (ctx: AppContext, owner: string) => Promise<unknown>;
 
-/** Extra periodic tasks registered by other areas (dispatch expiry, reminders). */
+/** Extra periodic tasks (tests and later areas may add their own). */
 const extraTasks: Task[] = [];
 export function registerTask(task: Task): void {
   extraTasks.push(task);
@@ -40,6 +41,8 @@ export function startScheduler(ctx: AppContext, mailer: Mailer, opts: { interval
       await worker.tick();
       for (const task of extraTasks) await task(ctx, owner);
       const cal = await getCalendar(ctx.db, ctx.config);
+      await expireReplies(ctx.db);
+      await remindDue(ctx.db, cal);
       await runDailyDigest(ctx.db, cal, ctx.config.PUBLIC_URL, owner);
       if (Date.now() - lastHousekeeping > 10 * 60_000) {
         lastHousekeeping = Date.now();

@@ -10,6 +10,7 @@ import { calendarApi } from '../handlers/calendar.api';
 import { openApiDocument } from '../openapi';
 import { publicPages } from '../handlers/public.pages';
 import { reportsApi } from '../handlers/reports.api';
+import { dispatchesApi } from '../handlers/dispatches.api';
 
 export interface ApiRoute {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -30,6 +31,7 @@ export function apiRoutes(ctx: AppContext): ApiRoute[] {
   const dossiers = dossiersApi(ctx);
   const calendar = calendarApi(ctx);
   const reports = reportsApi(ctx);
+  const dispatches = dispatchesApi(ctx);
   return [
     { method: 'delete', path: '/tokens/current', access: 'user', handler: accounts.revokeCurrentToken },
     { method: 'get', path: '/units', access: 'user', handler: accounts.listUnits },
@@ -51,6 +53,13 @@ export function apiRoutes(ctx: AppContext): ApiRoute[] {
     { method: 'put', path: '/calendar/days/:date', access: ['admin'], handler: calendar.putDay },
     { method: 'delete', path: '/calendar/days/:date', access: ['admin'], handler: calendar.deleteDay },
     { method: 'get', path: '/reports/summary', access: STAFF, handler: reports.summary },
+    { method: 'get', path: '/dispatches', access: STAFF, handler: dispatches.list },
+    { method: 'post', path: '/dispatches', access: STAFF, handler: dispatches.create },
+    { method: 'get', path: '/dispatches/:id', access: STAFF, handler: dispatches.get },
+    { method: 'post', path: '/dispatches/:id/events', access: STAFF, handler: dispatches.event },
+    { method: 'get', path: '/dispatches/:id/synthesis', access: STAFF, handler: dispatches.synthesis },
+    { method: 'post', path: '/dispatches/:id/replies/:unitCode/events', access: STAFF, handler: dispatches.replyEvent },
+    { method: 'put', path: '/dispatches/:id/replies/:unitCode/response', access: STAFF, handler: dispatches.response },
   ];
 }
 

@@ -1,0 +1,143 @@
+import type { Db } from '../db';
+import { Forbidden, Invalid, NotFound } from '../errors';
+import { findUnitById, subtreeIds } from '../queries/units.queries';
+import { DispatchRow, findDispatch, ReplyRow, repliesOf } from '../queries/dispatches.queries';
+import type { CreateDispatchInput } from '../schemas/dispatch.schema';
+import { toVnIso, vnDate } from '../../workflows/calendar';
+import { DISPATCH_STATE_LABELS, DispatchState, REPLY_POSITION_LABELS, REPLY_STATE_LABELS, ReplyPosition, ReplyState } from '../../workflows/labels';
+import { initialDispatchSnapshot, isOpenReplyState } from '../../workflows/dispatch';
+
+const iso = (ms: number | null) => (ms == null ? null : toVnIso(new Date(Number(ms))));
+
+export type DispatchView = 'sender' | 'recipient';
+
+/**
+ * Who sees a dispatch: the issuing unit and the units above it (everything), a recipient unit once
+ * it is issued (the dispatch and its own reply only), admins. Anyone else: 404.
+ */
+export async function viewOf(db: Db, user: Express.User, d: DispatchRow): Promise<DispatchView | null> {
+  if (user.roles.includes('admin')) return 'sender';
+  if (user.unitId == null) return null;
+  if ((await subtreeIds(db, user.unitId)).includes(d.issuing_unit_id)) return 'sender';
+  const recipients = JSON.parse(d.recipients) as number[];
+  if (d.state !== 'draft' && d.state !== 'pending_approval' && d.state !== 'approved' && recipients.includes(user.unitId)) return 'recipient';
+  return null;
+}
+
+export async function loadVisible(db: Db, user: Express.User, id: number): Promise<{ d: DispatchRow; view: DispatchView }> {
+  const d = await findDispatch(db, id);
+  const view = d ? await viewOf(db, user, d) : null;
+  if (!d || !view) throw new NotFound('Không tìm thấy công văn.');
+  return { d, view };
+}
+
+export function countsOf(replies: Array<{ state: string }>) {
+  return {
+    total: replies.length,
+    replied: replies.filter((r) => r.state === 'replied').length,
+    open: replies.filter((r) => isOpenReplyState(r.state)).length,
+    deemedAgreed: replies.filter((r) => r.state === 'deemed_agreed').length,
+    overdue: replies.filter((r) => r.state === 'overdue').length,
+  };
+}
+
+function replyJson(r: ReplyRow) {
+  return {
+    unitCode: r.unit_code,
+    unitName: r.unit_name,
+    state: r.state,
+    stateText: REPLY_STATE_LABELS[r.state as ReplyState],
+    position: r.position,
+    positionText: r.position ? REPLY_POSITION_LABELS[r.position as ReplyPosition] : r.state === 'deemed_agreed' ? 'Xem như thống nhất' : null,
+    content: r.content,
+    repliedAt: iso(r.replied_at),
+    version: r.version,
+    assignee: r.assignee_username ? { username: r.assignee_username, fullName: r.assignee_name } : null,
+    response: r.response,
+  };
+}
+
+/** The contract's dispatch shape; a recipient sees only its own reply. */
+export async function dispatchJson(db: Db, d: DispatchRow, view: DispatchView, user: Express.User) {
+  let replies = await repliesOf(db, d.id);
+  let recipients;
+  if (d.issued_at == null) {
+    const units = await db('units').whereIn('id', JSON.parse(d.recipients) as number[]).orderBy('code').select('code', 'name');
+    recipients = units.map((u) => ({ unitCode: u.code, unitName: u.name, state: null, stateText: 'Chưa ban hành', position: null, positionText: null, content: null, repliedAt: null, version: null, assignee: null, response: null }));
+  } else {
+    if (view === 'recipient') replies = replies.filter((r) => r.unit_id === user.unitId);
+    recipients = replies.map(replyJson);
+  }
+  return {
+    id: d.id,
+    title: d.title,
+    summary: d.summary,
+    dueDate: d.due_date,
+    silenceMeansAgreement: Boolean(d.silence_means_agreement),
+    state: d.state,
+    stateText: DISPATCH_STATE_LABELS[d.state as DispatchState],
+    version: d.version,
+    number: d.number,
+    issuingUnit: { code: d.issuing_code, name: d.issuing_name },
+    createdBy: d.creator_name,
+    createdAt: iso(d.created_at),
+    issuedAt: iso(d.issued_at),
+    closedAt: iso(d.closed_at),
+    recipients,
+    counts: countsOf(d.issued_at == null ? [] : replies),
+  };
+}
+export type DispatchJson = Awaited<ReturnType<typeof dispatchJson>>;
+
+/** A new draft by a specialist of the issuing (the user's) unit. */
+export async function createDispatch(db: Db, user: Express.User, input: CreateDispatchInput, now = Date.now()): Promise<number> {
+  const units = await db('units').whereIn('code', input.recipientUnitCodes).select('id', 'code', 'active');
+  const unknown = input.recipientUnitCodes.filter((c) => !units.some((u) => u.code === c && u.active));
+  if (unknown.length) throw new Invalid(`Đơn vị nhận không tồn tại: ${unknown.join(', ')}.`, { fields: { recipientUnitCodes: `Không có đơn vị: ${unknown.join(', ')}` } });
+  if (input.dueDate < vnDate(new Date(now))) throw new Invalid('Hạn trả lời đã qua.', { fields: { dueDate: 'Hạn trả lời phải từ hôm nay trở đi' } });
+  if (!user.roles.includes('specialist') || user.unitId == null) throw new Forbidden('Chỉ chuyên viên được soạn công văn xin ý kiến.');
+  if (units.some((u) => u.id === user.unitId)) throw new Invalid('Không gửi xin ý kiến chính đơn vị mình.', { fields: { recipientUnitCodes: 'Có đơn vị soạn trong danh sách nhận' } });
+  const issuing = (await findUnitById(db, user.unitId))!;
+  const [id] = await db('dispatches').insert({
+    issuing_unit_id: issuing.id,
+    title: input.title,
+    summary: input.summary,
+    due_date: input.dueDate,
+    silence_means_agreement: input.silenceMeansAgreement,
+    recipients: JSON.stringify(units.map((u) => u.id)),
+    state: 'draft',
+    snapshot: JSON.stringify(initialDispatchSnapshot()),
+    version: 1,
+    created_by: user.id,
+    created_at: now,
+    updated_at: now,
+  });
+  await db('dispatch_events').insert({ dispatch_id: Number(id), type: 'CREATE', from_state: null, to_state: 'draft', actor_id: user.id, actor_username: user.username, actor_name: user.fullName, actor_unit_code: user.unitCode, at: now });
+  return Number(id);
+}
+
+/** Dispatches for a list: sent by my unit (and below), or received by my unit (`inbox`). */
+export async function listDispatches(db: Db, user: Express.User, opts: { inbox: boolean; page: number; pageSize: number }) {
+  const base = db('dispatches as d');
+  if (opts.inbox) {
+    base.join('dispatch_replies as r', 'r.dispatch_id', 'd.id').where('r.unit_id', user.unitId ?? -1);
+  } else if (!user.roles.includes('admin')) {
+    base.whereIn('d.issuing_unit_id', user.unitId == null ? [] : await subtreeIds(db, user.unitId));
+  }
+  const [{ n }] = await base.clone().count<{ n: number }[]>({ n: '*' });
+  const ids = (await base.clone().orderBy('d.id', 'desc').offset((opts.page - 1) * opts.pageSize).limit(opts.pageSize).pluck('d.id')) as number[];
+  const items = [];
+  for (const id of ids) {
+    const d = (await findDispatch(db, id))!;
+    items.push(await dispatchJson(db, d, opts.inbox ? 'recipient' : 'sender', user));
+  }
+  return { items, total: Number(n) };
+}
+
+/** The synthesis table: every recipient with its position (silence shown as agreement), counts. */
+export async function synthesis(db: Db, user: Express.User, id: number) {
+  const { d, view } = await loadVisible(db, user, id);
+  if (view !== 'sender') throw new NotFound('Không tìm thấy công văn.');
+  const json = await dispatchJson(db, d, view, user);
+  return { id: d.id, title: d.title, number: d.number, dueDate: d.due_date, state: d.state, issuingUnit: json.issuingUnit, items: json.recipients, counts: json.counts };
+}
