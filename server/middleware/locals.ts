@@ -13,6 +13,7 @@ export const NAV: NavItem[] = [
   { href: '/ho-so/moi', label: 'Tiếp nhận hồ sơ', roles: ['intake'] },
   { href: '/ho-so', label: 'Hồ sơ' },
   { href: '/so-theo-doi', label: 'Sổ theo dõi', roles: ['intake', 'specialist', 'head', 'leader', 'clerk'] },
+  { href: '/cong-van', label: 'Công văn', roles: ['intake', 'specialist', 'head', 'leader', 'clerk'] },
   { href: '/bao-cao', label: 'Báo cáo' },
   { href: '/quan-tri/thu-tuc', label: 'Thủ tục', roles: ['admin'] },
   { href: '/quan-tri/lich', label: 'Lịch làm việc', roles: ['admin'] },

@@ -11,6 +11,7 @@ import { calendarPages } from '../handlers/calendar.pages';
 import { dossierPages } from '../handlers/dossier.pages';
 import { mailPages } from '../handlers/mail.pages';
 import { reportsPages } from '../handlers/reports.pages';
+import { dispatchPages } from '../handlers/dispatch.pages';
 
 /** The HTML pages. Fixed routes (contract.md §3) keep their Vietnamese paths. */
 export function htmlRouter(ctx: AppContext, passport: Passport): Router {
@@ -25,6 +26,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const dossier = dossierPages(ctx);
   const mailAdmin = mailPages(ctx);
   const reports = reportsPages(ctx);
+  const dispatch = dispatchPages(ctx);
 
   r.get('/dang-nhap', 'public', auth.showLogin);
   r.post('/dang-nhap', 'public', auth.login);
@@ -40,6 +42,18 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/ho-so/:code/tep/:id', 'user', dossier.download);
   r.get('/ho-so/:code/in/:form', 'user', print.form);
   r.get('/so-theo-doi', 'user', print.register);
+  r.get('/cong-van', 'user', dispatch.list);
+  r.get('/cong-van/moi', ['specialist'], dispatch.newForm);
+  r.post('/cong-van/moi', ['specialist'], dispatch.upload, dispatch.create);
+  r.get('/cong-van/:id', 'user', dispatch.show);
+  r.post('/cong-van/:id/thao-tac', 'user', dispatch.act);
+  r.post('/cong-van/:id/y-kien/:unitCode/thao-tac', 'user', dispatch.replyAct);
+  r.post('/cong-van/:id/nhac', 'user', dispatch.remind);
+  r.get('/cong-van/:id/tong-hop.xlsx', 'user', dispatch.exportXlsx);
+  r.get('/cong-van/:id/tong-hop.csv', 'user', dispatch.exportCsv);
+  r.get('/cong-van/:id/tong-hop', 'user', dispatch.synthesis);
+  r.post('/cong-van/:id/tong-hop/:unitCode', 'user', dispatch.respond);
+  r.get('/cong-van/:id/tep/:fileId', 'user', dispatch.download);
   r.get('/bao-cao', 'user', reports.page);
   r.get('/bao-cao/ho-so', 'user', reports.dossiers);
   r.get('/bao-cao/xuat', 'user', reports.export);
