@@ -43,6 +43,8 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().url('phải là một địa chỉ http(s)').default('http://localhost:3000'),
   JOBS: bool.default(true),
   JOB_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  MAIL_RETRY_BASE_MS: z.coerce.number().int().positive().default(30000),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
 });
 
 export type Env = z.infer<typeof envSchema>;
