@@ -13,6 +13,7 @@ import * as m011 from './011_code_sequences';
 import * as m012 from './012_outbox';
 import * as m013 from './013_attachments';
 import * as m014 from './014_dispatches';
+import * as m016 from './016_event_hashes';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '012_outbox': m012,
   '013_attachments': m013,
   '014_dispatches': m014,
+  '016_event_hashes': m016,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

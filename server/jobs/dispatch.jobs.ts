@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { appendDispatchEvent } from '../services/audit';
 import { withTransaction } from '../db';
 import { enqueue } from '../services/outbox.service';
 import { vnDate, vnStartOfDay, WorkCalendar } from '../../workflows/calendar';
@@ -27,7 +28,7 @@ export async function expireReplies(db: Db, now = Date.now()): Promise<number> {
     const done = await withTransaction(db, async (trx) => {
       const n = await trx('dispatch_replies').where({ id: r.id, version: r.version }).update({ state: result.state, snapshot: JSON.stringify(result.snapshot), version: r.version + 1, updated_at: now });
       if (n !== 1) return false; // another process got there first
-      await trx('dispatch_events').insert({ dispatch_id: r.dispatch_id, reply_id: r.id, type: 'EXPIRE', from_state: r.state, to_state: result.state, comment: 'Hết hạn trả lời', at: now });
+      await appendDispatchEvent(trx, { dispatch_id: r.dispatch_id, reply_id: r.id, type: 'EXPIRE', from_state: r.state, to_state: result.state, comment: 'Hết hạn trả lời', at: now });
       return true;
     });
     if (done) expired++;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { appendDispatchEvent } from './audit';
 import type { Db } from '../db';
 import { forUpdate, withTransaction } from '../db';
 import { Conflict, Forbidden, Invalid, NotAllowed, NotFound } from '../errors';
@@ -28,7 +29,7 @@ function requireRole(user: Express.User, unitId: number, roles: Role[], what: st
 
 type Actor = Pick<Express.User, 'id' | 'username' | 'fullName' | 'unitCode'> | null;
 async function logEvent(trx: Knex.Transaction, dispatchId: number, replyId: number | null, type: string, from: string, to: string, actor: Actor, comment: string | null, at: number) {
-  await trx('dispatch_events').insert({ dispatch_id: dispatchId, reply_id: replyId, type, from_state: from, to_state: to, actor_id: actor?.id ?? null, actor_username: actor?.username ?? null, actor_name: actor?.fullName ?? null, actor_unit_code: actor?.unitCode ?? null, comment, at });
+  await appendDispatchEvent(trx, { dispatch_id: dispatchId, reply_id: replyId, type, from_state: from, to_state: to, actor_id: actor?.id ?? null, actor_username: actor?.username ?? null, actor_name: actor?.fullName ?? null, actor_unit_code: actor?.unitCode ?? null, comment, at });
 }
 
 /**

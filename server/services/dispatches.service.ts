@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { appendDispatchEvent } from './audit';
 import { Forbidden, Invalid, NotFound } from '../errors';
 import { findUnitById, subtreeIds } from '../queries/units.queries';
 import { DispatchRow, findDispatch, ReplyRow, repliesOf } from '../queries/dispatches.queries';
@@ -112,7 +113,7 @@ export async function createDispatch(db: Db, user: Express.User, input: CreateDi
     created_at: now,
     updated_at: now,
   });
-  await db('dispatch_events').insert({ dispatch_id: Number(id), type: 'CREATE', from_state: null, to_state: 'draft', actor_id: user.id, actor_username: user.username, actor_name: user.fullName, actor_unit_code: user.unitCode, at: now });
+  await appendDispatchEvent(db, { dispatch_id: Number(id), type: 'CREATE', from_state: null, to_state: 'draft', actor_id: user.id, actor_username: user.username, actor_name: user.fullName, actor_unit_code: user.unitCode, at: now });
   return Number(id);
 }
 

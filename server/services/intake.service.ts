@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { appendDossierEvent } from './audit';
 import type { Db } from '../db';
 import type { Config } from '../config';
 import { withTransaction } from '../db';
@@ -88,7 +89,7 @@ export async function receiveDossier(db: Db, config: Config, user: Express.User,
     }
     await addDossierUnit(trx, dossierId, receiving.id);
     await addDossierUnit(trx, dossierId, handlingUnitId);
-    await trx('dossier_events').insert({
+    await appendDossierEvent(trx, {
       dossier_id: dossierId,
       type: 'RECEIVE',
       from_state: null,

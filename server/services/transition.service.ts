@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { appendDossierEvent } from './audit';
 import type { Db } from '../db';
 import type { Config } from '../config';
 import { forUpdate, withTransaction } from '../db';
@@ -134,7 +135,7 @@ export async function applyDossierEvent(db: Db, config: Config, user: Express.Us
       .update({ ...patch, version: row.version + 1 });
     if (updated !== 1) throw new Conflict('Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại.');
     const stepDue = row.step_due_at == null ? null : Number(row.step_due_at);
-    await trx('dossier_events').insert({
+    await appendDossierEvent(trx, {
       dossier_id: row.id,
       type: input.type,
       from_state: row.state,

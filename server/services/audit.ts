@@ -1,0 +1,58 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+
+type Q = Knex | Knex.Transaction;
+
+/** The fields of an event row that the hash covers, in a fixed order. */
+const DOSSIER_FIELDS = ['dossier_id', 'type', 'from_state', 'to_state', 'actor_id', 'actor_username', 'comment', 'at', 'step_due_at', 'on_time', 'dossier_version', 'data'] as const;
+const DISPATCH_FIELDS = ['dispatch_id', 'reply_id', 'type', 'from_state', 'to_state', 'actor_id', 'actor_username', 'comment', 'at'] as const;
+
+function norm(v: unknown): unknown {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'bigint') return Number(v);
+  return v;
+}
+
+/** sha256(previous hash + canonical JSON of the row's audited fields). */
+export function eventHash(prev: string | null, row: Record<string, unknown>, kind: 'dossier' | 'dispatch'): string {
+  const fields = kind === 'dossier' ? DOSSIER_FIELDS : DISPATCH_FIELDS;
+  const canonical = JSON.stringify(fields.map((f) => (f === 'at' || f === 'step_due_at' || f.endsWith('_id') || f === 'dossier_version' ? (row[f] == null ? null : Number(row[f])) : norm(row[f]))));
+  return crypto.createHash('sha256').update((prev ?? '') + '|' + canonical).digest('hex');
+}
+
+/**
+ * Append an event row with its chained hash. The caller holds the lock that serialises the stream
+ * (the dossier row, the dispatch row, or the reply row), so "previous" is well defined.
+ */
+export async function appendDossierEvent(trx: Q, row: Record<string, unknown>): Promise<void> {
+  const prev = await trx('dossier_events').where({ dossier_id: row.dossier_id }).orderBy('id', 'desc').first('hash');
+  await trx('dossier_events').insert({ ...row, hash: eventHash(prev?.hash ?? null, row, 'dossier') });
+}
+
+export async function appendDispatchEvent(trx: Q, row: Record<string, unknown>): Promise<void> {
+  const q = trx('dispatch_events').where({ dispatch_id: row.dispatch_id });
+  if (row.reply_id == null) q.whereNull('reply_id');
+  else q.where({ reply_id: row.reply_id });
+  const prev = await q.orderBy('id', 'desc').first('hash');
+  await trx('dispatch_events').insert({ ...row, hash: eventHash(prev?.hash ?? null, row, 'dispatch') });
+}
+
+/** Recompute every chain; returns the rows whose hash does not match. */
+export async function verifyChains(db: Q): Promise<Array<{ table: string; id: number; stream: string }>> {
+  const bad: Array<{ table: string; id: number; stream: string }> = [];
+  const last = new Map<string, string | null>();
+  for (const r of await db('dossier_events').orderBy('id')) {
+    const key = `d:${r.dossier_id}`;
+    const h = eventHash(last.get(key) ?? null, r, 'dossier');
+    if (h !== r.hash) bad.push({ table: 'dossier_events', id: Number(r.id), stream: key });
+    last.set(key, r.hash);
+  }
+  for (const r of await db('dispatch_events').orderBy('id')) {
+    const key = `c:${r.dispatch_id}:${r.reply_id ?? '-'}`;
+    const h = eventHash(last.get(key) ?? null, r, 'dispatch');
+    if (h !== r.hash) bad.push({ table: 'dispatch_events', id: Number(r.id), stream: key });
+    last.set(key, r.hash);
+  }
+  return bad;
+}
