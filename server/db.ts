@@ -81,7 +81,7 @@ export function isDuplicate(err: unknown): boolean {
 }
 
 /** Run `fn` in a transaction, retrying a few times on deadlock (design.md §9). */
-export async function withTransaction<T>(db: Db, fn: (trx: Knex.Transaction) => Promise<T>, attempts = 5): Promise<T> {
+export async function withTransaction<T>(db: Db, fn: (trx: Knex.Transaction) => Promise<T>, attempts = 10): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await db.transaction(fn);

@@ -7,18 +7,26 @@ type CalendarSettings = Pick<Config, 'workPeriods' | 'WORK_CUTOFF' | 'HOLIDAY_SE
 interface Cached {
   stamp: string;
   calendar: WorkCalendar;
+  checkedAt: number;
 }
 const cache = new WeakMap<Db, Cached>();
+/** Overrides change a few times a year: another process's edit is seen within this many ms. */
+const RECHECK_MS = 2000;
 
 /**
  * The working calendar with the admin's per-date overrides. Rebuilt only when the overrides change
  * (checked with one cheap aggregate query), so every process sees an edit at its next request.
  */
 export async function getCalendar(db: Db, settings: CalendarSettings): Promise<WorkCalendar> {
+  const fresh = cache.get(db);
+  if (fresh && Date.now() - fresh.checkedAt < RECHECK_MS) return fresh.calendar;
   const agg = (await db('calendar_days').first(db.raw('count(*) as n, max(updated_at) as m'))) as { n: number; m: number | null };
   const stamp = `${agg.n}:${agg.m}:${settings.workPeriods.map((p) => p.start + p.end).join()}`;
   const hit = cache.get(db);
-  if (hit && hit.stamp === stamp) return hit.calendar;
+  if (hit && hit.stamp === stamp) {
+    hit.checkedAt = Date.now();
+    return hit.calendar;
+  }
   const rows = (await db('calendar_days').select('date', 'kind', 'name')) as Array<{ date: string; kind: DayOverride['kind']; name: string | null }>;
   const overrides: Record<string, DayOverride> = {};
   for (const r of rows) overrides[r.date] = { kind: r.kind, name: r.name };
@@ -26,17 +34,20 @@ export async function getCalendar(db: Db, settings: CalendarSettings): Promise<W
     config: { periods: settings.workPeriods, cutoff: settings.WORK_CUTOFF, includeSep1: settings.HOLIDAY_SEP1 },
     overrides,
   });
-  cache.set(db, { stamp, calendar });
+  cache.set(db, { stamp, calendar, checkedAt: Date.now() });
   return calendar;
 }
 
 /** Record an override for one local date (an extra day off, or a make-up working day). */
 export async function setOverride(db: Db, date: string, kind: DayOverride['kind'], name: string | null): Promise<void> {
   await db('calendar_days').insert({ date, kind, name, updated_at: Date.now() }).onConflict('date').merge(['kind', 'name', 'updated_at']);
+  cache.delete(db);
 }
 
 export async function deleteOverride(db: Db, date: string): Promise<boolean> {
-  return (await db('calendar_days').where({ date }).delete()) > 0;
+  const removed = (await db('calendar_days').where({ date }).delete()) > 0;
+  cache.delete(db);
+  return removed;
 }
 
 export async function listOverrides(db: Db, year?: number) {

@@ -55,8 +55,10 @@ export async function applyDossierEvent(db: Db, config: Config, user: Express.Us
   const cal = await getCalendar(db, config);
 
   await withTransaction(db, async (trx: Knex.Transaction) => {
-    await forUpdate(db, trx('dossiers').where({ id: seen.id })).first('id');
-    const row = (await findDossierByCode(trx, code))!;
+    // Lock only the dossier row (a join would lock unit rows shared by every dossier of the unit);
+    // unit codes and names come from the read before the transaction: they do not change with state.
+    const locked = await forUpdate(db, trx('dossiers').where({ id: seen.id })).first();
+    const row: DossierRow = { ...seen, ...locked };
     if (row.version !== input.version) {
       throw new Conflict(`Hồ sơ đã được cập nhật (phiên bản hiện tại ${row.version}). Vui lòng tải lại trước khi thao tác.`, { currentVersion: row.version });
     }
