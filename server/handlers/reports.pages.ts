@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import ExcelJS from 'exceljs';
+import { toCsv, toXlsx } from '../reports/export';
 import type { AppContext } from '../context';
 import { Invalid } from '../errors';
 import { METRICS, Metric } from '../queries/reports.queries';
@@ -16,7 +16,7 @@ import {
   reportTable,
   Scope,
   Summary,
-  Table,
+
   TableName,
   TABLES,
 } from '../services/reports.service';
@@ -103,36 +103,6 @@ function pageView(r: Report, scope: Scope) {
     onlineRate: online == null ? null : fmtPercent(online),
     exports: TABLES.map((t) => ({ label: TABLE_FILES[t].label, csv: `/bao-cao/xuat${q({ bang: t, 'dinh-dang': 'csv' })}`, xlsx: `/bao-cao/xuat${q({ bang: t, 'dinh-dang': 'xlsx' })}` })),
   };
-}
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-function csvField(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-function toCsv(t: Table): string {
-  const cell = (v: unknown, i: number) => (v == null ? '' : i === t.rate ? (Number(v) * 100).toFixed(2).replace('.', ',') : String(v));
-  const lines = [t.headers, ...t.rows].map((row, ri) => row.map((v, i) => csvField(ri === 0 ? String(v) : cell(v, i))).join(','));
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
-}
-
-async function toXlsx(t: Table, title: string, scopeName: string, sheet: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Một Cửa';
-  const ws = wb.addWorksheet(sheet);
-  const n = t.headers.length;
-  ws.addRow([title]).font = { bold: true, size: 13 };
-  ws.mergeCells(1, 1, 1, n);
-  ws.addRow([`Đơn vị: ${scopeName}`]);
-  ws.mergeCells(2, 1, 2, n);
-  const head = ws.addRow(t.headers);
-  head.font = { bold: true };
-  head.alignment = { wrapText: true, vertical: 'middle' };
-  for (const row of t.rows) ws.addRow(row);
-  ws.getColumn(t.rate + 1).numFmt = '0.00%';
-  ws.columns.forEach((c, i) => (c.width = i === 0 || (i === 1 && t.headers.length > 7) ? 28 : 14));
-  ws.views = [{ state: 'frozen', ySplit: 3 }];
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 /** /bao-cao: the report page, the dossiers behind a figure, and CSV/XLSX export. */

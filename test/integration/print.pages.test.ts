@@ -185,3 +185,37 @@ describe.each(ENGINES)('print views on %s', (engine) => {
     }
   });
 });
+
+describe('register export', () => {
+  it('exports the register as CSV with a BOM and as XLSX', async () => {
+    const { buildTestApp, signIn } = await import('../helpers/app');
+    const { buildUser, PASSWORD } = await import('../factories/accounts');
+    const { buildWorld, definition, receive, bearer } = await import('../factories/dossiers');
+    const request = (await import('supertest')).default;
+    const ExcelJS = (await import('exceljs')).default;
+    const t = await buildTestApp('sqlite');
+    try {
+      const w = await buildWorld(t.app, t.tdb.db);
+      await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
+      const d = await receive(t.app, w, '1.000775');
+      const u = await buildUser(t.tdb.db, { unitId: w.commune.id, roles: ['intake'] });
+      const agent = await signIn(t.app, u.username, PASSWORD);
+      const csv = await agent.get('/so-theo-doi?dinh-dang=csv');
+      expect(csv.status).toBe(200);
+      expect(csv.text.charCodeAt(0)).toBe(0xfeff);
+      expect(csv.text).toContain('Mã hồ sơ,Tên TTHC');
+      expect(csv.text).toContain(d.code);
+      const xlsx = await agent.get('/so-theo-doi?dinh-dang=xlsx').buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(xlsx.body as Buffer);
+      const values = wb.worksheets[0].getSheetValues().flat().map(String);
+      expect(values).toContain(d.code);
+    } finally {
+      await t.close();
+    }
+  });
+});
