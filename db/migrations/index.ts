@@ -13,6 +13,7 @@ import * as m011 from './011_code_sequences';
 import * as m012 from './012_outbox';
 import * as m013 from './013_attachments';
 import * as m014 from './014_dispatches';
+import * as m015 from './015_dispatch_attachments';
 import * as m016 from './016_event_hashes';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '012_outbox': m012,
   '013_attachments': m013,
   '014_dispatches': m014,
+  '015_dispatch_attachments': m015,
   '016_event_hashes': m016,
 };
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import type { Config } from '../config';
 import { seedDemoDossiers } from './demo-dossiers';
+import { seedDemoDispatches } from './demo-dispatches';
 import { withTransaction } from '../db';
 import { hashPassword } from '../auth/passwords';
 import { SEED_UNITS } from '../../db/seeds/data/units';
@@ -47,6 +48,7 @@ export async function seedDemo(db: Db, config: Config, dossiers = 400): Promise<
     }
   });
   const made = await seedDemoDossiers(db, config, dossiers);
+  const dispatches = await seedDemoDispatches(db, config);
   // The demo's history is not news: nobody should get hundreds of mails about it on first start.
   await db('outbox').where({ status: 'pending' }).update({ status: 'done' });
   const sample = SEED_USERS.filter((u) => u.username.endsWith('.p1') || u.username.endsWith('.hb'));
@@ -54,7 +56,7 @@ export async function seedDemo(db: Db, config: Config, dossiers = 400): Promise<
   return {
     summary: [
       '',
-      `Đã nạp dữ liệu mẫu: ${SEED_UNITS.length} đơn vị, ${SEED_USERS.length} người dùng, ${made} hồ sơ (mật khẩu chung: ${DEMO_PASSWORD}). Ví dụ:`,
+      `Đã nạp dữ liệu mẫu: ${SEED_UNITS.length} đơn vị, ${SEED_USERS.length} người dùng, ${made} hồ sơ, ${dispatches} công văn xin ý kiến (mật khẩu chung: ${DEMO_PASSWORD}). Ví dụ:`,
       ...lines,
       '',
     ].join('\n'),

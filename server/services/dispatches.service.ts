@@ -67,7 +67,9 @@ export async function dispatchJson(db: Db, d: DispatchRow, view: DispatchView, u
     recipients = units.map((u) => ({ unitCode: u.code, unitName: u.name, state: null, stateText: 'Chưa ban hành', position: null, positionText: null, content: null, repliedAt: null, version: null, assignee: null, response: null }));
   } else {
     if (view === 'recipient') replies = replies.filter((r) => r.unit_id === user.unitId);
-    recipients = replies.map(replyJson);
+    // A reply is the recipient unit's own draft until its leader approves it: the sender sees the
+    // position and content only once it has been sent.
+    recipients = replies.map((r) => (view === 'sender' && r.state !== 'replied' ? { ...replyJson(r), position: null, positionText: r.state === 'deemed_agreed' ? 'Xem như thống nhất' : null, content: null } : replyJson(r)));
   }
   return {
     id: d.id,

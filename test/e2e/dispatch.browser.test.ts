@@ -1,0 +1,131 @@
+/// <reference lib="dom" />
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { hasBrowser, launch } from '../helpers/browser';
+import { startServer } from '../helpers/server';
+import { DEMO_PASSWORD } from '../../server/services/demo-seed.service';
+import { vnDate } from '../../workflows/calendar';
+
+const maybe = hasBrowser ? describe : describe.skip;
+const OUT = path.resolve(__dirname, '..', '..', 'test-results');
+const TITLE = 'Xin ý kiến dự thảo Quy trình nội bộ lĩnh vực thi đua, khen thưởng (kiểm thử trình duyệt)';
+const OPINION = 'Đề nghị rút thời gian bước “Thẩm định hồ sơ” còn 32 giờ làm việc.';
+
+maybe('a comment-solicitation dispatch walked through both units in Chromium', () => {
+  let browser: Browser;
+  let srv: Awaited<ReturnType<typeof startServer>>;
+  const cspErrors: string[] = [];
+
+  beforeAll(async () => {
+    fs.mkdirSync(OUT, { recursive: true });
+    srv = await startServer();
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await srv?.close();
+  });
+
+  async function as(username: string): Promise<Page> {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+    const page = await ctx.newPage();
+    page.on('dialog', (d) => d.accept()); // confirmations before ISSUE and CLOSE
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) cspErrors.push(m.text());
+    });
+    await page.goto(srv.url + '/dang-nhap');
+    await page.getByLabel('Tên đăng nhập').fill(username);
+    await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(srv.url + '/');
+    return page;
+  }
+
+  /** Open the dispatch as `username` and press one action button (its form's fields filled first). */
+  async function act(username: string, id: number, button: string, fill?: (form: ReturnType<Page['locator']>) => Promise<void>): Promise<Page> {
+    const page = await as(username);
+    await page.goto(`${srv.url}/cong-van/${id}`);
+    const form = page.locator('form.action-form', { has: page.getByRole('button', { name: button, exact: true }) });
+    if (fill) await fill(form);
+    await form.getByRole('button', { name: button, exact: true }).click();
+    await page.waitForSelector('.flash-success');
+    return page;
+  }
+
+  it('drafts, approves, issues; a commune assigns, drafts and approves its reply; the synthesis shows it', async () => {
+    const spec = await as('chuyenvien.snv');
+    await spec.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Công văn', exact: true }).click();
+    await spec.getByRole('link', { name: /Soạn công văn xin ý kiến/ }).click();
+    await spec.getByLabel('Trích yếu').fill(TITLE);
+    await spec.getByLabel(/^Nội dung/).fill('Đề nghị UBND các xã, phường góp ý dự thảo (gửi kèm).\nQuá hạn không trả lời được xem như thống nhất.');
+    await spec.getByLabel('Hạn trả lời').fill(vnDate(new Date(Date.now() + 10 * 86_400_000)));
+    // dispatch.js: ticking a group ticks its communes (the server expands it anyway)
+    await spec.getByLabel('Tất cả xã, phường của thành phố Bạc Liêu').check();
+    expect(await spec.getByLabel('UBND phường 1', { exact: true }).isChecked()).toBe(true);
+    expect(await spec.getByLabel('UBND xã Hiệp Thành', { exact: true }).isChecked()).toBe(true);
+    expect(await spec.getByLabel('UBND phường Hộ Phòng', { exact: true }).isChecked()).toBe(false);
+    await spec.locator('input[name=files]').setInputFiles({ name: 'du-thao-quy-trinh.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% du thao\n') });
+    await spec.screenshot({ path: path.join(OUT, 'dispatch-new.png'), fullPage: true });
+    await spec.getByRole('button', { name: 'Lưu dự thảo' }).click();
+    await spec.waitForURL(/\/cong-van\/\d+$/);
+    const id = Number(new URL(spec.url()).pathname.split('/').pop());
+    expect(await spec.locator('.flash-success').textContent()).toContain('gửi 3 đơn vị, kèm 1 tệp');
+    expect(await spec.locator('#tep').textContent()).toContain('du-thao-quy-trinh.pdf');
+    await spec.getByRole('button', { name: 'Trình duyệt', exact: true }).click();
+    await spec.waitForSelector('.flash-success');
+    await spec.context().close();
+
+    await (await act('lanhdao.snv', id, 'Duyệt')).context().close();
+    const clerk = await act('vanthu.snv', id, 'Ban hành');
+    expect(await clerk.locator('.dispatch-head h1').textContent()).toMatch(/Công văn số \d{2}\/SNV/);
+    await clerk.screenshot({ path: path.join(OUT, 'dispatch-issued.png'), fullPage: true });
+    await clerk.context().close();
+
+    const head = await as('truongphong.p1');
+    await head.goto(`${srv.url}/cong-van?loc=den`);
+    await head.getByRole('link', { name: TITLE }).click();
+    await head.getByLabel('Chuyên viên được giao').selectOption('chuyenvien.p1');
+    await head.getByRole('button', { name: 'Giao xử lý', exact: true }).click();
+    await head.waitForSelector('.flash-success');
+    await head.context().close();
+
+    const drafter = await act('chuyenvien.p1', id, 'Trình lãnh đạo duyệt', async (form) => {
+      await form.getByLabel('Thống nhất, có ý kiến góp ý').check();
+      await form.getByLabel('Nội dung ý kiến góp ý').fill(OPINION);
+    });
+    expect(await drafter.locator('.reply-panel').textContent()).toContain('Chờ lãnh đạo duyệt');
+    await drafter.screenshot({ path: path.join(OUT, 'dispatch-reply-pending.png'), fullPage: true });
+    await drafter.context().close();
+    const leader = await act('lanhdao.p1', id, 'Duyệt, gửi trả lời');
+    expect(await leader.locator('.reply-panel').textContent()).toContain('Đã trả lời');
+    await leader.context().close();
+
+    const back = await as('chuyenvien.snv');
+    await back.goto(`${srv.url}/cong-van/${id}`);
+    const p1Row = back.locator('table.tracking tr', { hasText: 'UBND phường 1' });
+    expect(await p1Row.textContent()).toContain('Đã trả lời');
+    expect(await p1Row.textContent()).toContain('Thống nhất, có ý kiến góp ý');
+    expect(await back.locator('.tracking-bar').textContent()).toContain('đã trả lời 1/3');
+    await back.screenshot({ path: path.join(OUT, 'dispatch-tracking.png'), fullPage: true });
+    await back.getByRole('link', { name: 'Bảng tổng hợp, tiếp thu, giải trình' }).click();
+    await back.waitForURL(/\/tong-hop$/);
+    const row = back.locator('table.synthesis tr', { hasText: 'UBND phường 1' });
+    expect(await row.textContent()).toContain(OPINION);
+    await row.locator('textarea').fill('Tiếp thu: đã điều chỉnh thời gian thẩm định còn 32 giờ.');
+    await row.getByRole('button', { name: 'Lưu' }).click();
+    await back.waitForSelector('.print-flash');
+    expect(await back.locator('table.synthesis tr', { hasText: 'UBND phường 1' }).locator('textarea').inputValue()).toContain('Tiếp thu');
+    expect(await back.getByTestId('counts').textContent()).toContain('Tổng số đơn vị được xin ý kiến: 3; đã trả lời: 1');
+    await back.screenshot({ path: path.join(OUT, 'dispatch-synthesis.png'), fullPage: true });
+    await back.emulateMedia({ media: 'print' });
+    await back.screenshot({ path: path.join(OUT, 'dispatch-synthesis-print.png'), fullPage: true });
+    await back.pdf({ path: path.join(OUT, 'dispatch-synthesis.pdf'), preferCSSPageSize: true });
+    await back.emulateMedia({ media: 'screen' });
+    await back.goto(`${srv.url}/cong-van`);
+    expect(await back.locator('table.dispatch-list').textContent()).toContain('đã trả lời 1/3');
+    await back.screenshot({ path: path.join(OUT, 'dispatch-list.png'), fullPage: true });
+    await back.context().close();
+    expect(cspErrors).toEqual([]);
+  });
+});
