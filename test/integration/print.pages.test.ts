@@ -211,7 +211,7 @@ describe('register export', () => {
         res.on('end', () => cb(null, Buffer.concat(chunks)));
       });
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer);
+      await wb.xlsx.load(xlsx.body as never);
       const values = wb.worksheets[0].getSheetValues().flat().map(String);
       expect(values).toContain(d.code);
     } finally {
