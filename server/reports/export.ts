@@ -2,8 +2,14 @@ import ExcelJS from 'exceljs';
 import type { Table } from '../services/reports.service';
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-function csvField(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+/**
+ * One RFC 4180 field, quoted when it holds a comma, quote or line break. Text that a spreadsheet would
+ * run as a formula (= + - @, tab, CR at the start) gets a leading apostrophe: a reply typed by another
+ * unit must not become a formula on the drafter's machine (CSV injection). Plain numbers are kept.
+ */
+export function csvField(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) && !/^-?\d+([.,]\d+)?$/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export function toCsv(t: Table): string {

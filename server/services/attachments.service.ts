@@ -30,12 +30,22 @@ export function checkFile(f: UploadedFile): string | null {
   const ext = path.extname(f.originalname).toLowerCase();
   const exts = ALLOWED_TYPES[f.mimetype];
   if (!exts || !exts.includes(ext)) return `Tệp "${f.originalname}" không đúng loại cho phép (PDF, ảnh JPG/PNG, Word, Excel, ODT).`;
+  // The first bytes must match the declared type: PDF, PNG, JPEG, ZIP containers (docx, xlsx, odt)
+  // and OLE compound files (doc, xls).
   const head = f.buffer.subarray(0, 8);
-  const magic =
-    (f.mimetype === 'application/pdf' && head.subarray(0, 5).toString() === '%PDF-') ||
-    (f.mimetype === 'image/png' && head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) ||
-    (f.mimetype === 'image/jpeg' && head[0] === 0xff && head[1] === 0xd8) ||
-    !['application/pdf', 'image/png', 'image/jpeg'].includes(f.mimetype);
+  const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  const ole = head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
+  const SIGNATURE: Record<string, boolean> = {
+    'application/pdf': head.subarray(0, 5).toString() === '%PDF-',
+    'image/png': head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+    'image/jpeg': head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff,
+    'application/msword': ole,
+    'application/vnd.ms-excel': ole,
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document': zip,
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': zip,
+    'application/vnd.oasis.opendocument.text': zip,
+  };
+  const magic = SIGNATURE[f.mimetype] === true;
   if (!magic) return `Nội dung tệp "${f.originalname}" không khớp với loại tệp.`;
   if (f.size === 0) return `Tệp "${f.originalname}" rỗng.`;
   return null;

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { csvField } from '../reports/export';
 import type { Db } from '../db';
 import { synthesis } from './dispatches.service';
 import { findDispatch } from '../queries/dispatches.queries';
@@ -68,9 +69,6 @@ function tableRows(m: SynthesisModel): string[][] {
 }
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-function csvField(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
 
 /** UTF-8 with a BOM (Excel reads Vietnamese correctly), CRLF line ends. */
 export function synthesisCsv(m: SynthesisModel): string {
