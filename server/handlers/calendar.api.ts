@@ -11,7 +11,12 @@ const deadlineSchema = z
     // An unencoded '+' in a query string arrives as a space: accept it as the offset sign it was.
     from: z.preprocess(
       (v) => (typeof v === 'string' ? v.replace(/ (\d\d:\d\d)$/, '+$1') : v),
-      z.iso.datetime({ offset: true, error: 'from phải là thời điểm ISO 8601 có múi giờ, ví dụ 2027-04-29T10:00:00+07:00' }),
+      z.iso
+        .datetime({ offset: true, error: 'from phải là thời điểm ISO 8601 có múi giờ, ví dụ 2027-04-29T10:00:00+07:00' })
+        .refine((v) => {
+          const y = new Date(v).getUTCFullYear();
+          return y >= 1900 && y <= 2100;
+        }, 'from phải trong khoảng năm 1900–2100'),
     ),
     days: z.coerce.number().positive('Số ngày phải lớn hơn 0').max(3650).optional(),
     hours: z.coerce.number().positive('Số giờ phải lớn hơn 0').max(3650 * 8).optional(),

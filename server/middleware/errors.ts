@@ -30,6 +30,8 @@ function normalise(err: unknown): AppError | null {
   if (e?.code === 'ECONNREFUSED' || e?.code === 'PROTOCOL_CONNECTION_LOST' || e?.name === 'KnexTimeoutError' || e?.code === 'ETIMEDOUT')
     return new AppError(503, 'unavailable', 'Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau.');
   if (e?.status === 400) return new AppError(400, 'bad_request', 'Yêu cầu không đúng định dạng.');
+  // The calendar computes lunar holidays for 1800–2199 only; a date outside is bad input, not a crash.
+  if (err instanceof RangeError) return new AppError(422, 'invalid', 'Ngày tháng nằm ngoài phạm vi hệ thống hỗ trợ (năm 1900–2100).');
   return null;
 }
 

@@ -121,6 +121,10 @@ export async function applyDossierEvent(db: Db, config: Config, user: Express.Us
         if (!(newDue > Number(row.due_at))) {
           throw new Invalid('Ngày hẹn trả mới phải sau ngày hẹn hiện tại.', { fields: { dueAt: 'Phải sau ngày hẹn hiện tại' } });
         }
+        // An apology names a realistic new date: at most one year after the current one.
+        if (newDue > Number(row.due_at) + 366 * 86_400_000) {
+          throw new Invalid('Ngày hẹn trả mới không được quá một năm sau ngày hẹn hiện tại.', { fields: { dueAt: 'Quá xa so với ngày hẹn hiện tại' } });
+        }
         Object.assign(patch, { due_at: newDue, extended: true });
         break;
       }

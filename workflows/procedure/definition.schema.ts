@@ -80,7 +80,7 @@ const stepSchema = z.object(
           ? 'Thiếu vai trò xử lý bước'
           : `Vai trò "${String(iss.input)}" không hợp lệ (chỉ nhận: ${STEP_ROLES.join(', ')})`,
     }),
-    hours: positiveNumber('Số giờ xử lý của bước'),
+    hours: positiveNumber('Số giờ xử lý của bước').max(2920, 'Số giờ xử lý của một bước tối đa 2.920 giờ (365 ngày)'),
     unit: z
       .string({ error: 'Đơn vị xử lý của bước phải là chuỗi ký tự' })
       .regex(UNIT_CODE, {
@@ -129,7 +129,8 @@ export const procedureDefinitionSchema = z
       }),
       name: text('Tên thủ tục', 500),
       field: text('Lĩnh vực', 500).optional(),
-      totalDays: positiveNumber('Thời hạn giải quyết (số ngày làm việc)').refine(isTenths, {
+      // A year and a half of working days is far beyond any procedure; the bound keeps deadlines computable.
+      totalDays: positiveNumber('Thời hạn giải quyết (số ngày làm việc)').max(365, 'Thời hạn giải quyết tối đa 365 ngày làm việc').refine(isTenths, {
         error: 'Thời hạn giải quyết chỉ được lẻ đến một chữ số thập phân (ví dụ 0,5 ngày)',
       }),
       fee: z
