@@ -13,7 +13,7 @@ export async function up(knex: Knex): Promise<void> {
     t.increments('id').primary();
     t.integer('procedure_id').unsigned().notNullable().references('id').inTable('procedures');
     t.integer('version').notNullable();
-    t.text('definition').notNullable();
+    t.text('definition', 'mediumtext').notNullable();
     t.integer('created_by').unsigned().nullable();
     t.bigInteger('created_at').notNullable();
     t.unique(['procedure_id', 'version']);

@@ -4,7 +4,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('outbox', (t) => {
     t.bigIncrements('id').primary();
     t.string('kind', 32).notNullable();
-    t.text('payload').notNullable();
+    t.text('payload', 'mediumtext').notNullable();
     t.string('status', 16).notNullable().defaultTo('pending');
     t.integer('attempts').notNullable().defaultTo(0);
     t.bigInteger('available_at').notNullable();

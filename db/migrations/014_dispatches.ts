@@ -5,7 +5,7 @@ export async function up(knex: Knex): Promise<void> {
     t.increments('id').primary();
     t.integer('issuing_unit_id').unsigned().notNullable().references('id').inTable('units');
     t.string('title', 500).notNullable();
-    t.text('summary').notNullable();
+    t.text('summary', 'mediumtext').notNullable();
     t.string('due_date', 10).notNullable();
     t.boolean('silence_means_agreement').notNullable().defaultTo(true);
     t.text('recipients').notNullable();
@@ -34,9 +34,9 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('version').notNullable().defaultTo(1);
     t.integer('assignee_id').unsigned().nullable();
     t.string('position', 16).nullable();
-    t.text('content').nullable();
+    t.text('content', 'mediumtext').nullable();
     t.bigInteger('replied_at').nullable();
-    t.text('response').nullable();
+    t.text('response', 'mediumtext').nullable();
     t.bigInteger('updated_at').notNullable();
     t.unique(['dispatch_id', 'unit_id']);
     t.index(['unit_id', 'state']);

@@ -27,7 +27,7 @@ function normalise(err: unknown): AppError | null {
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError(400, 'bad_request', 'Bảng mã không được hỗ trợ.');
   if (e?.code === 'EBADCSRFTOKEN')
     return new AppError(403, 'csrf', 'Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.');
-  if (e?.code === 'ECONNREFUSED' || e?.code === 'PROTOCOL_CONNECTION_LOST' || e?.name === 'KnexTimeoutError' || e?.code === 'ETIMEDOUT')
+  if (e?.code === 'ECONNREFUSED' || e?.code === 'PROTOCOL_CONNECTION_LOST' || e?.name === 'KnexTimeoutError' || /Unable to acquire a connection|pool is probably full|aborted/i.test(e?.message ?? '') || e?.code === 'ETIMEDOUT')
     return new AppError(503, 'unavailable', 'Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau.');
   if (e?.status === 400) return new AppError(400, 'bad_request', 'Yêu cầu không đúng định dạng.');
   // The calendar computes lunar holidays for 1800–2199 only; a date outside is bad input, not a crash.

@@ -37,7 +37,7 @@ export function parseFields<S extends z.ZodType>(schema: S, input: unknown): z.i
 
 /** `?page=&pageSize=` per the contract: page from 1, pageSize default 20, at most 100. */
 export const pagingSchema = z.object({
-  page: z.coerce.number().int().min(1, 'Trang phải từ 1 trở lên').default(1),
+  page: z.coerce.number().int().min(1, 'Trang phải từ 1 trở lên').max(100000, 'Số trang quá lớn').default(1),
   pageSize: z.coerce.number().int().min(1).max(100, 'Tối đa 100 dòng một trang').default(20),
 });
 export type Paging = z.infer<typeof pagingSchema>;

@@ -139,13 +139,15 @@ export const procedureDefinitionSchema = z
         .default(0),
       documents: z
         .array(documentSchema, { error: 'Thành phần hồ sơ phải là một danh sách' })
+        .max(100, 'Thành phần hồ sơ tối đa 100 loại giấy tờ')
         .default([]),
       steps: z
         .array(stepSchema, {
           error: (iss) =>
             iss.input === undefined ? 'Thiếu danh sách các bước xử lý' : 'Các bước xử lý phải là một danh sách',
         })
-        .min(1, 'Quy trình phải có ít nhất một bước xử lý'),
+        .min(1, 'Quy trình phải có ít nhất một bước xử lý')
+        .max(50, 'Quy trình tối đa 50 bước xử lý'),
     },
     { error: 'Định nghĩa thủ tục phải là một đối tượng JSON' },
   )

@@ -1,0 +1,248 @@
+/**
+ * The access matrix, generated from the route tables: every /api/v1 route in apiRoutes(ctx) is called
+ * with no token and as every role × unit relation (access-table.ts says what each must answer), and
+ * every page route found in the Express router stack is checked for sign-in and CSRF.
+ */
+import pino from 'pino';
+import request from 'supertest';
+import type { Express } from 'express';
+import { ENGINES } from '../helpers/db';
+import { buildTestApp, csrfFrom, signIn, TestApp, tokenFor } from '../helpers/app';
+import { PASSWORD } from '../factories/accounts';
+import { loadConfig } from '../../server/config';
+import { apiRoutes, ApiRoute } from '../../server/routes/api.routes';
+import type { AppContext } from '../../server/context';
+import { ACCESS, Fx, Probe } from './access-table';
+import { buildSecWorld, driver, Driver, errorShapeProblem, fingerprint, Principal, PROC, SecWorld } from './fixture';
+
+// The table is read at collection time, so one test per route; handlers are never called on this ctx.
+const stubCtx = { config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), db: undefined, logger: pino({ level: 'silent' }), sessionSecret: 'x'.repeat(16) } as unknown as AppContext;
+const ROUTES = apiRoutes(stubCtx).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as [string, ApiRoute]);
+const PUBLIC_PAGES = ['/dang-nhap', '/tra-cuu', '/healthz'];
+
+/** Method and full path of every route in the app's router stack (Express 5: app.router.stack). */
+export function listRoutes(app: Express): Array<{ method: string; path: string }> {
+  const out: Array<{ method: string; path: string }> = [];
+  const walk = (stack: any[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) for (const m of Object.keys(layer.route.methods)) out.push({ method: m, path: prefix + layer.route.path });
+      else if (layer.handle?.stack) walk(layer.handle.stack, prefix + (layer.rawPath && layer.rawPath !== '/' ? layer.rawPath : ''));
+    }
+  };
+  walk((app as unknown as { router: { stack: unknown[] } }).router.stack, '');
+  return out;
+}
+
+const zero = () => ({ api: 0, apiRoutes: 0, probes: 0, anon: 0, pages: 0, pageGets: 0, csrf: 0 });
+const allCounts: Record<string, ReturnType<typeof zero>> = {};
+
+describe.each(ENGINES)('access matrix on %s', (engine) => {
+  const counts = (allCounts[engine] = zero());
+  let t: TestApp;
+  let w: SecWorld;
+  let dr: Driver;
+  let base: Fx;
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+    w = await buildSecWorld(t.app, t.tdb.db);
+    dr = driver(t.app, w);
+    const d = await dr.dossier();
+    const issued = await dr.dispatch('issued');
+    base = { code: d.code, version: 1, id: issued.id, unitCode: w.units.A.code, districtCode: w.units.D.code, cCode: w.units.C.code, username: w.cSpecialist.username, date: '2031-03-03', dueDate: dr.dayAfter(15) };
+  }, 120_000);
+  afterAll(() => t.close());
+
+  const fill = (path: string, fx: Fx) => path.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(String(fx[k])));
+  const call = (route: ApiRoute, probe: Probe, fx: Fx, token: string | null, p?: Principal) => {
+    const url = `/api/v1${fill(route.path, fx)}${probe.query ? `?${probe.query(fx)}` : ''}`;
+    let req = request(t.app)[route.method](url);
+    if (token) req = req.set('Authorization', `Bearer ${token}`);
+    const body = probe.body && p ? probe.body(fx, p, w) : probe.body?.(fx, w.principals[0], w);
+    return body === undefined ? req : req.send(body as object);
+  };
+
+  it('has an expectation for every route of apiRoutes(ctx)', () => {
+    const missing = ROUTES.map(([k, r]) => `${r.method} ${r.path}`).filter((k) => !ACCESS[k]);
+    const stale = Object.keys(ACCESS).filter((k) => !ROUTES.some(([, r]) => `${r.method} ${r.path}` === k));
+    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+  });
+
+  it.each(ROUTES)('%s: no token → 401; each role × relation as design.md §4/§6 says; never 500', async (_name, route) => {
+    const problems: string[] = [];
+    const probes = ACCESS[`${route.method} ${route.path}`] ?? [];
+    counts.apiRoutes++;
+    for (const probe of probes) {
+      counts.probes++;
+      let fx: Fx | null = null;
+      const resolve = async () => (fx ??= { ...base, ...(probe.setup ? await probe.setup(dr, w) : {}) });
+      const label = (who: string) => `${route.method.toUpperCase()} ${route.path} [${probe.name}] × ${who}`;
+      for (const token of [null, 'not-a-token']) {
+        const res = await call(route, probe, await resolve(), token);
+        counts.anon++;
+        if (res.status !== 401) problems.push(`${label(token ? 'bad token' : 'no token')} → got ${res.status}, expected 401`);
+      }
+      for (const p of w.principals) {
+        const f = await resolve();
+        const token = probe.freshToken ? await tokenFor(t.app, p.username, PASSWORD) : p.token;
+        const before = route.method !== 'get' ? await fingerprint(t.tdb.db) : '';
+        const res = await call(route, probe, f, token, p);
+        counts.api++;
+        const want = probe.expect(p);
+        const who = label(`${p.role} × ${p.rel}`);
+        if (Array.isArray(route.access) && !route.access.includes(p.role) && want !== 403) problems.push(`${who}: table expects ${want} but the route declares access ${route.access.join('|')}`);
+        if (res.status !== want) problems.push(`${who} → got ${res.status}, expected ${want}${res.status >= 400 ? ` (${res.body?.error?.message ?? res.text.slice(0, 80)})` : ''}`);
+        if (res.status >= 400) {
+          const shape = errorShapeProblem(res);
+          if (shape) problems.push(`${who}: ${shape}`);
+          if (before && (await fingerprint(t.tdb.db)) !== before) problems.push(`${who}: refused with ${res.status} but data changed`);
+        } else if (probe.check) {
+          const bad = probe.check(res.body, p, f);
+          if (bad) problems.push(`${who}: ${bad}`);
+        }
+        if (probe.freshToken && res.status < 300) {
+          const after = await request(t.app).get('/api/v1/units').set('Authorization', `Bearer ${token}`);
+          if (after.status !== 401) problems.push(`${who}: revoked token still answers ${after.status}`);
+        }
+        if (res.status < 300 && route.method !== 'get') fx = null; // the call changed state: next caller gets a fresh fixture
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 180_000);
+
+  it('public API routes answer without a token', async () => {
+    const tok = await request(t.app).post('/api/v1/tokens').send({ username: w.principals[1].username, password: PASSWORD });
+    expect(tok.status).toBe(201);
+    expect((await request(t.app).get(`/api/v1/public/dossiers/${base.code}`)).status).toBe(200);
+  });
+
+  const agents = new Map<string, Awaited<ReturnType<typeof signIn>>>();
+  const agentOf = async (p: Principal) => agents.get(p.key) ?? agents.set(p.key, await signIn(t.app, p.username, PASSWORD)).get(p.key)!;
+  const pageRoutes = () => listRoutes(t.app).filter((r) => !r.path.startsWith('/api/'));
+  const fillPage = (path: string) =>
+    path.replace(/:(\w+)/g, (_, k: string) => {
+      if (k === 'code') return encodeURIComponent(String(path.startsWith('/ho-so') ? base.code : path.startsWith('/quan-tri/don-vi') ? base.unitCode : PROC));
+      if (k === 'id') return path.startsWith('/cong-van') ? String(base.id) : '1';
+      if (k === 'form') return '01';
+      if (k === 'fileId') return '1';
+      return encodeURIComponent(String(base[k]));
+    });
+
+  it('every page GET needs sign-in (303 to /dang-nhap) except the public ones', async () => {
+    const problems: string[] = [];
+    const gets = pageRoutes().filter((r) => r.method === 'get');
+    expect(gets.length).toBeGreaterThan(20);
+    for (const r of gets) {
+      const res = await request(t.app).get(fillPage(r.path));
+      counts.pages++;
+      const pub = PUBLIC_PAGES.includes(r.path);
+      if (pub ? res.status !== 200 : res.status !== 303 || !String(res.headers.location).startsWith('/dang-nhap')) problems.push(`GET ${r.path} anonymous → ${res.status} ${res.headers.location ?? ''}`);
+    }
+    expect((await request(t.app).get('/assets/app.css')).status).toBe(200);
+    expect(problems).toEqual([]);
+  });
+
+  /** Allowed statuses of a signed-in GET, or null for "anything but a server error". */
+  const pageExpect = (path: string, p: Principal): number[] | null => {
+    const sees = p.role === 'admin' || p.rel !== 'other';
+    const sender = p.role === 'admin' || p.rel === 'parent' || p.rel === 'province';
+    if (path.startsWith('/quan-tri')) return p.role === 'admin' ? [200] : [403];
+    if (path === '/ho-so/moi') return p.role === 'intake' ? [200] : [403];
+    if (path === '/cong-van/moi') return p.role === 'specialist' ? [200] : [403];
+    if (path === '/ho-so/:code' || path === '/ho-so/:code/in/:form') return sees ? [200] : [404];
+    if (path.startsWith('/ho-so/:code/')) return sees ? [200, 404] : [404]; // the file id may not exist
+    if (path.startsWith('/cong-van/:id/tong-hop')) return sender ? [200] : [404];
+    if (path === '/cong-van/:id') return sees ? [200] : [404];
+    if (path.startsWith('/cong-van/:id/')) return sees ? [200, 404] : [404];
+    if (path === '/dang-nhap') return [303];
+    if (['/', '/ho-so', '/tra-cuu', '/healthz'].includes(path)) return [200];
+    return null;
+  };
+
+  it('signed in: every page GET follows the API visibility rules and never fails with 5xx', async () => {
+    const problems: string[] = [];
+    const gets = pageRoutes().filter((r) => r.method === 'get');
+    for (const p of w.principals) {
+      const agent = await agentOf(p);
+      for (const r of gets) {
+        const res = await agent.get(fillPage(r.path));
+        counts.pageGets++;
+        const allowed = pageExpect(r.path, p);
+        if (res.status >= 500 || (allowed && !allowed.includes(res.status))) problems.push(`GET ${r.path} × ${p.role} × ${p.rel} → got ${res.status}, expected ${allowed?.join('|') ?? '< 500'}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 180_000);
+
+  it('every page POST without a valid CSRF token → 403 for a signed-in user, and nothing changes', async () => {
+    const posts = pageRoutes().filter((r) => r.method === 'post');
+    expect(posts.length).toBeGreaterThan(10);
+    const stranger = await request.agent(t.app).get('/dang-nhap');
+    const foreign = csrfFrom(stranger.text); // valid, but for another session
+    const body = { type: 'FORWARD', version: '1', code: 'CSRF.X', name: 'Không được tạo', level: 'province', username: 'csrf.user', password: 'mat-khau-dai-du', fullName: 'X', roles: 'specialist', unitCode: base.unitCode, date: '2031-03-04', kind: 'holiday', comment: 'x', definition: '{}', title: 'x', summary: 'x', dueDate: base.dueDate, recipientUnitCodes: base.cCode, response: 'x', assignee: base.username };
+    const before = await fingerprint(t.tdb.db);
+    const problems: string[] = [];
+    for (const p of w.principals) {
+      const agent = await agentOf(p);
+      for (const r of posts) {
+        const url = fillPage(r.path);
+        // every caller without a token; the forged variants for the people most likely to be targeted
+        const variants: Array<[string, () => request.Test]> = [['no token', () => agent.post(url).type('form').send(body)]];
+        if (['admin', 'intake', 'specialist'].includes(p.role) && p.rel !== 'other') {
+          variants.push(['forged token', () => agent.post(url).type('form').send({ ...body, _csrf: 'gia-mao' })]);
+          variants.push(["another session's token", () => agent.post(url).type('form').send({ ...body, _csrf: foreign })]);
+          variants.push(['forged header', () => agent.post(url).set('x-csrf-token', 'gia-mao').type('form').send(body)]);
+        }
+        for (const [what, send] of variants) {
+          const res = await send();
+          counts.csrf++;
+          if (res.status !== 403) problems.push(`POST ${r.path} × ${p.role} × ${p.rel} (${what}) → ${res.status}, expected 403`);
+        }
+      }
+      if ((await agent.get('/')).status !== 200) problems.push(`${p.key}: signed out by a POST /dang-xuat without CSRF`);
+    }
+    expect(problems).toEqual([]);
+    expect(await fingerprint(t.tdb.db)).toBe(before);
+  }, 180_000);
+
+  it('page POSTs with a valid CSRF token follow the API rules: 404 when not visible, 403 when visible but not allowed', async () => {
+    const sees = (p: Principal) => p.role === 'admin' || p.rel !== 'other';
+    const drafter = (p: Principal) => p.rel === 'parent' && ['specialist', 'head', 'leader'].includes(p.role);
+    const A = base.unitCode;
+    // [path, body, expected]; a stale version (999) is a 409 that the page turns into a redirect, so nothing changes
+    const cases: Array<[string, Record<string, string>, (p: Principal) => number[]]> = [
+      [`/ho-so/${base.code}/thao-tac`, { type: 'FORWARD', version: '999' }, (p) => (sees(p) ? [303] : [404])],
+      [`/ho-so/${base.code}/tep`, {}, (p) => (sees(p) ? [422] : [404])],
+      [`/cong-van/${base.id}/thao-tac`, { type: 'CLOSE', version: '999' }, (p) => (sees(p) ? [303] : [404])],
+      [`/cong-van/${base.id}/y-kien/${A}/thao-tac`, { type: 'APPROVE', version: '999' }, (p) => (sees(p) ? [303] : [404])],
+      [`/cong-van/${base.id}/tong-hop/${A}`, { response: '' }, (p) => (drafter(p) ? [303] : p.rel === 'own' || p.rel === 'other' ? [404] : [403])],
+      [`/cong-van/${base.id}/nhac`, {}, (p) => (p.rel === 'parent' ? [303] : p.rel === 'other' ? [404] : [403])],
+      ['/quan-tri/lich', { date: 'khong-phai-ngay', kind: 'holiday' }, (p) => (p.role === 'admin' ? [422] : [403])],
+      ['/quan-tri/thu/999999/gui-lai', {}, (p) => (p.role === 'admin' ? [404] : [403])],
+      [`/quan-tri/nguoi-dung/${base.username}`, { fullName: '' }, (p) => (p.role === 'admin' ? [422] : [403])],
+    ];
+    const problems: string[] = [];
+    const before = await fingerprint(t.tdb.db);
+    for (const p of w.principals) {
+      const agent = await agentOf(p);
+      const csrf = csrfFrom((await agent.get('/')).text);
+      for (const [path, body, expect_] of cases) {
+        const res = await agent.post(path).type('form').send({ ...body, _csrf: csrf });
+        counts.csrf++;
+        if (!expect_(p).includes(res.status)) problems.push(`POST ${path} × ${p.role} × ${p.rel} → got ${res.status}, expected ${expect_(p).join('|')}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    const after = JSON.parse(await fingerprint(t.tdb.db));
+    expect({ ...after, outbox: 0, responses: 0 }).toEqual({ ...JSON.parse(before), outbox: 0, responses: 0 }); // only reminders and the drafter's (allowed) response may change
+  }, 180_000);
+});
+
+afterAll(() => {
+  for (const [engine, c] of Object.entries(allCounts)) {
+    console.log(
+      `access matrix (${engine}): ${c.apiRoutes} API routes (${c.probes} probes) × 21 callers (5 roles × 4 unit relations + admin) = ${c.api} API calls checked, ` +
+        `${c.anon} without/with a bad token; ${c.pages} page routes checked anonymously, ${c.pageGets} signed-in page GETs, ${c.csrf} CSRF-less POSTs`,
+    );
+  }
+});
