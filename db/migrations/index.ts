@@ -15,6 +15,7 @@ import * as m013 from './013_attachments';
 import * as m014 from './014_dispatches';
 import * as m015 from './015_dispatch_attachments';
 import * as m016 from './016_event_hashes';
+import * as m017 from './017_report_index';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '014_dispatches': m014,
   '015_dispatch_attachments': m015,
   '016_event_hashes': m016,
+  '017_report_index': m017,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import type { User } from '../queries/users.queries';
+import type { Role } from '../../workflows/labels';
 
 type Q = Knex | Knex.Transaction;
 
@@ -16,27 +18,34 @@ export async function issueToken(db: Q, userId: number, ttlMs: number): Promise<
   return { token, expiresAt: new Date(expiresAt) };
 }
 
-/** The active user id for a bearer token, or null (unknown, expired, revoked, or user disabled). */
-export async function userIdForToken(db: Q, token: string): Promise<{ userId: number; tokenId: number } | null> {
-  const row = await db('api_tokens as t')
-    .join('users as u', 'u.id', 't.user_id')
-    .where('t.token_hash', hashToken(token))
-    .whereNull('t.revoked_at')
-    .andWhere('t.expires_at', '>', Date.now())
-    .andWhere('u.active', true)
-    .first('t.id', 't.user_id', 't.last_used_at');
-  if (!row) return null;
-  // Write last use at most once a minute: a busy integration should not turn reads into writes.
-  if (!row.last_used_at || Date.now() - Number(row.last_used_at) > 60_000) {
-    await db('api_tokens').where({ id: row.id }).update({ last_used_at: Date.now() });
-  }
-  return { userId: row.user_id, tokenId: row.id };
-}
-
 export async function revokeToken(db: Q, tokenId: number): Promise<void> {
   await db('api_tokens').where({ id: tokenId }).update({ revoked_at: Date.now() });
 }
 
 export async function revokeAllForUser(db: Q, userId: number): Promise<void> {
   await db('api_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: Date.now() });
+}
+
+/**
+ * The active user behind a bearer token, with unit and roles, in two queries (token + user + unit
+ * joined, then roles): this runs on every API request.
+ */
+export async function userForToken(db: Q, token: string): Promise<{ user: User; tokenId: number } | null> {
+  const row = await db('api_tokens as t')
+    .join('users as u', 'u.id', 't.user_id')
+    .leftJoin('units as un', 'un.id', 'u.unit_id')
+    .where('t.token_hash', hashToken(token))
+    .whereNull('t.revoked_at')
+    .andWhere('t.expires_at', '>', Date.now())
+    .andWhere('u.active', true)
+    .first('t.id as token_id', 't.last_used_at', 'u.id', 'u.username', 'u.full_name', 'u.email', 'u.unit_id', 'un.code as unit_code', 'un.name as unit_name');
+  if (!row) return null;
+  const roles = ((await db('user_roles').where({ user_id: row.id }).pluck('role')) as Role[]).sort();
+  if (!row.last_used_at || Date.now() - Number(row.last_used_at) > 60_000) {
+    await db('api_tokens').where({ id: row.token_id }).update({ last_used_at: Date.now() });
+  }
+  return {
+    tokenId: row.token_id,
+    user: { id: row.id, username: row.username, fullName: row.full_name, email: row.email, unitId: row.unit_id, unitCode: row.unit_code, unitName: row.unit_name, roles, active: true },
+  };
 }

@@ -2,8 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role } from '../../workflows/labels';
 import type { Db } from '../db';
 import { Forbidden, Unauthorized } from '../errors';
-import { userIdForToken } from '../auth/tokens';
-import { findUserById } from '../queries/users.queries';
+import { userForToken } from '../auth/tokens';
 
 /** Who may call a route: anyone, any signed-in user, or a user holding one of the roles. */
 export type Access = 'public' | 'user' | readonly Role[];
@@ -18,10 +17,9 @@ export function bearerAuth(db: Db): RequestHandler {
     const header = req.get('authorization') ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) return next(new Unauthorized());
-    const found = await userIdForToken(db, m[1]);
-    const user = found ? await findUserById(db, found.userId) : null;
-    if (!found || !user || !user.active) return next(new Unauthorized('Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.'));
-    req.user = user;
+    const found = await userForToken(db, m[1]);
+    if (!found) return next(new Unauthorized('Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.'));
+    req.user = found.user;
     res.locals.tokenId = found.tokenId;
     next();
   };

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+// exceljs is loaded on first export only: it adds ~17 MB to every process that never exports.
+import type ExcelJSType from 'exceljs';
 import type { Table } from '../services/reports.service';
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
@@ -19,6 +20,7 @@ export function toCsv(t: Table): string {
 }
 
 export async function toXlsx(t: Table, title: string, scopeName: string, sheet: string): Promise<Buffer> {
+  const ExcelJS: typeof ExcelJSType = (await import('exceljs')).default;
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Một Cửa';
   const ws = wb.addWorksheet(sheet);

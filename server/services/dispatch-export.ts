@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+// exceljs is loaded on first export only: it adds ~17 MB to every process that never exports.
+import type ExcelJSType from 'exceljs';
 import { csvField } from '../reports/export';
 import type { Db } from '../db';
 import { synthesis } from './dispatches.service';
@@ -77,6 +78,7 @@ export function synthesisCsv(m: SynthesisModel): string {
 
 /** One sheet: the title, the dispatch, the counts line, then the bold header row and the table. */
 export async function synthesisXlsx(m: SynthesisModel): Promise<Buffer> {
+  const ExcelJS: typeof ExcelJSType = (await import('exceljs')).default;
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Một Cửa';
   const ws = wb.addWorksheet('Tổng hợp ý kiến', { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });

@@ -83,7 +83,7 @@ export async function applyDossierEvent(db: Db, config: Config, user: Express.Us
         step_started_at: start.getTime(),
         step_due_at: cal.addWorkingMs(cal.nextWorkingMoment(start), hours * HOUR).getTime(),
       });
-      await addDossierUnit(trx, row.id, unitId);
+      if (unitId !== row.handling_unit_id) await addDossierUnit(trx, row.id, unitId);
     };
     const atDesk = { handling_unit_id: row.receiving_unit_id, step_role: 'intake' };
     const onTimeNow = (due: number, late: boolean) => now <= due && !late;
