@@ -38,7 +38,9 @@ export function createApp(ctx: AppContext): express.Express {
         req: (req) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/assets/') === true },
+      // Public lookups are the hot, anonymous path: per-request access lines cost ~14% of its CPU.
+      // Their errors are still logged by the error handler.
+      autoLogging: { ignore: (req) => req.url === '/healthz' || /^\/(assets\/|tra-cuu|api\/v1\/public\/)/.test(req.url ?? '') },
     }),
   );
   app.use(
