@@ -51,29 +51,38 @@ export function checkFile(f: UploadedFile): string | null {
   return null;
 }
 
-function blobPath(dataDir: string, sha: string): string {
+export function blobPath(dataDir: string, sha: string): string {
   return path.join(dataDir, 'files', sha.slice(0, 2), sha.slice(2, 4), sha);
 }
 
-/**
- * Store files by content hash under DATA_DIR/files (outside the web root) and record them. The blob
- * is written before the row, so a row never points at a missing file; duplicates share one blob.
- */
-export async function storeAttachments(db: Db, dataDir: string, dossierId: number, userId: number, files: UploadedFile[], documentCode: string | null = null): Promise<number> {
+/** Check every file before anything is written; 422 naming the bad ones. */
+export function checkFiles(files: UploadedFile[]): void {
   const errors = files.map(checkFile).filter((e): e is string => !!e);
   if (errors.length) throw new Invalid(errors.join(' '), { fields: { files: errors.join(' ') } });
-  const rows = [];
-  for (const f of files) {
-    const sha = crypto.createHash('sha256').update(f.buffer).digest('hex');
-    const target = blobPath(dataDir, sha);
-    if (!fs.existsSync(target)) {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      const tmp = `${target}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, f.buffer);
-      fs.renameSync(tmp, target);
-    }
-    rows.push({ dossier_id: dossierId, document_code: documentCode, filename: Buffer.from(f.originalname, 'latin1').toString('utf8').slice(0, 255), mime: f.mimetype, size: f.size, sha256: sha, uploaded_by: userId, created_at: Date.now() });
+}
+
+/**
+ * Write a file's bytes under DATA_DIR/files by content hash (outside the web root; duplicates share
+ * one blob; written to a temp name then renamed, so a reader never sees half a file). Returns the
+ * columns every attachment row keeps. Blobs are written before rows: a row never points at nothing.
+ */
+export function storeBlob(dataDir: string, f: UploadedFile) {
+  const sha = crypto.createHash('sha256').update(f.buffer).digest('hex');
+  const target = blobPath(dataDir, sha);
+  if (!fs.existsSync(target)) {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const tmp = `${target}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, f.buffer);
+    fs.renameSync(tmp, target);
   }
+  // Multipart file names arrive as latin1 bytes; they are UTF-8 from every browser.
+  return { filename: Buffer.from(f.originalname, 'latin1').toString('utf8').slice(0, 255), mime: f.mimetype, size: f.size, sha256: sha };
+}
+
+/** Store a dossier's attachments and record them. */
+export async function storeAttachments(db: Db, dataDir: string, dossierId: number, userId: number, files: UploadedFile[], documentCode: string | null = null): Promise<number> {
+  checkFiles(files);
+  const rows = files.map((f) => ({ dossier_id: dossierId, document_code: documentCode, ...storeBlob(dataDir, f), uploaded_by: userId, created_at: Date.now() }));
   if (rows.length) await db('attachments').insert(rows);
   return rows.length;
 }

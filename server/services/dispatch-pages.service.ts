@@ -1,9 +1,7 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Db } from '../db';
-import { Invalid, NotFound } from '../errors';
-import { checkFile, UploadedFile } from './attachments.service';
+import { NotFound } from '../errors';
+import { blobPath, checkFiles, storeBlob, UploadedFile } from './attachments.service';
 import { dispatchJson, DispatchView, listDispatches } from './dispatches.service';
 import { listUnits } from '../queries/units.queries';
 import { DispatchRow, dispatchEvents, repliesOf, ReplyRow } from '../queries/dispatches.queries';
@@ -221,31 +219,14 @@ export async function showModel(db: Db, user: Express.User, d: DispatchRow, view
 
 // ---------------------------------------------------------------- files
 
-function blobPath(dataDir: string, sha: string): string {
-  return path.join(dataDir, 'files', sha.slice(0, 2), sha.slice(2, 4), sha);
-}
 
 /** Check files before anything is written: the same types and checks as dossier attachments. */
-export function checkDispatchFiles(files: UploadedFile[]): void {
-  const errors = files.map(checkFile).filter((e): e is string => !!e);
-  if (errors.length) throw new Invalid(errors.join(' '), { fields: { files: errors.join(' ') } });
-}
+export const checkDispatchFiles = checkFiles;
 
-/** Store files by content hash under DATA_DIR/files (blob first, then the row), as dossier attachments do. */
+/** Store a dispatch's files the way dossier attachments are stored. */
 export async function storeDispatchFiles(db: Db, dataDir: string, dispatchId: number, userId: number, files: UploadedFile[]): Promise<number> {
-  checkDispatchFiles(files);
-  const rows = [];
-  for (const f of files) {
-    const sha = crypto.createHash('sha256').update(f.buffer).digest('hex');
-    const target = blobPath(dataDir, sha);
-    if (!fs.existsSync(target)) {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      const tmp = `${target}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, f.buffer);
-      fs.renameSync(tmp, target);
-    }
-    rows.push({ dispatch_id: dispatchId, filename: Buffer.from(f.originalname, 'latin1').toString('utf8').slice(0, 255), mime: f.mimetype, size: f.size, sha256: sha, uploaded_by: userId, created_at: Date.now() });
-  }
+  checkFiles(files);
+  const rows = files.map((f) => ({ dispatch_id: dispatchId, ...storeBlob(dataDir, f), uploaded_by: userId, created_at: Date.now() }));
   if (rows.length) await db('dispatch_attachments').insert(rows);
   return rows.length;
 }
