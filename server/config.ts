@@ -45,6 +45,7 @@ const envSchema = z.object({
   JOB_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
   MAIL_RETRY_BASE_MS: z.coerce.number().int().positive().default(30000),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  MAIL_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
 });
 
 export type Env = z.infer<typeof envSchema>;

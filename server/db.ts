@@ -51,10 +51,14 @@ export function createDb(url: string, opts: { pool?: { min: number; max: number 
       timezone: 'Z',
       supportBigNumbers: true,
       bigNumberStrings: false,
-      connectTimeout: 5000,
+      connectTimeout: 3000,
+      // Dead peers (a partition, a pulled cable) are noticed by TCP keepalive instead of hanging.
+      enableKeepAlive: true,
+      keepAliveInitialDelay: 2000,
     },
     pool: opts.pool ?? { min: 0, max: 10 },
-    acquireConnectionTimeout: 10000,
+    // Fail fast with 503 when the database is away, rather than queueing requests for long.
+    acquireConnectionTimeout: 3000,
   });
 }
 
@@ -72,6 +76,20 @@ export function forUpdate<T extends Knex.QueryBuilder>(db: Db, qb: T): T {
 export function isRetryable(err: unknown): boolean {
   const e = err as { errno?: number; code?: string };
   return e?.errno === 1213 || e?.errno === 1205 || e?.code === 'SQLITE_BUSY';
+}
+
+/**
+ * True for errors that mean "the database is not reachable right now" (→ 503): refused, reset or
+ * lost connections, timeouts, too many connections, server shutting down.
+ */
+export function isUnavailable(err: unknown): boolean {
+  const e = err as { fatal?: boolean; code?: string; errno?: number; name?: string; message?: string };
+  if (!e) return false;
+  if (e.fatal === true) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT'].includes(e.code ?? '')) return true;
+  if ([1040, 1053, 2006, 2013].includes(e.errno ?? 0)) return true;
+  if (e.name === 'KnexTimeoutError') return true;
+  return /Unable to acquire a connection|pool is probably full|connection is in closed state|aborted/i.test(e.message ?? '');
 }
 
 /** True for unique-key violations on either engine. */
@@ -96,6 +114,26 @@ export async function withTransaction<T>(db: Db, fn: (trx: Knex.Transaction) => 
 export async function migrate(db: Db): Promise<string[]> {
   const [, applied] = await db.migrate.latest({ migrationSource });
   return applied as string[];
+}
+
+/**
+ * Run start-up work (migrations, admin bootstrap, demo seed) under a server-wide lock. On MySQL this is
+ * `GET_LOCK` on a connection of its own: held while several processes start together, and released by
+ * the server if this process dies, so a `kill -9` mid-migration never leaves a stale knex lock behind
+ * (knex's own lock row is then freed under our lock). SQLite runs migrations in one transaction.
+ */
+export async function withStartupLock<T>(db: Db, url: string, fn: () => Promise<T>): Promise<T> {
+  if (dialect(db) !== 'mysql') return fn();
+  const lockDb = createDb(url, { pool: { min: 1, max: 1 } });
+  try {
+    const [rows] = (await lockDb.raw("SELECT GET_LOCK('motcua:startup', 120) AS got")) as [Array<{ got: number }>];
+    if (Number(rows[0]?.got) !== 1) throw new Error('Không lấy được khóa khởi động sau 120 giây (một tiến trình khác đang nâng cấp cơ sở dữ liệu?).');
+    if (await db.schema.hasTable('knex_migrations_lock')) await db.migrate.forceFreeMigrationsLock({ migrationSource });
+    return await fn();
+  } finally {
+    await lockDb.raw("SELECT RELEASE_LOCK('motcua:startup')").catch(() => undefined);
+    await lockDb.destroy();
+  }
 }
 
 /** Answer whether the database responds, within `ms`. */

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { Config } from './config';
-import { createDb, migrate, Db } from './db';
+import { createDb, migrate, withStartupLock, Db } from './db';
 import { createLogger } from './logger';
 import { createApp } from './app';
 import { setHashCost } from './auth/passwords';
@@ -22,14 +22,18 @@ export async function start(config: Config, opts: { print?: (s: string) => void 
   const logger = createLogger(config);
   setHashCost(config.PASSWORD_HASH_COST);
   const db: Db = createDb(config.databaseUrl);
-  const applied = await migrate(db);
-  if (applied.length) logger.info({ applied }, 'migrations applied');
-  const admin = await ensureAdmin(db, config.ADMIN_PASSWORD);
-  if (admin?.generated) print(`\nĐã tạo tài khoản quản trị "admin" với mật khẩu: ${admin.password}\n(Mật khẩu chỉ hiện một lần; đặt ADMIN_PASSWORD để tự chọn.)\n`);
-  if (admin && config.SEED_DEMO) {
-    const demo = await seedDemo(db, config);
-    print(demo.summary);
-  }
+  // Several processes may start together on one empty MySQL database: one migrates and seeds, the
+  // others wait for it and find the work done.
+  await withStartupLock(db, config.databaseUrl, async () => {
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    const admin = await ensureAdmin(db, config.ADMIN_PASSWORD);
+    if (admin?.generated) print(`\nĐã tạo tài khoản quản trị "admin" với mật khẩu: ${admin.password}\n(Mật khẩu chỉ hiện một lần; đặt ADMIN_PASSWORD để tự chọn.)\n`);
+    if (admin && config.SEED_DEMO) {
+      const demo = await seedDemo(db, config);
+      print(demo.summary);
+    }
+  });
   const ctx: AppContext = { config, db, logger, sessionSecret: await sessionSecret(db, config.SESSION_SECRET) };
   const app = createApp(ctx);
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, dataDir: config.dataDir });

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 
 // Times are stored as epoch milliseconds (bigint) on both engines: no driver time-zone surprises.
+// Guarded: MySQL commits each DDL statement, so a start killed mid-migration must be able to rerun it.
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('units', (t) => {
+  if (!(await knex.schema.hasTable('units'))) await knex.schema.createTable('units', (t) => {
     t.increments('id').primary();
     t.string('code', 64).notNullable().unique();
     t.string('name', 255).notNullable();

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 
+// Guarded: MySQL commits each DDL statement, so a start killed mid-migration must be able to rerun it.
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('users', (t) => {
+  if (!(await knex.schema.hasTable('users'))) await knex.schema.createTable('users', (t) => {
     t.increments('id').primary();
     t.string('username', 64).notNullable().unique();
     t.string('password_hash', 100).notNullable();
@@ -13,7 +14,7 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('updated_at').notNullable();
     t.index(['unit_id']);
   });
-  await knex.schema.createTable('user_roles', (t) => {
+  if (!(await knex.schema.hasTable('user_roles'))) await knex.schema.createTable('user_roles', (t) => {
     t.integer('user_id').unsigned().notNullable().references('id').inTable('users').onDelete('CASCADE');
     t.string('role', 16).notNullable();
     t.primary(['user_id', 'role']);

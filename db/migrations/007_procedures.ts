@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 
+// Guarded: MySQL commits each DDL statement, so a start killed mid-migration must be able to rerun it.
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('procedures', (t) => {
+  if (!(await knex.schema.hasTable('procedures'))) await knex.schema.createTable('procedures', (t) => {
     t.increments('id').primary();
     t.string('code', 64).notNullable().unique();
     t.string('name', 500).notNullable();
@@ -9,7 +10,7 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('created_at').notNullable();
     t.bigInteger('updated_at').notNullable();
   });
-  await knex.schema.createTable('procedure_versions', (t) => {
+  if (!(await knex.schema.hasTable('procedure_versions'))) await knex.schema.createTable('procedure_versions', (t) => {
     t.increments('id').primary();
     t.integer('procedure_id').unsigned().notNullable().references('id').inTable('procedures');
     t.integer('version').notNullable();

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 
+// Guarded: MySQL commits each DDL statement, so a start killed mid-migration must be able to rerun it.
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('dossiers', (t) => {
+  if (!(await knex.schema.hasTable('dossiers'))) await knex.schema.createTable('dossiers', (t) => {
     t.increments('id').primary();
     t.string('code', 96).notNullable().unique();
     t.integer('procedure_version_id').unsigned().notNullable().references('id').inTable('procedure_versions');
@@ -41,7 +42,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['procedure_code']);
     t.index(['applicant_name']);
   });
-  await knex.schema.createTable('dossier_documents', (t) => {
+  if (!(await knex.schema.hasTable('dossier_documents'))) await knex.schema.createTable('dossier_documents', (t) => {
     t.increments('id').primary();
     t.integer('dossier_id').unsigned().notNullable().references('id').inTable('dossiers').onDelete('CASCADE');
     t.string('code', 64).notNullable();
@@ -50,7 +51,7 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('received').notNullable();
     t.index(['dossier_id']);
   });
-  await knex.schema.createTable('dossier_units', (t) => {
+  if (!(await knex.schema.hasTable('dossier_units'))) await knex.schema.createTable('dossier_units', (t) => {
     // Every unit that handled or now handles one of the dossier's steps: drives visibility (design.md §4).
     t.integer('dossier_id').unsigned().notNullable().references('id').inTable('dossiers').onDelete('CASCADE');
     t.integer('unit_id').unsigned().notNullable().references('id').inTable('units');

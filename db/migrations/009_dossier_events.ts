@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 
+// Guarded: MySQL commits each DDL statement, so a start killed mid-migration must be able to rerun it.
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('dossier_events', (t) => {
+  if (!(await knex.schema.hasTable('dossier_events'))) await knex.schema.createTable('dossier_events', (t) => {
     t.bigIncrements('id').primary();
     t.integer('dossier_id').unsigned().notNullable().references('id').inTable('dossiers');
     t.string('type', 32).notNullable();

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 
+// Guarded: MySQL commits each DDL statement, so a start killed mid-migration must be able to rerun it.
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('calendar_days', (t) => {
+  if (!(await knex.schema.hasTable('calendar_days'))) await knex.schema.createTable('calendar_days', (t) => {
     t.string('date', 10).primary();
     t.string('kind', 16).notNullable();
     t.string('name', 255).nullable();

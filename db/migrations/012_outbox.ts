@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 
+// Guarded: MySQL commits each DDL statement, so a start killed mid-migration must be able to rerun it.
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('outbox', (t) => {
+  if (!(await knex.schema.hasTable('outbox'))) await knex.schema.createTable('outbox', (t) => {
     t.bigIncrements('id').primary();
     t.string('kind', 32).notNullable();
     t.text('payload', 'mediumtext').notNullable();
@@ -15,7 +16,7 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('sent_at').nullable();
     t.index(['status', 'available_at']);
   });
-  await knex.schema.createTable('job_leases', (t) => {
+  if (!(await knex.schema.hasTable('job_leases'))) await knex.schema.createTable('job_leases', (t) => {
     t.string('name', 64).primary();
     t.string('owner', 64).nullable();
     t.bigInteger('until').notNullable();

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 
+// Guarded: MySQL commits each DDL statement, so a start killed mid-migration must be able to rerun it.
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('attachments', (t) => {
+  if (!(await knex.schema.hasTable('attachments'))) await knex.schema.createTable('attachments', (t) => {
     t.increments('id').primary();
     t.integer('dossier_id').unsigned().notNullable().references('id').inTable('dossiers').onDelete('CASCADE');
     t.string('document_code', 64).nullable();

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 
+// Guarded: MySQL commits each DDL statement, so a start killed mid-migration must be able to rerun it.
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('dispatches', (t) => {
+  if (!(await knex.schema.hasTable('dispatches'))) await knex.schema.createTable('dispatches', (t) => {
     t.increments('id').primary();
     t.integer('issuing_unit_id').unsigned().notNullable().references('id').inTable('units');
     t.string('title', 500).notNullable();
@@ -25,7 +26,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['issuing_unit_id', 'state']);
     t.index(['state', 'due_date']);
   });
-  await knex.schema.createTable('dispatch_replies', (t) => {
+  if (!(await knex.schema.hasTable('dispatch_replies'))) await knex.schema.createTable('dispatch_replies', (t) => {
     t.increments('id').primary();
     t.integer('dispatch_id').unsigned().notNullable().references('id').inTable('dispatches').onDelete('CASCADE');
     t.integer('unit_id').unsigned().notNullable().references('id').inTable('units');
@@ -41,7 +42,7 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['dispatch_id', 'unit_id']);
     t.index(['unit_id', 'state']);
   });
-  await knex.schema.createTable('dispatch_events', (t) => {
+  if (!(await knex.schema.hasTable('dispatch_events'))) await knex.schema.createTable('dispatch_events', (t) => {
     t.bigIncrements('id').primary();
     t.integer('dispatch_id').unsigned().notNullable().references('id').inTable('dispatches').onDelete('CASCADE');
     t.integer('reply_id').unsigned().nullable();

@@ -124,6 +124,15 @@ export function dossierPages(ctx: AppContext) {
         res.redirect(303, printable[body.type] ? `/ho-so/${encodeURIComponent(code)}?in=${printable[body.type]}` : `/ho-so/${encodeURIComponent(code)}`);
       } catch (err) {
         if (err instanceof AppError && err.status === 409) {
+          // A double-clicked form: the first click did exactly this. Say so rather than "not done".
+          const done = await ctx.db('dossier_events as e')
+            .join('dossiers as d', 'd.id', 'e.dossier_id')
+            .where({ 'd.code': code, 'e.dossier_version': body.version + 1, 'e.actor_id': req.user!.id, 'e.type': body.type })
+            .first('e.id');
+          if (done) {
+            flash(req, 'success', `Đã thực hiện: ${EVENT_LABELS[body.type as keyof typeof EVENT_LABELS] ?? body.type}.`);
+            return res.redirect(303, `/ho-so/${encodeURIComponent(code)}`);
+          }
           flash(req, 'error', 'Hồ sơ vừa được người khác cập nhật nên thao tác chưa được thực hiện. Trang đã được tải lại với thông tin mới nhất; vui lòng kiểm tra và thao tác lại.');
           return res.redirect(303, `/ho-so/${encodeURIComponent(code)}`);
         }

@@ -8,6 +8,7 @@ export interface OutboxOptions {
   owner: string;
   publicUrl: string;
   batch?: number;
+  /** How long a claimed row is ours; another process takes it over after that (crash recovery). */
   leaseMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
@@ -43,29 +44,34 @@ export class OutboxWorker {
     this.baseDelayMs = opts.baseDelayMs ?? 30_000;
   }
 
-  private async claim(now: number): Promise<OutboxRow[]> {
-    const candidates = (await this.db('outbox')
+  private async candidates(now: number): Promise<OutboxRow[]> {
+    return (await this.db('outbox')
       .where('status', 'pending')
       .andWhere('available_at', '<=', now)
       .andWhere((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now))
       .orderBy('id')
       .limit(this.batch)
       .select('id', 'kind', 'payload', 'attempts')) as OutboxRow[];
-    const mine: OutboxRow[] = [];
-    for (const c of candidates) {
-      const got = await this.db('outbox')
-        .where({ id: c.id, status: 'pending' })
-        .andWhere((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now))
-        .update({ locked_by: this.opts.owner, locked_until: now + this.leaseMs });
-      if (got === 1) mine.push(c);
-    }
-    return mine;
+  }
+
+  /**
+   * Lease one row right before handling it (never a whole batch up front: a slow mail server must not
+   * let a batch's later leases expire while earlier rows are still being sent).
+   */
+  private async claim(row: OutboxRow): Promise<boolean> {
+    const now = Date.now();
+    const got = await this.db('outbox')
+      .where({ id: row.id, status: 'pending' })
+      .andWhere((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now))
+      .update({ locked_by: this.opts.owner, locked_until: now + this.leaseMs });
+    return got === 1;
   }
 
   /** One pass: claim what is due and handle it. Returns how many rows were sent, expanded, failed. */
   async tick(now = Date.now()): Promise<{ sent: number; expanded: number; retried: number; failed: number }> {
     const stats = { sent: 0, expanded: 0, retried: 0, failed: 0 };
-    for (const row of await this.claim(now)) {
+    for (const row of await this.candidates(now)) {
+      if (!(await this.claim(row))) continue;
       if (row.kind === 'mail') {
         try {
           await this.mailer.send(JSON.parse(row.payload) as Mail);

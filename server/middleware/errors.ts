@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, NotFound, TooMany } from '../errors';
 import { isApi } from './auth';
+import { isUnavailable } from '../db';
 
 const TITLES: Record<number, string> = {
   400: 'Yêu cầu không hợp lệ',
@@ -27,8 +28,7 @@ function normalise(err: unknown): AppError | null {
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError(400, 'bad_request', 'Bảng mã không được hỗ trợ.');
   if (e?.code === 'EBADCSRFTOKEN')
     return new AppError(403, 'csrf', 'Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.');
-  if (e?.code === 'ECONNREFUSED' || e?.code === 'PROTOCOL_CONNECTION_LOST' || e?.name === 'KnexTimeoutError' || /Unable to acquire a connection|pool is probably full|aborted/i.test(e?.message ?? '') || e?.code === 'ETIMEDOUT')
-    return new AppError(503, 'unavailable', 'Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau.');
+  if (isUnavailable(err)) return new AppError(503, 'unavailable', 'Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau.');
   if (e?.status === 400) return new AppError(400, 'bad_request', 'Yêu cầu không đúng định dạng.');
   // The calendar computes lunar holidays for 1800–2199 only; a date outside is bad input, not a crash.
   if (err instanceof RangeError) return new AppError(422, 'invalid', 'Ngày tháng nằm ngoài phạm vi hệ thống hỗ trợ (năm 1900–2100).');
