@@ -24,8 +24,7 @@ export function dossiersApi(ctx: AppContext) {
       res.json({ items: await history(ctx.db, req.user!, String(req.params.code)) });
     },
     async event(req: Request, res: Response) {
-      const code = await applyDossierEvent(ctx.db, ctx.config, req.user!, String(req.params.code), req.body);
-      res.json(await getDossier(ctx.db, req.user!, code));
+      res.json(await applyDossierEvent(ctx.db, ctx.config, req.user!, String(req.params.code), req.body));
     },
   };
 }

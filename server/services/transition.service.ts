@@ -4,7 +4,8 @@ import type { Db } from '../db';
 import type { Config } from '../config';
 import { forUpdate, withTransaction } from '../db';
 import { Conflict, Forbidden, Invalid, NotAllowed } from '../errors';
-import { addDossierUnit, DossierRow, findDossierByCode } from '../queries/dossiers.queries';
+import { addDossierUnit, documentsOf, DossierRow, findDossierByCode } from '../queries/dossiers.queries';
+import { dossierJson, DossierJson } from './dossier.present';
 import { eventSchema, EventInput } from '../schemas/dossier.schema';
 import { parseBody } from '../schemas/validate';
 import { compiledVersion } from './catalog.service';
@@ -45,16 +46,16 @@ function remaining(cal: WorkCalendar, pausedAt: number, startAt: number, due: nu
  * The transition service: the one place a dossier changes state. In one transaction it locks the
  * row, checks the version (409), the actor (403) and the machine (422), applies the event, bumps the
  * version, appends the event row and the outbox message. Retried on deadlock.
- * @returns the dossier code
+ * @returns the dossier as it is after the event (contract shape)
  */
-export async function applyDossierEvent(db: Db, config: Config, user: Express.User, code: string, body: unknown, now = Date.now()): Promise<string> {
+export async function applyDossierEvent(db: Db, config: Config, user: Express.User, code: string, body: unknown, now = Date.now()): Promise<DossierJson> {
   const seen = await assertVisible(db, user, await findDossierByCode(db, code));
   const input: EventInput = parseBody(eventSchema, body);
   // Read-only lookups that use the pool happen before the transaction (SQLite has one connection).
   const { def, machine } = await compiledVersion(db, seen.procedure_version_id);
   const cal = await getCalendar(db, config);
 
-  await withTransaction(db, async (trx: Knex.Transaction) => {
+  return withTransaction(db, async (trx: Knex.Transaction) => {
     // Lock only the dossier row (a join would lock unit rows shared by every dossier of the unit);
     // unit codes and names come from the read before the transaction: they do not change with state.
     const locked = await forUpdate(db, trx('dossiers').where({ id: seen.id })).first();
@@ -175,6 +176,14 @@ export async function applyDossierEvent(db: Db, config: Config, user: Express.Us
       },
       now,
     );
+    // The answer is built inside the transaction from what was just written: a client never gets an
+    // error for a change that committed because a read after the commit failed.
+    const after = { ...row, ...patch, version: row.version + 1 } as DossierRow;
+    if ('handling_unit_id' in patch && patch.handling_unit_id !== row.handling_unit_id) {
+      const hu = patch.handling_unit_id == null ? null : await trx('units').where({ id: patch.handling_unit_id }).first('code', 'name');
+      after.handling_code = hu?.code ?? null;
+      after.handling_name = hu?.name ?? null;
+    }
+    return dossierJson(after, def, await documentsOf(trx, row.id), now);
   });
-  return code;
 }
