@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
 import { parseBody, parseFields } from '../schemas/validate';
 import { intakeSchema, listQuerySchema } from '../schemas/dossier.schema';
-import { receiveDossier } from '../services/intake.service';
+import { receiveDossierJson } from '../services/intake.service';
 import { applyDossierEvent } from '../services/transition.service';
 import { getDossier, history, listDossiers } from '../services/dossiers.service';
 
@@ -11,8 +11,8 @@ export function dossiersApi(ctx: AppContext) {
   return {
     async create(req: Request, res: Response) {
       const input = parseBody(intakeSchema, req.body);
-      const code = await receiveDossier(ctx.db, ctx.config, req.user!, input);
-      res.status(201).location(`/api/v1/dossiers/${code}`).json(await getDossier(ctx.db, req.user!, code));
+      const dossier = await receiveDossierJson(ctx.db, ctx.config, req.user!, input);
+      res.status(201).location(`/api/v1/dossiers/${dossier.code}`).json(dossier);
     },
     async list(req: Request, res: Response) {
       res.json(await listDossiers(ctx.db, req.user!, parseFields(listQuerySchema, req.query)));

@@ -5,7 +5,8 @@ import type { Config } from '../config';
 import { withTransaction } from '../db';
 import { Forbidden, Invalid } from '../errors';
 import { findUnitByCode, findUnitById } from '../queries/units.queries';
-import { addDossierUnit } from '../queries/dossiers.queries';
+import { addDossierUnit, documentsOf, findDossierByCode } from '../queries/dossiers.queries';
+import { dossierJson, DossierJson } from './dossier.present';
 import { nextSequence } from '../queries/sequences.queries';
 import { findVersion } from '../queries/procedures.queries';
 import type { IntakeInput } from '../schemas/dossier.schema';
@@ -14,7 +15,7 @@ import { getCalendar } from './calendar.service';
 import { stepUnitId } from './dossier-access';
 import { enqueue } from './outbox.service';
 import { vnDate } from '../../workflows/calendar';
-import { firstStep, initialSnapshot } from '../../workflows/procedure';
+import { firstStep, initialSnapshot, ProcedureDefinition } from '../../workflows/procedure';
 
 /**
  * Receive a dossier at the desk (role `intake`): check the document checklist, give it its code
@@ -22,7 +23,14 @@ import { firstStep, initialSnapshot } from '../../workflows/procedure';
  * record the receipt event — one transaction.
  * @returns the new dossier's code
  */
-export async function receiveDossier(db: Db, config: Config, user: Express.User, input: IntakeInput, now = Date.now()): Promise<string> {
+export async function receiveDossier(
+  db: Db,
+  config: Config,
+  user: Express.User,
+  input: IntakeInput,
+  now = Date.now(),
+  inside?: (trx: Knex.Transaction, code: string, def: ProcedureDefinition) => Promise<void>,
+): Promise<string> {
   const pv = await findVersion(db, input.procedureCode);
   if (!pv) throw new Invalid(`Thủ tục "${input.procedureCode}" không có trong danh mục.`, { fields: { procedureCode: 'Thủ tục không tồn tại' } });
   const { def, machine } = await compiledVersion(db, pv.id);
@@ -106,6 +114,20 @@ export async function receiveDossier(db: Db, config: Config, user: Express.User,
       data: JSON.stringify({ dueAt: overall.dueAt.getTime(), channel: input.channel }),
     });
     await enqueue(trx, 'dossier.received', { code, to: step.code, handlingUnitId, actorRole: step.role, stepDueAt: stepDue.getTime(), dueAt: overall.dueAt.getTime() }, now);
+    if (inside) await inside(trx, code, def);
     return code;
   });
+}
+
+/**
+ * Receive a dossier and answer with it as stored, read inside the same transaction (a failing read
+ * after the commit must not turn a committed intake into an error for the client).
+ */
+export async function receiveDossierJson(db: Db, config: Config, user: Express.User, input: IntakeInput, now = Date.now()): Promise<DossierJson> {
+  let json: DossierJson | null = null;
+  await receiveDossier(db, config, user, input, now, async (trx, code, def) => {
+    const row = (await findDossierByCode(trx, code))!;
+    json = dossierJson(row, def, await documentsOf(trx, row.id), now);
+  });
+  return json!;
 }
