@@ -1,5 +1,6 @@
 import type { Db } from '../db';
-import { isDuplicate } from '../db';
+import { isDuplicate, withTransaction } from '../db';
+import type { Mail } from '../mail/mailer';
 import { mail } from '../mail/compose';
 import type { WorkCalendar } from '../../workflows/calendar';
 import { vnDate } from '../../workflows/calendar';
@@ -7,7 +8,7 @@ import { vnDate } from '../../workflows/calendar';
 const HOUR = 3_600_000;
 
 /**
- * Once per working day (from 07:00 local), one process — whichever inserts the day's lease row first —
+ * Once per working day (from 07:00 local), one process — whichever commits the day's lease row first —
  * queues a digest mail for every active user with overdue or soon-due work. Returns mails queued,
  * or null when it was not this process's turn.
  */
@@ -15,15 +16,10 @@ export async function runDailyDigest(db: Db, cal: WorkCalendar, publicUrl: strin
   const today = vnDate(new Date(now));
   const localHour = new Date(now + 7 * HOUR).getUTCHours();
   if (localHour < 7 || !cal.isWorkingDay(today)) return null;
-  try {
-    await db('job_leases').insert({ name: `digest:${today}`, owner, until: now + 24 * HOUR });
-  } catch (err) {
-    if (isDuplicate(err)) return null;
-    throw err;
-  }
+  if (await db('job_leases').where({ name: `digest:${today}` }).first('name')) return null;
   const soonLimit = cal.addWorkingMs(new Date(now), 8 * HOUR).getTime();
   const users = await db('users as u').whereNotNull('u.email').andWhere('u.active', true).whereNotNull('u.unit_id').select('u.id', 'u.full_name', 'u.email', 'u.unit_id');
-  let queued = 0;
+  const mails: Mail[] = [];
   for (const u of users) {
     const roles = (await db('user_roles').where({ user_id: u.id }).pluck('role')) as string[];
     const rows = await db('dossiers')
@@ -39,8 +35,18 @@ export async function runDailyDigest(db: Db, cal: WorkCalendar, publicUrl: strin
     const overdue = rows.filter((r) => Number(r.step_due_at) < now).map(item);
     const soon = rows.filter((r) => Number(r.step_due_at) >= now).map(item);
     const m = mail('digest', u.email, `[Một Cửa] ${overdue.length} hồ sơ quá hạn, ${soon.length} hồ sơ sắp đến hạn`, { name: u.full_name, today: now, overdue, soon, listUrl: `${publicUrl}/ho-so?loc=cua-toi` });
-    await db('outbox').insert({ kind: 'mail', payload: JSON.stringify(m), status: 'pending', attempts: 0, available_at: now, created_at: now });
-    queued++;
+    mails.push(m);
   }
-  return queued;
+  // The day's lease row and its mails commit together: a crash part-way loses nothing, and of two
+  // processes that got here the second one's insert of the lease fails and queues nothing.
+  try {
+    await withTransaction(db, async (trx) => {
+      await trx('job_leases').insert({ name: `digest:${today}`, owner, until: now + 24 * HOUR });
+      for (const m of mails) await trx('outbox').insert({ kind: 'mail', payload: JSON.stringify(m), status: 'pending', attempts: 0, available_at: now, created_at: now });
+    });
+  } catch (err) {
+    if (isDuplicate(err)) return null;
+    throw err;
+  }
+  return mails.length;
 }
