@@ -5,7 +5,7 @@ import { createDispatch } from './dispatches.service';
 import { applyDispatchEventFor, applyReplyEventFor, setResponse } from './dispatch-transitions.service';
 import { getCalendar } from './calendar.service';
 import { expireReplies } from '../jobs/dispatch.jobs';
-import { SEED_UNITS } from '../../db/seeds/data/units';
+import { SEED_UNITS } from '../../db/seeds/demo/units';
 import { vnDate, vnStartOfDay } from '../../workflows/calendar';
 import type { ReplyPosition } from '../../workflows/labels';
 

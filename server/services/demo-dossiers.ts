@@ -6,8 +6,8 @@ import { createVersion } from './catalog.service';
 import { receiveDossier } from './intake.service';
 import { applyDossierEvent } from './transition.service';
 import { getCalendar } from './calendar.service';
-import { SEED_PROCEDURES, SEED_PROCEDURE_UNITS } from '../../db/seeds/data/procedures';
-import { SEED_USERS } from '../../db/seeds/data/users';
+import { SEED_PROCEDURES, SEED_PROCEDURE_UNITS } from '../../db/seeds/demo/procedures';
+import { SEED_USERS } from '../../db/seeds/demo/users';
 import { ProcedureDefinition, stepOf } from '../../workflows/procedure';
 import { intakeSchema } from '../schemas/dossier.schema';
 

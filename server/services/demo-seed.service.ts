@@ -4,8 +4,8 @@ import { seedDemoDossiers } from './demo-dossiers';
 import { seedDemoDispatches } from './demo-dispatches';
 import { withTransaction } from '../db';
 import { hashPassword } from '../auth/passwords';
-import { SEED_UNITS } from '../../db/seeds/data/units';
-import { SEED_USERS } from '../../db/seeds/data/users';
+import { SEED_UNITS } from '../../db/seeds/demo/units';
+import { SEED_USERS } from '../../db/seeds/demo/users';
 import { ROLE_LABELS } from '../../workflows/labels';
 
 /** The password every demo user shares (printed at start and in the README). */
