@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import type { NextFunction, Request, Response } from 'express';
-import multer from 'multer';
+import { uploadFiles } from '../middleware/upload';
+import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
 import { AppError, Forbidden, Invalid, NotFound } from '../errors';
 import { flash } from '../middleware/locals';
 import { fieldErrors, parseFields } from '../schemas/validate';
 import { createDispatchSchema, responseSchema } from '../schemas/dispatch.schema';
-import { checkFile, MAX_FILE_BYTES, MAX_FILES, UploadedFile } from '../services/attachments.service';
+import { checkFile, UploadedFile } from '../services/attachments.service';
 import { createDispatch, listDispatches, loadVisible } from '../services/dispatches.service';
 import { applyDispatchEventFor, applyReplyEventFor, setResponse } from '../services/dispatch-transitions.service';
 import { DISPATCH_ACTION_LABELS, dispatchFile, expandRecipients, Failed, listModel, recipientPicker, REPLY_ACTION_LABELS, showModel, storeDispatchFiles } from '../services/dispatch-pages.service';
@@ -21,7 +21,6 @@ const TABS = [
 const STALE = 'Công văn vừa được người khác cập nhật nên thao tác chưa được thực hiện. Trang đã được tải lại với thông tin mới nhất; vui lòng kiểm tra và thao tác lại.';
 
 // Recipients are checkboxes: a whole province is a few hundred fields.
-const mem = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 3000 } });
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
 const idOf = (req: Request) => {
@@ -64,16 +63,7 @@ export function dispatchPages(ctx: AppContext) {
   };
 
   return {
-    /** multer for the new-dispatch form; size and count limits become Vietnamese messages. */
-    upload(req: Request, res: Response, next: NextFunction) {
-      mem.array('files', MAX_FILES)(req, res, (err: unknown) => {
-        if (!err) return next();
-        const code = (err as { code?: string }).code;
-        if (code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'payload_too_large', `Tệp vượt quá ${MAX_FILE_BYTES / 1024 / 1024} MB.`));
-        if (code === 'LIMIT_FILE_COUNT') return next(new AppError(413, 'payload_too_large', `Tối đa ${MAX_FILES} tệp mỗi lần.`));
-        next(new AppError(400, 'bad_request', 'Không đọc được tệp gửi lên.'));
-      });
-    },
+    upload: uploadFiles(3000),
 
     async list(req: Request, res: Response) {
       const user = req.user!;

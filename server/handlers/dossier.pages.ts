@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import type { NextFunction, Request, Response } from 'express';
-import multer from 'multer';
+import { uploadFiles } from '../middleware/upload';
+import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { flash } from '../middleware/locals';
@@ -11,7 +11,7 @@ import { compiledVersion } from '../services/catalog.service';
 import { getCalendar } from '../services/calendar.service';
 import { applyDossierEvent } from '../services/transition.service';
 import { availableActions, whoActs } from '../services/dossier-actions';
-import { attachmentFile, listAttachments, MAX_FILE_BYTES, MAX_FILES, storeAttachments, UploadedFile } from '../services/attachments.service';
+import { attachmentFile, listAttachments, storeAttachments, UploadedFile } from '../services/attachments.service';
 import { intakePages } from './intake.pages';
 import { CHANNELS, EVENT_LABELS } from '../../workflows/labels';
 import { PUBLIC_STATUSES, STATUS_TEXT } from '../../workflows/status';
@@ -29,7 +29,6 @@ function localToIso(v: unknown): string | undefined {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+07:00` : v;
 }
 
-const mem = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 100 } });
 
 export function dossierPages(ctx: AppContext) {
   const renderShow = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
@@ -65,16 +64,7 @@ export function dossierPages(ctx: AppContext) {
   return {
     ...intakePages(ctx),
 
-    /** multer for multipart forms; size and count limits become Vietnamese messages. */
-    upload(req: Request, res: Response, next: NextFunction) {
-      mem.array('files', MAX_FILES)(req, res, (err: unknown) => {
-        if (!err) return next();
-        const code = (err as { code?: string }).code;
-        if (code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'payload_too_large', `Tệp vượt quá ${MAX_FILE_BYTES / 1024 / 1024} MB.`));
-        if (code === 'LIMIT_FILE_COUNT') return next(new AppError(413, 'payload_too_large', `Tối đa ${MAX_FILES} tệp mỗi lần.`));
-        next(new AppError(400, 'bad_request', 'Không đọc được tệp gửi lên.'));
-      });
-    },
+    upload: uploadFiles(100),
 
     async list(req: Request, res: Response) {
       const tab = TABS.some((t) => t.key === req.query.loc) ? String(req.query.loc) : 'cua-toi';
