@@ -6,7 +6,9 @@ import { AppError } from '../errors';
 import { flash } from '../middleware/locals';
 import { parseFields } from '../schemas/validate';
 import { listQuerySchema } from '../schemas/dossier.schema';
-import { getDossier, getVisibleRow, history, listDossiers } from '../services/dossiers.service';
+import { getVisibleRow, listDossiers } from '../services/dossiers.service';
+import { dossierJson, eventJson } from '../services/dossier.present';
+import { documentsOf, listEvents } from '../queries/dossiers.queries';
 import { compiledVersion } from '../services/catalog.service';
 import { getCalendar } from '../services/calendar.service';
 import { applyDossierEvent } from '../services/transition.service';
@@ -35,8 +37,9 @@ export function dossierPages(ctx: AppContext) {
     const code = String(req.params.code);
     const row = await getVisibleRow(ctx.db, req.user!, code);
     const { def, machine } = await compiledVersion(ctx.db, row.procedure_version_id);
-    const dossier = await getDossier(ctx.db, req.user!, code);
-    const events = (await history(ctx.db, req.user!, code)).map((e) => ({ ...e, label: EVENT_LABELS[e.type as keyof typeof EVENT_LABELS] ?? 'Tiếp nhận hồ sơ' }));
+    // One visibility-checked read; the JSON and the timeline are built from that row.
+    const dossier = dossierJson(row, def, await documentsOf(ctx.db, row.id));
+    const events = (await listEvents(ctx.db, row.id)).map(eventJson).map((e) => ({ ...e, label: EVENT_LABELS[e.type as keyof typeof EVENT_LABELS] ?? 'Tiếp nhận hồ sơ' }));
     const actions = availableActions(req.user!, row, def, machine);
     const forms = [
       { n: '01', label: 'Giấy tiếp nhận, hẹn trả' },
