@@ -1,29 +1,12 @@
 /** A world (units, users, a four-step procedure) built through the admin API, for the fault suite. */
 import { must, http, tokenFor, uniq, PASSWORD, ADMIN_PASSWORD } from './support';
+import { definition } from '../factories/dossiers';
 
 // ---------------------------------------------------------------------------------------------
 // A world built through the API
 
-/** A four-step procedure (design.md §3), with a code of the test's choosing. */
-export function definition(code: string) {
-  return {
-    code,
-    name: 'Tặng Giấy khen của Chủ tịch UBND cấp xã',
-    field: 'Thi đua, khen thưởng',
-    totalDays: 10,
-    fee: 0,
-    documents: [
-      { code: 'TO_TRINH', name: 'Tờ trình đề nghị khen thưởng', required: true },
-      { code: 'BAO_CAO', name: 'Báo cáo thành tích', required: true },
-    ],
-    steps: [
-      { code: 'review', name: 'Thẩm định hồ sơ', role: 'specialist', hours: 48 },
-      { code: 'check', name: 'Xem xét, trình ký', role: 'head', hours: 8 },
-      { code: 'sign', name: 'Ký quyết định', role: 'leader', hours: 8 },
-      { code: 'number', name: 'Vào số, đóng dấu', role: 'clerk', hours: 4 },
-    ],
-  };
-}
+// The four-step procedure of design.md §3, shared with the integration tests.
+export { definition } from '../factories/dossiers';
 
 export const STEP_ROLE: Record<string, 'specialist' | 'head' | 'leader' | 'clerk'> = { review: 'specialist', check: 'head', sign: 'leader', number: 'clerk' };
 const COMMUNE_ROLES = ['intake', 'specialist', 'head', 'leader', 'clerk'] as const;
