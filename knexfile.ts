@@ -6,5 +6,10 @@ const config = loadConfig();
 const sqlite = config.databaseUrl.startsWith('sqlite:');
 
 export default sqlite
-  ? { client: 'better-sqlite3', connection: { filename: config.databaseUrl.slice(7) }, useNullAsDefault: true, migrations: { migrationSource } }
+  ? {
+      client: 'better-sqlite3',
+      connection: { filename: config.databaseUrl.slice(7) },
+      useNullAsDefault: true,
+      migrations: { migrationSource },
+    }
   : { client: 'mysql2', connection: config.databaseUrl, migrations: { migrationSource } };

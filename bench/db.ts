@@ -106,10 +106,21 @@ export async function openSqlite(label: string): Promise<BenchDb> {
 
 function mysqlParts(url: string) {
   const u = new URL(url.replace(/^mysql2:/, 'mysql:'));
-  return { u, host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+  return {
+    u,
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  };
 }
 
-export async function openMysql(baseUrl: string, label: string, poolSize: number, opts: { keep?: boolean } = {}): Promise<BenchDb> {
+export async function openMysql(
+  baseUrl: string,
+  label: string,
+  poolSize: number,
+  opts: { keep?: boolean } = {},
+): Promise<BenchDb> {
   const { u, host, port, user, password } = mysqlParts(baseUrl);
   const name = `motcua_bench_${label}_${process.pid}_${Date.now().toString(36)}`;
   const admin = await mysql.createConnection({ host, port, user, password });
@@ -172,7 +183,9 @@ export async function openMysql(baseUrl: string, label: string, poolSize: number
       }
     },
     async nextId(table) {
-      const [[r]] = (await pool.query(`select coalesce(max(id), 0) + 1 as n from \`${table}\``)) as unknown as [[{ n: number }]];
+      const [[r]] = (await pool.query(`select coalesce(max(id), 0) + 1 as n from \`${table}\``)) as unknown as [
+        [{ n: number }],
+      ];
       return Number(r.n);
     },
     async close() {

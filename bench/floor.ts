@@ -26,10 +26,36 @@ export function floorOp(db: BenchDb, w: World): Op {
       if (!row) throw new Error('no such dossier');
       const at = Date.now();
       const p = forwardPatch(w, row.state, at);
-      const r = upd.run(p.to, p.status, p.snapshot, p.handlingUnitId, p.stepRole, p.stepStartedAt, p.stepDueAt, row.version + 1, at, id, row.version);
+      const r = upd.run(
+        p.to,
+        p.status,
+        p.snapshot,
+        p.handlingUnitId,
+        p.stepRole,
+        p.stepStartedAt,
+        p.stepDueAt,
+        row.version + 1,
+        at,
+        id,
+        row.version,
+      );
       if (r.changes !== 1) throw new Error('version conflict');
       const due = row.step_due_at == null ? null : Number(row.step_due_at);
-      ins.run(id, 'FORWARD', row.state, p.to, u.id, u.username, u.fullName, u.unitCode, null, at, due, due == null ? null : at <= due ? 1 : 0, row.version + 1);
+      ins.run(
+        id,
+        'FORWARD',
+        row.state,
+        p.to,
+        u.id,
+        u.username,
+        u.fullName,
+        u.unitCode,
+        null,
+        at,
+        due,
+        due == null ? null : at <= due ? 1 : 0,
+        row.version + 1,
+      );
     });
     return async (d) => tx(d.id);
   }
@@ -38,19 +64,43 @@ export function floorOp(db: BenchDb, w: World): Op {
     const conn = await pool.getConnection();
     try {
       await conn.query('START TRANSACTION');
-      const [rows] = (await conn.query('SELECT id, state, version, step_due_at FROM dossiers WHERE id = ? FOR UPDATE', [d.id])) as unknown as [
-        Array<{ id: number; state: string; version: number; step_due_at: number | null }>,
-      ];
+      const [rows] = (await conn.query('SELECT id, state, version, step_due_at FROM dossiers WHERE id = ? FOR UPDATE', [
+        d.id,
+      ])) as unknown as [Array<{ id: number; state: string; version: number; step_due_at: number | null }>];
       const row = rows[0];
       if (!row) throw new Error('no such dossier');
       const at = Date.now();
       const p = forwardPatch(w, row.state, at);
-      const [r] = (await conn.query(UPDATE, [p.to, p.status, p.snapshot, p.handlingUnitId, p.stepRole, p.stepStartedAt, p.stepDueAt, row.version + 1, at, d.id, row.version])) as unknown as [
-        { affectedRows: number },
-      ];
+      const [r] = (await conn.query(UPDATE, [
+        p.to,
+        p.status,
+        p.snapshot,
+        p.handlingUnitId,
+        p.stepRole,
+        p.stepStartedAt,
+        p.stepDueAt,
+        row.version + 1,
+        at,
+        d.id,
+        row.version,
+      ])) as unknown as [{ affectedRows: number }];
       if (r.affectedRows !== 1) throw new Error('version conflict');
       const due = row.step_due_at == null ? null : Number(row.step_due_at);
-      await conn.query(INSERT, [d.id, 'FORWARD', row.state, p.to, u.id, u.username, u.fullName, u.unitCode, null, at, due, due == null ? null : at <= due ? 1 : 0, row.version + 1]);
+      await conn.query(INSERT, [
+        d.id,
+        'FORWARD',
+        row.state,
+        p.to,
+        u.id,
+        u.username,
+        u.fullName,
+        u.unitCode,
+        null,
+        at,
+        due,
+        due == null ? null : at <= due ? 1 : 0,
+        row.version + 1,
+      ]);
       await conn.query('COMMIT');
     } catch (err) {
       await conn.query('ROLLBACK').catch(() => undefined);

@@ -32,7 +32,10 @@ function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-export async function startServer(databaseUrl: string, opts: { logLevel: string; env?: Record<string, string> }): Promise<ServerProc> {
+export async function startServer(
+  databaseUrl: string,
+  opts: { logLevel: string; env?: Record<string, string> },
+): Promise<ServerProc> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-srv-'));
   // BENCH_SERVER_NODE_ARGS adds node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
@@ -121,23 +124,30 @@ export async function httpEvents(base: string, token: string, items: Dossier[], 
   // autocannon ends an `amount` run on its one-second tick, so its own duration is rounded up to
   // whole seconds: the rate is taken from the time of the last response instead.
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const inst = autocannon({
-    url: base,
-    connections,
-    amount: items.length,
-    timeout: 30,
-    requests: [
+    const inst = autocannon(
       {
-        method: 'POST',
-        path: '/api/v1/dossiers/x/events',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        setupRequest: (req) => {
-          const d = items[i++ % items.length];
-          return { ...req, path: `/api/v1/dossiers/${encodeURIComponent(d.code)}/events`, body: JSON.stringify({ type: 'FORWARD', version: d.version }) };
-        },
+        url: base,
+        connections,
+        amount: items.length,
+        timeout: 30,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v1/dossiers/x/events',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            setupRequest: (req) => {
+              const d = items[i++ % items.length];
+              return {
+                ...req,
+                path: `/api/v1/dossiers/${encodeURIComponent(d.code)}/events`,
+                body: JSON.stringify({ type: 'FORWARD', version: d.version }),
+              };
+            },
+          },
+        ],
       },
-    ],
-    }, (err, res) => (err ? reject(err) : resolve(res)));
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
     inst.on('response', () => {
       answered++;
       last = now();
@@ -166,7 +176,13 @@ export interface LookupRun {
 }
 
 /** GET the public lookup (JSON API or the /tra-cuu page) for `seconds` with `connections`. */
-export async function lookupRun(base: string, kind: 'api' | 'page', codes: string[], seconds: number, connections: number): Promise<LookupRun> {
+export async function lookupRun(
+  base: string,
+  kind: 'api' | 'page',
+  codes: string[],
+  seconds: number,
+  connections: number,
+): Promise<LookupRun> {
   let i = Math.floor(Math.random() * codes.length);
   const result = await autocannon({
     url: base,

@@ -42,13 +42,29 @@ export function loadSettings(argv = process.argv.slice(2)): Settings {
   const scale = flag('--scale') || ['1', 'true', 'yes'].includes(process.env.BENCH_SCALE ?? '');
   const allParts = ['floor', 'service', 'peer', 'http', 'lookup'];
   const partsArg = opt('--parts') ?? process.env.BENCH_PARTS;
-  const parts = new Set(partsArg ? partsArg.split(',').map((s) => s.trim()).filter(Boolean) : allParts);
+  const parts = new Set(
+    partsArg
+      ? partsArg
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : allParts,
+  );
   if (scale) parts.add('scale');
   const dbsArg = opt('--dbs') ?? process.env.BENCH_DBS;
-  let dbs: Array<'sqlite' | 'mysql'> = dbsArg ? (dbsArg.split(',').map((s) => s.trim()) as Array<'sqlite' | 'mysql'>) : ['sqlite', ...(mysqlUrl ? (['mysql'] as const) : [])];
+  let dbs: Array<'sqlite' | 'mysql'> = dbsArg
+    ? (dbsArg.split(',').map((s) => s.trim()) as Array<'sqlite' | 'mysql'>)
+    : ['sqlite', ...(mysqlUrl ? (['mysql'] as const) : [])];
   if (!mysqlUrl) dbs = dbs.filter((d) => d !== 'mysql');
   const scaleArg = opt('--scale-dbs') ?? process.env.BENCH_SCALE_DBS;
-  const scaleDbs = scaleArg ? dbs.filter((d) => scaleArg.split(',').map((x) => x.trim()).includes(d)) : dbs;
+  const scaleDbs = scaleArg
+    ? dbs.filter((d) =>
+        scaleArg
+          .split(',')
+          .map((x) => x.trim())
+          .includes(d),
+      )
+    : dbs;
   return {
     mysqlUrl,
     dbs,
@@ -127,7 +143,15 @@ export async function runOps<T>(items: T[], concurrency: number, op: (item: T) =
   const t0 = now();
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   const ms = now() - t0;
-  return { ops: items.length, errors, ms, opsPerSec: (items.length / ms) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), firstError };
+  return {
+    ops: items.length,
+    errors,
+    ms,
+    opsPerSec: (items.length / ms) * 1000,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    firstError,
+  };
 }
 
 /** How many ops make a phase of about `seconds` at `rate` ops/s. */

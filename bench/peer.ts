@@ -79,13 +79,20 @@ export async function setupPeer(db: BenchDb, w: World): Promise<Peer> {
           rows.push([id, initial, first, 1, t]);
           out.push({ id: id++ });
         }
-        await db.insertBatch([{ table: 'bench_peer_instances', cols: ['id', 'state', 'current', 'version', 'updated_at'], rows }]);
+        await db.insertBatch([
+          { table: 'bench_peer_instances', cols: ['id', 'state', 'current', 'version', 'updated_at'], rows },
+        ]);
       }
       return out;
     },
     async op(p) {
       await withTransaction(k, async (trx) => {
-        const row = (await forUpdate(k, trx('bench_peer_instances').where({ id: p.id })).first()) as { id: number; state: string; current: string; version: number };
+        const row = (await forUpdate(k, trx('bench_peer_instances').where({ id: p.id })).first()) as {
+          id: number;
+          state: string;
+          current: string;
+          version: number;
+        };
         const eng = new Engine().recover(JSON.parse(row.state));
         const ex = await eng.resume();
         const task = ex.getPostponed()[0];
@@ -95,9 +102,20 @@ export async function setupPeer(db: BenchDb, w: World): Promise<Peer> {
         const state = JSON.stringify(await eng.getState());
         if (eng.state === 'running') await eng.stop();
         const at = Date.now();
-        const n = await trx('bench_peer_instances').where({ id: row.id, version: row.version }).update({ state, current: next, version: row.version + 1, updated_at: at });
+        const n = await trx('bench_peer_instances')
+          .where({ id: row.id, version: row.version })
+          .update({ state, current: next, version: row.version + 1, updated_at: at });
         if (n !== 1) throw new Error('version conflict');
-        await trx('bench_peer_events').insert({ instance_id: row.id, type: 'FORWARD', from_state: task.id, to_state: next, actor_id: u.id, actor_username: u.username, at, version: row.version + 1 });
+        await trx('bench_peer_events').insert({
+          instance_id: row.id,
+          type: 'FORWARD',
+          from_state: task.id,
+          to_state: next,
+          actor_id: u.id,
+          actor_username: u.username,
+          at,
+          version: row.version + 1,
+        });
       });
     },
   };

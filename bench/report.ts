@@ -46,13 +46,21 @@ export class Report {
 
   add(row: Omit<Row, 'pass'>): Row {
     const r: Row = { ...row };
-    if (r.target && Number.isFinite(r.value.median)) r.pass = r.target.op === '>=' ? r.value.median >= r.target.value : r.value.median <= r.target.value;
+    if (r.target && Number.isFinite(r.value.median))
+      r.pass = r.target.op === '>=' ? r.value.median >= r.target.value : r.value.median <= r.target.value;
     this.rows.push(r);
     return r;
   }
 
   /** A ratio row from per-round pairs measured in the same round. */
-  ratio(suite: string, name: string, nums: number[], dens: number[], conc: number | undefined, target?: Row['target']): Row | null {
+  ratio(
+    suite: string,
+    name: string,
+    nums: number[],
+    dens: number[],
+    conc: number | undefined,
+    target?: Row['target'],
+  ): Row | null {
     const rs = nums.map((n, i) => n / dens[i]).filter((x) => Number.isFinite(x));
     if (!rs.length) return null;
     return this.add({ suite, name, conc, unit: '×', value: spread(rs), target });
@@ -75,14 +83,21 @@ export class Report {
         r.target ? (r.pass ? 'PASS' : 'MISS') : '',
       ]);
       const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-      const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i >= 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+      const line = (cells: string[]) =>
+        cells
+          .map((c, i) => (i === 0 || i >= 5 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+          .join('  ')
+          .trimEnd();
       out.push(line(head), widths.map((w) => '-'.repeat(w)).join('  '));
       for (const b of body) out.push(line(b));
       for (const n of s.notes) out.push(`  note: ${n}`);
     }
     const targets = this.rows.filter((r) => r.target);
     if (targets.length) {
-      out.push('', `targets: ${targets.filter((r) => r.pass).length} PASS, ${targets.filter((r) => !r.pass).length} MISS`);
+      out.push(
+        '',
+        `targets: ${targets.filter((r) => r.pass).length} PASS, ${targets.filter((r) => !r.pass).length} MISS`,
+      );
     }
     return out.join('\n');
   }
@@ -98,12 +113,21 @@ export class Report {
     let keptRaw: Record<string, unknown> = {};
     if (['1', 'true', 'yes'].includes(process.env.BENCH_MERGE ?? '') && fs.existsSync(file)) {
       try {
-        const prev = JSON.parse(fs.readFileSync(file, 'utf8')) as { suites?: SuiteInfo[]; rows?: Row[]; raw?: Record<string, unknown>; startedAt?: string };
+        const prev = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+          suites?: SuiteInfo[];
+          rows?: Row[];
+          raw?: Record<string, unknown>;
+          startedAt?: string;
+        };
         const mine = new Set(this.suites.map((x) => x.name));
-        keptSuites = (prev.suites ?? []).filter((x) => !mine.has(x.name)).map((x) => ({ ...x, runStartedAt: x.runStartedAt ?? prev.startedAt ?? '' }));
+        keptSuites = (prev.suites ?? [])
+          .filter((x) => !mine.has(x.name))
+          .map((x) => ({ ...x, runStartedAt: x.runStartedAt ?? prev.startedAt ?? '' }));
         const kept = new Set(keptSuites.map((x) => x.name));
         keptRows = (prev.rows ?? []).filter((r) => kept.has(r.suite));
-        keptRaw = Object.fromEntries(Object.entries(prev.raw ?? {}).filter(([k]) => [...kept].some((n) => k.startsWith(n + '.'))));
+        keptRaw = Object.fromEntries(
+          Object.entries(prev.raw ?? {}).filter(([k]) => [...kept].some((n) => k.startsWith(n + '.'))),
+        );
       } catch {
         /* an unreadable earlier file is simply replaced */
       }
@@ -111,8 +135,25 @@ export class Report {
     const doc = {
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
-      settings: { dbs: s.dbs, parts: [...s.parts], rounds: s.rounds, seconds: s.seconds, lookupSeconds: s.lookupSeconds, scale: s.scale, scaleDbs: s.scaleDbs, dossiers: s.dossiers, mysqlPool: s.mysqlPool, serverLogLevel: s.serverLogLevel },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+      },
+      settings: {
+        dbs: s.dbs,
+        parts: [...s.parts],
+        rounds: s.rounds,
+        seconds: s.seconds,
+        lookupSeconds: s.lookupSeconds,
+        scale: s.scale,
+        scaleDbs: s.scaleDbs,
+        dossiers: s.dossiers,
+        mysqlPool: s.mysqlPool,
+        serverLogLevel: s.serverLogLevel,
+      },
       suites: [...this.suites, ...keptSuites],
       rows: [...this.rows, ...keptRows],
       raw: { ...this.raw, ...keptRaw },

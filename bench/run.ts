@@ -16,7 +16,9 @@ import { scaleSuite } from './scale';
 async function main() {
   const s = loadSettings();
   const report = new Report(s);
-  log(`databases: ${s.dbs.join(', ')}; parts: ${[...s.parts].join(', ')}; rounds ${s.rounds}, ~${s.seconds} s per phase`);
+  log(
+    `databases: ${s.dbs.join(', ')}; parts: ${[...s.parts].join(', ')}; rounds ${s.rounds}, ~${s.seconds} s per phase`,
+  );
   const out = path.join(__dirname, 'results', 'latest.json');
   const transitionParts = ['floor', 'service', 'peer', 'http', 'lookup'].some((p) => s.parts.has(p));
   for (const kind of s.dbs) {

@@ -18,7 +18,14 @@ import { getDossier, history, listDossiers } from '../server/services/dossiers.s
 import { fullReport, reportScope, summary } from '../server/services/reports.service';
 import { listQuerySchema } from '../server/schemas/dossier.schema';
 import { vnDate } from '../workflows/calendar';
-import { applyEvent, initialSnapshot, DossierEvent, DossierMachine, PersistedSnapshot, ProcedureDefinition } from '../workflows/procedure';
+import {
+  applyEvent,
+  initialSnapshot,
+  DossierEvent,
+  DossierMachine,
+  PersistedSnapshot,
+  ProcedureDefinition,
+} from '../workflows/procedure';
 import { statusOfState } from '../workflows/status';
 import type { Role } from '../workflows/labels';
 import { openMysql, openSqlite, BenchDb } from './db';
@@ -44,9 +51,55 @@ function rng(seed: number) {
   };
 }
 
-const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
+const FAMILY = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+  'Hồ',
+  'Ngô',
+  'Dương',
+  'Lý',
+];
 const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Minh', 'Thanh', 'Ngọc', 'Quốc', 'Đức', 'Thu', 'Hoàng'];
-const GIVEN = ['An', 'Bình', 'Cường', 'Dung', 'Đức', 'Giang', 'Hà', 'Hải', 'Hạnh', 'Hùng', 'Hương', 'Khánh', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Nga', 'Phong', 'Phương', 'Quân', 'Sơn', 'Tâm', 'Thảo', 'Trang', 'Tuấn', 'Việt', 'Yến'];
+const GIVEN = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dung',
+  'Đức',
+  'Giang',
+  'Hà',
+  'Hải',
+  'Hạnh',
+  'Hùng',
+  'Hương',
+  'Khánh',
+  'Lan',
+  'Linh',
+  'Long',
+  'Mai',
+  'Nam',
+  'Nga',
+  'Phong',
+  'Phương',
+  'Quân',
+  'Sơn',
+  'Tâm',
+  'Thảo',
+  'Trang',
+  'Tuấn',
+  'Việt',
+  'Yến',
+];
 const ROLES: Role[] = ['specialist', 'head', 'leader', 'clerk'];
 
 function procedureDef(i: number, rand: () => number) {
@@ -121,17 +174,57 @@ async function buildScaleWorld(db: BenchDb, rand: () => number): Promise<World> 
   setHashCost(4);
   const k = db.knex;
   const hash = await hashPassword(BENCH_PASSWORD);
-  await insertUser(k, { username: 'admin', passwordHash: hash, fullName: 'Quản trị', email: null, unitId: null, roles: ['admin'] });
+  await insertUser(k, {
+    username: 'admin',
+    passwordHash: hash,
+    fullName: 'Quản trị',
+    email: null,
+    unitId: null,
+    roles: ['admin'],
+  });
   const provinceCode = 'SCALE.00.P01';
-  const provinceId = await insertUnit(k, { code: provinceCode, name: 'UBND tỉnh Quy Mô', level: 'province', parentId: null, symbol: 'UBND' });
-  const leaderId = await insertUser(k, { username: 'ld_tinh', passwordHash: hash, fullName: 'Lê Văn Tỉnh', email: null, unitId: provinceId, roles: ['leader', 'specialist'] });
+  const provinceId = await insertUnit(k, {
+    code: provinceCode,
+    name: 'UBND tỉnh Quy Mô',
+    level: 'province',
+    parentId: null,
+    symbol: 'UBND',
+  });
+  const leaderId = await insertUser(k, {
+    username: 'ld_tinh',
+    passwordHash: hash,
+    fullName: 'Lê Văn Tỉnh',
+    email: null,
+    unitId: provinceId,
+    roles: ['leader', 'specialist'],
+  });
   const units: Unit[] = [];
   for (let i = 1; i <= COMMUNES; i++) {
     const code = `SCALE.${String(i).padStart(2, '0')}.X${String(i).padStart(2, '0')}`;
-    const id = await insertUnit(k, { code, name: `UBND xã Số ${i}`, level: 'commune', parentId: provinceId, symbol: `UBND-X${i}` });
+    const id = await insertUnit(k, {
+      code,
+      name: `UBND xã Số ${i}`,
+      level: 'commune',
+      parentId: provinceId,
+      symbol: `UBND-X${i}`,
+    });
     const specialistName = `${FAMILY[i % FAMILY.length]} Văn Chuyên ${i}`;
-    const specialist = await insertUser(k, { username: `cv${i}`, passwordHash: hash, fullName: specialistName, email: null, unitId: id, roles: ['specialist', 'head', 'leader', 'clerk'] });
-    const intake = await insertUser(k, { username: `mc${i}`, passwordHash: hash, fullName: `Trần Thị Một Cửa ${i}`, email: null, unitId: id, roles: ['intake'] });
+    const specialist = await insertUser(k, {
+      username: `cv${i}`,
+      passwordHash: hash,
+      fullName: specialistName,
+      email: null,
+      unitId: id,
+      roles: ['specialist', 'head', 'leader', 'clerk'],
+    });
+    const intake = await insertUser(k, {
+      username: `mc${i}`,
+      passwordHash: hash,
+      fullName: `Trần Thị Một Cửa ${i}`,
+      email: null,
+      unitId: id,
+      roles: ['intake'],
+    });
     units.push({ id, code, specialist, intake, specialistName, specialistUsername: `cv${i}` });
   }
   const procs: Proc[] = [];
@@ -147,17 +240,70 @@ async function buildScaleWorld(db: BenchDb, rand: () => number): Promise<World> 
 }
 
 const D_COLS = [
-  'id', 'code', 'procedure_version_id', 'procedure_code', 'procedure_version', 'procedure_name', 'receiving_unit_id', 'competent_unit_id', 'handling_unit_id',
-  'state', 'status', 'step_role', 'step_started_at', 'step_due_at', 'snapshot', 'version', 'channel', 'applicant_name', 'applicant', 'note', 'received_at',
-  'start_at', 'due_at', 'paused_at', 'resolved_at', 'completed_at', 'on_time', 'late_marked', 'extended', 'supplement_count', 'created_by', 'updated_at',
+  'id',
+  'code',
+  'procedure_version_id',
+  'procedure_code',
+  'procedure_version',
+  'procedure_name',
+  'receiving_unit_id',
+  'competent_unit_id',
+  'handling_unit_id',
+  'state',
+  'status',
+  'step_role',
+  'step_started_at',
+  'step_due_at',
+  'snapshot',
+  'version',
+  'channel',
+  'applicant_name',
+  'applicant',
+  'note',
+  'received_at',
+  'start_at',
+  'due_at',
+  'paused_at',
+  'resolved_at',
+  'completed_at',
+  'on_time',
+  'late_marked',
+  'extended',
+  'supplement_count',
+  'created_by',
+  'updated_at',
 ];
-const E_COLS = ['dossier_id', 'type', 'from_state', 'to_state', 'actor_id', 'actor_username', 'actor_name', 'actor_unit_code', 'comment', 'at', 'step_due_at', 'on_time', 'dossier_version', 'data', 'hash'];
+const E_COLS = [
+  'dossier_id',
+  'type',
+  'from_state',
+  'to_state',
+  'actor_id',
+  'actor_username',
+  'actor_name',
+  'actor_unit_code',
+  'comment',
+  'at',
+  'step_due_at',
+  'on_time',
+  'dossier_version',
+  'data',
+  'hash',
+];
 
 /** Fill the database; returns how long it took and what it holds. */
 async function generate(db: BenchDb, w: World, n: number, rand: () => number) {
   const t0 = now();
   const bar = new cliProgress.SingleBar(
-    { format: 'generating {bar} {percentage}% | {value}/{total} dossiers | {rate}/s | ETA {eta_formatted}', stream: process.stderr, etaBuffer: 50, fps: 2, hideCursor: true, noTTYOutput: true, notTTYSchedule: 15_000 },
+    {
+      format: 'generating {bar} {percentage}% | {value}/{total} dossiers | {rate}/s | ETA {eta_formatted}',
+      stream: process.stderr,
+      etaBuffer: 50,
+      fps: 2,
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 15_000,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(n, 0, { rate: 0 });
@@ -195,12 +341,41 @@ async function generate(db: BenchDb, w: World, n: number, rand: () => number) {
       const name = `${FAMILY[Math.floor(rand() * FAMILY.length)]} ${MIDDLE[Math.floor(rand() * MIDDLE.length)]} ${GIVEN[Math.floor(rand() * GIVEN.length)]}`;
       const channel = rand() < 0.6 ? 1 : rand() < 0.9 ? 2 : 3;
       let dueAt = receivedAt + def.totalDays * 1.4 * DAY;
-      const actor = { id: unit.specialist, username: unit.specialistUsername, name: unit.specialistName, unit: unit.code };
+      const actor = {
+        id: unit.specialist,
+        username: unit.specialistUsername,
+        name: unit.specialistName,
+        unit: unit.code,
+      };
       const evs: Array<Record<string, unknown>> = [];
       const path: DossierEvent[] = [];
       let version = 1;
-      const ev = (type: string, from: string | null, to: string, at: number, stepDue: number | null, onTime: boolean | null, comment: string | null = null, data: string | null = null) => {
-        evs.push({ dossier_id: id, type, from_state: from, to_state: to, actor_id: actor.id, actor_username: actor.username, actor_name: actor.name, actor_unit_code: actor.unit, comment, at, step_due_at: stepDue, on_time: onTime, dossier_version: version, data });
+      const ev = (
+        type: string,
+        from: string | null,
+        to: string,
+        at: number,
+        stepDue: number | null,
+        onTime: boolean | null,
+        comment: string | null = null,
+        data: string | null = null,
+      ) => {
+        evs.push({
+          dossier_id: id,
+          type,
+          from_state: from,
+          to_state: to,
+          actor_id: actor.id,
+          actor_username: actor.username,
+          actor_name: actor.name,
+          actor_unit_code: actor.unit,
+          comment,
+          at,
+          step_due_at: stepDue,
+          on_time: onTime,
+          dossier_version: version,
+          data,
+        });
       };
       const firstDue = receivedAt + def.steps[0].hours * 3 * HOUR;
       ev('RECEIVE', null, def.steps[0].code, receivedAt, firstDue, null, null, JSON.stringify({ dueAt, channel }));
@@ -258,7 +433,15 @@ async function generate(db: BenchDb, w: World, n: number, rand: () => number) {
         version++;
         if (stepIdx === refuseAt) {
           path.push({ type: 'REFUSE', comment: 'Không đủ điều kiện' });
-          ev('REFUSE', state, 'refused', at, stepDue, stepDue == null ? null : at <= stepDue, 'Hồ sơ không đủ điều kiện giải quyết');
+          ev(
+            'REFUSE',
+            state,
+            'refused',
+            at,
+            stepDue,
+            stepDue == null ? null : at <= stepDue,
+            'Hồ sơ không đủ điều kiện giải quyết',
+          );
           state = 'refused';
           resolvedAt = completedAt = at;
           break;
@@ -290,12 +473,44 @@ async function generate(db: BenchDb, w: World, n: number, rand: () => number) {
       const final = state === 'returned' || state === 'refused' || state === 'withdrawn';
       const onTime = resolvedAt == null ? null : resolvedAt <= dueAt && supplements < 2;
       dRows.push([
-        id, code, p.versionId, def.code, p.version, def.name, unit.id, unit.id,
+        id,
+        code,
+        p.versionId,
+        def.code,
+        p.version,
+        def.name,
+        unit.id,
+        unit.id,
         final ? null : unit.id,
-        state, statusOfState(state), step ? step.role : atDesk ? 'intake' : null,
-        step ? stepStarted : null, step ? stepDue : null, snapshotFor(p, path), version, channel, name,
-        JSON.stringify({ fullName: name, idNumber: String(100000000000 + id), phone: '09' + String(10000000 + (id % 89999999)), email: null, address: `Thôn ${1 + (id % 12)}, ${unit.code}` }),
-        null, receivedAt, receivedAt, Math.floor(dueAt), pausedAt, resolvedAt, completedAt, onTime, false, false, supplements, unit.intake, Math.max(t, completedAt ?? 0),
+        state,
+        statusOfState(state),
+        step ? step.role : atDesk ? 'intake' : null,
+        step ? stepStarted : null,
+        step ? stepDue : null,
+        snapshotFor(p, path),
+        version,
+        channel,
+        name,
+        JSON.stringify({
+          fullName: name,
+          idNumber: String(100000000000 + id),
+          phone: '09' + String(10000000 + (id % 89999999)),
+          email: null,
+          address: `Thôn ${1 + (id % 12)}, ${unit.code}`,
+        }),
+        null,
+        receivedAt,
+        receivedAt,
+        Math.floor(dueAt),
+        pausedAt,
+        resolvedAt,
+        completedAt,
+        onTime,
+        false,
+        false,
+        supplements,
+        unit.intake,
+        Math.max(t, completedAt ?? 0),
       ]);
       for (const d of def.documents) {
         docRows.push([id, d.code, d.name, d.required, d.required]);
@@ -320,7 +535,8 @@ async function generate(db: BenchDb, w: World, n: number, rand: () => number) {
   }
   bar.stop();
   if (db.kind === 'mysql') {
-    for (const t of ['dossiers', 'dossier_events', 'dossier_units', 'dossier_documents']) await db.knex.raw(`ANALYZE TABLE \`${t}\``);
+    for (const t of ['dossiers', 'dossier_events', 'dossier_units', 'dossier_documents'])
+      await db.knex.raw(`ANALYZE TABLE \`${t}\``);
   }
   return { seconds: (now() - t0) / 1000, events, docs };
 }
@@ -353,7 +569,10 @@ async function signIn(base: string, username: string, password: string): Promise
 
 export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: Report): Promise<void> {
   const n = s.dossiers;
-  const db = kind === 'sqlite' ? await openSqlite('scale') : await openMysql(s.mysqlUrl!, 'scale', s.mysqlPool, { keep: s.keep });
+  const db =
+    kind === 'sqlite'
+      ? await openSqlite('scale')
+      : await openMysql(s.mysqlUrl!, 'scale', s.mysqlPool, { keep: s.keep });
   const suiteName = `${kind === 'sqlite' ? 'SQLite' : 'MySQL'} scale ${n.toLocaleString('en-US')} dossiers`;
   const info = report.suite(suiteName, db.version);
   const rand = rng(20261125);
@@ -390,7 +609,13 @@ export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: 
       }
       if (r > 0) worklist.push(percentile(lat, 95)); // round 0 warms up
     }
-    report.add({ suite: suiteName, name: 'work list mine=1 (commune staff), p95', unit: 'ms', value: spread(worklist), target: { op: '<=', value: 50, label: '≤ 50 ms' } });
+    report.add({
+      suite: suiteName,
+      name: 'work list mine=1 (commune staff), p95',
+      unit: 'ms',
+      value: spread(worklist),
+      target: { op: '<=', value: 50, label: '≤ 50 ms' },
+    });
     info.notes.push(`work list: ${Math.round(median(worklistRows))} dossiers in a commune user's list (median total)`);
 
     // Dossier page: getDossier + history for random dossiers, as a user of the receiving unit.
@@ -400,7 +625,8 @@ export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: 
       const lat: number[] = [];
       for (let i = 0; i < 60; i++) {
         const id = 1 + Math.floor(rand() * maxId);
-        const row = (await k('dossiers').where({ id }).first('code', 'receiving_unit_id')) as { code: string; receiving_unit_id: number } | undefined;
+        const row = (await k('dossiers').where({ id }).first('code', 'receiving_unit_id')) as
+          { code: string; receiving_unit_id: number } | undefined;
         if (!row) continue;
         const unit = w.units.find((u) => u.id === row.receiving_unit_id)!;
         const u = await userOf(unit.intake);
@@ -411,7 +637,13 @@ export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: 
       }
       if (r > 0) page.push(percentile(lat, 95));
     }
-    report.add({ suite: suiteName, name: 'dossier page getDossier + history, p95', unit: 'ms', value: spread(page), target: { op: '<=', value: 50, label: '≤ 50 ms' } });
+    report.add({
+      suite: suiteName,
+      name: 'dossier page getDossier + history, p95',
+      unit: 'ms',
+      value: spread(page),
+      target: { op: '<=', value: 50, label: '≤ 50 ms' },
+    });
 
     // Province-year report summary (the function behind GET /api/v1/reports/summary).
     const leader = await userOf(w.leaderId);
@@ -421,12 +653,23 @@ export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: 
     const full: number[] = [];
     for (let r = 0; r <= R; r++) {
       const t0 = now();
-      const sum = await summary(k, { unitIds: scope.unitIds, from: `${year}-01-01`, to: `${year}-12-31`, now: Date.now() });
+      const sum = await summary(k, {
+        unitIds: scope.unitIds,
+        from: `${year}-01-01`,
+        to: `${year}-12-31`,
+        now: Date.now(),
+      });
       const ms = now() - t0;
       if (r > 0) rep.push(ms);
       else info.notes.push(`report ${year} for the province: ${JSON.stringify(sum)}`);
     }
-    report.add({ suite: suiteName, name: `report summary, province, year ${year}`, unit: 'ms', value: spread(rep), target: { op: '<=', value: 1000, label: '≤ 1 s' } });
+    report.add({
+      suite: suiteName,
+      name: `report summary, province, year ${year}`,
+      unit: 'ms',
+      value: spread(rep),
+      target: { op: '<=', value: 1000, label: '≤ 1 s' },
+    });
     // (info) rows: one warm-up and up to three timed runs, fewer when one run alone takes over 10 s.
     for (let r = 0; r <= Math.min(R, 3); r++) {
       const t0 = now();
@@ -435,7 +678,12 @@ export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: 
       if (r > 0) full.push(ms);
       if (ms > 10_000 && full.length) break;
     }
-    report.add({ suite: suiteName, name: `(info) full report page data, province, ${year}`, unit: 'ms', value: spread(full) });
+    report.add({
+      suite: suiteName,
+      name: `(info) full report page data, province, ${year}`,
+      unit: 'ms',
+      value: spread(full),
+    });
 
     // (info) The list without mine for the province leader: count(*) over everything visible.
     const plain = listQuerySchema.parse({});
@@ -447,7 +695,12 @@ export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: 
       if (r > 0) lst.push(ms);
       if (ms > 10_000 && lst.length) break;
     }
-    report.add({ suite: suiteName, name: '(info) list page 1, no filter, province user', unit: 'ms', value: spread(lst) });
+    report.add({
+      suite: suiteName,
+      name: '(info) list page 1, no filter, province user',
+      unit: 'ms',
+      value: spread(lst),
+    });
 
     // Form 07, the commune-month register, through the real page when it exists.
     const printFile = path.resolve(__dirname, '../server/handlers/print.pages.ts');
@@ -459,7 +712,9 @@ export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: 
     const unit = w.units[0];
     const qs = `don-vi=${encodeURIComponent(unit.code)}&tu=${y}-${String(mm).padStart(2, '0')}-01&den=${y}-${String(mm).padStart(2, '0')}-${last}`;
     if (placeholder) {
-      info.notes.push('form 07 register (/so-theo-doi): skipped, server/handlers/print.pages.ts is still a placeholder (the page answers 404)');
+      info.notes.push(
+        'form 07 register (/so-theo-doi): skipped, server/handlers/print.pages.ts is still a placeholder (the page answers 404)',
+      );
     } else {
       const server = await startServer(db.url, { logLevel: 'warn' });
       try {
@@ -477,7 +732,13 @@ export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: 
           if (r > 0) reg.push(ms);
         }
         if (status === 200) {
-          report.add({ suite: suiteName, name: `form 07 register, commune, ${y}-${String(mm).padStart(2, '0')}`, unit: 'ms', value: spread(reg), target: { op: '<=', value: 1000, label: '≤ 1 s' } });
+          report.add({
+            suite: suiteName,
+            name: `form 07 register, commune, ${y}-${String(mm).padStart(2, '0')}`,
+            unit: 'ms',
+            value: spread(reg),
+            target: { op: '<=', value: 1000, label: '≤ 1 s' },
+          });
           info.notes.push(`form 07: GET /so-theo-doi?${qs} → ${status}, ${Math.round(bytes / 1024)} kB`);
         } else info.notes.push(`form 07 register (/so-theo-doi?${qs}): skipped, the page answered ${status}`);
       } finally {

@@ -8,5 +8,6 @@ import type { Op } from './floor';
 import type { World } from './world';
 
 export function serviceOp(w: World): Op {
-  return (d) => applyDossierEvent(w.db.knex, w.config, w.user, d.code, { type: 'FORWARD', version: d.version }, Date.now());
+  return (d) =>
+    applyDossierEvent(w.db.knex, w.config, w.user, d.code, { type: 'FORWARD', version: d.version }, Date.now());
 }

@@ -25,7 +25,8 @@ interface Phase {
 }
 
 export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, report: Report): Promise<void> {
-  const db: BenchDb = kind === 'sqlite' ? await openSqlite('t') : await openMysql(s.mysqlUrl!, 't', s.mysqlPool, { keep: s.keep });
+  const db: BenchDb =
+    kind === 'sqlite' ? await openSqlite('t') : await openMysql(s.mysqlUrl!, 't', s.mysqlPool, { keep: s.keep });
   const suiteName = kind === 'sqlite' ? 'SQLite' : 'MySQL';
   const info = report.suite(suiteName, db.version);
   log(`${suiteName}: ${db.version}`);
@@ -35,11 +36,28 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
     const phases: Phase[] = [];
     const floor = floorOp(db, w);
     const service = serviceOp(w);
-    const ops = (f: (d: import('./world').Dossier) => Promise<unknown>, conc: number) => async (n: number) => runOps(await w.fresh(n), conc, f);
+    const ops = (f: (d: import('./world').Dossier) => Promise<unknown>, conc: number) => async (n: number) =>
+      runOps(await w.fresh(n), conc, f);
     const want = (p: string) => s.parts.has(p);
     const sq = kind === 'sqlite';
-    if (want('floor')) phases.push({ key: 'floor1', label: 'floor: raw SQL FORWARD', conc: 1, warm: sq ? 2000 : 300, run: ops(floor, 1), runs: [] });
-    if (want('service')) phases.push({ key: 'service1', label: 'service: applyDossierEvent', conc: 1, warm: sq ? 500 : 300, run: ops(service, 1), runs: [] });
+    if (want('floor'))
+      phases.push({
+        key: 'floor1',
+        label: 'floor: raw SQL FORWARD',
+        conc: 1,
+        warm: sq ? 2000 : 300,
+        run: ops(floor, 1),
+        runs: [],
+      });
+    if (want('service'))
+      phases.push({
+        key: 'service1',
+        label: 'service: applyDossierEvent',
+        conc: 1,
+        warm: sq ? 500 : 300,
+        run: ops(service, 1),
+        runs: [],
+      });
     let peerBytes = 0;
     if (want('peer')) {
       const peer = await setupPeer(db, w);
@@ -48,8 +66,24 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
       phases.push({ key: 'peer1', label: 'peer: bpmn-engine step', conc: 1, warm: 100, run: peerRun(1), runs: [] });
       phases.push({ key: 'peer32', label: 'peer: bpmn-engine step', conc: 32, warm: 100, run: peerRun(32), runs: [] });
     }
-    if (want('floor')) phases.push({ key: 'floor32', label: 'floor: raw SQL FORWARD', conc: 32, warm: sq ? 2000 : 600, run: ops(floor, 32), runs: [] });
-    if (want('service')) phases.push({ key: 'service32', label: 'service: applyDossierEvent', conc: 32, warm: sq ? 500 : 600, run: ops(service, 32), runs: [] });
+    if (want('floor'))
+      phases.push({
+        key: 'floor32',
+        label: 'floor: raw SQL FORWARD',
+        conc: 32,
+        warm: sq ? 2000 : 600,
+        run: ops(floor, 32),
+        runs: [],
+      });
+    if (want('service'))
+      phases.push({
+        key: 'service32',
+        label: 'service: applyDossierEvent',
+        conc: 32,
+        warm: sq ? 500 : 600,
+        run: ops(service, 32),
+        runs: [],
+      });
     let token = '';
     if (want('http') || want('lookup')) {
       server = await startServer(db.url, { logLevel: s.serverLogLevel });
@@ -58,7 +92,14 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
     }
     if (want('http')) {
       const srv = server!;
-      phases.push({ key: 'http32', label: 'HTTP: POST /dossiers/:code/events', conc: 32, warm: 800, run: async (n) => httpEvents(srv.base, token, await w.fresh(n), 32), runs: [] });
+      phases.push({
+        key: 'http32',
+        label: 'HTTP: POST /dossiers/:code/events',
+        conc: 32,
+        warm: 800,
+        run: async (n) => httpEvents(srv.base, token, await w.fresh(n), 32),
+        runs: [],
+      });
     }
     // Order inside a round: single-worker phases first, then 32 at once.
     phases.sort((a, b) => a.conc - b.conc);
@@ -67,13 +108,17 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
     for (const p of phases) {
       const r = await p.run(p.warm);
       p.n = opsFor(r.opsPerSec, s.seconds, Math.max(100, p.conc * 10), 60_000);
-      log(`${suiteName}: warm-up ${p.key}: ${Math.round(r.opsPerSec)} op/s → ${p.n} ops per run${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ''}`);
+      log(
+        `${suiteName}: warm-up ${p.key}: ${Math.round(r.opsPerSec)} op/s → ${p.n} ops per run${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ''}`,
+      );
     }
     for (let round = 1; round <= s.rounds; round++) {
       for (const p of phases) {
         const r = await p.run(p.n!);
         p.runs.push(r);
-        log(`${suiteName}: round ${round} ${p.key}: ${Math.round(r.opsPerSec)} op/s, p99 ${r.p99.toFixed(2)} ms${r.errors ? `, ${r.errors} errors (${r.firstError})` : ''}`);
+        log(
+          `${suiteName}: round ${round} ${p.key}: ${Math.round(r.opsPerSec)} op/s, p99 ${r.p99.toFixed(2)} ms${r.errors ? `, ${r.errors} errors (${r.firstError})` : ''}`,
+        );
       }
     }
     const byKey = new Map(phases.map((p) => [p.key, p]));
@@ -92,12 +137,35 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
       if (errors) info.notes.push(`${p.key}: ${errors} failed operations: ${p.runs.find((r) => r.errors)?.firstError}`);
     }
     const has = (k: string) => byKey.has(k);
-    if (has('service1') && has('floor1')) report.ratio(suiteName, 'ratio service / floor', rate('service1'), rate('floor1'), 1);
-    if (has('service32') && has('floor32')) report.ratio(suiteName, 'ratio service / floor', rate('service32'), rate('floor32'), 32, { op: '>=', value: 0.7, label: '≥ 0.70' });
-    if (has('http32') && has('floor32')) report.ratio(suiteName, 'ratio HTTP / floor', rate('http32'), rate('floor32'), 32, { op: '>=', value: 0.5, label: '≥ 0.50' });
-    if (has('service1') && has('peer1')) report.ratio(suiteName, 'ratio service / peer', rate('service1'), rate('peer1'), 1, { op: '>=', value: 10, label: '≥ 10' });
-    if (has('service32') && has('peer32')) report.ratio(suiteName, 'ratio service / peer', rate('service32'), rate('peer32'), 32, { op: '>=', value: 10, label: '≥ 10' });
-    report.raw[`${suiteName}.transitions`] = Object.fromEntries(phases.map((p) => [p.key, { opsPerRun: p.n, runs: p.runs }]));
+    if (has('service1') && has('floor1'))
+      report.ratio(suiteName, 'ratio service / floor', rate('service1'), rate('floor1'), 1);
+    if (has('service32') && has('floor32'))
+      report.ratio(suiteName, 'ratio service / floor', rate('service32'), rate('floor32'), 32, {
+        op: '>=',
+        value: 0.7,
+        label: '≥ 0.70',
+      });
+    if (has('http32') && has('floor32'))
+      report.ratio(suiteName, 'ratio HTTP / floor', rate('http32'), rate('floor32'), 32, {
+        op: '>=',
+        value: 0.5,
+        label: '≥ 0.50',
+      });
+    if (has('service1') && has('peer1'))
+      report.ratio(suiteName, 'ratio service / peer', rate('service1'), rate('peer1'), 1, {
+        op: '>=',
+        value: 10,
+        label: '≥ 10',
+      });
+    if (has('service32') && has('peer32'))
+      report.ratio(suiteName, 'ratio service / peer', rate('service32'), rate('peer32'), 32, {
+        op: '>=',
+        value: 10,
+        label: '≥ 10',
+      });
+    report.raw[`${suiteName}.transitions`] = Object.fromEntries(
+      phases.map((p) => [p.key, { opsPerRun: p.n, runs: p.runs }]),
+    );
 
     if (want('lookup') && server) {
       const codes = sample(w.codes, 5000);
@@ -109,13 +177,30 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
         for (const k of ['api', 'page'] as const) {
           const r = await lookupRun(server.base, k, codes, s.lookupSeconds, 50);
           runs[k].push(r);
-          log(`${suiteName}: round ${round} lookup ${k}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${r.errors ? `, ${r.errors} errors` : ''}`);
+          log(
+            `${suiteName}: round ${round} lookup ${k}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${r.errors ? `, ${r.errors} errors` : ''}`,
+          );
         }
       }
       for (const k of ['api', 'page'] as const) {
         const label = k === 'api' ? 'lookup: GET /api/v1/public/dossiers/:code' : 'lookup: GET /tra-cuu?ma=';
-        report.add({ suite: suiteName, name: label, conc: 50, unit: 'req/s', value: spread(runs[k].map((r) => r.rps)), p99: median(runs[k].map((r) => r.p99)), target: { op: '>=', value: 3000, label: '≥ 3,000 req/s' } });
-        report.add({ suite: suiteName, name: `${label} p99`, conc: 50, unit: 'ms', value: spread(runs[k].map((r) => r.p99)), target: { op: '<=', value: 25, label: '≤ 25 ms' } });
+        report.add({
+          suite: suiteName,
+          name: label,
+          conc: 50,
+          unit: 'req/s',
+          value: spread(runs[k].map((r) => r.rps)),
+          p99: median(runs[k].map((r) => r.p99)),
+          target: { op: '>=', value: 3000, label: '≥ 3,000 req/s' },
+        });
+        report.add({
+          suite: suiteName,
+          name: `${label} p99`,
+          conc: 50,
+          unit: 'ms',
+          value: spread(runs[k].map((r) => r.p99)),
+          target: { op: '<=', value: 25, label: '≤ 25 ms' },
+        });
         const errors = runs[k].reduce((n, r) => n + r.errors, 0);
         if (errors) info.notes.push(`lookup ${k}: ${errors} non-2xx/errors`);
       }
@@ -124,12 +209,29 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
     if (server) {
       const hwm = server.hwm() / 2 ** 20;
       const sampled = server.peakSampled() / 2 ** 20;
-      report.add({ suite: suiteName, name: 'server peak RSS (VmHWM, whole run)', unit: 'MB', value: spread([hwm]), target: { op: '<=', value: 250, label: '≤ 250 MB' } });
-      info.notes.push(`server RSS: VmHWM ${hwm.toFixed(0)} MB, highest sampled VmRSS ${sampled.toFixed(0)} MB (child process \`node --import tsx server/index.ts\`, JOBS=0, LOG_LEVEL=${s.serverLogLevel} to /dev/null)`);
+      report.add({
+        suite: suiteName,
+        name: 'server peak RSS (VmHWM, whole run)',
+        unit: 'MB',
+        value: spread([hwm]),
+        target: { op: '<=', value: 250, label: '≤ 250 MB' },
+      });
+      info.notes.push(
+        `server RSS: VmHWM ${hwm.toFixed(0)} MB, highest sampled VmRSS ${sampled.toFixed(0)} MB (child process \`node --import tsx server/index.ts\`, JOBS=0, LOG_LEVEL=${s.serverLogLevel} to /dev/null)`,
+      );
     }
-    if (peerBytes) info.notes.push(`peer: one bpmn-engine state row is ${(peerBytes / 1024).toFixed(1)} kB of JSON at the first task`);
-    if (kind === 'mysql') info.notes.push(`MySQL pool: ${s.mysqlPool} connections for knex (service, peer, server) and for the raw mysql2 pool (floor)`);
-    if (kind === 'sqlite') info.notes.push('SQLite: better-sqlite3 is synchronous and the app uses one connection, so 32 workers run one at a time; the figures at 32 measure queueing, not parallelism');
+    if (peerBytes)
+      info.notes.push(
+        `peer: one bpmn-engine state row is ${(peerBytes / 1024).toFixed(1)} kB of JSON at the first task`,
+      );
+    if (kind === 'mysql')
+      info.notes.push(
+        `MySQL pool: ${s.mysqlPool} connections for knex (service, peer, server) and for the raw mysql2 pool (floor)`,
+      );
+    if (kind === 'sqlite')
+      info.notes.push(
+        'SQLite: better-sqlite3 is synchronous and the app uses one connection, so 32 workers run one at a time; the figures at 32 measure queueing, not parallelism',
+      );
   } finally {
     if (server) {
       const code = await server.stop();

@@ -89,11 +89,30 @@ export async function buildWorld(db: BenchDb): Promise<World> {
   setHashCost(4);
   const config = benchConfig(db.url);
   const k = db.knex;
-  const provinceId = await insertUnit(k, { code: 'BENCH.00.T01', name: 'UBND tỉnh Đo Hiệu Năng', level: 'province', parentId: null, symbol: 'UBND' });
+  const provinceId = await insertUnit(k, {
+    code: 'BENCH.00.T01',
+    name: 'UBND tỉnh Đo Hiệu Năng',
+    level: 'province',
+    parentId: null,
+    symbol: 'UBND',
+  });
   const communeCode = 'BENCH.01.T01';
-  const communeId = await insertUnit(k, { code: communeCode, name: 'UBND xã Một', level: 'commune', parentId: provinceId, symbol: 'UBND-X1' });
+  const communeId = await insertUnit(k, {
+    code: communeCode,
+    name: 'UBND xã Một',
+    level: 'commune',
+    parentId: provinceId,
+    symbol: 'UBND-X1',
+  });
   // ensureAdmin runs at server start only on an empty users table; an admin keeps that path quiet.
-  await insertUser(k, { username: 'admin', passwordHash: await hashPassword(BENCH_PASSWORD), fullName: 'Quản trị', email: null, unitId: null, roles: ['admin'] });
+  await insertUser(k, {
+    username: 'admin',
+    passwordHash: await hashPassword(BENCH_PASSWORD),
+    fullName: 'Quản trị',
+    email: null,
+    unitId: null,
+    roles: ['admin'],
+  });
   const username = 'bench';
   const userId = await insertUser(k, {
     username,
@@ -123,14 +142,23 @@ export async function buildWorld(db: BenchDb): Promise<World> {
   // The template: one dossier received by the real intake service.
   const input = parseBody(intakeSchema, {
     procedureCode: proc.code,
-    applicant: { fullName: 'Nguyễn Văn An', idNumber: '094123456789', phone: '0912345678', address: 'Thôn Một, xã Một' },
+    applicant: {
+      fullName: 'Nguyễn Văn An',
+      idNumber: '094123456789',
+      phone: '0912345678',
+      address: 'Thôn Một, xã Một',
+    },
     documents: ['DON', 'CCCD'],
   });
   const templateCode = await receiveDossier(k, config, user, input);
   const tRow = (await k('dossiers').where({ code: templateCode }).first()) as Record<string, unknown>;
-  const tDocs = (await k('dossier_documents').where({ dossier_id: tRow.id }).orderBy('id')) as Array<Record<string, unknown>>;
+  const tDocs = (await k('dossier_documents').where({ dossier_id: tRow.id }).orderBy('id')) as Array<
+    Record<string, unknown>
+  >;
   const tUnits = (await k('dossier_units').where({ dossier_id: tRow.id })) as Array<Record<string, unknown>>;
-  const tEvents = (await k('dossier_events').where({ dossier_id: tRow.id }).orderBy('id')) as Array<Record<string, unknown>>;
+  const tEvents = (await k('dossier_events').where({ dossier_id: tRow.id }).orderBy('id')) as Array<
+    Record<string, unknown>
+  >;
   const day = templateCode.split('-')[1];
 
   const dCols = Object.keys(tRow);
@@ -156,7 +184,15 @@ export async function buildWorld(db: BenchDb): Promise<World> {
         const id = nextId++;
         const code = `${communeCode}-${day}-${String(seq++).padStart(6, '0')}`;
         const name = names[id % names.length];
-        const row: Record<string, unknown> = { ...tRow, id, code, applicant_name: name, applicant: JSON.stringify({ ...JSON.parse(String(tRow.applicant)), fullName: name }), received_at: t, updated_at: t };
+        const row: Record<string, unknown> = {
+          ...tRow,
+          id,
+          code,
+          applicant_name: name,
+          applicant: JSON.stringify({ ...JSON.parse(String(tRow.applicant)), fullName: name }),
+          received_at: t,
+          updated_at: t,
+        };
         dRows.push(dCols.map((c) => row[c]));
         for (const d of tDocs) docRows.push(docCols.map((c) => (c === 'dossier_id' ? id : d[c])));
         for (const u of tUnits) unitRows.push(unitCols.map((c) => (c === 'dossier_id' ? id : u[c])));
@@ -179,7 +215,20 @@ export async function buildWorld(db: BenchDb): Promise<World> {
     return out;
   }
 
-  return { db, config, provinceId, commune: { id: communeId, code: communeCode }, user, username, versionId: pv.id, def, machine, snapshots, fresh, codes };
+  return {
+    db,
+    config,
+    provinceId,
+    commune: { id: communeId, code: communeCode },
+    user,
+    username,
+    versionId: pv.id,
+    def,
+    machine,
+    snapshots,
+    fresh,
+    codes,
+  };
 }
 
 /** The row values a FORWARD from `state` writes (used by the floor to do the same writes by hand). */

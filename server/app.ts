@@ -40,7 +40,9 @@ export function createApp(ctx: AppContext): express.Express {
       },
       // Public lookups are the hot, anonymous path: per-request access lines cost ~14% of its CPU.
       // Their errors are still logged by the error handler.
-      autoLogging: { ignore: (req) => req.url === '/healthz' || /^\/(assets\/|tra-cuu|api\/v1\/public\/)/.test(req.url ?? '') },
+      autoLogging: {
+        ignore: (req) => req.url === '/healthz' || /^\/(assets\/|tra-cuu|api\/v1\/public\/)/.test(req.url ?? ''),
+      },
     }),
   );
   app.use(
@@ -92,7 +94,9 @@ export function createApp(ctx: AppContext): express.Express {
   const csrf = csrfSync({
     // Multipart forms (file uploads) are parsed after this check, so they carry the token in the query.
     getTokenFromRequest: (req) =>
-      (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined) ?? (req.query?._csrf as string | undefined),
+      (req.body?._csrf as string | undefined) ??
+      (req.headers['x-csrf-token'] as string | undefined) ??
+      (req.query?._csrf as string | undefined),
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
   });
   app.use(csrf.csrfSynchronisedProtection);

@@ -38,7 +38,10 @@ const envSchema = z.object({
     .default('07:30-11:30,13:30-17:30'),
   WORK_CUTOFF: hhmm.default('15:00'),
   HOLIDAY_SEP1: bool.default(true),
-  SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, 'phải là smtp://host:port').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'phải là smtp://host:port')
+    .optional(),
   MAIL_FROM: z.string().default('Một Cửa <no-reply@motcua.local>'),
   PUBLIC_URL: z.string().url('phải là một địa chỉ http(s)').default('http://localhost:3000'),
   JOBS: bool.default(true),

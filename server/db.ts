@@ -86,10 +86,27 @@ export function isUnavailable(err: unknown): boolean {
   const e = err as { fatal?: boolean; code?: string; errno?: number; name?: string; message?: string };
   if (!e) return false;
   if (e.fatal === true) return true;
-  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT'].includes(e.code ?? '')) return true;
+  if (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'EPIPE',
+      'ECONNABORTED',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'ETIMEDOUT',
+      'PROTOCOL_CONNECTION_LOST',
+      'PROTOCOL_SEQUENCE_TIMEOUT',
+    ].includes(e.code ?? '')
+  )
+    return true;
   if ([1040, 1053, 2006, 2013].includes(e.errno ?? 0)) return true;
   if (e.name === 'KnexTimeoutError') return true;
-  return /Unable to acquire a connection|pool is probably full|connection is in closed state|aborted/i.test(e.message ?? '');
+  return /Unable to acquire a connection|pool is probably full|connection is in closed state|aborted/i.test(
+    e.message ?? '',
+  );
 }
 
 /** True for unique-key violations on either engine. */
@@ -127,7 +144,8 @@ export async function withStartupLock<T>(db: Db, url: string, fn: () => Promise<
   const lockDb = createDb(url, { pool: { min: 1, max: 1 } });
   try {
     const [rows] = (await lockDb.raw("SELECT GET_LOCK('motcua:startup', 120) AS got")) as [Array<{ got: number }>];
-    if (Number(rows[0]?.got) !== 1) throw new Error('Không lấy được khóa khởi động sau 120 giây (một tiến trình khác đang nâng cấp cơ sở dữ liệu?).');
+    if (Number(rows[0]?.got) !== 1)
+      throw new Error('Không lấy được khóa khởi động sau 120 giây (một tiến trình khác đang nâng cấp cơ sở dữ liệu?).');
     if (await db.schema.hasTable('knex_migrations_lock')) await db.migrate.forceFreeMigrationsLock({ migrationSource });
     return await fn();
   } finally {

@@ -49,7 +49,10 @@ export class NotAllowed extends AppError {
   }
 }
 export class TooMany extends AppError {
-  constructor(message = 'Quá nhiều yêu cầu. Vui lòng thử lại sau.', readonly retryAfterSeconds?: number) {
+  constructor(
+    message = 'Quá nhiều yêu cầu. Vui lòng thử lại sau.',
+    readonly retryAfterSeconds?: number,
+  ) {
     super(429, 'rate_limited', message);
   }
 }

@@ -5,6 +5,9 @@ import type { Config } from './config';
 export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): pino.Logger {
   return pino({
     level: config.LOG_LEVEL,
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password'], censor: '[ẩn]' },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password'],
+      censor: '[ẩn]',
+    },
   });
 }

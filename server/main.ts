@@ -28,7 +28,10 @@ export async function start(config: Config, opts: { print?: (s: string) => void 
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const admin = await ensureAdmin(db, config.ADMIN_PASSWORD);
-    if (admin?.generated) print(`\nĐã tạo tài khoản quản trị "admin" với mật khẩu: ${admin.password}\n(Mật khẩu chỉ hiện một lần; đặt ADMIN_PASSWORD để tự chọn.)\n`);
+    if (admin?.generated)
+      print(
+        `\nĐã tạo tài khoản quản trị "admin" với mật khẩu: ${admin.password}\n(Mật khẩu chỉ hiện một lần; đặt ADMIN_PASSWORD để tự chọn.)\n`,
+      );
     if (admin && config.SEED_DEMO) {
       const demo = await seedDemo(db, config);
       print(demo.summary);

@@ -57,7 +57,8 @@ function registerPartials(dir: string, prefix = ''): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) registerPartials(full, `${prefix}${entry.name}/`);
-    else if (entry.name.endsWith('.hbs')) hbs.registerPartial(prefix + entry.name.slice(0, -4), fs.readFileSync(full, 'utf8'));
+    else if (entry.name.endsWith('.hbs'))
+      hbs.registerPartial(prefix + entry.name.slice(0, -4), fs.readFileSync(full, 'utf8'));
   }
 }
 registerPartials(path.join(VIEWS_DIR, 'partials'));
@@ -66,7 +67,10 @@ function template(name: string): Handlebars.TemplateDelegate {
   let t = cache.get(name);
   if (!t) {
     // Plain-text mail templates must not be HTML-escaped.
-    t = hbs.compile(fs.readFileSync(path.join(VIEWS_DIR, `${name}.hbs`), 'utf8'), { strict: false, noEscape: name.endsWith('.txt') });
+    t = hbs.compile(fs.readFileSync(path.join(VIEWS_DIR, `${name}.hbs`), 'utf8'), {
+      strict: false,
+      noEscape: name.endsWith('.txt'),
+    });
     cache.set(name, t);
   }
   return t;
@@ -83,7 +87,10 @@ export function render(name: string, data: Record<string, unknown>): string {
 /** express `app.engine` adapter. */
 export function expressEngine(file: string, options: object, cb: (err: unknown, html?: string) => void): void {
   try {
-    const rel = path.relative(VIEWS_DIR, file).replace(/\\/g, '/').replace(/\.hbs$/, '');
+    const rel = path
+      .relative(VIEWS_DIR, file)
+      .replace(/\\/g, '/')
+      .replace(/\.hbs$/, '');
     cb(null, render(rel, options as Record<string, unknown>));
   } catch (err) {
     cb(err);

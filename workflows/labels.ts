@@ -77,13 +77,7 @@ export const CHANNELS = {
 export type Channel = keyof typeof CHANNELS;
 
 /** Dossier states that are not steps; no step may take one of these codes. */
-export const RESERVED_STATES = [
-  'waiting_supplement',
-  'result_ready',
-  'returned',
-  'refused',
-  'withdrawn',
-] as const;
+export const RESERVED_STATES = ['waiting_supplement', 'result_ready', 'returned', 'refused', 'withdrawn'] as const;
 /** A dossier state that is not a step. */
 export type ReservedState = (typeof RESERVED_STATES)[number];
 

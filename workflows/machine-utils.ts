@@ -26,8 +26,7 @@ export interface PersistedSnapshot {
 
 /** Outcome of {@link applyEvent}: the new persisted snapshot, or `ok: false` when not allowed. */
 export type ApplyResult<TContext> =
-  | { ok: true; snapshot: PersistedSnapshot; state: string; context: TContext }
-  | { ok: false };
+  { ok: true; snapshot: PersistedSnapshot; state: string; context: TContext } | { ok: false };
 
 /**
  * Restores an actor without starting it; typed loosely, callers narrow the result.
@@ -63,10 +62,7 @@ export function initialSnapshot(machine: AnyStateMachine): PersistedSnapshot {
  * The live snapshot restored from a stored one (it has `.can()`, `.matches()`, `.value`).
  * @throws when the stored state does not exist in `machine` (also thrown by the helpers below)
  */
-export function restoreSnapshot<M extends AnyStateMachine>(
-  machine: M,
-  persisted: PersistedSnapshot,
-): SnapshotFrom<M> {
+export function restoreSnapshot<M extends AnyStateMachine>(machine: M, persisted: PersistedSnapshot): SnapshotFrom<M> {
   return restoreActor(machine, persisted).getSnapshot() as SnapshotFrom<M>;
 }
 

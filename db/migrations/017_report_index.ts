@@ -5,7 +5,20 @@ import type { Knex } from 'knex';
 export async function up(knex: Knex): Promise<void> {
   try {
     await knex.schema.alterTable('dossiers', (t) => {
-      t.index(['receiving_unit_id', 'received_at', 'resolved_at', 'completed_at', 'status', 'on_time', 'due_at', 'paused_at', 'channel'], 'dossiers_report_idx');
+      t.index(
+        [
+          'receiving_unit_id',
+          'received_at',
+          'resolved_at',
+          'completed_at',
+          'status',
+          'on_time',
+          'due_at',
+          'paused_at',
+          'channel',
+        ],
+        'dossiers_report_idx',
+      );
     });
   } catch (err) {
     // Rerun after a start killed between creating the index and recording the migration.

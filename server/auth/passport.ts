@@ -19,7 +19,8 @@ export function createPassport(ctx: AppContext): Authenticator {
     new LocalStrategy({ passReqToCallback: true }, (req, username, password, done) => {
       authenticate(ctx.db, rules, username, password, req.ip ?? 'unknown').then(
         (user) => done(null, user),
-        (err) => (err instanceof AppError && err.status === 401 ? done(null, false, { message: err.message }) : done(err)),
+        (err) =>
+          err instanceof AppError && err.status === 401 ? done(null, false, { message: err.message }) : done(err),
       );
     }),
   );

@@ -37,21 +37,30 @@ export class DbSessionStore extends session.Store {
       .insert(row)
       .onConflict('sid')
       .merge(['user_id', 'data', 'expires_at'])
-      .then(() => cb?.(), (e) => cb?.(e));
+      .then(
+        () => cb?.(),
+        (e) => cb?.(e),
+      );
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
     this.db('sessions')
       .where({ sid })
       .update({ expires_at: this.expiry(sess) })
-      .then(() => cb?.(), (e) => cb?.(e));
+      .then(
+        () => cb?.(),
+        (e) => cb?.(e),
+      );
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
     this.db('sessions')
       .where({ sid })
       .delete()
-      .then(() => cb?.(), (e) => cb?.(e));
+      .then(
+        () => cb?.(),
+        (e) => cb?.(e),
+      );
   }
 
   /** Remove expired rows; called by the scheduler. */

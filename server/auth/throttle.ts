@@ -32,7 +32,11 @@ export async function lockedFor(db: Q, rules: ThrottleRules, username: string, i
 }
 
 export async function recordFailure(db: Q, username: string, ip: string): Promise<void> {
-  await db('login_failures').insert({ username: username.toLowerCase().slice(0, 64), ip: ip.slice(0, 64), at: Date.now() });
+  await db('login_failures').insert({
+    username: username.toLowerCase().slice(0, 64),
+    ip: ip.slice(0, 64),
+    at: Date.now(),
+  });
 }
 
 export async function clearFailures(db: Q, username: string): Promise<void> {
@@ -40,5 +44,7 @@ export async function clearFailures(db: Q, username: string): Promise<void> {
 }
 
 export async function pruneFailures(db: Q, olderThanMs: number): Promise<void> {
-  await db('login_failures').where('at', '<', Date.now() - olderThanMs).delete();
+  await db('login_failures')
+    .where('at', '<', Date.now() - olderThanMs)
+    .delete();
 }

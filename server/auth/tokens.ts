@@ -14,7 +14,12 @@ export async function issueToken(db: Q, userId: number, ttlMs: number): Promise<
   const token = 'mc_' + crypto.randomBytes(32).toString('base64url');
   const now = Date.now();
   const expiresAt = now + ttlMs;
-  await db('api_tokens').insert({ user_id: userId, token_hash: hashToken(token), created_at: now, expires_at: expiresAt });
+  await db('api_tokens').insert({
+    user_id: userId,
+    token_hash: hashToken(token),
+    created_at: now,
+    expires_at: expiresAt,
+  });
   return { token, expiresAt: new Date(expiresAt) };
 }
 
@@ -38,7 +43,17 @@ export async function userForToken(db: Q, token: string): Promise<{ user: User; 
     .whereNull('t.revoked_at')
     .andWhere('t.expires_at', '>', Date.now())
     .andWhere('u.active', true)
-    .first('t.id as token_id', 't.last_used_at', 'u.id', 'u.username', 'u.full_name', 'u.email', 'u.unit_id', 'un.code as unit_code', 'un.name as unit_name');
+    .first(
+      't.id as token_id',
+      't.last_used_at',
+      'u.id',
+      'u.username',
+      'u.full_name',
+      'u.email',
+      'u.unit_id',
+      'un.code as unit_code',
+      'un.name as unit_name',
+    );
   if (!row) return null;
   const roles = ((await db('user_roles').where({ user_id: row.id }).pluck('role')) as Role[]).sort();
   if (!row.last_used_at || Date.now() - Number(row.last_used_at) > 60_000) {
@@ -46,6 +61,16 @@ export async function userForToken(db: Q, token: string): Promise<{ user: User; 
   }
   return {
     tokenId: row.token_id,
-    user: { id: row.id, username: row.username, fullName: row.full_name, email: row.email, unitId: row.unit_id, unitCode: row.unit_code, unitName: row.unit_name, roles, active: true },
+    user: {
+      id: row.id,
+      username: row.username,
+      fullName: row.full_name,
+      email: row.email,
+      unitId: row.unit_id,
+      unitCode: row.unit_code,
+      unitName: row.unit_name,
+      roles,
+      active: true,
+    },
   };
 }

@@ -7,7 +7,9 @@ async function main(): Promise<void> {
   const db = createDb(config.databaseUrl);
   try {
     const applied = await migrate(db);
-    process.stdout.write(applied.length ? `Đã áp dụng: ${applied.join(', ')}\n` : 'Cơ sở dữ liệu đã ở phiên bản mới nhất.\n');
+    process.stdout.write(
+      applied.length ? `Đã áp dụng: ${applied.join(', ')}\n` : 'Cơ sở dữ liệu đã ở phiên bản mới nhất.\n',
+    );
   } finally {
     await db.destroy();
   }

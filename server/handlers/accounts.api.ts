@@ -1,7 +1,13 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
 import { parseBody } from '../schemas/validate';
-import { createUnitSchema, createUserSchema, credentialsSchema, updateUnitSchema, updateUserSchema } from '../schemas/accounts.schema';
+import {
+  createUnitSchema,
+  createUserSchema,
+  credentialsSchema,
+  updateUnitSchema,
+  updateUserSchema,
+} from '../schemas/accounts.schema';
 import * as accounts from '../services/accounts.service';
 import { issueToken, revokeToken } from '../auth/tokens';
 import { throttleRules } from '../auth/passport';
@@ -14,7 +20,14 @@ export function unitJson(u: Unit) {
 }
 
 export function userJson(u: User) {
-  return { username: u.username, fullName: u.fullName, email: u.email, unitCode: u.unitCode, roles: u.roles, active: u.active };
+  return {
+    username: u.username,
+    fullName: u.fullName,
+    email: u.email,
+    unitCode: u.unitCode,
+    roles: u.roles,
+    active: u.active,
+  };
 }
 
 /** Handlers for tokens, units and users on /api/v1. */
@@ -22,7 +35,13 @@ export function accountsApi(ctx: AppContext) {
   return {
     async createToken(req: Request, res: Response) {
       const body = parseBody(credentialsSchema, req.body);
-      const user = await accounts.authenticate(ctx.db, throttleRules(ctx), body.username, body.password, req.ip ?? 'unknown');
+      const user = await accounts.authenticate(
+        ctx.db,
+        throttleRules(ctx),
+        body.username,
+        body.password,
+        req.ip ?? 'unknown',
+      );
       const { token, expiresAt } = await issueToken(ctx.db, user.id, ctx.config.TOKEN_TTL_DAYS * 86_400_000);
       res.status(201).json({ token, expiresAt: toVnIso(expiresAt) });
     },
@@ -50,7 +69,11 @@ export function accountsApi(ctx: AppContext) {
       res.status(201).json(userJson(user));
     },
     async updateUser(req: Request, res: Response) {
-      const user = await accounts.updateUser(ctx.db, String(req.params.username), parseBody(updateUserSchema, req.body));
+      const user = await accounts.updateUser(
+        ctx.db,
+        String(req.params.username),
+        parseBody(updateUserSchema, req.body),
+      );
       res.json(userJson(user));
     },
   };

@@ -20,7 +20,13 @@ const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ?
 
 /** Form fields → the API's input shape (checkboxes, empty strings). */
 function unitForm(body: Record<string, unknown>) {
-  return { code: body.code, name: body.name, level: body.level, parentCode: body.parentCode || null, symbol: body.symbol || null };
+  return {
+    code: body.code,
+    name: body.name,
+    level: body.level,
+    parentCode: body.parentCode || null,
+    symbol: body.symbol || null,
+  };
 }
 function userForm(body: Record<string, unknown>, editing: boolean) {
   return {
@@ -37,18 +43,30 @@ function userForm(body: Record<string, unknown>, editing: boolean) {
 /** Errors a form shows beside its fields; anything else goes to the error page. */
 function formErrors(err: unknown): { status: number; error: string; fields: Record<string, string> } | null {
   if (!(err instanceof AppError) || ![409, 422].includes(err.status)) return null;
-  const fields = ((err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {}) as Record<string, string>;
+  const fields = ((err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {}) as Record<
+    string,
+    string
+  >;
   return { status: err.status, error: err.message, fields };
 }
 
 export function adminPages(ctx: AppContext) {
   const unitsPage = async (res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const units = await listUnits(ctx.db);
-    res.status(status).render('pages/admin/units', { title: 'Quản lý đơn vị', units, levels: LEVELS, form: {}, ...extra });
+    res
+      .status(status)
+      .render('pages/admin/units', { title: 'Quản lý đơn vị', units, levels: LEVELS, form: {}, ...extra });
   };
   const usersPage = async (res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const [users, units] = await Promise.all([listUsers(ctx.db), listUnits(ctx.db)]);
-    res.status(status).render('pages/admin/users', { title: 'Quản lý người dùng', users, units, roles: ROLE_OPTIONS, form: { roles: [] }, ...extra });
+    res.status(status).render('pages/admin/users', {
+      title: 'Quản lý người dùng',
+      users,
+      units,
+      roles: ROLE_OPTIONS,
+      form: { roles: [] },
+      ...extra,
+    });
   };
 
   return {
@@ -69,7 +87,13 @@ export function adminPages(ctx: AppContext) {
       const unit = await findUnitByCode(ctx.db, String(req.params.code));
       if (!unit) throw new NotFound('Không tìm thấy đơn vị.');
       const units = (await listUnits(ctx.db)).filter((u) => u.id !== unit.id);
-      res.render('pages/admin/unit-edit', { title: `Sửa đơn vị ${unit.name}`, unit, form: unit, units, levels: LEVELS });
+      res.render('pages/admin/unit-edit', {
+        title: `Sửa đơn vị ${unit.name}`,
+        unit,
+        form: unit,
+        units,
+        levels: LEVELS,
+      });
     },
     async updateUnit(req: Request, res: Response) {
       const unit = await findUnitByCode(ctx.db, String(req.params.code));
@@ -83,7 +107,14 @@ export function adminPages(ctx: AppContext) {
         const fe = formErrors(err);
         if (!fe) throw err;
         const units = (await listUnits(ctx.db)).filter((u) => u.id !== unit.id);
-        res.status(fe.status).render('pages/admin/unit-edit', { title: `Sửa đơn vị ${unit.name}`, unit, form, units, levels: LEVELS, ...fe });
+        res.status(fe.status).render('pages/admin/unit-edit', {
+          title: `Sửa đơn vị ${unit.name}`,
+          unit,
+          form,
+          units,
+          levels: LEVELS,
+          ...fe,
+        });
       }
     },
     listUsers: (_req: Request, res: Response) => usersPage(res),
@@ -103,7 +134,13 @@ export function adminPages(ctx: AppContext) {
       const user = await findUserByUsername(ctx.db, String(req.params.username));
       if (!user) throw new NotFound('Không tìm thấy người dùng.');
       const units = await listUnits(ctx.db);
-      res.render('pages/admin/user-edit', { title: `Sửa người dùng ${user.username}`, user, form: user, units, roles: ROLE_OPTIONS });
+      res.render('pages/admin/user-edit', {
+        title: `Sửa người dùng ${user.username}`,
+        user,
+        form: user,
+        units,
+        roles: ROLE_OPTIONS,
+      });
     },
     async updateUser(req: Request, res: Response) {
       const user = await findUserByUsername(ctx.db, String(req.params.username));
@@ -112,13 +149,24 @@ export function adminPages(ctx: AppContext) {
       try {
         const { username: _ignored, ...patch } = form;
         await accounts.updateUser(ctx.db, user.username, parseFields(updateUserSchema, patch));
-        flash(req, 'success', `Đã lưu người dùng ${user.username}${form.active ? '' : ' (đã khóa, mọi phiên đăng nhập đã kết thúc)'}.`);
+        flash(
+          req,
+          'success',
+          `Đã lưu người dùng ${user.username}${form.active ? '' : ' (đã khóa, mọi phiên đăng nhập đã kết thúc)'}.`,
+        );
         res.redirect(303, '/quan-tri/nguoi-dung');
       } catch (err) {
         const fe = formErrors(err);
         if (!fe) throw err;
         const units = await listUnits(ctx.db);
-        res.status(fe.status).render('pages/admin/user-edit', { title: `Sửa người dùng ${user.username}`, user, form: { ...form, username: user.username }, units, roles: ROLE_OPTIONS, ...fe });
+        res.status(fe.status).render('pages/admin/user-edit', {
+          title: `Sửa người dùng ${user.username}`,
+          user,
+          form: { ...form, username: user.username },
+          units,
+          roles: ROLE_OPTIONS,
+          ...fe,
+        });
       }
     },
   };

@@ -19,7 +19,9 @@ export function authPages(passport: Passport) {
       const password = typeof req.body?.password === 'string' ? req.body.password : '';
       const target = safeNext(req.body?.next);
       const again = (status: number, error: string, fields: Record<string, string> = {}) =>
-        res.status(status).render('pages/auth/login', { title: 'Đăng nhập', layout: 'bare', username, next: target, error, fields });
+        res
+          .status(status)
+          .render('pages/auth/login', { title: 'Đăng nhập', layout: 'bare', username, next: target, error, fields });
       if (!username.trim() || !password) {
         return again(422, 'Vui lòng nhập tên đăng nhập và mật khẩu.', {
           ...(username.trim() ? {} : { username: 'Tên đăng nhập là bắt buộc' }),

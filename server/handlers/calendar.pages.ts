@@ -5,7 +5,13 @@ import { AppError, NotFound } from '../errors';
 import { parseFields } from '../schemas/validate';
 import { deleteOverride, getCalendar, listOverrides, setOverride } from '../services/calendar.service';
 import { flash } from '../middleware/locals';
-import { isValidDateString, vnDate, type DayInfo, type HolidayEntry, type WorkCalendar } from '../../workflows/calendar';
+import {
+  isValidDateString,
+  vnDate,
+  type DayInfo,
+  type HolidayEntry,
+  type WorkCalendar,
+} from '../../workflows/calendar';
 
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2199;
@@ -39,7 +45,11 @@ const daySchema = z.object({
     .min(1, 'Nhập ngày cần điều chỉnh')
     .transform((s, c) => {
       const date = parseDateInput(s);
-      if (!date) c.addIssue({ code: 'custom', message: 'Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy (ví dụ 14/02/2026) hoặc YYYY-MM-DD' });
+      if (!date)
+        c.addIssue({
+          code: 'custom',
+          message: 'Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy (ví dụ 14/02/2026) hoặc YYYY-MM-DD',
+        });
       return date ?? '';
     }),
   kind: z.enum(['holiday', 'workday'], { error: 'Chọn loại điều chỉnh: Nghỉ thêm hoặc Làm việc bù' }),
@@ -103,7 +113,11 @@ export function calendarPages(ctx: AppContext) {
   const yearPage = async (res: Response, year: number, extra: Record<string, unknown> = {}, status = 200) => {
     const cal = await getCalendar(ctx.db, ctx.config);
     const holidays = cal.holidays(year);
-    const overrides = (await listOverrides(ctx.db, year)) as Array<{ date: string; kind: 'holiday' | 'workday'; name: string | null }>;
+    const overrides = (await listOverrides(ctx.db, year)) as Array<{
+      date: string;
+      kind: 'holiday' | 'workday';
+      name: string | null;
+    }>;
     res.status(status).render('pages/admin/calendar', {
       title: `Lịch làm việc năm ${year}`,
       year,
@@ -111,8 +125,19 @@ export function calendarPages(ctx: AppContext) {
       nextYear: year < MAX_YEAR ? year + 1 : null,
       weekdays: ['T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'CN'],
       ...monthGrids(cal, year, holidays),
-      holidays: holidays.map((h) => ({ ...h, vnDate: vnDay(h.date), weekday: weekdayOf(h.date), sourceLabel: SOURCE_LABELS[h.source] })),
-      overrides: overrides.map((o) => ({ ...o, iso: o.date, vnDate: vnDay(o.date), weekday: weekdayOf(o.date), kindLabel: KIND_LABELS[o.kind] })),
+      holidays: holidays.map((h) => ({
+        ...h,
+        vnDate: vnDay(h.date),
+        weekday: weekdayOf(h.date),
+        sourceLabel: SOURCE_LABELS[h.source],
+      })),
+      overrides: overrides.map((o) => ({
+        ...o,
+        iso: o.date,
+        vnDate: vnDay(o.date),
+        weekday: weekdayOf(o.date),
+        kindLabel: KIND_LABELS[o.kind],
+      })),
       form: { kind: 'holiday' },
       ...extra,
     });
@@ -136,13 +161,19 @@ export function calendarPages(ctx: AppContext) {
         if (!(err instanceof AppError) || err.status !== 422) throw err;
         const fields = (err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
         const year = Number(parseDateInput(kept.date)?.slice(0, 4)) || kept.nam || currentYear();
-        await yearPage(res, year, { form: kept, fields, error: 'Chưa lưu được: vui lòng sửa các ô được đánh dấu bên dưới.' }, 422);
+        await yearPage(
+          res,
+          year,
+          { form: kept, fields, error: 'Chưa lưu được: vui lòng sửa các ô được đánh dấu bên dưới.' },
+          422,
+        );
       }
     },
     async deleteDay(req: Request, res: Response) {
       const date = String(req.params.date);
       if (!isValidDateString(date)) throw new NotFound('Ngày không hợp lệ (định dạng YYYY-MM-DD).');
-      if (await deleteOverride(ctx.db, date)) flash(req, 'success', `Đã xóa điều chỉnh ngày ${vnDay(date)}; ngày này trở lại theo lịch mặc định.`);
+      if (await deleteOverride(ctx.db, date))
+        flash(req, 'success', `Đã xóa điều chỉnh ngày ${vnDay(date)}; ngày này trở lại theo lịch mặc định.`);
       else flash(req, 'info', `Ngày ${vnDay(date)} không có điều chỉnh nào.`);
       res.redirect(303, `/quan-tri/lich?nam=${date.slice(0, 4)}#dieu-chinh`);
     },

@@ -9,7 +9,14 @@ import { findUnitByCode } from '../queries/units.queries';
 import { flash } from '../middleware/locals';
 import { formatVnDateTime } from '../../workflows/calendar';
 import { ROLE_LABELS, STEP_ROLES } from '../../workflows/labels';
-import { HOURS_PER_DAY, UNIT_COMPETENT, UNIT_PARENT, validateDefinition, type DefinitionError, type ProcedureDefinition } from '../../workflows/procedure';
+import {
+  HOURS_PER_DAY,
+  UNIT_COMPETENT,
+  UNIT_PARENT,
+  validateDefinition,
+  type DefinitionError,
+  type ProcedureDefinition,
+} from '../../workflows/procedure';
 import { procedureDiagramSvg, unitNote } from '../../workflows/procedure/diagram';
 
 const PAGE_SIZE = 50;
@@ -52,7 +59,9 @@ const SYNTAX_HINTS: Array<[RegExp, string]> = [
 ];
 
 /** JSON.parse with a Vietnamese message naming line, column and position of a syntax error. */
-function parseJson(src: string): { ok: true; value: unknown } | { ok: false; error: string; line: number; excerpt: string } {
+function parseJson(
+  src: string,
+): { ok: true; value: unknown } | { ok: false; error: string; line: number; excerpt: string } {
   if (!src.trim()) return { ok: false, error: 'Chưa nhập định nghĩa thủ tục (JSON).', line: 1, excerpt: '' };
   try {
     return { ok: true, value: JSON.parse(src) };
@@ -136,7 +145,13 @@ function details(def: ProcedureDefinition) {
     days: vn(def.totalDays),
     totalHours: vn(hours),
     maxHours: vn(def.totalDays * HOURS_PER_DAY),
-    steps: def.steps.map((s, i) => ({ ...s, n: i + 1, hours: vn(s.hours), roleName: ROLE_LABELS[s.role], unitNote: unitNote(s) })),
+    steps: def.steps.map((s, i) => ({
+      ...s,
+      n: i + 1,
+      hours: vn(s.hours),
+      roleName: ROLE_LABELS[s.role],
+      unitNote: unitNote(s),
+    })),
   };
 }
 
@@ -150,8 +165,11 @@ function invalidErrors(err: unknown): DefinitionError[] | null {
 
 /** Admin pages of the procedure catalog: list, one version with its diagram, the JSON editor. */
 export function catalogPages(ctx: AppContext) {
-  const editorPage = (res: Response, data: { definition: string; heading: string; code?: string } & Record<string, unknown>, status = 200) =>
-    res.status(status).render('pages/admin/procedure-editor', { title: data.heading, roles: ROLE_HELP, ...data });
+  const editorPage = (
+    res: Response,
+    data: { definition: string; heading: string; code?: string } & Record<string, unknown>,
+    status = 200,
+  ) => res.status(status).render('pages/admin/procedure-editor', { title: data.heading, roles: ROLE_HELP, ...data });
 
   /** The heading says which procedure the text will become a version of. */
   const headingFor = async (value: unknown) => {
@@ -176,14 +194,24 @@ export function catalogPages(ctx: AppContext) {
   return {
     async list(req: Request, res: Response) {
       const { q, trang } = parseFields(listSchema, req.query);
-      const { items, total } = await listLatest(ctx.db, { offset: (trang - 1) * PAGE_SIZE, limit: PAGE_SIZE, q: q || undefined });
+      const { items, total } = await listLatest(ctx.db, {
+        offset: (trang - 1) * PAGE_SIZE,
+        limit: PAGE_SIZE,
+        q: q || undefined,
+      });
       const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
       const qs = (p: number) => `?${q ? `q=${encodeURIComponent(q)}&` : ''}trang=${p}`;
       res.render('pages/admin/procedures', {
         title: 'Danh mục thủ tục',
         q,
         total,
-        procedures: items.map((v) => ({ ...v.definition, code: v.code, version: v.version, days: vn(v.definition.totalDays), stepCount: v.definition.steps.length })),
+        procedures: items.map((v) => ({
+          ...v.definition,
+          code: v.code,
+          version: v.version,
+          days: vn(v.definition.totalDays),
+          stepCount: v.definition.steps.length,
+        })),
         prev: trang > 1 ? qs(trang - 1) : null,
         next: trang < pages ? qs(trang + 1) : null,
         page: trang,
@@ -204,14 +232,22 @@ export function catalogPages(ctx: AppContext) {
         createdAt: formatVnDateTime(new Date(v.createdAt)),
         ...details(v.definition),
         diagram: procedureDiagramSvg(v.definition),
-        versions: versions.map((x) => ({ ...x, createdAt: formatVnDateTime(new Date(x.createdAt)), current: x.version === v.version })).reverse(),
+        versions: versions
+          .map((x) => ({ ...x, createdAt: formatVnDateTime(new Date(x.createdAt)), current: x.version === v.version }))
+          .reverse(),
       });
     },
     async editor(req: Request, res: Response) {
-      if (req.params.code === undefined) return editorPage(res, { heading: 'Thêm thủ tục', definition: pretty(TEMPLATE), nextVersion: 1 });
+      if (req.params.code === undefined)
+        return editorPage(res, { heading: 'Thêm thủ tục', definition: pretty(TEMPLATE), nextVersion: 1 });
       const v = await findVersion(ctx.db, String(req.params.code));
       if (!v) throw new NotFound(`Không tìm thấy thủ tục ${String(req.params.code)}.`);
-      editorPage(res, { heading: `Sửa thủ tục ${v.code}`, code: v.code, nextVersion: v.version + 1, definition: pretty(v.definition) });
+      editorPage(res, {
+        heading: `Sửa thủ tục ${v.code}`,
+        code: v.code,
+        nextVersion: v.version + 1,
+        definition: pretty(v.definition),
+      });
     },
     async preview(req: Request, res: Response) {
       const { definition } = parseFields(editorSchema, req.body);
@@ -220,8 +256,13 @@ export function catalogPages(ctx: AppContext) {
       const head = await headingFor(parsed.value);
       const result = validateDefinition(parsed.value);
       const errors = result.ok ? await unknownUnits(result.definition) : result.errors;
-      if (!result.ok || errors.length) return editorPage(res, { ...head, definition, ...annotate(definition, errors) }, 422);
-      editorPage(res, { ...head, definition, preview: { ...details(result.definition), diagram: procedureDiagramSvg(result.definition) } });
+      if (!result.ok || errors.length)
+        return editorPage(res, { ...head, definition, ...annotate(definition, errors) }, 422);
+      editorPage(res, {
+        ...head,
+        definition,
+        preview: { ...details(result.definition), diagram: procedureDiagramSvg(result.definition) },
+      });
     },
     async save(req: Request, res: Response) {
       const { definition } = parseFields(editorSchema, req.body);

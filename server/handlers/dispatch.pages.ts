@@ -9,7 +9,17 @@ import { createDispatchSchema, responseSchema } from '../schemas/dispatch.schema
 import { checkFile, UploadedFile } from '../services/attachments.service';
 import { createDispatch, listDispatches, loadVisible } from '../services/dispatches.service';
 import { applyDispatchEventFor, applyReplyEventFor, setResponse } from '../services/dispatch-transitions.service';
-import { DISPATCH_ACTION_LABELS, dispatchFile, expandRecipients, Failed, listModel, recipientPicker, REPLY_ACTION_LABELS, showModel, storeDispatchFiles } from '../services/dispatch-pages.service';
+import {
+  DISPATCH_ACTION_LABELS,
+  dispatchFile,
+  expandRecipients,
+  Failed,
+  listModel,
+  recipientPicker,
+  REPLY_ACTION_LABELS,
+  showModel,
+  storeDispatchFiles,
+} from '../services/dispatch-pages.service';
 import { synthesisCsv, synthesisModel, synthesisXlsx } from '../services/dispatch-export';
 import { remindNow } from '../jobs/dispatch.jobs';
 import { OPEN_REPLY_STATES } from '../../workflows/dispatch';
@@ -18,7 +28,8 @@ const TABS = [
   { key: 'da-gui', label: 'Công văn đã gửi' },
   { key: 'den', label: 'Công văn đến' },
 ];
-const STALE = 'Công văn vừa được người khác cập nhật nên thao tác chưa được thực hiện. Trang đã được tải lại với thông tin mới nhất; vui lòng kiểm tra và thao tác lại.';
+const STALE =
+  'Công văn vừa được người khác cập nhật nên thao tác chưa được thực hiện. Trang đã được tải lại với thông tin mới nhất; vui lòng kiểm tra và thao tác lại.';
 
 // Recipients are checkboxes: a whole province is a few hundred fields.
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -30,35 +41,73 @@ const idOf = (req: Request) => {
 };
 const fieldsOf = (err: AppError) => (err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
 /** A person reads the field messages, not "Dữ liệu không hợp lệ: comment." */
-const messageOf = (err: AppError) => (Object.keys(fieldsOf(err)).length ? Object.values(fieldsOf(err)).join(' ') : err.message);
+const messageOf = (err: AppError) =>
+  Object.keys(fieldsOf(err)).length ? Object.values(fieldsOf(err)).join(' ') : err.message;
 
 /** /cong-van: comment-solicitation dispatches (công văn xin ý kiến), their replies and the synthesis. */
 export function dispatchPages(ctx: AppContext) {
   const db = ctx.db;
 
-  const renderNew = async (req: Request, res: Response, form: Record<string, unknown> & { recipients: string[]; groups: string[] }, extra: Record<string, unknown> = {}, status = 200) => {
-    res.status(status).render('pages/dispatches/new', { title: 'Soạn công văn xin ý kiến', form, picker: await recipientPicker(db, req.user!.unitId, form.recipients, form.groups), ...extra });
+  const renderNew = async (
+    req: Request,
+    res: Response,
+    form: Record<string, unknown> & { recipients: string[]; groups: string[] },
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) => {
+    res.status(status).render('pages/dispatches/new', {
+      title: 'Soạn công văn xin ý kiến',
+      form,
+      picker: await recipientPicker(db, req.user!.unitId, form.recipients, form.groups),
+      ...extra,
+    });
   };
 
   const renderShow = async (req: Request, res: Response, failed: Failed | null = null, status = 200) => {
     const { d, view } = await loadVisible(db, req.user!, idOf(req));
     const m = await showModel(db, req.user!, d, view, failed);
-    res.status(status).render('pages/dispatches/show', { title: d.number ? `Công văn ${d.number}` : 'Dự thảo công văn', ...m, error: failed?.error });
+    res.status(status).render('pages/dispatches/show', {
+      title: d.number ? `Công văn ${d.number}` : 'Dự thảo công văn',
+      ...m,
+      error: failed?.error,
+    });
   };
 
-  const renderSynthesis = async (req: Request, res: Response, failed: { unitCode: string; error: string; value: string } | null = null, status = 200) => {
+  const renderSynthesis = async (
+    req: Request,
+    res: Response,
+    failed: { unitCode: string; error: string; value: string } | null = null,
+    status = 200,
+  ) => {
     const m = await synthesisModel(db, req.user!, idOf(req));
-    const rows = m.rows.map((r) => (failed && r.unitCode === failed.unitCode ? { ...r, response: failed.value, error: failed.error } : r));
-    res.status(status).render('pages/dispatches/synthesis', { title: 'Bảng tổng hợp ý kiến góp ý', layout: 'print', bodyClass: 'landscape', back: { href: `/cong-van/${m.syn.id}`, label: '← Về công văn' }, ...m, rows });
+    const rows = m.rows.map((r) =>
+      failed && r.unitCode === failed.unitCode ? { ...r, response: failed.value, error: failed.error } : r,
+    );
+    res.status(status).render('pages/dispatches/synthesis', {
+      title: 'Bảng tổng hợp ý kiến góp ý',
+      layout: 'print',
+      bodyClass: 'landscape',
+      back: { href: `/cong-van/${m.syn.id}`, label: '← Về công văn' },
+      ...m,
+      rows,
+    });
   };
 
   /** 409 → explain and reload; 422 → the same page with the error beside the form and the input kept. */
-  const failed = async (req: Request, res: Response, err: unknown, scope: Failed['scope'], type: string, values: Record<string, string>) => {
+  const failed = async (
+    req: Request,
+    res: Response,
+    err: unknown,
+    scope: Failed['scope'],
+    type: string,
+    values: Record<string, string>,
+  ) => {
     if (err instanceof AppError && err.status === 409) {
       flash(req, 'error', STALE);
       return res.redirect(303, `/cong-van/${idOf(req)}`);
     }
-    if (err instanceof AppError && err.status === 422) return renderShow(req, res, { scope, type, error: messageOf(err), fields: fieldsOf(err), values }, 422);
+    if (err instanceof AppError && err.status === 422)
+      return renderShow(req, res, { scope, type, error: messageOf(err), fields: fieldsOf(err), values }, 422);
     throw err;
   };
 
@@ -90,27 +139,48 @@ export function dispatchPages(ctx: AppContext) {
       });
     },
 
-    newForm: (req: Request, res: Response) => renderNew(req, res, { title: '', summary: '', dueDate: '', silence: true, recipients: [], groups: [] }),
+    newForm: (req: Request, res: Response) =>
+      renderNew(req, res, { title: '', summary: '', dueDate: '', silence: true, recipients: [], groups: [] }),
 
     async create(req: Request, res: Response) {
       const b = (req.body ?? {}) as Record<string, unknown>;
-      const form = { title: str(b.title), summary: str(b.summary), dueDate: str(b.dueDate), silence: b.silenceMeansAgreement != null, recipients: asList(b.recipients), groups: asList(b.groups) };
+      const form = {
+        title: str(b.title),
+        summary: str(b.summary),
+        dueDate: str(b.dueDate),
+        silence: b.silenceMeansAgreement != null,
+        recipients: asList(b.recipients),
+        groups: asList(b.groups),
+      };
       const files = (req.files as UploadedFile[] | undefined) ?? [];
       try {
         const fields: Record<string, string> = {};
         const bad = files.map(checkFile).filter(Boolean);
         if (bad.length) fields.files = bad.join(' ');
         const codes = await expandRecipients(db, form.recipients, form.groups, req.user!.unitId);
-        const parsed = createDispatchSchema.safeParse({ title: form.title, summary: form.summary, dueDate: form.dueDate || undefined, recipientUnitCodes: codes, silenceMeansAgreement: form.silence });
+        const parsed = createDispatchSchema.safeParse({
+          title: form.title,
+          summary: form.summary,
+          dueDate: form.dueDate || undefined,
+          recipientUnitCodes: codes,
+          silenceMeansAgreement: form.silence,
+        });
         if (!parsed.success) Object.assign(fields, fieldErrors(parsed.error));
-        if (Object.keys(fields).length || !parsed.success) throw new Invalid('Công văn chưa được lưu: vui lòng kiểm tra các mục được đánh dấu.', { fields });
+        if (Object.keys(fields).length || !parsed.success)
+          throw new Invalid('Công văn chưa được lưu: vui lòng kiểm tra các mục được đánh dấu.', { fields });
         const id = await createDispatch(db, req.user!, parsed.data);
         const n = files.length ? await storeDispatchFiles(db, ctx.config.dataDir, id, req.user!.id, files) : 0;
-        flash(req, 'success', `Đã lưu dự thảo công văn gửi ${parsed.data.recipientUnitCodes.length} đơn vị${n ? `, kèm ${n} tệp` : ''}. Kiểm tra lại rồi trình duyệt.`);
+        flash(
+          req,
+          'success',
+          `Đã lưu dự thảo công văn gửi ${parsed.data.recipientUnitCodes.length} đơn vị${n ? `, kèm ${n} tệp` : ''}. Kiểm tra lại rồi trình duyệt.`,
+        );
         res.redirect(303, `/cong-van/${id}`);
       } catch (err) {
         if (!(err instanceof AppError) || err.status !== 422) throw err;
-        const fields = Object.fromEntries(Object.entries(fieldsOf(err)).map(([k, v]) => [k.startsWith('recipientUnitCodes') ? 'recipients' : k, v]));
+        const fields = Object.fromEntries(
+          Object.entries(fieldsOf(err)).map(([k, v]) => [k.startsWith('recipientUnitCodes') ? 'recipients' : k, v]),
+        );
         await renderNew(req, res, form, { error: err.message, fields, filesLost: files.length > 0 }, 422);
       }
     },
@@ -123,7 +193,11 @@ export function dispatchPages(ctx: AppContext) {
       const b = (req.body ?? {}) as Record<string, unknown>;
       const type = str(b.type);
       try {
-        await applyDispatchEventFor(db, req.user!, id, { type, version: Number(b.version), comment: str(b.comment) || undefined });
+        await applyDispatchEventFor(db, req.user!, id, {
+          type,
+          version: Number(b.version),
+          comment: str(b.comment) || undefined,
+        });
         flash(req, 'success', `Đã thực hiện: ${DISPATCH_ACTION_LABELS[type] ?? type}.`);
         res.redirect(303, `/cong-van/${id}`);
       } catch (err) {
@@ -135,12 +209,29 @@ export function dispatchPages(ctx: AppContext) {
     async replyAct(req: Request, res: Response) {
       const id = idOf(req);
       const b = (req.body ?? {}) as Record<string, unknown>;
-      const values = { assignee: str(b.assignee), position: str(b.position), content: str(b.content), comment: str(b.comment) };
+      const values = {
+        assignee: str(b.assignee),
+        position: str(b.position),
+        content: str(b.content),
+        comment: str(b.comment),
+      };
       const type = str(b.type);
       try {
         const opt = (v: string) => v || undefined;
-        await applyReplyEventFor(db, req.user!, id, String(req.params.unitCode), { type, version: Number(b.version), assignee: opt(values.assignee), position: opt(values.position), content: opt(values.content), comment: opt(values.comment) });
-        const done: Record<string, string> = { ASSIGN: `Đã giao xử lý cho ${values.assignee}.`, SUBMIT: 'Đã trình lãnh đạo duyệt ý kiến trả lời.', APPROVE: 'Đã duyệt và gửi ý kiến trả lời đến đơn vị soạn thảo.', RETURN: 'Đã trả lại chuyên viên.' };
+        await applyReplyEventFor(db, req.user!, id, String(req.params.unitCode), {
+          type,
+          version: Number(b.version),
+          assignee: opt(values.assignee),
+          position: opt(values.position),
+          content: opt(values.content),
+          comment: opt(values.comment),
+        });
+        const done: Record<string, string> = {
+          ASSIGN: `Đã giao xử lý cho ${values.assignee}.`,
+          SUBMIT: 'Đã trình lãnh đạo duyệt ý kiến trả lời.',
+          APPROVE: 'Đã duyệt và gửi ý kiến trả lời đến đơn vị soạn thảo.',
+          RETURN: 'Đã trả lại chuyên viên.',
+        };
         flash(req, 'success', done[type] ?? `Đã thực hiện: ${REPLY_ACTION_LABELS[type] ?? type}.`);
         res.redirect(303, `/cong-van/${id}`);
       } catch (err) {
@@ -151,8 +242,16 @@ export function dispatchPages(ctx: AppContext) {
     /** "Nhắc các đơn vị chưa trả lời": one reminder mail batch to the open replies, now. */
     async remind(req: Request, res: Response) {
       const { d, view } = await loadVisible(db, req.user!, idOf(req));
-      if (view !== 'sender' || req.user!.unitId !== d.issuing_unit_id) throw new Forbidden('Chỉ đơn vị soạn công văn được nhắc các đơn vị trả lời.');
-      const open = Number((await db('dispatch_replies').where({ dispatch_id: d.id }).whereIn('state', [...OPEN_REPLY_STATES]).count<{ n: number }[]>({ n: '*' }))[0].n);
+      if (view !== 'sender' || req.user!.unitId !== d.issuing_unit_id)
+        throw new Forbidden('Chỉ đơn vị soạn công văn được nhắc các đơn vị trả lời.');
+      const open = Number(
+        (
+          await db('dispatch_replies')
+            .where({ dispatch_id: d.id })
+            .whereIn('state', [...OPEN_REPLY_STATES])
+            .count<{ n: number }[]>({ n: '*' })
+        )[0].n,
+      );
       if (d.state !== 'issued' || open === 0) {
         flash(req, 'info', 'Không còn đơn vị nào chưa trả lời.');
       } else {

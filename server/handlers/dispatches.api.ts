@@ -12,7 +12,12 @@ const idOf = (req: Request) => {
   if (!Number.isSafeInteger(id) || id < 1) throw new NotFound('Không tìm thấy công văn.');
   return id;
 };
-const listSchema = pagingSchema.extend({ inbox: z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true').optional() });
+const listSchema = pagingSchema.extend({
+  inbox: z
+    .enum(['1', 'true', '0', 'false'])
+    .transform((v) => v === '1' || v === 'true')
+    .optional(),
+});
 
 /** /api/v1/dispatches: comment-solicitation dispatches and their replies. */
 export function dispatchesApi(ctx: AppContext) {
@@ -28,7 +33,9 @@ export function dispatchesApi(ctx: AppContext) {
     },
     async list(req: Request, res: Response) {
       const q = parseFields(listSchema, req.query);
-      res.json(await listDispatches(ctx.db, req.user!, { inbox: q.inbox ?? false, page: q.page, pageSize: q.pageSize }));
+      res.json(
+        await listDispatches(ctx.db, req.user!, { inbox: q.inbox ?? false, page: q.page, pageSize: q.pageSize }),
+      );
     },
     get: (req: Request, res: Response) => show(req, res, idOf(req)),
     async event(req: Request, res: Response) {
@@ -43,7 +50,13 @@ export function dispatchesApi(ctx: AppContext) {
     },
     async response(req: Request, res: Response) {
       const id = idOf(req);
-      await setResponse(ctx.db, req.user!, id, String(req.params.unitCode), parseBody(responseSchema, req.body).response);
+      await setResponse(
+        ctx.db,
+        req.user!,
+        id,
+        String(req.params.unitCode),
+        parseBody(responseSchema, req.body).response,
+      );
       res.json(await synthesis(ctx.db, req.user!, id));
     },
     async synthesis(req: Request, res: Response) {

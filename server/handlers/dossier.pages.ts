@@ -31,7 +31,6 @@ function localToIso(v: unknown): string | undefined {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+07:00` : v;
 }
 
-
 export function dossierPages(ctx: AppContext) {
   const renderShow = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const code = String(req.params.code);
@@ -39,7 +38,9 @@ export function dossierPages(ctx: AppContext) {
     const { def, machine } = await compiledVersion(ctx.db, row.procedure_version_id);
     // One visibility-checked read; the JSON and the timeline are built from that row.
     const dossier = dossierJson(row, def, await documentsOf(ctx.db, row.id));
-    const events = (await listEvents(ctx.db, row.id)).map(eventJson).map((e) => ({ ...e, label: EVENT_LABELS[e.type as keyof typeof EVENT_LABELS] ?? 'Tiếp nhận hồ sơ' }));
+    const events = (await listEvents(ctx.db, row.id))
+      .map(eventJson)
+      .map((e) => ({ ...e, label: EVENT_LABELS[e.type as keyof typeof EVENT_LABELS] ?? 'Tiếp nhận hồ sơ' }));
     const actions = availableActions(req.user!, row, def, machine);
     const forms = [
       { n: '01', label: 'Giấy tiếp nhận, hẹn trả' },
@@ -84,11 +85,17 @@ export function dossierPages(ctx: AppContext) {
       const now = new Date();
       const rows = items.map((d) => {
         const due = new Date(d.step?.dueAt ?? d.dueAt!);
-        const soon = !d.overdue && d.status === 'processing' && (due <= now || cal.workingMsBetween(now, due) <= 8 * HOUR);
+        const soon =
+          !d.overdue && d.status === 'processing' && (due <= now || cal.workingMsBetween(now, due) <= 8 * HOUR);
         return { ...d, soon, stepDue: d.step?.dueAt ?? null };
       });
       const pages = Math.max(1, Math.ceil(total / q.pageSize));
-      const base = new URLSearchParams({ loc: tab, ...(q.status ? { 'trang-thai': q.status } : {}), ...(q.q ? { tim: q.q } : {}), ...(q.procedureCode ? { 'thu-tuc': q.procedureCode } : {}) });
+      const base = new URLSearchParams({
+        loc: tab,
+        ...(q.status ? { 'trang-thai': q.status } : {}),
+        ...(q.q ? { tim: q.q } : {}),
+        ...(q.procedureCode ? { 'thu-tuc': q.procedureCode } : {}),
+      });
       res.render('pages/dossiers/list', {
         title: 'Hồ sơ',
         tabs: TABS.map((t) => ({ ...t, current: t.key === tab })),
@@ -109,29 +116,61 @@ export function dossierPages(ctx: AppContext) {
     /** One handler for every action form; the service decides, the page explains. */
     async act(req: Request, res: Response) {
       const code = String(req.params.code);
-      const body = { type: req.body.type, version: Number(req.body.version), comment: req.body.comment || undefined, dueAt: localToIso(req.body.dueAt) };
+      const body = {
+        type: req.body.type,
+        version: Number(req.body.version),
+        comment: req.body.comment || undefined,
+        dueAt: localToIso(req.body.dueAt),
+      };
       try {
         await applyDossierEvent(ctx.db, ctx.config, req.user!, code, body);
         flash(req, 'success', `Đã thực hiện: ${EVENT_LABELS[body.type as keyof typeof EVENT_LABELS] ?? body.type}.`);
         const printable: Record<string, string> = { REQUEST_SUPPLEMENT: '02', REFUSE: '03', EXTEND: '04' };
-        res.redirect(303, printable[body.type] ? `/ho-so/${encodeURIComponent(code)}?in=${printable[body.type]}` : `/ho-so/${encodeURIComponent(code)}`);
+        res.redirect(
+          303,
+          printable[body.type]
+            ? `/ho-so/${encodeURIComponent(code)}?in=${printable[body.type]}`
+            : `/ho-so/${encodeURIComponent(code)}`,
+        );
       } catch (err) {
         if (err instanceof AppError && err.status === 409) {
           // A double-clicked form: the first click did exactly this. Say so rather than "not done".
-          const done = await ctx.db('dossier_events as e')
+          const done = await ctx
+            .db('dossier_events as e')
             .join('dossiers as d', 'd.id', 'e.dossier_id')
-            .where({ 'd.code': code, 'e.dossier_version': body.version + 1, 'e.actor_id': req.user!.id, 'e.type': body.type })
+            .where({
+              'd.code': code,
+              'e.dossier_version': body.version + 1,
+              'e.actor_id': req.user!.id,
+              'e.type': body.type,
+            })
             .first('e.id');
           if (done) {
-            flash(req, 'success', `Đã thực hiện: ${EVENT_LABELS[body.type as keyof typeof EVENT_LABELS] ?? body.type}.`);
+            flash(
+              req,
+              'success',
+              `Đã thực hiện: ${EVENT_LABELS[body.type as keyof typeof EVENT_LABELS] ?? body.type}.`,
+            );
             return res.redirect(303, `/ho-so/${encodeURIComponent(code)}`);
           }
-          flash(req, 'error', 'Hồ sơ vừa được người khác cập nhật nên thao tác chưa được thực hiện. Trang đã được tải lại với thông tin mới nhất; vui lòng kiểm tra và thao tác lại.');
+          flash(
+            req,
+            'error',
+            'Hồ sơ vừa được người khác cập nhật nên thao tác chưa được thực hiện. Trang đã được tải lại với thông tin mới nhất; vui lòng kiểm tra và thao tác lại.',
+          );
           return res.redirect(303, `/ho-so/${encodeURIComponent(code)}`);
         }
         if (err instanceof AppError && err.status === 422) {
           const fields = (err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
-          return renderShow(req, res, { error: err.message, failed: { type: body.type, comment: req.body.comment ?? '', dueAt: req.body.dueAt ?? '', fields } }, 422);
+          return renderShow(
+            req,
+            res,
+            {
+              error: err.message,
+              failed: { type: body.type, comment: req.body.comment ?? '', dueAt: req.body.dueAt ?? '', fields },
+            },
+            422,
+          );
         }
         throw err;
       }
@@ -142,7 +181,14 @@ export function dossierPages(ctx: AppContext) {
       const files = (req.files as UploadedFile[] | undefined) ?? [];
       try {
         if (!files.length) throw new AppError(422, 'invalid', 'Chưa chọn tệp nào.');
-        const n = await storeAttachments(ctx.db, ctx.config.dataDir, row.id, req.user!.id, files, req.body.documentCode || null);
+        const n = await storeAttachments(
+          ctx.db,
+          ctx.config.dataDir,
+          row.id,
+          req.user!.id,
+          files,
+          req.body.documentCode || null,
+        );
         flash(req, 'success', `Đã đính kèm ${n} tệp.`);
         res.redirect(303, `/ho-so/${encodeURIComponent(row.code)}#tep`);
       } catch (err) {

@@ -14,9 +14,20 @@ const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ?
 
 /** The desk's intake form: pick a procedure, then applicant, checklist, files, unit and channel. */
 export function intakePages(ctx: AppContext) {
-  const render = async (req: Request, res: Response, form: Record<string, unknown>, extra: Record<string, unknown> = {}, status = 200) => {
+  const render = async (
+    req: Request,
+    res: Response,
+    form: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) => {
     const search = typeof req.query.tim === 'string' ? req.query.tim.trim().slice(0, 100) : '';
-    const procedures = (await listLatest(ctx.db, { offset: 0, limit: 200, q: search || undefined })).items.map((p) => ({ code: p.code, name: p.definition.name, field: p.definition.field, totalDays: p.definition.totalDays }));
+    const procedures = (await listLatest(ctx.db, { offset: 0, limit: 200, q: search || undefined })).items.map((p) => ({
+      code: p.code,
+      name: p.definition.name,
+      field: p.definition.field,
+      totalDays: p.definition.totalDays,
+    }));
     const code = String(form.procedureCode ?? '');
     const chosen = code ? await findVersion(ctx.db, code) : null;
     const units = (await listUnits(ctx.db)).filter((u) => u.active);
@@ -31,7 +42,11 @@ export function intakePages(ctx: AppContext) {
         documents: chosen.definition.documents.map((d) => ({ ...d, checked: documents.includes(d.code) })),
       },
       units,
-      channels: Object.entries(CHANNELS).map(([value, label]) => ({ value, label, checked: String(form.channel ?? '1') === value })),
+      channels: Object.entries(CHANNELS).map(([value, label]) => ({
+        value,
+        label,
+        checked: String(form.channel ?? '1') === value,
+      })),
       form: { ...form, competentUnitCode: form.competentUnitCode || req.user!.unitCode },
       ...extra,
     });
@@ -44,7 +59,13 @@ export function intakePages(ctx: AppContext) {
       const b = req.body as Record<string, unknown>;
       const form = {
         procedureCode: b.procedureCode,
-        applicant: { fullName: b.fullName, idNumber: b.idNumber || null, phone: b.phone || null, email: b.email || null, address: b.address || null },
+        applicant: {
+          fullName: b.fullName,
+          idNumber: b.idNumber || null,
+          phone: b.phone || null,
+          email: b.email || null,
+          address: b.address || null,
+        },
         documents: asList(b.documents),
         competentUnitCode: b.competentUnitCode || null,
         channel: Number(b.channel || 1),
@@ -65,8 +86,16 @@ export function intakePages(ctx: AppContext) {
       } catch (err) {
         if (!(err instanceof AppError) || (err.status !== 422 && err.status !== 409)) throw err;
         const details = (err.details ?? {}) as { fields?: Record<string, string>; missingDocuments?: string[] };
-        const fields = Object.fromEntries(Object.entries(details.fields ?? {}).map(([k, v]) => [k.replace(/^applicant\./, ''), v]));
-        await render(req, res, { ...b, documents: form.documents }, { error: err.message, fields, missing: details.missingDocuments ?? [], filesLost: files.length > 0 }, err.status);
+        const fields = Object.fromEntries(
+          Object.entries(details.fields ?? {}).map(([k, v]) => [k.replace(/^applicant\./, ''), v]),
+        );
+        await render(
+          req,
+          res,
+          { ...b, documents: form.documents },
+          { error: err.message, fields, missing: details.missingDocuments ?? [], filesLost: files.length > 0 },
+          err.status,
+        );
       }
     },
   };

@@ -24,22 +24,60 @@ export function printPages(ctx: AppContext) {
 
     /** GET /so-theo-doi?don-vi=UNITCODE&tu=YYYY-MM-DD&den=YYYY-MM-DD — form 07, landscape. */
     async register(req: Request, res: Response) {
-      const data = await printRegister(ctx.db, req.user!, { unit: first(req.query['don-vi']), from: first(req.query.tu), to: first(req.query.den) });
+      const data = await printRegister(ctx.db, req.user!, {
+        unit: first(req.query['don-vi']),
+        from: first(req.query.tu),
+        to: first(req.query.den),
+      });
       const format = first(req.query['dinh-dang']);
       if (format === 'csv' || format === 'xlsx') {
         const rows = data.rows as Array<Record<string, string | number>>;
         const t: Table = {
-          headers: ['STT', 'Mã hồ sơ', 'Tên TTHC', 'Số lượng hồ sơ', 'Tên cá nhân, tổ chức', 'Địa chỉ, số điện thoại', 'Cơ quan chủ trì giải quyết', 'Ngày nhận', 'Ngày hẹn trả', 'Ngày chuyển kết quả', 'Ngày trả kết quả'],
-          rows: rows.map((r) => [r.n, r.code, r.procedureName, 1, r.applicant, r.contact, r.competent, r.received, r.due, r.resolved, r.completed]),
+          headers: [
+            'STT',
+            'Mã hồ sơ',
+            'Tên TTHC',
+            'Số lượng hồ sơ',
+            'Tên cá nhân, tổ chức',
+            'Địa chỉ, số điện thoại',
+            'Cơ quan chủ trì giải quyết',
+            'Ngày nhận',
+            'Ngày hẹn trả',
+            'Ngày chuyển kết quả',
+            'Ngày trả kết quả',
+          ],
+          rows: rows.map((r) => [
+            r.n,
+            r.code,
+            r.procedureName,
+            1,
+            r.applicant,
+            r.contact,
+            r.competent,
+            r.received,
+            r.due,
+            r.resolved,
+            r.completed,
+          ]),
           rate: -1,
         };
         const unit = data.unit as { code: string; name: string };
         const period = data.period as { from: string; to: string; text: string };
-        res.setHeader('Content-Disposition', `attachment; filename="so-theo-doi-${unit.code}-${period.from}-${period.to}.${format}"`);
+        res.setHeader(
+          'Content-Disposition',
+          `attachment; filename="so-theo-doi-${unit.code}-${period.from}-${period.to}.${format}"`,
+        );
         if (format === 'csv') return void res.type('text/csv; charset=utf-8').send(toCsv(t));
-        return void res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(t, `Sổ theo dõi hồ sơ – ${period.text}`, unit.name, 'So theo doi'));
+        return void res
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .send(await toXlsx(t, `Sổ theo dõi hồ sơ – ${period.text}`, unit.name, 'So theo doi'));
       }
-      res.render('print/07', { ...data, layout: 'print', bodyClass: 'landscape', back: { href: '/ho-so', label: '← Quay lại danh sách hồ sơ' } });
+      res.render('print/07', {
+        ...data,
+        layout: 'print',
+        bodyClass: 'landscape',
+        back: { href: '/ho-so', label: '← Quay lại danh sách hồ sơ' },
+      });
     },
   };
 }

@@ -18,13 +18,18 @@ const versionSchema = z.object({ version: z.coerce.number().int().min(1, 'Phiên
 export function proceduresApi(ctx: AppContext) {
   return {
     async create(req: Request, res: Response) {
-      if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw new BadRequest('Nội dung yêu cầu phải là một đối tượng JSON.');
+      if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))
+        throw new BadRequest('Nội dung yêu cầu phải là một đối tượng JSON.');
       const created = await createVersion(ctx.db, req.body, req.user!.id);
       res.status(201).location(`/api/v1/procedures/${created.code}?version=${created.version}`).json(created);
     },
     async list(req: Request, res: Response) {
       const q = parseFields(listSchema, req.query);
-      const { items, total } = await listLatest(ctx.db, { offset: (q.page - 1) * q.pageSize, limit: q.pageSize, q: q.q });
+      const { items, total } = await listLatest(ctx.db, {
+        offset: (q.page - 1) * q.pageSize,
+        limit: q.pageSize,
+        q: q.q,
+      });
       res.json({ items: items.map(procedureJson), total });
     },
     async get(req: Request, res: Response) {

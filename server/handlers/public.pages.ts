@@ -13,7 +13,8 @@ export function publicPages(ctx: AppContext) {
     limit: ctx.config.PUBLIC_RATE_LIMIT,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_req, _res, next) => next(new TooMany('Bạn tra cứu quá nhiều lần trong một phút. Vui lòng đợi một lát rồi thử lại.', 60)),
+    handler: (_req, _res, next) =>
+      next(new TooMany('Bạn tra cứu quá nhiều lần trong một phút. Vui lòng đợi một lát rồi thử lại.', 60)),
   });
   return {
     limiter,
@@ -29,9 +30,12 @@ export function publicPages(ctx: AppContext) {
       try {
         if (!CODE.test(code)) throw new NotFound('Mã hồ sơ không đúng định dạng (ví dụ 000.01.01.H05-261125-0001).');
         const found = await publicDossier(ctx.db, code);
-        res.set('Cache-Control', 'no-store').render('pages/public/lookup', { ...view, d: found.body, timeline: await publicTimeline(ctx.db, found.id) });
+        res
+          .set('Cache-Control', 'no-store')
+          .render('pages/public/lookup', { ...view, d: found.body, timeline: await publicTimeline(ctx.db, found.id) });
       } catch (err) {
-        if (err instanceof AppError && err.status === 404) return res.status(404).render('pages/public/lookup', { ...view, error: err.message });
+        if (err instanceof AppError && err.status === 404)
+          return res.status(404).render('pages/public/lookup', { ...view, error: err.message });
         throw err;
       }
     },

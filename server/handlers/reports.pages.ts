@@ -16,7 +16,6 @@ import {
   reportTable,
   Scope,
   Summary,
-
   TableName,
   TABLES,
 } from '../services/reports.service';
@@ -51,12 +50,24 @@ const FORMATS = ['csv', 'xlsx'] as const;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const figureOf = (s: Summary, k: Metric): number =>
-  ({ received: s.received, resolved: s.resolved, ontime: s.resolvedOnTime, late: s.resolvedLate, progress: s.inProgress, overdue: s.inProgressOverdue })[k];
+  ({
+    received: s.received,
+    resolved: s.resolved,
+    ontime: s.resolvedOnTime,
+    late: s.resolvedLate,
+    progress: s.inProgress,
+    overdue: s.inProgressOverdue,
+  })[k];
 const rateText = (r: number | null) => (r == null ? '—' : fmtPercent(r));
 
 /** The query string that names a scope and period (don-vi is left out for an admin's "every unit"). */
 function baseQuery(scope: Scope, p: Period, extra: Record<string, string> = {}): string {
-  return new URLSearchParams({ ...(scope.unit ? { 'don-vi': scope.unit.code } : {}), tu: p.from, den: p.to, ...extra }).toString();
+  return new URLSearchParams({
+    ...(scope.unit ? { 'don-vi': scope.unit.code } : {}),
+    tu: p.from,
+    den: p.to,
+    ...extra,
+  }).toString();
 }
 
 /** Scope and period from `?don-vi=&tu=&den=`: 404 outside the user's tree first, then 422 for bad dates. */
@@ -66,7 +77,10 @@ async function scopeAndPeriod(ctx: AppContext, req: Request): Promise<{ scope: S
 }
 
 function figureCells(s: Summary, link: (m: Metric) => string | null) {
-  return [...FIGURES.map((f) => ({ value: fmtInt(figureOf(s, f.key)), href: link(f.key) })), { value: rateText(s.onTimeRate), href: null }];
+  return [
+    ...FIGURES.map((f) => ({ value: fmtInt(figureOf(s, f.key)), href: link(f.key) })),
+    { value: rateText(s.onTimeRate), href: null },
+  ];
 }
 
 function pageView(r: Report, scope: Scope) {
@@ -81,11 +95,26 @@ function pageView(r: Report, scope: Scope) {
     asOf: r.moment < boundsOf(r.period, 0).end ? formatVnDateTime(new Date(r.moment)) : null,
     toText: formatVnDate(new Date(boundsOf(r.period, 0).end - 1)),
     cards: [
-      ...FIGURES.map((f) => ({ label: f.label, value: fmtInt(figureOf(r.totals, f.key)), href: behind(f.key), bad: f.bad && figureOf(r.totals, f.key) > 0 })),
+      ...FIGURES.map((f) => ({
+        label: f.label,
+        value: fmtInt(figureOf(r.totals, f.key)),
+        href: behind(f.key),
+        bad: f.bad && figureOf(r.totals, f.key) > 0,
+      })),
       { label: 'Tỷ lệ đúng hạn', value: rateText(r.totals.onTimeRate), href: null, bad: false },
     ],
-    units: r.units.map((u) => ({ name: u.unit.name, code: u.unit.code, depth: Math.min(u.unit.depth, 4), href: `/bao-cao${q({ 'don-vi': u.unit.code })}`, cells: figureCells(u.figures, () => null) })),
-    procedures: r.procedures.map((p) => ({ code: p.code, name: p.name, cells: figureCells(p.figures, (m) => behind(m, { 'thu-tuc': p.code })) })),
+    units: r.units.map((u) => ({
+      name: u.unit.name,
+      code: u.unit.code,
+      depth: Math.min(u.unit.depth, 4),
+      href: `/bao-cao${q({ 'don-vi': u.unit.code })}`,
+      cells: figureCells(u.figures, () => null),
+    })),
+    procedures: r.procedures.map((p) => ({
+      code: p.code,
+      name: p.name,
+      cells: figureCells(p.figures, (m) => behind(m, { 'thu-tuc': p.code })),
+    })),
     monthsChart: barChart({
       id: 'bieu-do-thang',
       title: 'Hồ sơ tiếp nhận, đã giải quyết và giải quyết đúng hạn theo tháng',
@@ -98,10 +127,23 @@ function pageView(r: Report, scope: Scope) {
       xLabel: 'Tháng',
       yLabel: 'Số hồ sơ',
     }),
-    months: r.months.map((m) => ({ label: m.label, cells: [m.received, m.resolved, m.resolvedOnTime, m.resolvedLate].map(fmtInt), rate: rateText(m.onTimeRate) })),
-    channelsChart: stackedShare({ id: 'bieu-do-kenh', title: 'Tỷ lệ hồ sơ tiếp nhận theo hình thức nộp', parts: r.channels.map((c) => ({ label: c.label, value: c.received })), unit: 'hồ sơ' }),
+    months: r.months.map((m) => ({
+      label: m.label,
+      cells: [m.received, m.resolved, m.resolvedOnTime, m.resolvedLate].map(fmtInt),
+      rate: rateText(m.onTimeRate),
+    })),
+    channelsChart: stackedShare({
+      id: 'bieu-do-kenh',
+      title: 'Tỷ lệ hồ sơ tiếp nhận theo hình thức nộp',
+      parts: r.channels.map((c) => ({ label: c.label, value: c.received })),
+      unit: 'hồ sơ',
+    }),
     onlineRate: online == null ? null : fmtPercent(online),
-    exports: TABLES.map((t) => ({ label: TABLE_FILES[t].label, csv: `/bao-cao/xuat${q({ bang: t, 'dinh-dang': 'csv' })}`, xlsx: `/bao-cao/xuat${q({ bang: t, 'dinh-dang': 'xlsx' })}` })),
+    exports: TABLES.map((t) => ({
+      label: TABLE_FILES[t].label,
+      csv: `/bao-cao/xuat${q({ bang: t, 'dinh-dang': 'csv' })}`,
+      xlsx: `/bao-cao/xuat${q({ bang: t, 'dinh-dang': 'xlsx' })}`,
+    })),
   };
 }
 
@@ -113,7 +155,12 @@ export function reportsPages(ctx: AppContext) {
       const now = Date.now();
       const today = vnDate(new Date(now));
       const raw = { from: req.query.tu ?? `${today.slice(0, 8)}01`, to: req.query.den ?? today };
-      const form = { unitCode: scope.unit?.code ?? '', from: str(raw.from) ?? '', to: str(raw.to) ?? '', errors: {} as Record<string, string> };
+      const form = {
+        unitCode: scope.unit?.code ?? '',
+        from: str(raw.from) ?? '',
+        to: str(raw.to) ?? '',
+        errors: {} as Record<string, string>,
+      };
       const units = scope.visible.map((u) => ({ code: u.code, label: `${'— '.repeat(u.depth)}${u.name}` }));
       const admin = req.user!.roles.includes('admin');
       let period: Period;
@@ -131,12 +178,16 @@ export function reportsPages(ctx: AppContext) {
     async dossiers(req: Request, res: Response) {
       const { scope, period } = await scopeAndPeriod(ctx, req);
       const metric = str(req.query['chi-so']) as Metric;
-      if (!METRICS.includes(metric)) throw new Invalid('Chỉ số không hợp lệ.', { fields: { 'chi-so': `Chọn một trong: ${METRICS.join(', ')}.` } });
+      if (!METRICS.includes(metric))
+        throw new Invalid('Chỉ số không hợp lệ.', { fields: { 'chi-so': `Chọn một trong: ${METRICS.join(', ')}.` } });
       const procedureCode = str(req.query['thu-tuc']) || undefined;
       const page = Math.max(1, Math.floor(Number(req.query.trang)) || 1);
       const now = Date.now();
       const { rows, total, pages } = await dossiersBehind(ctx.db, scope, period, now, metric, { procedureCode, page });
-      const base = baseQuery(scope, period, { 'chi-so': metric, ...(procedureCode ? { 'thu-tuc': procedureCode } : {}) });
+      const base = baseQuery(scope, period, {
+        'chi-so': metric,
+        ...(procedureCode ? { 'thu-tuc': procedureCode } : {}),
+      });
       res.render('pages/reports/dossiers', {
         title: METRIC_TITLES[metric],
         heading: METRIC_TITLES[metric],
@@ -144,7 +195,15 @@ export function reportsPages(ctx: AppContext) {
         scopeName: scope.unit?.name ?? 'Tất cả đơn vị',
         procedureCode,
         back: `/bao-cao?${baseQuery(scope, period)}`,
-        rows: rows.map((d) => ({ ...d, received_at: Number(d.received_at), due_at: Number(d.due_at), resolved_at: d.resolved_at == null ? null : Number(d.resolved_at), statusText: STATUS_TEXT[d.status as PublicStatus] ?? d.status, overdue: isOverdue(d, now), onTime: d.on_time == null ? null : Boolean(Number(d.on_time)) })),
+        rows: rows.map((d) => ({
+          ...d,
+          received_at: Number(d.received_at),
+          due_at: Number(d.due_at),
+          resolved_at: d.resolved_at == null ? null : Number(d.resolved_at),
+          statusText: STATUS_TEXT[d.status as PublicStatus] ?? d.status,
+          overdue: isOverdue(d, now),
+          onTime: d.on_time == null ? null : Boolean(Number(d.on_time)),
+        })),
         total: fmtInt(total),
         page,
         pages,
@@ -160,7 +219,8 @@ export function reportsPages(ctx: AppContext) {
       const fields: Record<string, string> = {};
       if (!TABLES.includes(table)) fields.bang = `Chọn một trong: ${TABLES.join(', ')}.`;
       if (!FORMATS.includes(format)) fields['dinh-dang'] = 'Chọn csv hoặc xlsx.';
-      if (Object.keys(fields).length) throw new Invalid(`Yêu cầu xuất không hợp lệ: ${Object.keys(fields).join(', ')}.`, { fields });
+      if (Object.keys(fields).length)
+        throw new Invalid(`Yêu cầu xuất không hợp lệ: ${Object.keys(fields).join(', ')}.`, { fields });
       const report = await fullReport(ctx.db, scope, period, Date.now());
       const scopeName = scope.unit?.name ?? 'Tất cả đơn vị';
       const t = reportTable(report, scopeName, table);
@@ -171,7 +231,9 @@ export function reportsPages(ctx: AppContext) {
         res.type('text/csv; charset=utf-8').send(toCsv(t));
         return;
       }
-      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(t, reportTitle(period), scopeName, TABLE_FILES[table].sheet));
+      res
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .send(await toXlsx(t, reportTitle(period), scopeName, TABLE_FILES[table].sheet));
     },
   };
 }

@@ -12,13 +12,28 @@ const HOUR = 3_600_000;
  * queues a digest mail for every active user with overdue or soon-due work. Returns mails queued,
  * or null when it was not this process's turn.
  */
-export async function runDailyDigest(db: Db, cal: WorkCalendar, publicUrl: string, owner: string, now = Date.now()): Promise<number | null> {
+export async function runDailyDigest(
+  db: Db,
+  cal: WorkCalendar,
+  publicUrl: string,
+  owner: string,
+  now = Date.now(),
+): Promise<number | null> {
   const today = vnDate(new Date(now));
   const localHour = new Date(now + 7 * HOUR).getUTCHours();
   if (localHour < 7 || !cal.isWorkingDay(today)) return null;
-  if (await db('job_leases').where({ name: `digest:${today}` }).first('name')) return null;
+  if (
+    await db('job_leases')
+      .where({ name: `digest:${today}` })
+      .first('name')
+  )
+    return null;
   const soonLimit = cal.addWorkingMs(new Date(now), 8 * HOUR).getTime();
-  const users = await db('users as u').whereNotNull('u.email').andWhere('u.active', true).whereNotNull('u.unit_id').select('u.id', 'u.full_name', 'u.email', 'u.unit_id');
+  const users = await db('users as u')
+    .whereNotNull('u.email')
+    .andWhere('u.active', true)
+    .whereNotNull('u.unit_id')
+    .select('u.id', 'u.full_name', 'u.email', 'u.unit_id');
   const mails: Mail[] = [];
   for (const u of users) {
     const roles = (await db('user_roles').where({ user_id: u.id }).pluck('role')) as string[];
@@ -31,10 +46,21 @@ export async function runDailyDigest(db: Db, cal: WorkCalendar, publicUrl: strin
       .limit(100)
       .select('code', 'state', 'step_due_at', 'due_at');
     if (!rows.length) continue;
-    const item = (r: { code: string; state: string; step_due_at: number }) => ({ code: r.code, step: r.state, dueAt: Number(r.step_due_at), url: `${publicUrl}/ho-so/${encodeURIComponent(r.code)}` });
+    const item = (r: { code: string; state: string; step_due_at: number }) => ({
+      code: r.code,
+      step: r.state,
+      dueAt: Number(r.step_due_at),
+      url: `${publicUrl}/ho-so/${encodeURIComponent(r.code)}`,
+    });
     const overdue = rows.filter((r) => Number(r.step_due_at) < now).map(item);
     const soon = rows.filter((r) => Number(r.step_due_at) >= now).map(item);
-    const m = mail('digest', u.email, `[Một Cửa] ${overdue.length} hồ sơ quá hạn, ${soon.length} hồ sơ sắp đến hạn`, { name: u.full_name, today: now, overdue, soon, listUrl: `${publicUrl}/ho-so?loc=cua-toi` });
+    const m = mail('digest', u.email, `[Một Cửa] ${overdue.length} hồ sơ quá hạn, ${soon.length} hồ sơ sắp đến hạn`, {
+      name: u.full_name,
+      today: now,
+      overdue,
+      soon,
+      listUrl: `${publicUrl}/ho-so?loc=cua-toi`,
+    });
     mails.push(m);
   }
   // The day's lease row and its mails commit together: a crash part-way loses nothing, and of two
@@ -42,7 +68,15 @@ export async function runDailyDigest(db: Db, cal: WorkCalendar, publicUrl: strin
   try {
     await withTransaction(db, async (trx) => {
       await trx('job_leases').insert({ name: `digest:${today}`, owner, until: now + 24 * HOUR });
-      for (const m of mails) await trx('outbox').insert({ kind: 'mail', payload: JSON.stringify(m), status: 'pending', attempts: 0, available_at: now, created_at: now });
+      for (const m of mails)
+        await trx('outbox').insert({
+          kind: 'mail',
+          payload: JSON.stringify(m),
+          status: 'pending',
+          attempts: 0,
+          available_at: now,
+          created_at: now,
+        });
     });
   } catch (err) {
     if (isDuplicate(err)) return null;

@@ -23,12 +23,30 @@ export async function expireReplies(db: Db, now = Date.now()): Promise<number> {
   let expired = 0;
   for (const r of due) {
     if (now < vnStartOfDay(r.due_date).getTime() + DAY) continue;
-    const result = applyReplyEvent(JSON.parse(r.snapshot), { type: 'EXPIRE', silenceMeansAgreement: Boolean(r.silence_means_agreement) });
+    const result = applyReplyEvent(JSON.parse(r.snapshot), {
+      type: 'EXPIRE',
+      silenceMeansAgreement: Boolean(r.silence_means_agreement),
+    });
     if (!result.ok) continue;
     const done = await withTransaction(db, async (trx) => {
-      const n = await trx('dispatch_replies').where({ id: r.id, version: r.version }).update({ state: result.state, snapshot: JSON.stringify(result.snapshot), version: r.version + 1, updated_at: now });
+      const n = await trx('dispatch_replies')
+        .where({ id: r.id, version: r.version })
+        .update({
+          state: result.state,
+          snapshot: JSON.stringify(result.snapshot),
+          version: r.version + 1,
+          updated_at: now,
+        });
       if (n !== 1) return false; // another process got there first
-      await appendDispatchEvent(trx, { dispatch_id: r.dispatch_id, reply_id: r.id, type: 'EXPIRE', from_state: r.state, to_state: result.state, comment: 'Hết hạn trả lời', at: now });
+      await appendDispatchEvent(trx, {
+        dispatch_id: r.dispatch_id,
+        reply_id: r.id,
+        type: 'EXPIRE',
+        from_state: r.state,
+        to_state: result.state,
+        comment: 'Hết hạn trả lời',
+        at: now,
+      });
       return true;
     });
     if (done) expired++;
@@ -42,7 +60,11 @@ export async function expireReplies(db: Db, now = Date.now()): Promise<number> {
  */
 export async function remindDue(db: Db, cal: WorkCalendar, now = Date.now()): Promise<number> {
   const today = vnDate(new Date(now));
-  const candidates = await db('dispatches').where('state', 'issued').whereNull('reminded_at').andWhere('due_date', '>=', today).select('id', 'due_date');
+  const candidates = await db('dispatches')
+    .where('state', 'issued')
+    .whereNull('reminded_at')
+    .andWhere('due_date', '>=', today)
+    .select('id', 'due_date');
   let reminded = 0;
   for (const d of candidates) {
     // The working day before the due date: walk back from the due date to the previous working day.

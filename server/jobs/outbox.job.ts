@@ -75,7 +75,16 @@ export class OutboxWorker {
       if (row.kind === 'mail') {
         try {
           await this.mailer.send(JSON.parse(row.payload) as Mail);
-          await this.db('outbox').where({ id: row.id, locked_by: this.opts.owner }).update({ status: 'sent', sent_at: Date.now(), attempts: row.attempts + 1, locked_by: null, locked_until: null, last_error: null });
+          await this.db('outbox')
+            .where({ id: row.id, locked_by: this.opts.owner })
+            .update({
+              status: 'sent',
+              sent_at: Date.now(),
+              attempts: row.attempts + 1,
+              locked_by: null,
+              locked_until: null,
+              last_error: null,
+            });
           stats.sent++;
         } catch (err) {
           const attempts = row.attempts + 1;
@@ -109,15 +118,29 @@ export class OutboxWorker {
         ? await dispatchMails(this.db, row.kind, payload, this.opts.publicUrl)
         : [];
     await withTransaction(this.db, async (trx) => {
-      const still = await trx('outbox').where({ id: row.id, locked_by: this.opts.owner, status: 'pending' }).update({ status: 'done', locked_by: null, locked_until: null, sent_at: Date.now() });
+      const still = await trx('outbox')
+        .where({ id: row.id, locked_by: this.opts.owner, status: 'pending' })
+        .update({ status: 'done', locked_by: null, locked_until: null, sent_at: Date.now() });
       if (still !== 1) return; // the lease expired and someone else took it: they expand it
       const now = Date.now();
-      for (const m of mails) await trx('outbox').insert({ kind: 'mail', payload: JSON.stringify(m), status: 'pending', attempts: 0, available_at: now, created_at: now });
+      for (const m of mails)
+        await trx('outbox').insert({
+          kind: 'mail',
+          payload: JSON.stringify(m),
+          status: 'pending',
+          attempts: 0,
+          available_at: now,
+          created_at: now,
+        });
     });
   }
 }
 
 /** Put a failed mail back in the queue (admin "resend"). */
 export async function resendMail(db: Db, id: number): Promise<boolean> {
-  return (await db('outbox').where({ id, kind: 'mail', status: 'failed' }).update({ status: 'pending', attempts: 0, available_at: Date.now(), last_error: null })) === 1;
+  return (
+    (await db('outbox')
+      .where({ id, kind: 'mail', status: 'failed' })
+      .update({ status: 'pending', attempts: 0, available_at: Date.now(), last_error: null })) === 1
+  );
 }

@@ -27,9 +27,19 @@ export function registerTask(task: Task): void {
  * prune sessions. Work is claimed with row leases, so any number of processes can run it. Deadlines
  * are timestamps in rows, checked here, never in-memory timers.
  */
-export function startScheduler(ctx: AppContext, mailer: Mailer, opts: { intervalMs?: number; autostart?: boolean } = {}): Scheduler {
+export function startScheduler(
+  ctx: AppContext,
+  mailer: Mailer,
+  opts: { intervalMs?: number; autostart?: boolean } = {},
+): Scheduler {
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
-  const worker = new OutboxWorker(ctx.db, mailer, { owner, publicUrl: ctx.config.PUBLIC_URL, baseDelayMs: ctx.config.MAIL_RETRY_BASE_MS, maxAttempts: ctx.config.MAIL_MAX_ATTEMPTS, leaseMs: ctx.config.MAIL_LEASE_MS });
+  const worker = new OutboxWorker(ctx.db, mailer, {
+    owner,
+    publicUrl: ctx.config.PUBLIC_URL,
+    baseDelayMs: ctx.config.MAIL_RETRY_BASE_MS,
+    maxAttempts: ctx.config.MAIL_MAX_ATTEMPTS,
+    leaseMs: ctx.config.MAIL_LEASE_MS,
+  });
   const interval = opts.intervalMs ?? ctx.config.JOB_INTERVAL_MS;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;

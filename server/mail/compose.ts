@@ -19,15 +19,41 @@ export interface DossierMailEvent {
 
 export function mail(kind: string, to: string, subject: string, data: Record<string, unknown>): Mail {
   const ctx = { ...data, subject, layout: false };
-  return { to, subject, text: render(`emails/${kind}.txt`, ctx), html: render('emails/layout', { subject, body: render(`emails/${kind}`, ctx), layout: false }) };
+  return {
+    to,
+    subject,
+    text: render(`emails/${kind}.txt`, ctx),
+    html: render('emails/layout', { subject, body: render(`emails/${kind}`, ctx), layout: false }),
+  };
 }
 
 const APPLICANT: Record<string, { subject: string; intro: string; dueLabel?: string; detailLabel?: string }> = {
-  RECEIVE: { subject: 'Đã tiếp nhận hồ sơ', intro: 'Cơ quan đã tiếp nhận hồ sơ của Ông/Bà.', dueLabel: 'Ngày hẹn trả kết quả' },
-  REQUEST_SUPPLEMENT: { subject: 'Yêu cầu bổ sung, hoàn thiện hồ sơ', intro: 'Hồ sơ của Ông/Bà cần được bổ sung, hoàn thiện. Thời gian chờ bổ sung không tính vào thời hạn giải quyết.', detailLabel: 'Nội dung cần bổ sung' },
-  EXTEND: { subject: 'Thư xin lỗi và hẹn lại ngày trả kết quả', intro: 'Cơ quan chân thành xin lỗi vì hồ sơ của Ông/Bà chưa được giải quyết đúng hẹn.', dueLabel: 'Ngày hẹn trả mới', detailLabel: 'Lý do' },
-  RESULT_READY: { subject: 'Hồ sơ đã có kết quả', intro: 'Hồ sơ của Ông/Bà đã có kết quả. Mời Ông/Bà đến nhận kết quả tại Bộ phận Một cửa (mang theo giấy tiếp nhận).' },
-  REFUSE: { subject: 'Thông báo từ chối giải quyết hồ sơ', intro: 'Cơ quan rất tiếc thông báo hồ sơ của Ông/Bà không được giải quyết.', detailLabel: 'Lý do' },
+  RECEIVE: {
+    subject: 'Đã tiếp nhận hồ sơ',
+    intro: 'Cơ quan đã tiếp nhận hồ sơ của Ông/Bà.',
+    dueLabel: 'Ngày hẹn trả kết quả',
+  },
+  REQUEST_SUPPLEMENT: {
+    subject: 'Yêu cầu bổ sung, hoàn thiện hồ sơ',
+    intro: 'Hồ sơ của Ông/Bà cần được bổ sung, hoàn thiện. Thời gian chờ bổ sung không tính vào thời hạn giải quyết.',
+    detailLabel: 'Nội dung cần bổ sung',
+  },
+  EXTEND: {
+    subject: 'Thư xin lỗi và hẹn lại ngày trả kết quả',
+    intro: 'Cơ quan chân thành xin lỗi vì hồ sơ của Ông/Bà chưa được giải quyết đúng hẹn.',
+    dueLabel: 'Ngày hẹn trả mới',
+    detailLabel: 'Lý do',
+  },
+  RESULT_READY: {
+    subject: 'Hồ sơ đã có kết quả',
+    intro:
+      'Hồ sơ của Ông/Bà đã có kết quả. Mời Ông/Bà đến nhận kết quả tại Bộ phận Một cửa (mang theo giấy tiếp nhận).',
+  },
+  REFUSE: {
+    subject: 'Thông báo từ chối giải quyết hồ sơ',
+    intro: 'Cơ quan rất tiếc thông báo hồ sơ của Ông/Bà không được giải quyết.',
+    detailLabel: 'Lý do',
+  },
 };
 
 /**
@@ -52,9 +78,23 @@ export async function dossierMails(db: Q, e: DossierMailEvent, publicUrl: string
       .whereNotNull('u.email')
       .select('u.full_name', 'u.email');
     const step = (JSON.parse(d.definition).steps as Array<{ code: string; name: string }>).find((s) => s.code === e.to);
-    const task = e.to === 'waiting_supplement' ? 'Nhận hồ sơ bổ sung khi công dân nộp' : e.to === 'result_ready' ? 'Trả kết quả cho công dân' : (step?.name ?? e.to);
+    const task =
+      e.to === 'waiting_supplement'
+        ? 'Nhận hồ sơ bổ sung khi công dân nộp'
+        : e.to === 'result_ready'
+          ? 'Trả kết quả cho công dân'
+          : (step?.name ?? e.to);
     for (const s of staff) {
-      out.push(mail('new-work', s.email, `[Một Cửa] Hồ sơ ${e.code} chờ xử lý`, { name: s.full_name, code: e.code, procedureName: d.procedure_name, task, dueAt: e.stepDueAt ?? null, url }));
+      out.push(
+        mail('new-work', s.email, `[Một Cửa] Hồ sơ ${e.code} chờ xử lý`, {
+          name: s.full_name,
+          code: e.code,
+          procedureName: d.procedure_name,
+          task,
+          dueAt: e.stepDueAt ?? null,
+          url,
+        }),
+      );
     }
   }
   const applicant = JSON.parse(d.applicant) as { fullName: string; email?: string | null };

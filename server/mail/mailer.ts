@@ -22,7 +22,11 @@ export function createMailer(opts: { smtpUrl?: string; from: string; dataDir: st
   if (opts.smtpUrl) {
     const transport = nodemailer.createTransport(opts.smtpUrl, { from: opts.from });
     // Short timeouts: a dead server must fail the attempt quickly, not hold the scheduler.
-    Object.assign(transport.options as object, { connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10000 });
+    Object.assign(transport.options as object, {
+      connectionTimeout: 5000,
+      greetingTimeout: 5000,
+      socketTimeout: 10000,
+    });
     return {
       send: async (m) => void (await transport.sendMail({ from: opts.from, ...m })),
       close: () => transport.close(),

@@ -25,13 +25,20 @@ function normalise(err: unknown): AppError | null {
   if (e?.type === 'entity.too.large' || e?.status === 413)
     return new AppError(413, 'payload_too_large', 'Dữ liệu gửi lên vượt quá giới hạn cho phép (1 MB).');
   if (e?.type === 'entity.parse.failed') return new AppError(400, 'bad_request', 'Nội dung JSON không đúng cú pháp.');
-  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError(400, 'bad_request', 'Bảng mã không được hỗ trợ.');
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
+    return new AppError(400, 'bad_request', 'Bảng mã không được hỗ trợ.');
   if (e?.code === 'EBADCSRFTOKEN')
-    return new AppError(403, 'csrf', 'Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.');
-  if (isUnavailable(err)) return new AppError(503, 'unavailable', 'Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau.');
+    return new AppError(
+      403,
+      'csrf',
+      'Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.',
+    );
+  if (isUnavailable(err))
+    return new AppError(503, 'unavailable', 'Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau.');
   if (e?.status === 400) return new AppError(400, 'bad_request', 'Yêu cầu không đúng định dạng.');
   // The calendar computes lunar holidays for 1800–2199 only; a date outside is bad input, not a crash.
-  if (err instanceof RangeError) return new AppError(422, 'invalid', 'Ngày tháng nằm ngoài phạm vi hệ thống hỗ trợ (năm 1900–2100).');
+  if (err instanceof RangeError)
+    return new AppError(422, 'invalid', 'Ngày tháng nằm ngoài phạm vi hệ thống hỗ trợ (năm 1900–2100).');
   return null;
 }
 
@@ -42,11 +49,14 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (!known) req.log?.error({ err }, 'unhandled error');
   else if (status >= 500) req.log?.warn({ err }, known.message);
   const code = known?.code ?? 'internal';
-  const message = known?.message ?? 'Đã có lỗi xảy ra. Vui lòng thử lại sau; nếu lỗi lặp lại, báo quản trị viên kèm mã yêu cầu.';
+  const message =
+    known?.message ?? 'Đã có lỗi xảy ra. Vui lòng thử lại sau; nếu lỗi lặp lại, báo quản trị viên kèm mã yêu cầu.';
   if (known instanceof TooMany && known.retryAfterSeconds) res.set('Retry-After', String(known.retryAfterSeconds));
   if (res.headersSent) return;
   if (isApi(req)) {
-    res.status(status).json({ error: { code, message, ...(known?.details !== undefined ? { details: known.details } : {}) } });
+    res
+      .status(status)
+      .json({ error: { code, message, ...(known?.details !== undefined ? { details: known.details } : {}) } });
     return;
   }
   res.status(status).render('pages/errors/error', {

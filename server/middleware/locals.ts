@@ -35,7 +35,12 @@ export function pageLocals(generateToken: (req: Request) => string): RequestHand
       res.locals.currentUser = { ...user, roleNames: user.roles.map((r) => ROLE_LABELS[r]).join(', ') };
       res.locals.nav = NAV.filter((n) => !n.roles || n.roles.some((r) => user.roles.includes(r))).map((n) => ({
         ...n,
-        current: n.href === '/' ? req.path === '/' : req.path === n.href || (req.path.startsWith(n.href + '/') && !NAV.some((o) => o.href !== n.href && o.href.startsWith(n.href) && req.path.startsWith(o.href))),
+        current:
+          n.href === '/'
+            ? req.path === '/'
+            : req.path === n.href ||
+              (req.path.startsWith(n.href + '/') &&
+                !NAV.some((o) => o.href !== n.href && o.href.startsWith(n.href) && req.path.startsWith(o.href))),
       }));
     }
     if (req.session?.flash?.length) {

@@ -9,13 +9,18 @@ import { MAX_FILE_BYTES, MAX_FILES } from '../services/attachments.service';
  * has many checkboxes).
  */
 export function uploadFiles(maxFields: number): RequestHandler {
-  const mem = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: maxFields } });
+  const mem = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: maxFields },
+  });
   return (req, res, next) => {
     mem.array('files', MAX_FILES)(req, res, (err: unknown) => {
       if (!err) return next();
       const code = (err as { code?: string }).code;
-      if (code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'payload_too_large', `Tệp vượt quá ${MAX_FILE_BYTES / 1024 / 1024} MB.`));
-      if (code === 'LIMIT_FILE_COUNT') return next(new AppError(413, 'payload_too_large', `Tối đa ${MAX_FILES} tệp mỗi lần.`));
+      if (code === 'LIMIT_FILE_SIZE')
+        return next(new AppError(413, 'payload_too_large', `Tệp vượt quá ${MAX_FILE_BYTES / 1024 / 1024} MB.`));
+      if (code === 'LIMIT_FILE_COUNT')
+        return next(new AppError(413, 'payload_too_large', `Tối đa ${MAX_FILES} tệp mỗi lần.`));
       next(new AppError(400, 'bad_request', 'Không đọc được tệp gửi lên.'));
     });
   };

@@ -46,7 +46,13 @@ export function dispatchSelect(db: Q) {
   return db('dispatches as d')
     .join('units as u', 'u.id', 'd.issuing_unit_id')
     .leftJoin('users as c', 'c.id', 'd.created_by')
-    .select('d.*', 'u.code as issuing_code', 'u.name as issuing_name', 'u.symbol as issuing_symbol', 'c.full_name as creator_name');
+    .select(
+      'd.*',
+      'u.code as issuing_code',
+      'u.name as issuing_name',
+      'u.symbol as issuing_symbol',
+      'c.full_name as creator_name',
+    );
 }
 
 export async function findDispatch(db: Q, id: number): Promise<DispatchRow | null> {
@@ -58,7 +64,13 @@ export function replySelect(db: Q) {
   return db('dispatch_replies as r')
     .join('units as u', 'u.id', 'r.unit_id')
     .leftJoin('users as a', 'a.id', 'r.assignee_id')
-    .select('r.*', 'u.code as unit_code', 'u.name as unit_name', 'a.full_name as assignee_name', 'a.username as assignee_username');
+    .select(
+      'r.*',
+      'u.code as unit_code',
+      'u.name as unit_name',
+      'a.full_name as assignee_name',
+      'a.username as assignee_username',
+    );
 }
 
 export async function repliesOf(db: Q, dispatchId: number): Promise<ReplyRow[]> {
@@ -66,7 +78,10 @@ export async function repliesOf(db: Q, dispatchId: number): Promise<ReplyRow[]> 
 }
 
 export async function findReply(db: Q, dispatchId: number, unitCode: string): Promise<ReplyRow | null> {
-  return ((await replySelect(db).where('r.dispatch_id', dispatchId).andWhere('u.code', unitCode).first()) as ReplyRow | undefined) ?? null;
+  return (
+    ((await replySelect(db).where('r.dispatch_id', dispatchId).andWhere('u.code', unitCode).first()) as
+      ReplyRow | undefined) ?? null
+  );
 }
 
 export async function dispatchEvents(db: Q, dispatchId: number) {

@@ -68,7 +68,10 @@ export async function dossierUnitIds(db: Q, dossierId: number): Promise<number[]
 }
 
 export async function addDossierUnit(db: Q, dossierId: number, unitId: number): Promise<void> {
-  await db('dossier_units').insert({ dossier_id: dossierId, unit_id: unitId }).onConflict(['dossier_id', 'unit_id']).ignore();
+  await db('dossier_units')
+    .insert({ dossier_id: dossierId, unit_id: unitId })
+    .onConflict(['dossier_id', 'unit_id'])
+    .ignore();
 }
 
 export interface EventRow {
@@ -90,5 +93,8 @@ export async function listEvents(db: Q, dossierId: number): Promise<EventRow[]> 
 }
 
 export async function documentsOf(db: Q, dossierId: number) {
-  return db('dossier_documents').where({ dossier_id: dossierId }).orderBy('id').select('code', 'name', 'required', 'received');
+  return db('dossier_documents')
+    .where({ dossier_id: dossierId })
+    .orderBy('id')
+    .select('code', 'name', 'required', 'received');
 }

@@ -11,12 +11,26 @@ export interface ProcedureVersion {
   createdAt: number;
 }
 
-function toVersion(r: { id: number; code: string; version: number; definition: string; created_at: number }): ProcedureVersion {
-  return { id: r.id, code: r.code, version: r.version, definition: JSON.parse(r.definition), createdAt: Number(r.created_at) };
+function toVersion(r: {
+  id: number;
+  code: string;
+  version: number;
+  definition: string;
+  created_at: number;
+}): ProcedureVersion {
+  return {
+    id: r.id,
+    code: r.code,
+    version: r.version,
+    definition: JSON.parse(r.definition),
+    createdAt: Number(r.created_at),
+  };
 }
 
 const base = (db: Q) =>
-  db('procedure_versions as v').join('procedures as p', 'p.id', 'v.procedure_id').select('v.id', 'p.code', 'v.version', 'v.definition', 'v.created_at');
+  db('procedure_versions as v')
+    .join('procedures as p', 'p.id', 'v.procedure_id')
+    .select('v.id', 'p.code', 'v.version', 'v.definition', 'v.created_at');
 
 /** The latest version, or a given one. */
 export async function findVersion(db: Q, code: string, version?: number): Promise<ProcedureVersion | null> {
@@ -32,16 +46,28 @@ export async function findVersionById(db: Q, id: number): Promise<ProcedureVersi
   return r ? toVersion(r) : null;
 }
 
-export async function listLatest(db: Q, opts: { offset: number; limit: number; q?: string }): Promise<{ items: ProcedureVersion[]; total: number }> {
+export async function listLatest(
+  db: Q,
+  opts: { offset: number; limit: number; q?: string },
+): Promise<{ items: ProcedureVersion[]; total: number }> {
   const where = (qb: Knex.QueryBuilder) => {
     if (opts.q) qb.where((w) => w.where('p.code', 'like', `%${opts.q}%`).orWhere('p.name', 'like', `%${opts.q}%`));
   };
-  const rows = await base(db).whereRaw('v.version = p.latest_version').modify(where).orderBy('p.code').offset(opts.offset).limit(opts.limit);
+  const rows = await base(db)
+    .whereRaw('v.version = p.latest_version')
+    .modify(where)
+    .orderBy('p.code')
+    .offset(opts.offset)
+    .limit(opts.limit);
   const [{ n }] = await db('procedures as p').modify(where).count<{ n: number }[]>({ n: '*' });
   return { items: rows.map(toVersion), total: Number(n) };
 }
 
 export async function listVersions(db: Q, code: string): Promise<Array<{ version: number; createdAt: number }>> {
-  const rows = await db('procedure_versions as v').join('procedures as p', 'p.id', 'v.procedure_id').where('p.code', code).orderBy('v.version').select('v.version', 'v.created_at');
+  const rows = await db('procedure_versions as v')
+    .join('procedures as p', 'p.id', 'v.procedure_id')
+    .where('p.code', code)
+    .orderBy('v.version')
+    .select('v.version', 'v.created_at');
   return rows.map((r) => ({ version: r.version, createdAt: Number(r.created_at) }));
 }

@@ -18,7 +18,13 @@ export interface RegisterRow {
 /**
  * Dossiers received by a unit with `received_at` in [fromMs, toMs), oldest first, at most `limit`.
  */
-export async function registerRows(db: Q, unitId: number, fromMs: number, toMs: number, limit: number): Promise<RegisterRow[]> {
+export async function registerRows(
+  db: Q,
+  unitId: number,
+  fromMs: number,
+  toMs: number,
+  limit: number,
+): Promise<RegisterRow[]> {
   const rows = (await db('dossiers as d')
     .join('units as cu', 'cu.id', 'd.competent_unit_id')
     .where('d.receiving_unit_id', unitId)
@@ -42,5 +48,11 @@ export async function registerRows(db: Q, unitId: number, fromMs: number, toMs: 
     )) as RegisterRow[];
   // MySQL returns BIGINT columns as strings.
   const n = (v: unknown) => (v == null ? null : Number(v));
-  return rows.map((r) => ({ ...r, received_at: Number(r.received_at), due_at: Number(r.due_at), resolved_at: n(r.resolved_at), completed_at: n(r.completed_at) }));
+  return rows.map((r) => ({
+    ...r,
+    received_at: Number(r.received_at),
+    due_at: Number(r.due_at),
+    resolved_at: n(r.resolved_at),
+    completed_at: n(r.completed_at),
+  }));
 }

@@ -30,7 +30,8 @@ export function conditions(b: Bounds): Record<Metric, Cond> {
   const { start, end, moment: m } = b;
   // A dossier withdrawn from result_ready keeps its resolved_at: withdrawn dossiers are neither.
   const resolved = "d.resolved_at >= ? and d.resolved_at < ? and d.status <> 'withdrawn'";
-  const progress = "d.received_at < ? and (d.resolved_at is null or d.resolved_at >= ?) and (d.status <> 'withdrawn' or d.completed_at >= ?)";
+  const progress =
+    "d.received_at < ? and (d.resolved_at is null or d.resolved_at >= ?) and (d.status <> 'withdrawn' or d.completed_at >= ?)";
   // Overdue at the moment: past due_at while the clock ran; a clock paused before the moment counts as
   // overdue only when it was paused after due_at (as isOverdue does for "now").
   const overdue = `${progress} and (((d.paused_at is null or d.paused_at >= ?) and d.due_at < ?) or (d.paused_at < ? and d.paused_at > d.due_at))`;
@@ -52,7 +53,9 @@ function scoped(qb: Knex.QueryBuilder, unitIds: number[] | null): Knex.QueryBuil
 /** Rows that can count for any figure: received before the end, and not settled before the period. */
 function relevant(qb: Knex.QueryBuilder, b: Bounds): Knex.QueryBuilder {
   const low = Math.min(b.start, b.moment);
-  return qb.where('d.received_at', '<', b.end).where((w) => w.where('d.received_at', '>=', low).orWhereNull('d.resolved_at').orWhere('d.resolved_at', '>=', low));
+  return qb
+    .where('d.received_at', '<', b.end)
+    .where((w) => w.where('d.received_at', '>=', low).orWhereNull('d.resolved_at').orWhere('d.resolved_at', '>=', low));
 }
 
 function sumCase(db: Q, c: Cond, alias: string): Knex.Raw {
@@ -78,14 +81,31 @@ export async function countFigures(db: Q, unitIds: number[] | null, b: Bounds, g
   scoped(qb, unitIds);
   relevant(qb, b);
   if (groupBy === 'unit') qb.select('d.receiving_unit_id as g_key').groupBy('d.receiving_unit_id');
-  if (groupBy === 'procedure') qb.select('d.procedure_code as g_key', db.raw('max(d.procedure_name) as g_name')).groupBy('d.procedure_code').orderBy('d.procedure_code');
+  if (groupBy === 'procedure')
+    qb.select('d.procedure_code as g_key', db.raw('max(d.procedure_name) as g_name'))
+      .groupBy('d.procedure_code')
+      .orderBy('d.procedure_code');
   const rows = (await qb) as Array<Record<string, unknown>>;
-  return rows.map((r) => ({ key: r.g_key == null ? '' : String(r.g_key), name: (r.g_name as string | undefined) ?? null, counts: toCounts(r) }));
+  return rows.map((r) => ({
+    key: r.g_key == null ? '' : String(r.g_key),
+    name: (r.g_name as string | undefined) ?? null,
+    counts: toCounts(r),
+  }));
 }
 
 /** Dossiers received in the period, by channel (1 desk, 2 online, 3 post). */
-export async function countByChannel(db: Q, unitIds: number[] | null, b: Bounds): Promise<Array<{ channel: number; received: number }>> {
-  const qb = db('dossiers as d').select('d.channel').count({ n: '*' }).where('d.received_at', '>=', b.start).where('d.received_at', '<', b.end).groupBy('d.channel').orderBy('d.channel');
+export async function countByChannel(
+  db: Q,
+  unitIds: number[] | null,
+  b: Bounds,
+): Promise<Array<{ channel: number; received: number }>> {
+  const qb = db('dossiers as d')
+    .select('d.channel')
+    .count({ n: '*' })
+    .where('d.received_at', '>=', b.start)
+    .where('d.received_at', '<', b.end)
+    .groupBy('d.channel')
+    .orderBy('d.channel');
   scoped(qb, unitIds);
   const rows = (await qb) as Array<{ channel: number; n: number | string }>;
   return rows.map((r) => ({ channel: Number(r.channel), received: Number(r.n) }));
@@ -102,18 +122,31 @@ export interface MonthCounts {
  * Received / resolved / on time / late per bucket (the months of the period, cut to it) in one
  * query: one `SUM(CASE …)` column per bucket and figure, bucket edges computed by the caller.
  */
-export async function countByBuckets(db: Q, unitIds: number[] | null, buckets: Array<{ start: number; end: number }>): Promise<MonthCounts[]> {
+export async function countByBuckets(
+  db: Q,
+  unitIds: number[] | null,
+  buckets: Array<{ start: number; end: number }>,
+): Promise<MonthCounts[]> {
   if (buckets.length === 0) return [];
   const cols: Knex.Raw[] = [];
   buckets.forEach((bk, i) => {
     const c = conditions({ ...bk, moment: bk.end });
-    cols.push(sumCase(db, c.received, `r${i}`), sumCase(db, c.resolved, `s${i}`), sumCase(db, c.ontime, `o${i}`), sumCase(db, c.late, `l${i}`));
+    cols.push(
+      sumCase(db, c.received, `r${i}`),
+      sumCase(db, c.resolved, `s${i}`),
+      sumCase(db, c.ontime, `o${i}`),
+      sumCase(db, c.late, `l${i}`),
+    );
   });
   const start = buckets[0].start;
   const end = buckets[buckets.length - 1].end;
   const qb = db('dossiers as d')
     .select(cols)
-    .where((w) => w.where((a) => a.where('d.received_at', '>=', start).andWhere('d.received_at', '<', end)).orWhere((a) => a.where('d.resolved_at', '>=', start).andWhere('d.resolved_at', '<', end)));
+    .where((w) =>
+      w
+        .where((a) => a.where('d.received_at', '>=', start).andWhere('d.received_at', '<', end))
+        .orWhere((a) => a.where('d.resolved_at', '>=', start).andWhere('d.resolved_at', '<', end)),
+    );
   scoped(qb, unitIds);
   const [row] = (await qb) as Array<Record<string, unknown>>;
   const n = (k: string) => Number(row?.[k] ?? 0);
@@ -153,8 +186,24 @@ export async function listBehind(
   const rows = (await db('dossiers as d')
     .join('units as ru', 'ru.id', 'd.receiving_unit_id')
     .modify(filter)
-    .select('d.code', 'd.applicant_name', 'd.procedure_code', 'd.procedure_name', 'ru.name as receiving_name', 'd.status', 'd.received_at', 'd.due_at', 'd.paused_at', 'd.resolved_at', 'd.completed_at', 'd.on_time')
-    .orderBy([{ column: 'd.received_at', order: 'asc' }, { column: 'd.id', order: 'asc' }])
+    .select(
+      'd.code',
+      'd.applicant_name',
+      'd.procedure_code',
+      'd.procedure_name',
+      'ru.name as receiving_name',
+      'd.status',
+      'd.received_at',
+      'd.due_at',
+      'd.paused_at',
+      'd.resolved_at',
+      'd.completed_at',
+      'd.on_time',
+    )
+    .orderBy([
+      { column: 'd.received_at', order: 'asc' },
+      { column: 'd.id', order: 'asc' },
+    ])
     .offset((opts.page - 1) * opts.pageSize)
     .limit(opts.pageSize)) as BehindRow[];
   return { rows, total: Number(n) };

@@ -82,7 +82,9 @@ export async function updateUnitRow(
   id: number,
   patch: Partial<{ name: string; level: Level; parent_id: number | null; symbol: string | null; active: boolean }>,
 ): Promise<void> {
-  await db('units').where({ id }).update({ ...patch, updated_at: Date.now() });
+  await db('units')
+    .where({ id })
+    .update({ ...patch, updated_at: Date.now() });
 }
 
 /** Ids of the unit and every unit below it (the tree is shallow: province → district → commune). */

@@ -47,7 +47,10 @@ async function withRoles(db: Q, rows: UserRow[]): Promise<User[]> {
     unitId: r.unit_id,
     unitCode: r.unit_code,
     unitName: r.unit_name,
-    roles: roles.filter((x) => x.user_id === r.id).map((x) => x.role).sort(),
+    roles: roles
+      .filter((x) => x.user_id === r.id)
+      .map((x) => x.role)
+      .sort(),
     active: Boolean(r.active),
   }));
 }
@@ -68,14 +71,24 @@ export async function findUserByUsername(db: Q, username: string): Promise<User 
   return r ? (await withRoles(db, [r]))[0] : null;
 }
 
-export async function passwordHashOf(db: Q, username: string): Promise<{ id: number; hash: string; active: boolean } | null> {
+export async function passwordHashOf(
+  db: Q,
+  username: string,
+): Promise<{ id: number; hash: string; active: boolean } | null> {
   const r = await db('users').where({ username }).first('id', 'password_hash', 'active');
   return r ? { id: r.id, hash: r.password_hash, active: Boolean(r.active) } : null;
 }
 
 export async function insertUser(
   db: Q,
-  u: { username: string; passwordHash: string; fullName: string; email: string | null; unitId: number | null; roles: Role[] },
+  u: {
+    username: string;
+    passwordHash: string;
+    fullName: string;
+    email: string | null;
+    unitId: number | null;
+    roles: Role[];
+  },
 ): Promise<number> {
   const now = Date.now();
   const [id] = await db('users').insert({
@@ -96,9 +109,17 @@ export async function insertUser(
 export async function updateUserRow(
   db: Q,
   id: number,
-  patch: Partial<{ full_name: string; email: string | null; unit_id: number | null; active: boolean; password_hash: string }>,
+  patch: Partial<{
+    full_name: string;
+    email: string | null;
+    unit_id: number | null;
+    active: boolean;
+    password_hash: string;
+  }>,
 ): Promise<void> {
-  await db('users').where({ id }).update({ ...patch, updated_at: Date.now() });
+  await db('users')
+    .where({ id })
+    .update({ ...patch, updated_at: Date.now() });
 }
 
 export async function replaceRoles(db: Q, userId: number, roles: Role[]): Promise<void> {

@@ -12,7 +12,10 @@ const INK = '#1c2430';
 
 /** Escape text for SVG/XML content and attribute values. */
 export function esc(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** 1715 → "1.715" (glossary: dot for thousands). */
@@ -54,7 +57,10 @@ export function niceScale(max: number, ticks = 4): { top: number; step: number }
   if (!(max > 0)) return { top: ticks, step: 1 };
   const raw = max / ticks;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!);
+  const step = Math.max(
+    1,
+    [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!,
+  );
   return { top: Math.ceil(max / step) * step, step };
 }
 
@@ -108,23 +114,40 @@ export function barChart(input: BarChartInput): string {
       const v = s.values[ci] ?? 0;
       const x = gx + si * barW;
       const h = Math.max(0, top + plotH - y(v));
-      parts.push(`<rect x="${x}" y="${y(v)}" width="${barW - 2}" height="${h}" fill="${fills[si % fills.length].fill}" stroke="${INK}" stroke-width="0.75"><title>${esc(`${cat} · ${s.name}: ${fmtInt(v)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${x}" y="${y(v)}" width="${barW - 2}" height="${h}" fill="${fills[si % fills.length].fill}" stroke="${INK}" stroke-width="0.75"><title>${esc(`${cat} · ${s.name}: ${fmtInt(v)}`)}</title></rect>`,
+      );
       parts.push(text(x + (barW - 2) / 2, y(v) - 3, fmtInt(v), 'font-size="10" text-anchor="middle"'));
     });
     parts.push(text(gx + (ns * barW) / 2, top + plotH + 16, cat, 'font-size="11" text-anchor="middle"'));
   });
-  parts.push(`<line x1="${left}" y1="${top + plotH}" x2="${width - 16}" y2="${top + plotH}" stroke="${INK}" stroke-width="1"/>`);
+  parts.push(
+    `<line x1="${left}" y1="${top + plotH}" x2="${width - 16}" y2="${top + plotH}" stroke="${INK}" stroke-width="1"/>`,
+  );
   parts.push(`<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="${INK}" stroke-width="1"/>`);
-  if (input.xLabel) parts.push(text(left + (width - left) / 2, height - 12, input.xLabel, 'font-size="12" text-anchor="middle"'));
-  if (input.yLabel) parts.push(text(14, top + plotH / 2, input.yLabel, `font-size="12" text-anchor="middle" transform="rotate(-90 14 ${top + plotH / 2})"`));
+  if (input.xLabel)
+    parts.push(text(left + (width - left) / 2, height - 12, input.xLabel, 'font-size="12" text-anchor="middle"'));
+  if (input.yLabel)
+    parts.push(
+      text(
+        14,
+        top + plotH / 2,
+        input.yLabel,
+        `font-size="12" text-anchor="middle" transform="rotate(-90 14 ${top + plotH / 2})"`,
+      ),
+    );
   let lx = left;
   input.series.forEach((s, si) => {
-    parts.push(`<rect x="${lx}" y="12" width="14" height="14" fill="${fills[si % fills.length].fill}" stroke="${INK}" stroke-width="0.75"/>`);
+    parts.push(
+      `<rect x="${lx}" y="12" width="14" height="14" fill="${fills[si % fills.length].fill}" stroke="${INK}" stroke-width="0.75"/>`,
+    );
     parts.push(text(lx + 20, 24, s.name, 'font-size="12"'));
     lx += 28 + s.name.length * 7;
   });
 
-  const desc = input.categories.map((c, ci) => `${c}: ${input.series.map((s) => `${s.name} ${fmtInt(s.values[ci] ?? 0)}`).join(', ')}`).join('; ');
+  const desc = input.categories
+    .map((c, ci) => `${c}: ${input.series.map((s) => `${s.name} ${fmtInt(s.values[ci] ?? 0)}`).join(', ')}`)
+    .join('; ');
   return svg(id, width, height, input.title, desc || 'Không có số liệu.', defs + parts.join(''));
 }
 
@@ -153,29 +176,47 @@ export function stackedShare(input: ShareInput): string {
   const total = input.parts.reduce((a, p) => a + Math.max(0, p.value), 0);
   const height = barY + barH + 20 + input.parts.length * 22;
   const parts: string[] = [];
-  const label = (p: SharePart) => `${p.label}: ${fmtInt(p.value)}${input.unit ? ' ' + input.unit : ''}${total ? ` (${fmtPercent(p.value / total)})` : ''}`;
+  const label = (p: SharePart) =>
+    `${p.label}: ${fmtInt(p.value)}${input.unit ? ' ' + input.unit : ''}${total ? ` (${fmtPercent(p.value / total)})` : ''}`;
 
   if (total === 0) {
-    parts.push(`<rect x="${barX}" y="${barY}" width="${barW}" height="${barH}" fill="#ffffff" stroke="${INK}" stroke-width="1"/>`);
-    parts.push(text(barX + barW / 2, barY + barH / 2 + 5, 'Không có hồ sơ trong kỳ', 'font-size="13" text-anchor="middle"'));
+    parts.push(
+      `<rect x="${barX}" y="${barY}" width="${barW}" height="${barH}" fill="#ffffff" stroke="${INK}" stroke-width="1"/>`,
+    );
+    parts.push(
+      text(barX + barW / 2, barY + barH / 2 + 5, 'Không có hồ sơ trong kỳ', 'font-size="13" text-anchor="middle"'),
+    );
   } else {
     let x = barX;
     input.parts.forEach((p, i) => {
       const w = (Math.max(0, p.value) / total) * barW;
       if (w <= 0) return;
       const f = fills[i % fills.length];
-      parts.push(`<rect x="${x}" y="${barY}" width="${w}" height="${barH}" fill="${f.fill}" stroke="${INK}" stroke-width="0.75"><title>${esc(label(p))}</title></rect>`);
+      parts.push(
+        `<rect x="${x}" y="${barY}" width="${w}" height="${barH}" fill="${f.fill}" stroke="${INK}" stroke-width="0.75"><title>${esc(label(p))}</title></rect>`,
+      );
       if (w >= 56) {
         // Hatched and dotted parts get a white label plate so the figure stays legible.
-        if (f.fill.startsWith('url(')) parts.push(`<rect x="${x + w / 2 - 26}" y="${barY + barH / 2 - 9}" width="52" height="18" fill="#ffffff"/>`);
-        parts.push(text(x + w / 2, barY + barH / 2 + 4, fmtPercent(p.value / total), 'font-size="12" text-anchor="middle" font-weight="bold"', f.text));
+        if (f.fill.startsWith('url('))
+          parts.push(`<rect x="${x + w / 2 - 26}" y="${barY + barH / 2 - 9}" width="52" height="18" fill="#ffffff"/>`);
+        parts.push(
+          text(
+            x + w / 2,
+            barY + barH / 2 + 4,
+            fmtPercent(p.value / total),
+            'font-size="12" text-anchor="middle" font-weight="bold"',
+            f.text,
+          ),
+        );
       }
       x += w;
     });
   }
   input.parts.forEach((p, i) => {
     const ly = barY + barH + 16 + i * 22;
-    parts.push(`<rect x="${barX}" y="${ly}" width="14" height="14" fill="${fills[i % fills.length].fill}" stroke="${INK}" stroke-width="0.75"/>`);
+    parts.push(
+      `<rect x="${barX}" y="${ly}" width="14" height="14" fill="${fills[i % fills.length].fill}" stroke="${INK}" stroke-width="0.75"/>`,
+    );
     parts.push(text(barX + 22, ly + 12, label(p), 'font-size="13"'));
   });
   const desc = total ? input.parts.map(label).join('; ') : 'Không có hồ sơ trong kỳ.';

@@ -14,8 +14,11 @@ export function csvField(v: string): string {
 }
 
 export function toCsv(t: Table): string {
-  const cell = (v: unknown, i: number) => (v == null ? '' : i === t.rate ? (Number(v) * 100).toFixed(2).replace('.', ',') : String(v));
-  const lines = [t.headers, ...t.rows].map((row, ri) => row.map((v, i) => csvField(ri === 0 ? String(v) : cell(v, i))).join(','));
+  const cell = (v: unknown, i: number) =>
+    v == null ? '' : i === t.rate ? (Number(v) * 100).toFixed(2).replace('.', ',') : String(v);
+  const lines = [t.headers, ...t.rows].map((row, ri) =>
+    row.map((v, i) => csvField(ri === 0 ? String(v) : cell(v, i))).join(','),
+  );
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }
 
@@ -38,4 +41,3 @@ export async function toXlsx(t: Table, title: string, scopeName: string, sheet: 
   ws.views = [{ state: 'frozen', ySplit: 3 }];
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
-

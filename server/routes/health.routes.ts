@@ -7,7 +7,10 @@ export function healthRoutes(ctx: AppContext): Router {
   const r = Router();
   r.get('/healthz', async (_req, res) => {
     const ok = await ping(ctx.db);
-    res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ok ? 'ok' : 'unavailable' });
+    res
+      .status(ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: ok ? 'ok' : 'unavailable' });
   });
   return r;
 }

@@ -16,14 +16,23 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
-export const levelSchema = z.enum(['province', 'district', 'commune'], { error: 'Cấp đơn vị phải là tỉnh, huyện hoặc xã' });
+export const levelSchema = z.enum(['province', 'district', 'commune'], {
+  error: 'Cấp đơn vị phải là tỉnh, huyện hoặc xã',
+});
 
 export const createUnitSchema = z.object({
   code: unitCode,
-  name: z.string({ error: 'Tên đơn vị là bắt buộc' }).trim().min(1, 'Tên đơn vị là bắt buộc').max(255, 'Tối đa 255 ký tự'),
+  name: z
+    .string({ error: 'Tên đơn vị là bắt buộc' })
+    .trim()
+    .min(1, 'Tên đơn vị là bắt buộc')
+    .max(255, 'Tối đa 255 ký tự'),
   level: levelSchema,
   parentCode: optionalText(64),
-  symbol: optionalText(32).refine((v) => v === null || /^[\p{L}0-9.\-/]+$/u.test(v), 'Ký hiệu chỉ gồm chữ, số, dấu chấm, gạch ngang'),
+  symbol: optionalText(32).refine(
+    (v) => v === null || /^[\p{L}0-9.\-/]+$/u.test(v),
+    'Ký hiệu chỉ gồm chữ, số, dấu chấm, gạch ngang',
+  ),
 });
 export type CreateUnitInput = z.infer<typeof createUnitSchema>;
 

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { DOSSIER_EVENT_TYPES } from '../../workflows/labels';
 import { pagingSchema } from './validate';
 
-const text = (max: number, label: string) => z.string({ error: `${label} phải là chuỗi ký tự` }).trim().max(max, `${label} tối đa ${max} ký tự`);
+const text = (max: number, label: string) =>
+  z
+    .string({ error: `${label} phải là chuỗi ký tự` })
+    .trim()
+    .max(max, `${label} tối đa ${max} ký tự`);
 const optional = (max: number, label: string) =>
   text(max, label)
     .nullish()
@@ -10,11 +14,24 @@ const optional = (max: number, label: string) =>
 
 export const applicantSchema = z.object(
   {
-  fullName: z.string({ error: 'Họ tên người nộp là bắt buộc' }).trim().min(1, 'Họ tên người nộp là bắt buộc').max(255, 'Họ tên tối đa 255 ký tự'),
-  idNumber: optional(20, 'Số giấy tờ').refine((v) => v === null || /^[0-9A-Za-z]{6,20}$/.test(v), 'Số CCCD/giấy tờ không hợp lệ'),
-  phone: optional(20, 'Số điện thoại').refine((v) => v === null || /^\+?[0-9 .-]{8,20}$/.test(v), 'Số điện thoại không hợp lệ'),
-  email: optional(255, 'Thư điện tử').refine((v) => v === null || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), 'Địa chỉ thư điện tử không hợp lệ'),
-  address: optional(500, 'Địa chỉ'),
+    fullName: z
+      .string({ error: 'Họ tên người nộp là bắt buộc' })
+      .trim()
+      .min(1, 'Họ tên người nộp là bắt buộc')
+      .max(255, 'Họ tên tối đa 255 ký tự'),
+    idNumber: optional(20, 'Số giấy tờ').refine(
+      (v) => v === null || /^[0-9A-Za-z]{6,20}$/.test(v),
+      'Số CCCD/giấy tờ không hợp lệ',
+    ),
+    phone: optional(20, 'Số điện thoại').refine(
+      (v) => v === null || /^\+?[0-9 .-]{8,20}$/.test(v),
+      'Số điện thoại không hợp lệ',
+    ),
+    email: optional(255, 'Thư điện tử').refine(
+      (v) => v === null || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
+      'Địa chỉ thư điện tử không hợp lệ',
+    ),
+    address: optional(500, 'Địa chỉ'),
   },
   { error: 'Thông tin người nộp (applicant) là bắt buộc' },
 );
@@ -22,9 +39,14 @@ export const applicantSchema = z.object(
 export const intakeSchema = z.object({
   procedureCode: z.string({ error: 'Mã thủ tục là bắt buộc' }).trim().min(1, 'Mã thủ tục là bắt buộc').max(64),
   applicant: applicantSchema,
-  documents: z.array(z.string().trim().min(1).max(64), { error: 'Danh sách giấy tờ phải là một mảng mã' }).max(100).default([]),
+  documents: z
+    .array(z.string().trim().min(1).max(64), { error: 'Danh sách giấy tờ phải là một mảng mã' })
+    .max(100)
+    .default([]),
   competentUnitCode: optional(64, 'Mã đơn vị'),
-  channel: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'Kênh tiếp nhận phải là 1, 2 hoặc 3' }).default(1),
+  channel: z
+    .union([z.literal(1), z.literal(2), z.literal(3)], { error: 'Kênh tiếp nhận phải là 1, 2 hoặc 3' })
+    .default(1),
   note: optional(2000, 'Ghi chú'),
 });
 export type IntakeInput = z.infer<typeof intakeSchema>;
@@ -37,13 +59,16 @@ export const eventSchema = z
     type: z.enum(DOSSIER_EVENT_TYPES, { error: 'Loại thao tác không hợp lệ' }),
     version: z.number({ error: 'Phiên bản (version) là bắt buộc' }).int('Phiên bản phải là số nguyên').min(1),
     comment: optional(4000, 'Nội dung'),
-    dueAt: z.iso.datetime({ offset: true, error: 'Ngày hẹn mới phải theo ISO 8601, ví dụ 2027-05-06T10:00:00+07:00' }).nullish(),
+    dueAt: z.iso
+      .datetime({ offset: true, error: 'Ngày hẹn mới phải theo ISO 8601, ví dụ 2027-05-06T10:00:00+07:00' })
+      .nullish(),
   })
   .superRefine((e, ctx) => {
     if ((COMMENT_REQUIRED as readonly string[]).includes(e.type) && !e.comment) {
       ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Cần ghi rõ lý do/nội dung cho thao tác này' });
     }
-    if (e.type === 'EXTEND' && !e.dueAt) ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'Cần ngày hẹn trả mới' });
+    if (e.type === 'EXTEND' && !e.dueAt)
+      ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'Cần ngày hẹn trả mới' });
   });
 export type EventInput = z.infer<typeof eventSchema>;
 
@@ -52,7 +77,11 @@ const flag = z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v
 export const listQuerySchema = pagingSchema.extend({
   mine: flag.optional(),
   overdue: flag.optional(),
-  status: z.enum(['processing', 'waiting_supplement', 'result_ready', 'returned', 'refused', 'withdrawn'], { error: 'Trạng thái không hợp lệ' }).optional(),
+  status: z
+    .enum(['processing', 'waiting_supplement', 'result_ready', 'returned', 'refused', 'withdrawn'], {
+      error: 'Trạng thái không hợp lệ',
+    })
+    .optional(),
   procedureCode: z.string().trim().max(64).optional(),
   q: z.string().trim().max(100).optional(),
 });

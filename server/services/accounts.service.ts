@@ -19,7 +19,10 @@ const ALLOWED_PARENTS: Record<units.Level, Array<units.Level | null>> = {
 
 async function resolveParent(db: Db, level: units.Level, parentCode: string | null, selfId?: number) {
   const parent = parentCode ? await units.findUnitByCode(db, parentCode) : null;
-  if (parentCode && !parent) throw new Invalid('Đơn vị cấp trên không tồn tại.', { fields: { parentCode: `Không có đơn vị mã "${parentCode}"` } });
+  if (parentCode && !parent)
+    throw new Invalid('Đơn vị cấp trên không tồn tại.', {
+      fields: { parentCode: `Không có đơn vị mã "${parentCode}"` },
+    });
   if (!ALLOWED_PARENTS[level].includes(parent ? parent.level : null)) {
     const msg = parent
       ? `Đơn vị ${LEVEL_NAMES[level]} không thể trực thuộc đơn vị ${LEVEL_NAMES[parent.level]}`
@@ -36,10 +39,17 @@ async function resolveParent(db: Db, level: units.Level, parentCode: string | nu
 export async function createUnit(db: Db, input: CreateUnitInput): Promise<units.Unit> {
   const parent = await resolveParent(db, input.level, input.parentCode);
   try {
-    const id = await units.insertUnit(db, { code: input.code, name: input.name, level: input.level, parentId: parent?.id ?? null, symbol: input.symbol });
+    const id = await units.insertUnit(db, {
+      code: input.code,
+      name: input.name,
+      level: input.level,
+      parentId: parent?.id ?? null,
+      symbol: input.symbol,
+    });
     return (await units.findUnitById(db, id))!;
   } catch (err) {
-    if (isDuplicate(err)) throw new Conflict(`Mã đơn vị "${input.code}" đã tồn tại.`, { fields: { code: 'Đã tồn tại' } });
+    if (isDuplicate(err))
+      throw new Conflict(`Mã đơn vị "${input.code}" đã tồn tại.`, { fields: { code: 'Đã tồn tại' } });
     throw err;
   }
 }
@@ -73,11 +83,19 @@ export async function createUser(db: Db, input: CreateUserInput): Promise<users.
   const passwordHash = await hashPassword(input.password);
   try {
     const id = await withTransaction(db, (trx) =>
-      users.insertUser(trx, { username: input.username, passwordHash, fullName: input.fullName, email: input.email, unitId, roles: input.roles }),
+      users.insertUser(trx, {
+        username: input.username,
+        passwordHash,
+        fullName: input.fullName,
+        email: input.email,
+        unitId,
+        roles: input.roles,
+      }),
     );
     return (await users.findUserById(db, id))!;
   } catch (err) {
-    if (isDuplicate(err)) throw new Conflict(`Tên đăng nhập "${input.username}" đã tồn tại.`, { fields: { username: 'Đã tồn tại' } });
+    if (isDuplicate(err))
+      throw new Conflict(`Tên đăng nhập "${input.username}" đã tồn tại.`, { fields: { username: 'Đã tồn tại' } });
     throw err;
   }
 }
@@ -113,7 +131,13 @@ export async function updateUser(db: Db, username: string, input: UpdateUserInpu
  * Check a username and password with throttling: too many recent failures → 429 (even with the
  * right password), wrong or disabled → 401 with one message that does not tell which.
  */
-export async function authenticate(db: Db, rules: ThrottleRules, username: string, password: string, ip: string): Promise<users.User> {
+export async function authenticate(
+  db: Db,
+  rules: ThrottleRules,
+  username: string,
+  password: string,
+  ip: string,
+): Promise<users.User> {
   const name = username.trim().toLowerCase();
   const wait = await lockedFor(db, rules, name, ip);
   if (wait > 0) {

@@ -29,7 +29,8 @@ export interface UploadedFile {
 export function checkFile(f: UploadedFile): string | null {
   const ext = path.extname(f.originalname).toLowerCase();
   const exts = ALLOWED_TYPES[f.mimetype];
-  if (!exts || !exts.includes(ext)) return `Tệp "${f.originalname}" không đúng loại cho phép (PDF, ảnh JPG/PNG, Word, Excel, ODT).`;
+  if (!exts || !exts.includes(ext))
+    return `Tệp "${f.originalname}" không đúng loại cho phép (PDF, ảnh JPG/PNG, Word, Excel, ODT).`;
   // The first bytes must match the declared type: PDF, PNG, JPEG, ZIP containers (docx, xlsx, odt)
   // and OLE compound files (doc, xls).
   const head = f.buffer.subarray(0, 8);
@@ -76,19 +77,41 @@ export function storeBlob(dataDir: string, f: UploadedFile) {
     fs.renameSync(tmp, target);
   }
   // Multipart file names arrive as latin1 bytes; they are UTF-8 from every browser.
-  return { filename: Buffer.from(f.originalname, 'latin1').toString('utf8').slice(0, 255), mime: f.mimetype, size: f.size, sha256: sha };
+  return {
+    filename: Buffer.from(f.originalname, 'latin1').toString('utf8').slice(0, 255),
+    mime: f.mimetype,
+    size: f.size,
+    sha256: sha,
+  };
 }
 
 /** Store a dossier's attachments and record them. */
-export async function storeAttachments(db: Db, dataDir: string, dossierId: number, userId: number, files: UploadedFile[], documentCode: string | null = null): Promise<number> {
+export async function storeAttachments(
+  db: Db,
+  dataDir: string,
+  dossierId: number,
+  userId: number,
+  files: UploadedFile[],
+  documentCode: string | null = null,
+): Promise<number> {
   checkFiles(files);
-  const rows = files.map((f) => ({ dossier_id: dossierId, document_code: documentCode, ...storeBlob(dataDir, f), uploaded_by: userId, created_at: Date.now() }));
+  const rows = files.map((f) => ({
+    dossier_id: dossierId,
+    document_code: documentCode,
+    ...storeBlob(dataDir, f),
+    uploaded_by: userId,
+    created_at: Date.now(),
+  }));
   if (rows.length) await db('attachments').insert(rows);
   return rows.length;
 }
 
 export async function listAttachments(db: Db, dossierId: number) {
-  return db('attachments as a').leftJoin('users as u', 'u.id', 'a.uploaded_by').where('a.dossier_id', dossierId).orderBy('a.id').select('a.id', 'a.filename', 'a.mime', 'a.size', 'a.created_at', 'a.document_code', 'u.full_name as uploader');
+  return db('attachments as a')
+    .leftJoin('users as u', 'u.id', 'a.uploaded_by')
+    .where('a.dossier_id', dossierId)
+    .orderBy('a.id')
+    .select('a.id', 'a.filename', 'a.mime', 'a.size', 'a.created_at', 'a.document_code', 'u.full_name as uploader');
 }
 
 /** The stored file of an attachment of this dossier (the caller has checked visibility). */

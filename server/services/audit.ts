@@ -4,8 +4,31 @@ import type { Knex } from 'knex';
 type Q = Knex | Knex.Transaction;
 
 /** The fields of an event row that the hash covers, in a fixed order. */
-const DOSSIER_FIELDS = ['dossier_id', 'type', 'from_state', 'to_state', 'actor_id', 'actor_username', 'comment', 'at', 'step_due_at', 'on_time', 'dossier_version', 'data'] as const;
-const DISPATCH_FIELDS = ['dispatch_id', 'reply_id', 'type', 'from_state', 'to_state', 'actor_id', 'actor_username', 'comment', 'at'] as const;
+const DOSSIER_FIELDS = [
+  'dossier_id',
+  'type',
+  'from_state',
+  'to_state',
+  'actor_id',
+  'actor_username',
+  'comment',
+  'at',
+  'step_due_at',
+  'on_time',
+  'dossier_version',
+  'data',
+] as const;
+const DISPATCH_FIELDS = [
+  'dispatch_id',
+  'reply_id',
+  'type',
+  'from_state',
+  'to_state',
+  'actor_id',
+  'actor_username',
+  'comment',
+  'at',
+] as const;
 
 function norm(v: unknown): unknown {
   if (v === undefined || v === null) return null;
@@ -17,8 +40,19 @@ function norm(v: unknown): unknown {
 /** sha256(previous hash + canonical JSON of the row's audited fields). */
 export function eventHash(prev: string | null, row: Record<string, unknown>, kind: 'dossier' | 'dispatch'): string {
   const fields = kind === 'dossier' ? DOSSIER_FIELDS : DISPATCH_FIELDS;
-  const canonical = JSON.stringify(fields.map((f) => (f === 'at' || f === 'step_due_at' || f.endsWith('_id') || f === 'dossier_version' ? (row[f] == null ? null : Number(row[f])) : norm(row[f]))));
-  return crypto.createHash('sha256').update((prev ?? '') + '|' + canonical).digest('hex');
+  const canonical = JSON.stringify(
+    fields.map((f) =>
+      f === 'at' || f === 'step_due_at' || f.endsWith('_id') || f === 'dossier_version'
+        ? row[f] == null
+          ? null
+          : Number(row[f])
+        : norm(row[f]),
+    ),
+  );
+  return crypto
+    .createHash('sha256')
+    .update((prev ?? '') + '|' + canonical)
+    .digest('hex');
 }
 
 /**

@@ -24,6 +24,13 @@ export async function ensureAdmin(db: Db, password?: string): Promise<{ password
   if ((await countUsers(db)) > 0) return null;
   const generated = !password;
   const pw = password ?? crypto.randomBytes(12).toString('base64url');
-  await insertUser(db, { username: 'admin', passwordHash: await hashPassword(pw), fullName: 'Quản trị hệ thống', email: null, unitId: null, roles: ['admin'] });
+  await insertUser(db, {
+    username: 'admin',
+    passwordHash: await hashPassword(pw),
+    fullName: 'Quản trị hệ thống',
+    email: null,
+    unitId: null,
+    roles: ['admin'],
+  });
   return { password: pw, generated };
 }

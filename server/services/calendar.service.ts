@@ -20,14 +20,21 @@ const RECHECK_MS = 2000;
 export async function getCalendar(db: Db, settings: CalendarSettings): Promise<WorkCalendar> {
   const fresh = cache.get(db);
   if (fresh && Date.now() - fresh.checkedAt < RECHECK_MS) return fresh.calendar;
-  const agg = (await db('calendar_days').first(db.raw('count(*) as n, max(updated_at) as m'))) as { n: number; m: number | null };
+  const agg = (await db('calendar_days').first(db.raw('count(*) as n, max(updated_at) as m'))) as {
+    n: number;
+    m: number | null;
+  };
   const stamp = `${agg.n}:${agg.m}:${settings.workPeriods.map((p) => p.start + p.end).join()}`;
   const hit = cache.get(db);
   if (hit && hit.stamp === stamp) {
     hit.checkedAt = Date.now();
     return hit.calendar;
   }
-  const rows = (await db('calendar_days').select('date', 'kind', 'name')) as Array<{ date: string; kind: DayOverride['kind']; name: string | null }>;
+  const rows = (await db('calendar_days').select('date', 'kind', 'name')) as Array<{
+    date: string;
+    kind: DayOverride['kind'];
+    name: string | null;
+  }>;
   const overrides: Record<string, DayOverride> = {};
   for (const r of rows) overrides[r.date] = { kind: r.kind, name: r.name };
   const calendar = new WorkCalendar({
@@ -40,7 +47,10 @@ export async function getCalendar(db: Db, settings: CalendarSettings): Promise<W
 
 /** Record an override for one local date (an extra day off, or a make-up working day). */
 export async function setOverride(db: Db, date: string, kind: DayOverride['kind'], name: string | null): Promise<void> {
-  await db('calendar_days').insert({ date, kind, name, updated_at: Date.now() }).onConflict('date').merge(['kind', 'name', 'updated_at']);
+  await db('calendar_days')
+    .insert({ date, kind, name, updated_at: Date.now() })
+    .onConflict('date')
+    .merge(['kind', 'name', 'updated_at']);
   cache.delete(db);
 }
 

@@ -3,21 +3,40 @@ import { forUpdate, isDuplicate, withTransaction } from '../db';
 import { Invalid, NotFound } from '../errors';
 import * as procedures from '../queries/procedures.queries';
 import { findUnitByCode } from '../queries/units.queries';
-import { buildDossierMachine, DossierMachine, ProcedureDefinition, UNIT_COMPETENT, UNIT_PARENT, validateDefinition } from '../../workflows/procedure';
+import {
+  buildDossierMachine,
+  DossierMachine,
+  ProcedureDefinition,
+  UNIT_COMPETENT,
+  UNIT_PARENT,
+  validateDefinition,
+} from '../../workflows/procedure';
 
 /**
  * Post a definition: validate it (422 naming every fault), then store it as the next version of its
  * code. Dossiers already received keep the version they started with.
  */
-export async function createVersion(db: Db, input: unknown, userId: number | null): Promise<{ code: string; version: number }> {
+export async function createVersion(
+  db: Db,
+  input: unknown,
+  userId: number | null,
+): Promise<{ code: string; version: number }> {
   const result = validateDefinition(input);
   if (!result.ok) {
     const fields = Object.fromEntries(result.errors.map((e) => [e.path || '_', e.message]));
-    throw new Invalid('Quy trình không hợp lệ: ' + result.errors.map((e) => e.message).join('; '), { fields, errors: result.errors });
+    throw new Invalid('Quy trình không hợp lệ: ' + result.errors.map((e) => e.message).join('; '), {
+      fields,
+      errors: result.errors,
+    });
   }
   const def = result.definition;
   for (const [i, step] of def.steps.entries()) {
-    if (step.unit && step.unit !== UNIT_COMPETENT && step.unit !== UNIT_PARENT && !(await findUnitByCode(db, step.unit))) {
+    if (
+      step.unit &&
+      step.unit !== UNIT_COMPETENT &&
+      step.unit !== UNIT_PARENT &&
+      !(await findUnitByCode(db, step.unit))
+    ) {
       const message = `Bước "${step.code}" giao cho đơn vị "${step.unit}" không tồn tại`;
       throw new Invalid(message + '.', { fields: { [`steps.${i}.unit`]: message } });
     }
@@ -42,18 +61,35 @@ async function storeVersion(trx: Db, def: ProcedureDefinition, userId: number | 
     procedureId = existing.id;
     version = existing.latest_version + 1;
   } else {
-    const [id] = await trx('procedures').insert({ code: def.code, name: def.name, latest_version: 0, created_at: now, updated_at: now });
+    const [id] = await trx('procedures').insert({
+      code: def.code,
+      name: def.name,
+      latest_version: 0,
+      created_at: now,
+      updated_at: now,
+    });
     procedureId = Number(id);
     version = 1;
   }
-  await trx('procedure_versions').insert({ procedure_id: procedureId, version, definition: JSON.stringify(def), created_by: userId, created_at: now });
-  await trx('procedures').where({ id: procedureId }).update({ latest_version: version, name: def.name, updated_at: now });
+  await trx('procedure_versions').insert({
+    procedure_id: procedureId,
+    version,
+    definition: JSON.stringify(def),
+    created_by: userId,
+    created_at: now,
+  });
+  await trx('procedures')
+    .where({ id: procedureId })
+    .update({ latest_version: version, name: def.name, updated_at: now });
   return { code: def.code, version };
 }
 
 export async function getVersion(db: Db, code: string, version?: number): Promise<procedures.ProcedureVersion> {
   const v = await procedures.findVersion(db, code, version);
-  if (!v) throw new NotFound(version ? `Không tìm thấy phiên bản ${version} của thủ tục ${code}.` : `Không tìm thấy thủ tục ${code}.`);
+  if (!v)
+    throw new NotFound(
+      version ? `Không tìm thấy phiên bản ${version} của thủ tục ${code}.` : `Không tìm thấy thủ tục ${code}.`,
+    );
   return v;
 }
 
@@ -62,7 +98,10 @@ export async function getVersion(db: Db, code: string, version?: number): Promis
 const compiledByDb = new WeakMap<Db, Map<number, { def: ProcedureDefinition; machine: DossierMachine }>>();
 
 /** The definition and compiled machine of a stored version (compiled once per process). */
-export async function compiledVersion(db: Db, versionId: number): Promise<{ def: ProcedureDefinition; machine: DossierMachine }> {
+export async function compiledVersion(
+  db: Db,
+  versionId: number,
+): Promise<{ def: ProcedureDefinition; machine: DossierMachine }> {
   let machines = compiledByDb.get(db);
   if (!machines) compiledByDb.set(db, (machines = new Map()));
   let hit = machines.get(versionId);

@@ -19,14 +19,20 @@ const TTHB = '000.01.03.H05';
 const VMA = '000.02.03.H05';
 const SUFFIX: Record<string, string> = { [P1]: 'p1', [HT]: 'ht', [TTHB]: 'tthb', [VMA]: 'vma' };
 
-const LEAD = 'Thực hiện Nghị định số 118/2025/NĐ-CP của Chính phủ về thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông, Sở Nội vụ dự thảo';
-const CLOSING = 'Đề nghị UBND các xã, phường, thị trấn nghiên cứu, góp ý (thời gian, các bước xử lý, người thực hiện từng bước) và gửi về Sở Nội vụ trong thời hạn nêu trên. Quá thời hạn, đơn vị không có ý kiến được xem như thống nhất với dự thảo.';
-const summary = (what: string) => `${LEAD} Quy trình nội bộ giải quyết thủ tục hành chính ${what} thuộc thẩm quyền của UBND cấp xã (dự thảo gửi kèm).\n\n${CLOSING}`;
+const LEAD =
+  'Thực hiện Nghị định số 118/2025/NĐ-CP của Chính phủ về thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông, Sở Nội vụ dự thảo';
+const CLOSING =
+  'Đề nghị UBND các xã, phường, thị trấn nghiên cứu, góp ý (thời gian, các bước xử lý, người thực hiện từng bước) và gửi về Sở Nội vụ trong thời hạn nêu trên. Quá thời hạn, đơn vị không có ý kiến được xem như thống nhất với dự thảo.';
+const summary = (what: string) =>
+  `${LEAD} Quy trình nội bộ giải quyết thủ tục hành chính ${what} thuộc thẩm quyền của UBND cấp xã (dự thảo gửi kèm).\n\n${CLOSING}`;
 
 const TEXT = {
-  comments1: 'Đề nghị rút thời gian bước “Thẩm định hồ sơ” từ 48 giờ xuống 32 giờ làm việc vì hồ sơ cấp xã đơn giản; bổ sung hình thức trả kết quả qua dịch vụ bưu chính công ích.',
-  comments2: 'Đề nghị ghi rõ người thực hiện bước “Xem xét, trình ký” là công chức Văn hóa - Xã hội, không ghi chung “lãnh đạo phòng” vì cấp xã không có phòng chuyên môn.',
-  disagree: 'Không thống nhất chuyển bước “Ký quyết định” lên Lãnh đạo UBND cấp huyện: theo quy định hiện hành, thẩm quyền thuộc Chủ tịch UBND cấp xã. Đề nghị giữ nguyên thẩm quyền ký tại cấp xã.',
+  comments1:
+    'Đề nghị rút thời gian bước “Thẩm định hồ sơ” từ 48 giờ xuống 32 giờ làm việc vì hồ sơ cấp xã đơn giản; bổ sung hình thức trả kết quả qua dịch vụ bưu chính công ích.',
+  comments2:
+    'Đề nghị ghi rõ người thực hiện bước “Xem xét, trình ký” là công chức Văn hóa - Xã hội, không ghi chung “lãnh đạo phòng” vì cấp xã không có phòng chuyên môn.',
+  disagree:
+    'Không thống nhất chuyển bước “Ký quyết định” lên Lãnh đạo UBND cấp huyện: theo quy định hiện hành, thẩm quyền thuộc Chủ tịch UBND cấp xã. Đề nghị giữ nguyên thẩm quyền ký tại cấp xã.',
   agree: 'Thống nhất với dự thảo.',
 };
 
@@ -39,7 +45,13 @@ const TEXT = {
  */
 export async function seedDemoDispatches(db: Db, config: Config, now = Date.now()): Promise<number> {
   const users = new Map<string, User>();
-  const names = ['chuyenvien.snv', 'truongphong.snv', 'lanhdao.snv', 'vanthu.snv', ...Object.values(SUFFIX).flatMap((s) => ['chuyenvien', 'truongphong', 'lanhdao', 'vanthu'].map((r) => `${r}.${s}`))];
+  const names = [
+    'chuyenvien.snv',
+    'truongphong.snv',
+    'lanhdao.snv',
+    'vanthu.snv',
+    ...Object.values(SUFFIX).flatMap((s) => ['chuyenvien', 'truongphong', 'lanhdao', 'vanthu'].map((r) => `${r}.${s}`)),
+  ];
   for (const n of names) {
     const u = await findUserByUsername(db, n);
     if (u) users.set(n, u);
@@ -47,7 +59,8 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
   const who = (n: string) => users.get(n)!;
   if (!users.has('chuyenvien.snv') || !users.has('lanhdao.snv') || !users.has('vanthu.snv')) return 0;
   const cal = await getCalendar(db, config);
-  const local = (daysAgo: number, hour: number) => vnStartOfDay(vnDate(new Date(now - daysAgo * DAY))).getTime() + hour * HOUR;
+  const local = (daysAgo: number, hour: number) =>
+    vnStartOfDay(vnDate(new Date(now - daysAgo * DAY))).getTime() + hour * HOUR;
   // Moments move to office hours, keep their order and stay in the past.
   let last = 0;
   const at = (t: number, limit = now) => {
@@ -63,30 +76,63 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
   const head = users.get('truongphong.snv') ?? leader;
 
   /** Draft → (submit → approve → issue), the due date `dueDays` after the issue. */
-  async function dispatch(title: string, what: string, startDaysAgo: number, upTo: 'draft' | 'pending_approval' | 'issued', dueDays: number, rejectOnce = false) {
+  async function dispatch(
+    title: string,
+    what: string,
+    startDaysAgo: number,
+    upTo: 'draft' | 'pending_approval' | 'issued',
+    dueDays: number,
+    rejectOnce = false,
+  ) {
     last = 0;
     const t0 = at(local(startDaysAgo, 8.5));
     const issueAt = upTo === 'issued' ? at(local(startDaysAgo - 2, 9)) : null;
     last = t0;
     const dueDate = vnDate(new Date((issueAt ?? t0) + dueDays * DAY));
-    const id = await createDispatch(db, spec, { title, summary: summary(what), dueDate, recipientUnitCodes: COMMUNES, silenceMeansAgreement: true }, t0);
+    const id = await createDispatch(
+      db,
+      spec,
+      { title, summary: summary(what), dueDate, recipientUnitCodes: COMMUNES, silenceMeansAgreement: true },
+      t0,
+    );
     if (upTo === 'draft') return { id, dueDate, version: 1 };
     let v = 1;
     let t = t0;
     const step = (hours: number) => (t = at(t + hours * HOUR));
     await applyDispatchEventFor(db, spec, id, { type: 'SUBMIT', version: v++ }, step(2));
     if (rejectOnce) {
-      await applyDispatchEventFor(db, head, id, { type: 'REJECT', version: v++, comment: 'Đề nghị bổ sung căn cứ pháp lý và ghi rõ thời hạn góp ý.' }, step(3));
+      await applyDispatchEventFor(
+        db,
+        head,
+        id,
+        { type: 'REJECT', version: v++, comment: 'Đề nghị bổ sung căn cứ pháp lý và ghi rõ thời hạn góp ý.' },
+        step(3),
+      );
       await applyDispatchEventFor(db, spec, id, { type: 'SUBMIT', version: v++ }, step(18));
     }
     if (upTo === 'pending_approval') return { id, dueDate, version: v };
-    await applyDispatchEventFor(db, leader, id, { type: 'APPROVE', version: v++, comment: 'Đồng ý ban hành.' }, step(4));
+    await applyDispatchEventFor(
+      db,
+      leader,
+      id,
+      { type: 'APPROVE', version: v++, comment: 'Đồng ý ban hành.' },
+      step(4),
+    );
     await applyDispatchEventFor(db, clerk, id, { type: 'ISSUE', version: v++ }, at(Math.max(issueAt!, t + 2 * HOUR)));
     return { id, dueDate, version: v };
   }
 
   /** One commune's reply, walked as far as `upTo` from `start`; the due end bounds every moment. */
-  async function reply(id: number, unit: string, upTo: 'assigned' | 'pending_approval' | 'replied', start: number, dueEnd: number, position: ReplyPosition = 'agree', content = TEXT.agree, returnOnce = false) {
+  async function reply(
+    id: number,
+    unit: string,
+    upTo: 'assigned' | 'pending_approval' | 'replied',
+    start: number,
+    dueEnd: number,
+    position: ReplyPosition = 'agree',
+    content = TEXT.agree,
+    returnOnce = false,
+  ) {
     const s = SUFFIX[unit];
     const assigner = unit === VMA ? who(`vanthu.${s}`) : who(`truongphong.${s}`);
     const drafter = who(`chuyenvien.${s}`);
@@ -99,8 +145,27 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
     if (upTo === 'assigned') return;
     await applyReplyEventFor(db, drafter, id, unit, { type: 'SUBMIT', version: v++, position, content }, step(3));
     if (returnOnce) {
-      await applyReplyEventFor(db, who(`truongphong.${s}`), id, unit, { type: 'RETURN', version: v++, comment: 'Nêu rõ căn cứ đề nghị.' }, step(2));
-      await applyReplyEventFor(db, drafter, id, unit, { type: 'SUBMIT', version: v++, position, content: `${content} (Căn cứ: thực tế giải quyết hồ sơ tại đơn vị năm 2025.)` }, step(20));
+      await applyReplyEventFor(
+        db,
+        who(`truongphong.${s}`),
+        id,
+        unit,
+        { type: 'RETURN', version: v++, comment: 'Nêu rõ căn cứ đề nghị.' },
+        step(2),
+      );
+      await applyReplyEventFor(
+        db,
+        drafter,
+        id,
+        unit,
+        {
+          type: 'SUBMIT',
+          version: v++,
+          position,
+          content: `${content} (Căn cứ: thực tế giải quyết hồ sơ tại đơn vị năm 2025.)`,
+        },
+        step(20),
+      );
     }
     if (upTo === 'pending_approval') return;
     await applyReplyEventFor(db, who(`lanhdao.${s}`), id, unit, { type: 'APPROVE', version: v++ }, step(3));
@@ -109,7 +174,14 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
   let made = 0;
 
   // 1. Closed: every commune answered or deemed agreed, responses written, then closed.
-  const a = await dispatch('Xin ý kiến dự thảo Quy trình nội bộ giải quyết thủ tục hành chính lĩnh vực thi đua, khen thưởng cấp xã', 'lĩnh vực thi đua, khen thưởng', 44, 'issued', 14, true);
+  const a = await dispatch(
+    'Xin ý kiến dự thảo Quy trình nội bộ giải quyết thủ tục hành chính lĩnh vực thi đua, khen thưởng cấp xã',
+    'lĩnh vực thi đua, khen thưởng',
+    44,
+    'issued',
+    14,
+    true,
+  );
   const aEnd = dueEndOf(a.dueDate);
   const aStart = last;
   await reply(a.id, P1, 'replied', aStart + 1 * DAY, aEnd, 'comments', TEXT.comments1, true);
@@ -125,11 +197,23 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
   };
   for (const [unit, text] of Object.entries(responses)) await setResponse(db, spec, a.id, unit, text);
   last = aEnd;
-  await applyDispatchEventFor(db, spec, a.id, { type: 'CLOSE', version: a.version, comment: 'Đã tổng hợp, tiếp thu, giải trình; trình ban hành quy trình.' }, at(aEnd + DAY + 2 * HOUR));
+  await applyDispatchEventFor(
+    db,
+    spec,
+    a.id,
+    { type: 'CLOSE', version: a.version, comment: 'Đã tổng hợp, tiếp thu, giải trình; trình ban hành quy trình.' },
+    at(aEnd + DAY + 2 * HOUR),
+  );
   made++;
 
   // 2. Past its due date: silent communes deemed agreed; awaiting the drafter's responses and CLOSE.
-  const c = await dispatch('Xin ý kiến dự thảo Quy trình nội bộ giải quyết thủ tục hành chính lĩnh vực tín ngưỡng, tôn giáo cấp xã', 'lĩnh vực tín ngưỡng, tôn giáo', 22, 'issued', 12);
+  const c = await dispatch(
+    'Xin ý kiến dự thảo Quy trình nội bộ giải quyết thủ tục hành chính lĩnh vực tín ngưỡng, tôn giáo cấp xã',
+    'lĩnh vực tín ngưỡng, tôn giáo',
+    22,
+    'issued',
+    12,
+  );
   const cEnd = dueEndOf(c.dueDate);
   const cStart = last;
   await reply(c.id, P1, 'replied', cStart + 2 * DAY, cEnd, 'agree', TEXT.agree);
@@ -140,7 +224,13 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
   made++;
 
   // 3. Issued, due in the future: replies received, assigned, pending approval and answered.
-  const b = await dispatch('Xin ý kiến dự thảo Quy trình nội bộ giải quyết thủ tục hành chính lĩnh vực người có công cấp xã', 'lĩnh vực người có công', 6, 'issued', 14);
+  const b = await dispatch(
+    'Xin ý kiến dự thảo Quy trình nội bộ giải quyết thủ tục hành chính lĩnh vực người có công cấp xã',
+    'lĩnh vực người có công',
+    6,
+    'issued',
+    14,
+  );
   const bStart = last;
   const bEnd = dueEndOf(b.dueDate);
   await reply(b.id, TTHB, 'replied', bStart + 0.2 * DAY, Math.min(bEnd, now), 'comments', TEXT.comments2);
@@ -150,9 +240,21 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
   made++;
 
   // 4. Waiting for the leader's approval; 5. a draft still being written.
-  await dispatch('Xin ý kiến dự thảo Quy trình nội bộ giải quyết thủ tục hành chính lĩnh vực bảo trợ xã hội cấp xã', 'lĩnh vực bảo trợ xã hội', 2, 'pending_approval', 16);
+  await dispatch(
+    'Xin ý kiến dự thảo Quy trình nội bộ giải quyết thủ tục hành chính lĩnh vực bảo trợ xã hội cấp xã',
+    'lĩnh vực bảo trợ xã hội',
+    2,
+    'pending_approval',
+    16,
+  );
   made++;
-  await dispatch('Xin ý kiến dự thảo Quy trình nội bộ giải quyết thủ tục hành chính lĩnh vực chính quyền địa phương cấp xã', 'lĩnh vực chính quyền địa phương', 1, 'draft', 20);
+  await dispatch(
+    'Xin ý kiến dự thảo Quy trình nội bộ giải quyết thủ tục hành chính lĩnh vực chính quyền địa phương cấp xã',
+    'lĩnh vực chính quyền địa phương',
+    1,
+    'draft',
+    20,
+  );
   made++;
 
   // Demo history is not news: no mail about it on first start.

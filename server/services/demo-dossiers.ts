@@ -12,7 +12,24 @@ import { ProcedureDefinition, stepOf } from '../../workflows/procedure';
 import { intakeSchema } from '../schemas/dossier.schema';
 
 const HOUR = 3_600_000;
-const NAMES = ['Nguyễn Văn An', 'Trần Thị Bích', 'Lê Hoàng Nam', 'Phạm Minh Châu', 'Huỳnh Thị Diệu', 'Võ Văn Em', 'Đặng Thu Hà', 'Bùi Quốc Khánh', 'Đỗ Thị Lan', 'Hồ Văn Lợi', 'Ngô Thị Mai', 'Dương Văn Phúc', 'Lý Thị Quyên', 'Trương Công Sơn', 'Châu Thị Thảo', 'Quách Văn Tú'];
+const NAMES = [
+  'Nguyễn Văn An',
+  'Trần Thị Bích',
+  'Lê Hoàng Nam',
+  'Phạm Minh Châu',
+  'Huỳnh Thị Diệu',
+  'Võ Văn Em',
+  'Đặng Thu Hà',
+  'Bùi Quốc Khánh',
+  'Đỗ Thị Lan',
+  'Hồ Văn Lợi',
+  'Ngô Thị Mai',
+  'Dương Văn Phúc',
+  'Lý Thị Quyên',
+  'Trương Công Sơn',
+  'Châu Thị Thảo',
+  'Quách Văn Tú',
+];
 
 /** A small deterministic generator: the same demo data on every fresh start. */
 function rng(seed: number) {
@@ -33,7 +50,8 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
   for (const def of SEED_PROCEDURES) await createVersion(db, def, admin.id);
   const users = new Map<string, User>();
   for (const u of SEED_USERS) users.set(u.username, (await findUserByUsername(db, u.username))!);
-  const actor = (unitId: number | null, role: string) => [...users.values()].find((u) => u.unitId === unitId && u.roles.includes(role as never));
+  const actor = (unitId: number | null, role: string) =>
+    [...users.values()].find((u) => u.unitId === unitId && u.roles.includes(role as never));
   const desks = [...users.values()].filter((u) => u.roles.includes('intake'));
   const byLevel = async (level: string) => {
     const out: User[] = [];
@@ -54,7 +72,16 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
     let t = cal.nextWorkingMoment(new Date(now - (100 - (i / count) * 99) * 24 * HOUR - rand() * 4 * HOUR)).getTime();
     if (t >= now) continue;
     const documents = def.documents.filter((d) => d.required || rand() < 0.5).map((d) => d.code);
-    const input = intakeSchema.parse({ procedureCode: def.code, applicant: { fullName: pick(NAMES), phone: `09${String(10000000 + Math.floor(rand() * 89999999))}`, address: 'Bạc Liêu' }, documents, channel: pick([1, 1, 1, 2, 2, 3]) });
+    const input = intakeSchema.parse({
+      procedureCode: def.code,
+      applicant: {
+        fullName: pick(NAMES),
+        phone: `09${String(10000000 + Math.floor(rand() * 89999999))}`,
+        address: 'Bạc Liêu',
+      },
+      documents,
+      channel: pick([1, 1, 1, 2, 2, 3]),
+    });
     let code: string;
     try {
       code = await receiveDossier(db, config, desk, input, t);
@@ -65,7 +92,20 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
     const fate = rand();
     const old = now - t > 12 * 24 * HOUR;
     // Old dossiers are mostly finished; a few stuck ones make the overdue lists worth looking at.
-    const target = old && fate < 0.35 && rand() < 0.8 ? 'returned' : fate < 0.35 ? 'progress' : fate < 0.45 ? 'supplement' : fate < 0.55 ? 'ready' : fate < 0.85 ? 'returned' : fate < 0.93 ? 'refused' : 'withdrawn';
+    const target =
+      old && fate < 0.35 && rand() < 0.8
+        ? 'returned'
+        : fate < 0.35
+          ? 'progress'
+          : fate < 0.45
+            ? 'supplement'
+            : fate < 0.55
+              ? 'ready'
+              : fate < 0.85
+                ? 'returned'
+                : fate < 0.93
+                  ? 'refused'
+                  : 'withdrawn';
     const stopAt = target === 'progress' ? Math.floor(rand() * def.steps.length) : def.steps.length;
     for (let guard = 0; guard < 20; guard++) {
       const row = (await findDossierByCode(db, code))!;
@@ -78,8 +118,10 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
       if (step) {
         const idx = def.steps.indexOf(step);
         who = actor(row.handling_unit_id, step.role);
-        if (target === 'supplement' && idx === 0 && row.supplement_count === 0) event = { type: 'REQUEST_SUPPLEMENT', comment: 'Đề nghị bổ sung bản sao giấy tờ còn thiếu.' };
-        else if (target === 'refused' && idx === def.steps.length - 1) event = { type: 'REFUSE', comment: 'Hồ sơ không đủ điều kiện theo quy định.' };
+        if (target === 'supplement' && idx === 0 && row.supplement_count === 0)
+          event = { type: 'REQUEST_SUPPLEMENT', comment: 'Đề nghị bổ sung bản sao giấy tờ còn thiếu.' };
+        else if (target === 'refused' && idx === def.steps.length - 1)
+          event = { type: 'REFUSE', comment: 'Hồ sơ không đủ điều kiện theo quy định.' };
         else if (target === 'withdrawn' && idx === 1) {
           who = actor(row.receiving_unit_id, 'intake');
           event = { type: 'WITHDRAW', comment: 'Công dân có đơn xin rút hồ sơ.' };

@@ -13,7 +13,15 @@ type Synthesis = Awaited<ReturnType<typeof synthesis>>;
 type Item = Synthesis['items'][number];
 
 export const SYNTHESIS_TITLE = 'BẢNG TỔNG HỢP, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý';
-export const EXPORT_HEADERS = ['STT', 'Đơn vị góp ý', 'Mã đơn vị', 'Ý kiến góp ý', 'Nội dung', 'Ngày trả lời', 'Tiếp thu, giải trình'];
+export const EXPORT_HEADERS = [
+  'STT',
+  'Đơn vị góp ý',
+  'Mã đơn vị',
+  'Ý kiến góp ý',
+  'Nội dung',
+  'Ngày trả lời',
+  'Tiếp thu, giải trình',
+];
 
 /**
  * What a row says in the "Ý kiến góp ý" column. Only an approved reply shows its position and
@@ -32,7 +40,9 @@ const dateOf = (iso: string | null) => (iso ? formatVnDate(new Date(iso)) : '');
 /** The counts line; total = replied + deemed agreed + overdue + still open, always. */
 function countsLine(syn: Synthesis, byPosition: Record<string, number>): string {
   const c = syn.counts;
-  const positions = (['agree', 'comments', 'disagree'] as const).map((p) => `${REPLY_POSITION_LABELS[p].toLowerCase()}: ${byPosition[p] ?? 0}`).join('; ');
+  const positions = (['agree', 'comments', 'disagree'] as const)
+    .map((p) => `${REPLY_POSITION_LABELS[p].toLowerCase()}: ${byPosition[p] ?? 0}`)
+    .join('; ');
   return `Tổng số đơn vị được xin ý kiến: ${c.total}; đã trả lời: ${c.replied} (${positions}); xem như thống nhất: ${c.deemedAgreed}; quá hạn: ${c.overdue}; chưa trả lời: ${c.open}.`;
 }
 
@@ -44,20 +54,34 @@ export async function synthesisModel(db: Db, user: Express.User, id: number) {
   const syn = await synthesis(db, user, id);
   const d = (await findDispatch(db, id))!;
   const byPosition: Record<string, number> = {};
-  for (const i of syn.items) if (i.state === 'replied' && i.position) byPosition[i.position] = (byPosition[i.position] ?? 0) + 1;
-  const canRespond = d.state === 'issued' && user.unitId === d.issuing_unit_id && ['specialist', 'leader', 'head'].some((r) => user.roles.includes(r as never));
+  for (const i of syn.items)
+    if (i.state === 'replied' && i.position) byPosition[i.position] = (byPosition[i.position] ?? 0) + 1;
+  const canRespond =
+    d.state === 'issued' &&
+    user.unitId === d.issuing_unit_id &&
+    ['specialist', 'leader', 'head'].some((r) => user.roles.includes(r as never));
   // A response answers an opinion: rows still waiting for one get no box (the API still accepts it).
   // Answers first, in the order they came, then the units that did not answer.
   const when = (i: Item) => (i.state === 'replied' && i.repliedAt ? Date.parse(i.repliedAt) : Infinity);
   const items = [...syn.items].sort((a, b) => when(a) - when(b) || (a.unitCode < b.unitCode ? -1 : 1));
-  const rows = items.map((item, i) => ({ stt: i + 1, ...item, opinion: opinionOf(item), repliedOn: dateOf(item.repliedAt), editable: canRespond && item.state != null && !isOpenReplyState(item.state) }));
+  const rows = items.map((item, i) => ({
+    stt: i + 1,
+    ...item,
+    opinion: opinionOf(item),
+    repliedOn: dateOf(item.repliedAt),
+    editable: canRespond && item.state != null && !isOpenReplyState(item.state),
+  }));
   return {
     syn,
     issued: d.issued_at != null,
     issuedOn: d.issued_at ? formatVnDate(new Date(Number(d.issued_at))) : null,
     dateLine: `${localityOf(syn.issuingUnit.name)}, ${dateWords(d.closed_at ? Number(d.closed_at) : Date.now())}`,
     counts: syn.counts,
-    byPosition: { agree: byPosition.agree ?? 0, comments: byPosition.comments ?? 0, disagree: byPosition.disagree ?? 0 },
+    byPosition: {
+      agree: byPosition.agree ?? 0,
+      comments: byPosition.comments ?? 0,
+      disagree: byPosition.disagree ?? 0,
+    },
     countsLine: countsLine(syn, byPosition),
     canRespond,
     rows,
@@ -66,7 +90,15 @@ export async function synthesisModel(db: Db, user: Express.User, id: number) {
 export type SynthesisModel = Awaited<ReturnType<typeof synthesisModel>>;
 
 function tableRows(m: SynthesisModel): string[][] {
-  return m.rows.map((r) => [String(r.stt), r.unitName, r.unitCode, r.opinion.label, r.opinion.content ?? '', r.repliedOn, r.response ?? '']);
+  return m.rows.map((r) => [
+    String(r.stt),
+    r.unitName,
+    r.unitCode,
+    r.opinion.label,
+    r.opinion.content ?? '',
+    r.repliedOn,
+    r.response ?? '',
+  ]);
 }
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
@@ -81,7 +113,9 @@ export async function synthesisXlsx(m: SynthesisModel): Promise<Buffer> {
   const ExcelJS: typeof ExcelJSType = (await import('exceljs')).default;
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Một Cửa';
-  const ws = wb.addWorksheet('Tổng hợp ý kiến', { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet('Tổng hợp ý kiến', {
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   const n = EXPORT_HEADERS.length;
   const line = (text: string, bold = false) => {
     const row = ws.addRow([text]);
@@ -89,12 +123,15 @@ export async function synthesisXlsx(m: SynthesisModel): Promise<Buffer> {
     ws.mergeCells(row.number, 1, row.number, n);
   };
   line(SYNTHESIS_TITLE, true);
-  line(`${m.syn.number ? `Công văn số ${m.syn.number}` : 'Dự thảo công văn'} của ${m.syn.issuingUnit.name}: ${m.syn.title}`);
+  line(
+    `${m.syn.number ? `Công văn số ${m.syn.number}` : 'Dự thảo công văn'} của ${m.syn.issuingUnit.name}: ${m.syn.title}`,
+  );
   line(m.issued ? m.countsLine : 'Công văn chưa ban hành.');
   const head = ws.addRow(EXPORT_HEADERS);
   head.font = { bold: true };
   head.alignment = { wrapText: true, vertical: 'middle' };
-  for (const r of tableRows(m)) ws.addRow([Number(r[0]), ...r.slice(1)]).alignment = { wrapText: true, vertical: 'top' };
+  for (const r of tableRows(m))
+    ws.addRow([Number(r[0]), ...r.slice(1)]).alignment = { wrapText: true, vertical: 'top' };
   [6, 32, 16, 28, 50, 12, 50].forEach((w, i) => (ws.getColumn(i + 1).width = w));
   ws.views = [{ state: 'frozen', ySplit: 4 }];
   return Buffer.from(await wb.xlsx.writeBuffer());

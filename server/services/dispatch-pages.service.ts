@@ -6,14 +6,51 @@ import { dispatchJson, DispatchView, listDispatches } from './dispatches.service
 import { listUnits } from '../queries/units.queries';
 import { DispatchRow, dispatchEvents, repliesOf, ReplyRow } from '../queries/dispatches.queries';
 import { vnDate } from '../../workflows/calendar';
-import { allowedDispatchEvents, allowedReplyEvents, isOpenReplyState, OPEN_REPLY_STATES } from '../../workflows/dispatch';
-import { DISPATCH_STATE_LABELS, DispatchState, REPLY_POSITION_LABELS, REPLY_POSITIONS, REPLY_STATE_LABELS, ReplyState, Role } from '../../workflows/labels';
+import {
+  allowedDispatchEvents,
+  allowedReplyEvents,
+  isOpenReplyState,
+  OPEN_REPLY_STATES,
+} from '../../workflows/dispatch';
+import {
+  DISPATCH_STATE_LABELS,
+  DispatchState,
+  REPLY_POSITION_LABELS,
+  REPLY_POSITIONS,
+  REPLY_STATE_LABELS,
+  ReplyState,
+  Role,
+} from '../../workflows/labels';
 
 /** Button words: the dispatch's own events, then a reply's (what the recipient unit does). */
-export const DISPATCH_ACTION_LABELS: Record<string, string> = { SUBMIT: 'Trình duyệt', APPROVE: 'Duyệt', REJECT: 'Trả lại dự thảo', ISSUE: 'Ban hành', CLOSE: 'Kết thúc' };
-export const REPLY_ACTION_LABELS: Record<string, string> = { ASSIGN: 'Giao xử lý', SUBMIT: 'Trình lãnh đạo duyệt', APPROVE: 'Duyệt, gửi trả lời', RETURN: 'Trả lại chuyên viên' };
-const EVENT_TEXT: Record<string, string> = { CREATE: 'Soạn dự thảo', SUBMIT: 'Trình duyệt dự thảo', APPROVE: 'Duyệt dự thảo', REJECT: 'Trả lại dự thảo', ISSUE: 'Ban hành, gửi các đơn vị', CLOSE: 'Kết thúc xin ý kiến' };
-const REPLY_EVENT_TEXT: Record<string, string> = { ASSIGN: 'Giao xử lý', SUBMIT: 'Trình lãnh đạo duyệt ý kiến', APPROVE: 'Duyệt, gửi ý kiến trả lời', RETURN: 'Trả lại chuyên viên', EXPIRE: 'Hết hạn trả lời' };
+export const DISPATCH_ACTION_LABELS: Record<string, string> = {
+  SUBMIT: 'Trình duyệt',
+  APPROVE: 'Duyệt',
+  REJECT: 'Trả lại dự thảo',
+  ISSUE: 'Ban hành',
+  CLOSE: 'Kết thúc',
+};
+export const REPLY_ACTION_LABELS: Record<string, string> = {
+  ASSIGN: 'Giao xử lý',
+  SUBMIT: 'Trình lãnh đạo duyệt',
+  APPROVE: 'Duyệt, gửi trả lời',
+  RETURN: 'Trả lại chuyên viên',
+};
+const EVENT_TEXT: Record<string, string> = {
+  CREATE: 'Soạn dự thảo',
+  SUBMIT: 'Trình duyệt dự thảo',
+  APPROVE: 'Duyệt dự thảo',
+  REJECT: 'Trả lại dự thảo',
+  ISSUE: 'Ban hành, gửi các đơn vị',
+  CLOSE: 'Kết thúc xin ý kiến',
+};
+const REPLY_EVENT_TEXT: Record<string, string> = {
+  ASSIGN: 'Giao xử lý',
+  SUBMIT: 'Trình lãnh đạo duyệt ý kiến',
+  APPROVE: 'Duyệt, gửi ý kiến trả lời',
+  RETURN: 'Trả lại chuyên viên',
+  EXPIRE: 'Hết hạn trả lời',
+};
 
 /** 'YYYY-MM-DD' → 'dd/mm/yyyy'. */
 export const dayText = (s: string | null) => (s ? `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)}` : '');
@@ -31,17 +68,31 @@ export const pastDue = (dueDate: string) => today() > dueDate;
  */
 export async function recipientPicker(db: Db, ownUnitId: number | null, picked: string[], groups: string[]) {
   const units = (await listUnits(db)).filter((u) => u.active && u.id !== ownUnitId);
-  const unit = (u: (typeof units)[number]) => ({ code: u.code, name: u.name, checked: picked.includes(u.code), groups: u.level === 'commune' && u.parentCode ? `${u.parentCode} level:commune` : `level:${u.level}` });
+  const unit = (u: (typeof units)[number]) => ({
+    code: u.code,
+    name: u.name,
+    checked: picked.includes(u.code),
+    groups: u.level === 'commune' && u.parentCode ? `${u.parentCode} level:commune` : `level:${u.level}`,
+  });
   const shortcut = (value: string, label: string) => ({ value, label, checked: groups.includes(value) });
   const sections = [];
   const province = units.filter((u) => u.level === 'province');
   if (province.length) sections.push({ title: 'Cấp tỉnh', shortcut: null, units: province.map(unit) });
   const districts = units.filter((u) => u.level === 'district');
-  if (districts.length) sections.push({ title: 'Cấp huyện', shortcut: shortcut('level:district', 'Tất cả đơn vị cấp huyện'), units: districts.map(unit) });
+  if (districts.length)
+    sections.push({
+      title: 'Cấp huyện',
+      shortcut: shortcut('level:district', 'Tất cả đơn vị cấp huyện'),
+      units: districts.map(unit),
+    });
   const all = await listUnits(db);
   for (const parent of all.filter((p) => units.some((u) => u.level === 'commune' && u.parentId === p.id))) {
     const short = parent.name.replace(/^UBND\s+/i, '');
-    sections.push({ title: parent.name, shortcut: shortcut(parent.code, `Tất cả xã, phường của ${short}`), units: units.filter((u) => u.level === 'commune' && u.parentId === parent.id).map(unit) });
+    sections.push({
+      title: parent.name,
+      shortcut: shortcut(parent.code, `Tất cả xã, phường của ${short}`),
+      units: units.filter((u) => u.level === 'commune' && u.parentId === parent.id).map(unit),
+    });
   }
   const communes = units.some((u) => u.level === 'commune') ? shortcut('level:commune', 'Tất cả xã, phường') : null;
   return { sections, communes };
@@ -52,12 +103,19 @@ export async function recipientPicker(db: Db, ownUnitId: number | null, picked: 
  * `level:commune` (all active units of that level), or a parent's code (its active communes).
  * The writer's own unit is left out of shortcuts; an unknown shortcut is passed on so it is reported.
  */
-export async function expandRecipients(db: Db, codes: string[], groups: string[], ownUnitId: number | null): Promise<string[]> {
+export async function expandRecipients(
+  db: Db,
+  codes: string[],
+  groups: string[],
+  ownUnitId: number | null,
+): Promise<string[]> {
   const units = (await listUnits(db)).filter((u) => u.active && u.id !== ownUnitId);
   const out = new Set(codes);
   for (const g of groups) {
     const level = g.startsWith('level:') ? g.slice(6) : null;
-    const members = level ? units.filter((u) => u.level === level) : units.filter((u) => u.parentCode === g && u.level === 'commune');
+    const members = level
+      ? units.filter((u) => u.level === level)
+      : units.filter((u) => u.parentCode === g && u.level === 'commune');
     if (!members.length && !level) out.add(g);
     for (const u of members) out.add(u.code);
   }
@@ -82,7 +140,9 @@ export async function listModel(db: Db, user: Express.User, inbox: boolean, page
       ...d,
       due: dayText(d.dueDate),
       issued: d.issuedAt != null,
-      overdue: inbox ? reply?.state === 'overdue' || (late && isOpenReplyState(String(reply?.state))) : late && d.counts.open > 0,
+      overdue: inbox
+        ? reply?.state === 'overdue' || (late && isOpenReplyState(String(reply?.state)))
+        : late && d.counts.open > 0,
       reply,
       todo,
     };
@@ -103,13 +163,21 @@ export interface Failed {
 
 function dispatchActions(user: Express.User, d: DispatchRow, openReplies: number, failed: Failed | null) {
   if (user.unitId !== d.issuing_unit_id) return [];
-  const may: Record<string, boolean> = { SUBMIT: has(user, 'specialist'), APPROVE: has(user, 'head', 'leader'), REJECT: has(user, 'head', 'leader'), ISSUE: has(user, 'clerk'), CLOSE: has(user, 'specialist', 'leader') };
+  const may: Record<string, boolean> = {
+    SUBMIT: has(user, 'specialist'),
+    APPROVE: has(user, 'head', 'leader'),
+    REJECT: has(user, 'head', 'leader'),
+    ISSUE: has(user, 'clerk'),
+    CLOSE: has(user, 'specialist', 'leader'),
+  };
   const allowed = allowedDispatchEvents(JSON.parse(d.snapshot), { openReplies });
   const out = [];
   for (const type of allowed.filter((t) => may[t])) {
     let blocked: string | null = null;
-    if (type === 'ISSUE' && pastDue(d.due_date)) blocked = 'Hạn trả lời đã qua nên không thể ban hành; cần soạn lại công văn với hạn mới.';
-    if (type === 'ISSUE' && !d.issuing_symbol) blocked = 'Đơn vị chưa có ký hiệu văn bản; quản trị cần bổ sung trước khi ban hành.';
+    if (type === 'ISSUE' && pastDue(d.due_date))
+      blocked = 'Hạn trả lời đã qua nên không thể ban hành; cần soạn lại công văn với hạn mới.';
+    if (type === 'ISSUE' && !d.issuing_symbol)
+      blocked = 'Đơn vị chưa có ký hiệu văn bản; quản trị cần bổ sung trước khi ban hành.';
     const f = failed?.scope === 'dispatch' && failed.type === type ? failed : null;
     out.push({
       type,
@@ -117,7 +185,12 @@ function dispatchActions(user: Express.User, d: DispatchRow, openReplies: number
       blocked,
       needsComment: type === 'REJECT',
       commentLabel: type === 'REJECT' ? 'Lý do trả lại' : 'Ý kiến (không bắt buộc)',
-      confirm: type === 'ISSUE' ? `Ban hành công văn này? Công văn sẽ được cấp số ${d.issuing_symbol ? `…/${d.issuing_symbol}` : ''} và gửi đến ${JSON.parse(d.recipients).length} đơn vị; không thể sửa sau khi ban hành.` : type === 'CLOSE' ? 'Kết thúc việc xin ý kiến? Sau khi kết thúc không thể sửa bảng tổng hợp.' : null,
+      confirm:
+        type === 'ISSUE'
+          ? `Ban hành công văn này? Công văn sẽ được cấp số ${d.issuing_symbol ? `…/${d.issuing_symbol}` : ''} và gửi đến ${JSON.parse(d.recipients).length} đơn vị; không thể sửa sau khi ban hành.`
+          : type === 'CLOSE'
+            ? 'Kết thúc việc xin ý kiến? Sau khi kết thúc không thể sửa bảng tổng hợp.'
+            : null,
       danger: type === 'REJECT',
       error: f?.error ?? null,
       fields: f?.fields ?? {},
@@ -129,7 +202,12 @@ function dispatchActions(user: Express.User, d: DispatchRow, openReplies: number
 
 async function replyActions(db: Db, user: Express.User, r: ReplyRow, dispatchState: string, failed: Failed | null) {
   if (dispatchState !== 'issued' || user.unitId !== r.unit_id) return [];
-  const may: Record<string, boolean> = { ASSIGN: has(user, 'head', 'leader', 'clerk'), SUBMIT: r.assignee_id === user.id, APPROVE: has(user, 'head', 'leader'), RETURN: has(user, 'head', 'leader') };
+  const may: Record<string, boolean> = {
+    ASSIGN: has(user, 'head', 'leader', 'clerk'),
+    SUBMIT: r.assignee_id === user.id,
+    APPROVE: has(user, 'head', 'leader'),
+    RETURN: has(user, 'head', 'leader'),
+  };
   const allowed = allowedReplyEvents(JSON.parse(r.snapshot)).filter((t) => t !== 'EXPIRE' && may[t]);
   const out = [];
   for (const type of allowed) {
@@ -137,7 +215,11 @@ async function replyActions(db: Db, user: Express.User, r: ReplyRow, dispatchSta
     const v = f?.values ?? {};
     let specialists = null;
     if (type === 'ASSIGN') {
-      const rows = await db('users as u').join('user_roles as ur', 'ur.user_id', 'u.id').where({ 'u.unit_id': r.unit_id, 'u.active': true, 'ur.role': 'specialist' }).orderBy('u.full_name').select('u.username', 'u.full_name');
+      const rows = await db('users as u')
+        .join('user_roles as ur', 'ur.user_id', 'u.id')
+        .where({ 'u.unit_id': r.unit_id, 'u.active': true, 'ur.role': 'specialist' })
+        .orderBy('u.full_name')
+        .select('u.username', 'u.full_name');
       const chosen = v.assignee ?? r.assignee_username ?? '';
       specialists = rows.map((s) => ({ username: s.username, fullName: s.full_name, selected: s.username === chosen }));
     }
@@ -146,7 +228,10 @@ async function replyActions(db: Db, user: Express.User, r: ReplyRow, dispatchSta
       type,
       label: type === 'ASSIGN' && r.state === 'assigned' ? 'Giao lại' : REPLY_ACTION_LABELS[type],
       specialists,
-      positions: type === 'SUBMIT' ? REPLY_POSITIONS.map((p) => ({ value: p, label: REPLY_POSITION_LABELS[p], checked: p === position })) : null,
+      positions:
+        type === 'SUBMIT'
+          ? REPLY_POSITIONS.map((p) => ({ value: p, label: REPLY_POSITION_LABELS[p], checked: p === position }))
+          : null,
       content: type === 'SUBMIT' ? (v.content ?? r.content ?? '') : null,
       hasComment: type === 'APPROVE' || type === 'RETURN',
       needsComment: type === 'RETURN',
@@ -160,13 +245,34 @@ async function replyActions(db: Db, user: Express.User, r: ReplyRow, dispatchSta
   return out;
 }
 
-type EventRow = { type: string; reply_id: number | null; to_state: string; at: number; actor_name: string | null; actor_unit_code: string | null; comment: string | null; reply_unit_name: string | null };
+type EventRow = {
+  type: string;
+  reply_id: number | null;
+  to_state: string;
+  at: number;
+  actor_name: string | null;
+  actor_unit_code: string | null;
+  comment: string | null;
+  reply_unit_name: string | null;
+};
 
 /** The history, oldest first; the scheduler's expiries of one night are one line, not one per unit. */
 function timeline(events: EventRow[], only: number | null) {
-  const out: Array<{ at: number; label: string; to: string; actor: string | null; comment: string | null; units?: string[] }> = [];
-  for (const e of events.filter((x) => only == null || (x.reply_id == null ? ['ISSUE', 'CLOSE'].includes(x.type) : Number(x.reply_id) === only))) {
-    const to = e.reply_id == null ? DISPATCH_STATE_LABELS[e.to_state as DispatchState] : REPLY_STATE_LABELS[e.to_state as ReplyState];
+  const out: Array<{
+    at: number;
+    label: string;
+    to: string;
+    actor: string | null;
+    comment: string | null;
+    units?: string[];
+  }> = [];
+  for (const e of events.filter(
+    (x) => only == null || (x.reply_id == null ? ['ISSUE', 'CLOSE'].includes(x.type) : Number(x.reply_id) === only),
+  )) {
+    const to =
+      e.reply_id == null
+        ? DISPATCH_STATE_LABELS[e.to_state as DispatchState]
+        : REPLY_STATE_LABELS[e.to_state as ReplyState];
     const prev = out[out.length - 1];
     if (e.type === 'EXPIRE' && prev?.units && prev.at === Number(e.at) && prev.to === to) {
       prev.units.push(e.reply_unit_name ?? '');
@@ -176,7 +282,10 @@ function timeline(events: EventRow[], only: number | null) {
     }
     out.push({
       at: Number(e.at),
-      label: e.reply_id == null ? EVENT_TEXT[e.type] ?? e.type : `${e.reply_unit_name}: ${REPLY_EVENT_TEXT[e.type] ?? e.type}`,
+      label:
+        e.reply_id == null
+          ? (EVENT_TEXT[e.type] ?? e.type)
+          : `${e.reply_unit_name}: ${REPLY_EVENT_TEXT[e.type] ?? e.type}`,
       to,
       actor: e.actor_name ? `${e.actor_name}${e.actor_unit_code ? ` (${e.actor_unit_code})` : ''}` : null,
       comment: e.type === 'EXPIRE' ? null : e.comment,
@@ -187,25 +296,44 @@ function timeline(events: EventRow[], only: number | null) {
 }
 
 /** Everything the dispatch page shows to this user, in its sender or recipient view. */
-export async function showModel(db: Db, user: Express.User, d: DispatchRow, view: DispatchView, failed: Failed | null = null) {
+export async function showModel(
+  db: Db,
+  user: Express.User,
+  d: DispatchRow,
+  view: DispatchView,
+  failed: Failed | null = null,
+) {
   const json = await dispatchJson(db, d, view, user);
   const replies = await repliesOf(db, d.id);
   const open = replies.filter((r) => (OPEN_REPLY_STATES as readonly string[]).includes(r.state)).length;
   const late = pastDue(d.due_date);
-  const own = view === 'recipient' ? replies.find((r) => r.unit_id === user.unitId) ?? null : null;
+  const own = view === 'recipient' ? (replies.find((r) => r.unit_id === user.unitId) ?? null) : null;
   const sender = view === 'sender';
   const mine = user.unitId === d.issuing_unit_id;
   // Overdue in the header: any open reply for the sender, its own reply for a recipient.
   const mineOpen = sender ? open : own && isOpenReplyState(own.state) ? 1 : 0;
   return {
-    d: { ...json, due: dayText(d.due_date), late: late && d.state === 'issued' && mineOpen > 0, ended: late && d.state === 'issued' && mineOpen === 0, symbol: d.issuing_symbol },
+    d: {
+      ...json,
+      due: dayText(d.due_date),
+      late: late && d.state === 'issued' && mineOpen > 0,
+      ended: late && d.state === 'issued' && mineOpen === 0,
+      symbol: d.issuing_symbol,
+    },
     sender,
     actions: sender ? dispatchActions(user, d, open, failed) : [],
-    closeHint: sender && mine && d.state === 'issued' && open > 0 && has(user, 'specialist', 'leader') ? `Còn ${open} đơn vị chưa trả lời; chỉ kết thúc được khi mọi đơn vị đã trả lời hoặc đã hết hạn trả lời.` : null,
+    closeHint:
+      sender && mine && d.state === 'issued' && open > 0 && has(user, 'specialist', 'leader')
+        ? `Còn ${open} đơn vị chưa trả lời; chỉ kết thúc được khi mọi đơn vị đã trả lời hoặc đã hết hạn trả lời.`
+        : null,
     canRemind: sender && mine && d.state === 'issued' && open > 0,
     open,
     tracking: sender
-      ? json.recipients.map((r) => ({ ...r, late: late && r.state != null && isOpenReplyState(r.state), shownPosition: r.state === 'replied' || r.state === 'deemed_agreed' ? r.positionText : null }))
+      ? json.recipients.map((r) => ({
+          ...r,
+          late: late && r.state != null && isOpenReplyState(r.state),
+          shownPosition: r.state === 'replied' || r.state === 'deemed_agreed' ? r.positionText : null,
+        }))
       : [],
     reply: own && {
       ...json.recipients[0],
@@ -219,25 +347,42 @@ export async function showModel(db: Db, user: Express.User, d: DispatchRow, view
 
 // ---------------------------------------------------------------- files
 
-
 /** Check files before anything is written: the same types and checks as dossier attachments. */
 export const checkDispatchFiles = checkFiles;
 
 /** Store a dispatch's files the way dossier attachments are stored. */
-export async function storeDispatchFiles(db: Db, dataDir: string, dispatchId: number, userId: number, files: UploadedFile[]): Promise<number> {
+export async function storeDispatchFiles(
+  db: Db,
+  dataDir: string,
+  dispatchId: number,
+  userId: number,
+  files: UploadedFile[],
+): Promise<number> {
   checkFiles(files);
-  const rows = files.map((f) => ({ dispatch_id: dispatchId, ...storeBlob(dataDir, f), uploaded_by: userId, created_at: Date.now() }));
+  const rows = files.map((f) => ({
+    dispatch_id: dispatchId,
+    ...storeBlob(dataDir, f),
+    uploaded_by: userId,
+    created_at: Date.now(),
+  }));
   if (rows.length) await db('dispatch_attachments').insert(rows);
   return rows.length;
 }
 
 export async function listDispatchFiles(db: Db, dispatchId: number) {
-  return db('dispatch_attachments as a').leftJoin('users as u', 'u.id', 'a.uploaded_by').where('a.dispatch_id', dispatchId).orderBy('a.id').select('a.id', 'a.filename', 'a.size', 'u.full_name as uploader');
+  return db('dispatch_attachments as a')
+    .leftJoin('users as u', 'u.id', 'a.uploaded_by')
+    .where('a.dispatch_id', dispatchId)
+    .orderBy('a.id')
+    .select('a.id', 'a.filename', 'a.size', 'u.full_name as uploader');
 }
 
 /** The stored file of one attachment of this dispatch (the caller has checked visibility). */
 export async function dispatchFile(db: Db, dataDir: string, dispatchId: number, id: number) {
-  const row = Number.isSafeInteger(id) && id > 0 ? await db('dispatch_attachments').where({ id, dispatch_id: dispatchId }).first() : null;
+  const row =
+    Number.isSafeInteger(id) && id > 0
+      ? await db('dispatch_attachments').where({ id, dispatch_id: dispatchId }).first()
+      : null;
   if (!row) throw new NotFound('Không tìm thấy tệp.');
   const file = blobPath(dataDir, row.sha256);
   if (!fs.existsSync(file)) throw new NotFound('Tệp không còn trên máy chủ.');

@@ -5,7 +5,14 @@ import { findUnitById, subtreeIds } from '../queries/units.queries';
 import { DispatchRow, findDispatch, ReplyRow, repliesOf } from '../queries/dispatches.queries';
 import type { CreateDispatchInput } from '../schemas/dispatch.schema';
 import { toVnIso, vnDate } from '../../workflows/calendar';
-import { DISPATCH_STATE_LABELS, DispatchState, REPLY_POSITION_LABELS, REPLY_STATE_LABELS, ReplyPosition, ReplyState } from '../../workflows/labels';
+import {
+  DISPATCH_STATE_LABELS,
+  DispatchState,
+  REPLY_POSITION_LABELS,
+  REPLY_STATE_LABELS,
+  ReplyPosition,
+  ReplyState,
+} from '../../workflows/labels';
 import { initialDispatchSnapshot, isOpenReplyState } from '../../workflows/dispatch';
 
 const iso = (ms: number | null) => (ms == null ? null : toVnIso(new Date(Number(ms))));
@@ -21,11 +28,21 @@ export async function viewOf(db: Db, user: Express.User, d: DispatchRow): Promis
   if (user.unitId == null) return null;
   if ((await subtreeIds(db, user.unitId)).includes(d.issuing_unit_id)) return 'sender';
   const recipients = JSON.parse(d.recipients) as number[];
-  if (d.state !== 'draft' && d.state !== 'pending_approval' && d.state !== 'approved' && recipients.includes(user.unitId)) return 'recipient';
+  if (
+    d.state !== 'draft' &&
+    d.state !== 'pending_approval' &&
+    d.state !== 'approved' &&
+    recipients.includes(user.unitId)
+  )
+    return 'recipient';
   return null;
 }
 
-export async function loadVisible(db: Db, user: Express.User, id: number): Promise<{ d: DispatchRow; view: DispatchView }> {
+export async function loadVisible(
+  db: Db,
+  user: Express.User,
+  id: number,
+): Promise<{ d: DispatchRow; view: DispatchView }> {
   const d = await findDispatch(db, id);
   const view = d ? await viewOf(db, user, d) : null;
   if (!d || !view) throw new NotFound('Không tìm thấy công văn.');
@@ -49,7 +66,11 @@ function replyJson(r: ReplyRow) {
     state: r.state,
     stateText: REPLY_STATE_LABELS[r.state as ReplyState],
     position: r.position,
-    positionText: r.position ? REPLY_POSITION_LABELS[r.position as ReplyPosition] : r.state === 'deemed_agreed' ? 'Xem như thống nhất' : null,
+    positionText: r.position
+      ? REPLY_POSITION_LABELS[r.position as ReplyPosition]
+      : r.state === 'deemed_agreed'
+        ? 'Xem như thống nhất'
+        : null,
     content: r.content,
     repliedAt: iso(r.replied_at),
     version: r.version,
@@ -63,13 +84,37 @@ export async function dispatchJson(db: Db, d: DispatchRow, view: DispatchView, u
   let replies = await repliesOf(db, d.id);
   let recipients;
   if (d.issued_at == null) {
-    const units = await db('units').whereIn('id', JSON.parse(d.recipients) as number[]).orderBy('code').select('code', 'name');
-    recipients = units.map((u) => ({ unitCode: u.code, unitName: u.name, state: null, stateText: 'Chưa ban hành', position: null, positionText: null, content: null, repliedAt: null, version: null, assignee: null, response: null }));
+    const units = await db('units')
+      .whereIn('id', JSON.parse(d.recipients) as number[])
+      .orderBy('code')
+      .select('code', 'name');
+    recipients = units.map((u) => ({
+      unitCode: u.code,
+      unitName: u.name,
+      state: null,
+      stateText: 'Chưa ban hành',
+      position: null,
+      positionText: null,
+      content: null,
+      repliedAt: null,
+      version: null,
+      assignee: null,
+      response: null,
+    }));
   } else {
     if (view === 'recipient') replies = replies.filter((r) => r.unit_id === user.unitId);
     // A reply is the recipient unit's own draft until its leader approves it: the sender sees the
     // position and content only once it has been sent.
-    recipients = replies.map((r) => (view === 'sender' && r.state !== 'replied' ? { ...replyJson(r), position: null, positionText: r.state === 'deemed_agreed' ? 'Xem như thống nhất' : null, content: null } : replyJson(r)));
+    recipients = replies.map((r) =>
+      view === 'sender' && r.state !== 'replied'
+        ? {
+            ...replyJson(r),
+            position: null,
+            positionText: r.state === 'deemed_agreed' ? 'Xem như thống nhất' : null,
+            content: null,
+          }
+        : replyJson(r),
+    );
   }
   return {
     id: d.id,
@@ -93,13 +138,26 @@ export async function dispatchJson(db: Db, d: DispatchRow, view: DispatchView, u
 export type DispatchJson = Awaited<ReturnType<typeof dispatchJson>>;
 
 /** A new draft by a specialist of the issuing (the user's) unit. */
-export async function createDispatch(db: Db, user: Express.User, input: CreateDispatchInput, now = Date.now()): Promise<number> {
+export async function createDispatch(
+  db: Db,
+  user: Express.User,
+  input: CreateDispatchInput,
+  now = Date.now(),
+): Promise<number> {
   const units = await db('units').whereIn('code', input.recipientUnitCodes).select('id', 'code', 'active');
   const unknown = input.recipientUnitCodes.filter((c) => !units.some((u) => u.code === c && u.active));
-  if (unknown.length) throw new Invalid(`Đơn vị nhận không tồn tại: ${unknown.join(', ')}.`, { fields: { recipientUnitCodes: `Không có đơn vị: ${unknown.join(', ')}` } });
-  if (input.dueDate < vnDate(new Date(now))) throw new Invalid('Hạn trả lời đã qua.', { fields: { dueDate: 'Hạn trả lời phải từ hôm nay trở đi' } });
-  if (!user.roles.includes('specialist') || user.unitId == null) throw new Forbidden('Chỉ chuyên viên được soạn công văn xin ý kiến.');
-  if (units.some((u) => u.id === user.unitId)) throw new Invalid('Không gửi xin ý kiến chính đơn vị mình.', { fields: { recipientUnitCodes: 'Có đơn vị soạn trong danh sách nhận' } });
+  if (unknown.length)
+    throw new Invalid(`Đơn vị nhận không tồn tại: ${unknown.join(', ')}.`, {
+      fields: { recipientUnitCodes: `Không có đơn vị: ${unknown.join(', ')}` },
+    });
+  if (input.dueDate < vnDate(new Date(now)))
+    throw new Invalid('Hạn trả lời đã qua.', { fields: { dueDate: 'Hạn trả lời phải từ hôm nay trở đi' } });
+  if (!user.roles.includes('specialist') || user.unitId == null)
+    throw new Forbidden('Chỉ chuyên viên được soạn công văn xin ý kiến.');
+  if (units.some((u) => u.id === user.unitId))
+    throw new Invalid('Không gửi xin ý kiến chính đơn vị mình.', {
+      fields: { recipientUnitCodes: 'Có đơn vị soạn trong danh sách nhận' },
+    });
   const issuing = (await findUnitById(db, user.unitId))!;
   const [id] = await db('dispatches').insert({
     issuing_unit_id: issuing.id,
@@ -115,12 +173,26 @@ export async function createDispatch(db: Db, user: Express.User, input: CreateDi
     created_at: now,
     updated_at: now,
   });
-  await appendDispatchEvent(db, { dispatch_id: Number(id), type: 'CREATE', from_state: null, to_state: 'draft', actor_id: user.id, actor_username: user.username, actor_name: user.fullName, actor_unit_code: user.unitCode, at: now });
+  await appendDispatchEvent(db, {
+    dispatch_id: Number(id),
+    type: 'CREATE',
+    from_state: null,
+    to_state: 'draft',
+    actor_id: user.id,
+    actor_username: user.username,
+    actor_name: user.fullName,
+    actor_unit_code: user.unitCode,
+    at: now,
+  });
   return Number(id);
 }
 
 /** Dispatches for a list: sent by my unit (and below), or received by my unit (`inbox`). */
-export async function listDispatches(db: Db, user: Express.User, opts: { inbox: boolean; page: number; pageSize: number }) {
+export async function listDispatches(
+  db: Db,
+  user: Express.User,
+  opts: { inbox: boolean; page: number; pageSize: number },
+) {
   const base = db('dispatches as d');
   if (opts.inbox) {
     base.join('dispatch_replies as r', 'r.dispatch_id', 'd.id').where('r.unit_id', user.unitId ?? -1);
@@ -128,7 +200,12 @@ export async function listDispatches(db: Db, user: Express.User, opts: { inbox: 
     base.whereIn('d.issuing_unit_id', user.unitId == null ? [] : await subtreeIds(db, user.unitId));
   }
   const [{ n }] = await base.clone().count<{ n: number }[]>({ n: '*' });
-  const ids = (await base.clone().orderBy('d.id', 'desc').offset((opts.page - 1) * opts.pageSize).limit(opts.pageSize).pluck('d.id')) as number[];
+  const ids = (await base
+    .clone()
+    .orderBy('d.id', 'desc')
+    .offset((opts.page - 1) * opts.pageSize)
+    .limit(opts.pageSize)
+    .pluck('d.id')) as number[];
   const items = [];
   for (const id of ids) {
     const d = (await findDispatch(db, id))!;
@@ -142,5 +219,14 @@ export async function synthesis(db: Db, user: Express.User, id: number) {
   const { d, view } = await loadVisible(db, user, id);
   if (view !== 'sender') throw new NotFound('Không tìm thấy công văn.');
   const json = await dispatchJson(db, d, view, user);
-  return { id: d.id, title: d.title, number: d.number, dueDate: d.due_date, state: d.state, issuingUnit: json.issuingUnit, items: json.recipients, counts: json.counts };
+  return {
+    id: d.id,
+    title: d.title,
+    number: d.number,
+    dueDate: d.due_date,
+    state: d.state,
+    issuingUnit: json.issuingUnit,
+    items: json.recipients,
+    counts: json.counts,
+  };
 }

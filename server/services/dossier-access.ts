@@ -12,7 +12,11 @@ type Q = Db | Knex.Transaction;
  * handles one of its steps, and of the units above the receiving unit. Admins see all, act on none.
  * Anyone else gets 404, never 403, so codes of other communes cannot be probed.
  */
-export async function canSee(db: Q, user: Express.User, row: Pick<DossierRow, 'id' | 'receiving_unit_id'>): Promise<boolean> {
+export async function canSee(
+  db: Q,
+  user: Express.User,
+  row: Pick<DossierRow, 'id' | 'receiving_unit_id'>,
+): Promise<boolean> {
   if (user.roles.includes('admin')) return true;
   if (user.unitId == null) return false;
   if (user.unitId === row.receiving_unit_id) return true;
@@ -33,7 +37,15 @@ export async function visibilityFilter(db: Q, user: Express.User): Promise<((qb:
   const unitId = user.unitId;
   return (qb) =>
     void qb.where((w) =>
-      w.whereIn('d.receiving_unit_id', units).orWhereExists((s) => s.select(db.raw('1')).from('dossier_units as du').whereRaw('du.dossier_id = d.id').andWhere('du.unit_id', unitId)),
+      w
+        .whereIn('d.receiving_unit_id', units)
+        .orWhereExists((s) =>
+          s
+            .select(db.raw('1'))
+            .from('dossier_units as du')
+            .whereRaw('du.dossier_id = d.id')
+            .andWhere('du.unit_id', unitId),
+        ),
     );
 }
 
@@ -43,7 +55,10 @@ export async function stepUnitId(db: Q, step: ProcedureStep, competentUnitId: nu
   if (target === UNIT_COMPETENT) return competentUnitId;
   if (target === UNIT_PARENT) {
     const row = await db('units').where({ id: competentUnitId }).first('parent_id');
-    if (!row?.parent_id) throw new Invalid(`Bước "${step.name}" do đơn vị cấp trên xử lý nhưng đơn vị có thẩm quyền không có cấp trên.`, { fields: { competentUnitCode: 'Đơn vị không có cấp trên' } });
+    if (!row?.parent_id)
+      throw new Invalid(`Bước "${step.name}" do đơn vị cấp trên xử lý nhưng đơn vị có thẩm quyền không có cấp trên.`, {
+        fields: { competentUnitCode: 'Đơn vị không có cấp trên' },
+      });
     return row.parent_id;
   }
   const unit = await db('units').where({ code: target }).first('id');

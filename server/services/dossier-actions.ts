@@ -28,7 +28,12 @@ const COMMENT_LABELS: Partial<Record<DossierEventType, string>> = {
  * by the same role-and-unit rule the transition service enforces. The page shows exactly these, so
  * it never offers a control the server would refuse.
  */
-export function availableActions(user: Express.User, row: DossierRow, def: ProcedureDefinition, machine: DossierMachine): Action[] {
+export function availableActions(
+  user: Express.User,
+  row: DossierRow,
+  def: ProcedureDefinition,
+  machine: DossierMachine,
+): Action[] {
   const allowed = allowedEvents(machine, JSON.parse(row.snapshot));
   const step = stepOf(def, row.state);
   return allowed
@@ -38,7 +43,12 @@ export function availableActions(user: Express.User, row: DossierRow, def: Proce
     })
     .map((type) => ({
       type,
-      label: type === 'FORWARD' && step ? (def.steps.at(-1) === step && step.role !== 'clerk' && step.role !== 'leader' ? 'Hoàn thành, chuyển trả kết quả' : forwardLabel(step.role)) : EVENT_LABELS[type],
+      label:
+        type === 'FORWARD' && step
+          ? def.steps.at(-1) === step && step.role !== 'clerk' && step.role !== 'leader'
+            ? 'Hoàn thành, chuyển trả kết quả'
+            : forwardLabel(step.role)
+          : EVENT_LABELS[type],
       needsComment: (COMMENT_REQUIRED as readonly string[]).includes(type),
       needsDueAt: type === 'EXTEND',
       commentLabel: COMMENT_LABELS[type] ?? 'Ghi chú (không bắt buộc)',
@@ -64,6 +74,7 @@ export function availableActions(user: Express.User, row: DossierRow, def: Proce
 export function whoActs(row: DossierRow, def: ProcedureDefinition): string | null {
   const step = stepOf(def, row.state);
   if (step) return `${ROLE_LABELS[step.role]} — ${row.handling_name ?? ''}`;
-  if (row.state === 'waiting_supplement' || row.state === 'result_ready') return `${ROLE_LABELS.intake} — ${row.receiving_name}`;
+  if (row.state === 'waiting_supplement' || row.state === 'result_ready')
+    return `${ROLE_LABELS.intake} — ${row.receiving_name}`;
   return null;
 }

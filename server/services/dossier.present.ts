@@ -17,7 +17,12 @@ export function isOverdue(row: Pick<DossierRow, 'status' | 'due_at' | 'paused_at
 }
 
 /** The dossier shape of contract.md §2. */
-export function dossierJson(row: DossierRow, def: ProcedureDefinition, documents: Array<{ code: string; name: string; required: unknown; received: unknown }>, now = Date.now()) {
+export function dossierJson(
+  row: DossierRow,
+  def: ProcedureDefinition,
+  documents: Array<{ code: string; name: string; required: unknown; received: unknown }>,
+  now = Date.now(),
+) {
   const step = stepOf(def, row.state);
   const status = row.status as PublicStatus;
   return {
@@ -42,7 +47,12 @@ export function dossierJson(row: DossierRow, def: ProcedureDefinition, documents
     supplementCount: row.supplement_count,
     extended: Boolean(row.extended),
     applicant: JSON.parse(row.applicant),
-    documents: documents.map((d) => ({ code: d.code, name: d.name, required: Boolean(d.required), received: Boolean(d.received) })),
+    documents: documents.map((d) => ({
+      code: d.code,
+      name: d.name,
+      required: Boolean(d.required),
+      received: Boolean(d.received),
+    })),
     note: row.note,
   };
 }
@@ -54,7 +64,9 @@ export function eventJson(e: EventRow) {
     type: e.type,
     fromState: e.from_state,
     toState: e.to_state,
-    actor: e.actor_username ? { username: e.actor_username, fullName: e.actor_name, unitCode: e.actor_unit_code } : null,
+    actor: e.actor_username
+      ? { username: e.actor_username, fullName: e.actor_name, unitCode: e.actor_unit_code }
+      : null,
     comment: e.comment,
     at: iso(e.at),
     stepDueAt: iso(e.step_due_at),

@@ -17,7 +17,14 @@ async function present(db: Db, rows: DossierRow[], now = Date.now()): Promise<Do
   const out: DossierJson[] = [];
   for (const r of rows) {
     const { def } = await compiledVersion(db, r.procedure_version_id);
-    out.push(dossierJson(r, def, docs.filter((d) => d.dossier_id === r.id), now));
+    out.push(
+      dossierJson(
+        r,
+        def,
+        docs.filter((d) => d.dossier_id === r.id),
+        now,
+      ),
+    );
   }
   return out;
 }
@@ -44,24 +51,35 @@ export async function history(db: Db, user: Express.User, code: string) {
  * The list with the contract's filters. `mine`: dossiers whose current step this user may act on
  * now (their unit handles it and they hold the step's role), most urgent first.
  */
-export async function listDossiers(db: Db, user: Express.User, q: ListQuery, now = Date.now()): Promise<{ items: DossierJson[]; total: number }> {
+export async function listDossiers(
+  db: Db,
+  user: Express.User,
+  q: ListQuery,
+  now = Date.now(),
+): Promise<{ items: DossierJson[]; total: number }> {
   const visible = await visibilityFilter(db, user);
   const filter = (qb: Knex.QueryBuilder) => {
     if (visible) visible(qb);
     if (q.mine) {
-      qb.where('d.handling_unit_id', user.unitId ?? -1).whereIn('d.step_role', user.roles).whereIn('d.status', ['processing', 'waiting_supplement', 'result_ready']);
+      qb.where('d.handling_unit_id', user.unitId ?? -1)
+        .whereIn('d.step_role', user.roles)
+        .whereIn('d.status', ['processing', 'waiting_supplement', 'result_ready']);
     }
     if (q.status) qb.where('d.status', q.status);
     if (q.procedureCode) qb.where('d.procedure_code', q.procedureCode);
     if (q.overdue) {
       qb.where((w) =>
-        w.where((a) => a.where('d.status', 'processing').andWhere('d.due_at', '<', now)).orWhere((b) => b.where('d.status', 'waiting_supplement').andWhereRaw('d.paused_at > d.due_at')),
+        w
+          .where((a) => a.where('d.status', 'processing').andWhere('d.due_at', '<', now))
+          .orWhere((b) => b.where('d.status', 'waiting_supplement').andWhereRaw('d.paused_at > d.due_at')),
       );
     }
     if (q.q) {
       // '!' as the LIKE escape: a backslash literal is spelled differently in SQLite and MySQL.
       const like = `%${q.q.replace(/[%_!]/g, (c) => '!' + c)}%`;
-      qb.where((w) => w.whereRaw("d.code like ? escape '!'", [like]).orWhereRaw("d.applicant_name like ? escape '!'", [like]));
+      qb.where((w) =>
+        w.whereRaw("d.code like ? escape '!'", [like]).orWhereRaw("d.applicant_name like ? escape '!'", [like]),
+      );
     }
   };
   const [{ n }] = await db('dossiers as d').modify(filter).count<{ n: number }[]>({ n: '*' });
@@ -69,7 +87,14 @@ export async function listDossiers(db: Db, user: Express.User, q: ListQuery, now
   // (sorting a million full rows to return twenty was the slow part at scale).
   const ids = (await db('dossiers as d')
     .modify(filter)
-    .modify((qb) => (q.mine ? qb.orderBy([{ column: 'd.step_due_at', order: 'asc' }, { column: 'd.id', order: 'asc' }]) : qb.orderBy('d.id', 'desc')))
+    .modify((qb) =>
+      q.mine
+        ? qb.orderBy([
+            { column: 'd.step_due_at', order: 'asc' },
+            { column: 'd.id', order: 'asc' },
+          ])
+        : qb.orderBy('d.id', 'desc'),
+    )
     .offset((q.page - 1) * q.pageSize)
     .limit(q.pageSize)
     .pluck('d.id')) as number[];

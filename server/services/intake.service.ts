@@ -32,12 +32,18 @@ export async function receiveDossier(
   inside?: (trx: Knex.Transaction, code: string, def: ProcedureDefinition) => Promise<void>,
 ): Promise<string> {
   const pv = await findVersion(db, input.procedureCode);
-  if (!pv) throw new Invalid(`Thủ tục "${input.procedureCode}" không có trong danh mục.`, { fields: { procedureCode: 'Thủ tục không tồn tại' } });
+  if (!pv)
+    throw new Invalid(`Thủ tục "${input.procedureCode}" không có trong danh mục.`, {
+      fields: { procedureCode: 'Thủ tục không tồn tại' },
+    });
   const { def, machine } = await compiledVersion(db, pv.id);
 
   const known = new Set(def.documents.map((d) => d.code));
   const unknown = input.documents.filter((c) => !known.has(c));
-  if (unknown.length) throw new Invalid(`Giấy tờ không thuộc thủ tục: ${unknown.join(', ')}.`, { fields: { documents: `Mã không hợp lệ: ${unknown.join(', ')}` } });
+  if (unknown.length)
+    throw new Invalid(`Giấy tờ không thuộc thủ tục: ${unknown.join(', ')}.`, {
+      fields: { documents: `Mã không hợp lệ: ${unknown.join(', ')}` },
+    });
   const given = new Set(input.documents);
   const missing = def.documents.filter((d) => d.required && !given.has(d.code));
   if (missing.length) {
@@ -51,7 +57,8 @@ export async function receiveDossier(
     throw new Invalid('Đơn vị có thẩm quyền không tồn tại.', { fields: { competentUnitCode: 'Đơn vị không tồn tại' } });
   }
   // Field errors first, then the role (contract.md §2: 422 before 403).
-  if (!user.roles.includes('intake') || user.unitId == null) throw new Forbidden('Chỉ cán bộ tiếp nhận của Bộ phận Một cửa được tiếp nhận hồ sơ.');
+  if (!user.roles.includes('intake') || user.unitId == null)
+    throw new Forbidden('Chỉ cán bộ tiếp nhận của Bộ phận Một cửa được tiếp nhận hồ sơ.');
   const receiving = (await findUnitById(db, user.unitId))!;
   const competent = competentGiven ?? receiving;
 
@@ -93,7 +100,15 @@ export async function receiveDossier(
     });
     const dossierId = Number(id);
     if (def.documents.length) {
-      await trx('dossier_documents').insert(def.documents.map((d) => ({ dossier_id: dossierId, code: d.code, name: d.name, required: d.required, received: given.has(d.code) })));
+      await trx('dossier_documents').insert(
+        def.documents.map((d) => ({
+          dossier_id: dossierId,
+          code: d.code,
+          name: d.name,
+          required: d.required,
+          received: given.has(d.code),
+        })),
+      );
     }
     await addDossierUnit(trx, dossierId, receiving.id);
     await addDossierUnit(trx, dossierId, handlingUnitId);
@@ -113,7 +128,19 @@ export async function receiveDossier(
       dossier_version: 1,
       data: JSON.stringify({ dueAt: overall.dueAt.getTime(), channel: input.channel }),
     });
-    await enqueue(trx, 'dossier.received', { code, to: step.code, handlingUnitId, actorRole: step.role, stepDueAt: stepDue.getTime(), dueAt: overall.dueAt.getTime() }, now);
+    await enqueue(
+      trx,
+      'dossier.received',
+      {
+        code,
+        to: step.code,
+        handlingUnitId,
+        actorRole: step.role,
+        stepDueAt: stepDue.getTime(),
+        dueAt: overall.dueAt.getTime(),
+      },
+      now,
+    );
     if (inside) await inside(trx, code, def);
     return code;
   });
@@ -123,7 +150,13 @@ export async function receiveDossier(
  * Receive a dossier and answer with it as stored, read inside the same transaction (a failing read
  * after the commit must not turn a committed intake into an error for the client).
  */
-export async function receiveDossierJson(db: Db, config: Config, user: Express.User, input: IntakeInput, now = Date.now()): Promise<DossierJson> {
+export async function receiveDossierJson(
+  db: Db,
+  config: Config,
+  user: Express.User,
+  input: IntakeInput,
+  now = Date.now(),
+): Promise<DossierJson> {
   let json: DossierJson | null = null;
   await receiveDossier(db, config, user, input, now, async (trx, code, def) => {
     const row = (await findDossierByCode(trx, code))!;

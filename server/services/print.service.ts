@@ -8,7 +8,15 @@ import { compiledVersion } from './catalog.service';
 import { getVisibleRow } from './dossiers.service';
 import { CHANNELS } from '../../workflows/labels';
 import { stepOf } from '../../workflows/procedure';
-import { daysInMonth, formatVnDate, formatVnTime, isValidDateString, MS_PER_DAY, vnDate, vnStartOfDay } from '../../workflows/calendar/time';
+import {
+  daysInMonth,
+  formatVnDate,
+  formatVnTime,
+  isValidDateString,
+  MS_PER_DAY,
+  vnDate,
+  vnStartOfDay,
+} from '../../workflows/calendar/time';
 
 /** Official titles of the printable forms (glossary.md, Circular 03/2025/TT-VPCP numbering). */
 export const FORM_TITLES = {
@@ -24,8 +32,10 @@ export const REGISTER_CAP = 5000;
 const DESK = 'Bộ phận Một cửa';
 
 const upper = (s: string) => s.toLocaleUpperCase('vi-VN');
-const when = (ms: number | null | undefined) => (ms == null ? '' : `${formatVnTime(new Date(Number(ms)))} ngày ${formatVnDate(new Date(Number(ms)))}`);
-const stamp = (ms: number | null | undefined) => (ms == null ? '' : `${formatVnTime(new Date(Number(ms)))} ${formatVnDate(new Date(Number(ms)))}`);
+const when = (ms: number | null | undefined) =>
+  ms == null ? '' : `${formatVnTime(new Date(Number(ms)))} ngày ${formatVnDate(new Date(Number(ms)))}`;
+const stamp = (ms: number | null | undefined) =>
+  ms == null ? '' : `${formatVnTime(new Date(Number(ms)))} ${formatVnDate(new Date(Number(ms)))}`;
 const day = (ms: number | null | undefined) => (ms == null ? '' : formatVnDate(new Date(Number(ms))));
 
 /** "ngày 25 tháng 11 năm 2026", the date line of a printed form (Decree 30/2020). */
@@ -64,7 +74,13 @@ function header(formNo: string, unitName: string, atMs: number, desk: boolean, r
   };
 }
 
-function applicantOf(row: DossierRow): { fullName: string; idNumber?: string | null; phone?: string | null; email?: string | null; address?: string | null } {
+function applicantOf(row: DossierRow): {
+  fullName: string;
+  idNumber?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  address?: string | null;
+} {
   try {
     return JSON.parse(row.applicant);
   } catch {
@@ -94,7 +110,9 @@ const dataOf = (e: EventRow): Record<string, unknown> => {
 
 async function unitNames(db: Db, events: EventRow[]): Promise<Map<string, string>> {
   const codes = [...new Set(events.map((e) => e.actor_unit_code).filter((c): c is string => !!c))];
-  const rows = codes.length ? ((await db('units').whereIn('code', codes).select('code', 'name')) as Array<{ code: string; name: string }>) : [];
+  const rows = codes.length
+    ? ((await db('units').whereIn('code', codes).select('code', 'name')) as Array<{ code: string; name: string }>)
+    : [];
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 
@@ -103,9 +121,17 @@ async function unitNames(db: Db, events: EventRow[]): Promise<Map<string, string
  * an unknown form number, or a form the dossier has no event for (02 supplement request, 03 refusal,
  * 04 extension); `lan` picks the Nth supplement request (default: the latest).
  */
-export async function printForm(db: Db, publicUrl: string, user: Express.User, code: string, form: string, lan?: unknown): Promise<Record<string, unknown>> {
+export async function printForm(
+  db: Db,
+  publicUrl: string,
+  user: Express.User,
+  code: string,
+  form: string,
+  lan?: unknown,
+): Promise<Record<string, unknown>> {
   const row = await getVisibleRow(db, user, code);
-  if (!Object.prototype.hasOwnProperty.call(FORM_TITLES, form) || form === '07') throw new NotFound('Không có mẫu in này.');
+  if (!Object.prototype.hasOwnProperty.call(FORM_TITLES, form) || form === '07')
+    throw new NotFound('Không có mẫu in này.');
   const formNo = form as FormNo;
   const events = await listEvents(db, row.id);
   const names = await unitNames(db, events);
@@ -124,7 +150,12 @@ export async function printForm(db: Db, publicUrl: string, user: Express.User, c
     return {
       ...base,
       header: header(formNo, row.receiving_name, Number(row.received_at), true, ref),
-      documents: docs.map((x, i) => ({ n: i + 1, name: x.name, required: Boolean(x.required), received: Boolean(x.received) })),
+      documents: docs.map((x, i) => ({
+        n: i + 1,
+        name: x.name,
+        required: Boolean(x.required),
+        received: Boolean(x.received),
+      })),
       totalDays: def.totalDays.toLocaleString('vi-VN'),
       fee: def.fee ? `${def.fee.toLocaleString('vi-VN')} đồng` : 'Không',
       appointment: when(appointment),
@@ -160,7 +191,14 @@ export async function printForm(db: Db, publicUrl: string, user: Express.User, c
   if (formNo === '03') {
     const e = [...events].reverse().find((x) => x.type === 'REFUSE');
     if (!e) throw missing('quyết định từ chối');
-    return { ...base, header: header(formNo, row.receiving_name, Number(e.at), true, ref), reason: e.comment ?? '', actor: e.actor_name ?? '', actorUnit: actorUnit(e), at: when(e.at) };
+    return {
+      ...base,
+      header: header(formNo, row.receiving_name, Number(e.at), true, ref),
+      reason: e.comment ?? '',
+      actor: e.actor_name ?? '',
+      actorUnit: actorUnit(e),
+      at: when(e.at),
+    };
   }
 
   if (formNo === '04') {
@@ -210,12 +248,18 @@ function parseDates(q: RegisterQuery, now: number): { from: string; to: string }
   if ((q.from === undefined || q.from === '') && (q.to === undefined || q.to === '')) {
     const today = vnDate(new Date(now));
     const [y, m] = today.split('-').map(Number);
-    return { from: `${today.slice(0, 7)}-01`, to: `${today.slice(0, 7)}-${String(daysInMonth(y, m)).padStart(2, '0')}` };
+    return {
+      from: `${today.slice(0, 7)}-01`,
+      to: `${today.slice(0, 7)}-${String(daysInMonth(y, m)).padStart(2, '0')}`,
+    };
   }
   const bad: string[] = [];
   if (typeof q.from !== 'string' || !isValidDateString(q.from)) bad.push('"Từ ngày" (tu)');
   if (typeof q.to !== 'string' || !isValidDateString(q.to)) bad.push('"Đến ngày" (den)');
-  if (bad.length) throw new Invalid(`Ngày không hợp lệ: ${bad.join(', ')}. Vui lòng nhập theo định dạng YYYY-MM-DD, ví dụ 2026-11-01.`);
+  if (bad.length)
+    throw new Invalid(
+      `Ngày không hợp lệ: ${bad.join(', ')}. Vui lòng nhập theo định dạng YYYY-MM-DD, ví dụ 2026-11-01.`,
+    );
   if (String(q.to) < String(q.from)) throw new Invalid('"Đến ngày" phải sau hoặc cùng ngày với "Từ ngày".');
   return { from: String(q.from), to: String(q.to) };
 }
@@ -224,14 +268,20 @@ function parseDates(q: RegisterQuery, now: number): { from: string; to: string }
  * The register of dossiers (form 07) of a unit the user may see — their own unit or one below it,
  * any unit for an admin (404 otherwise) — for dossiers received in [from, to] (local dates).
  */
-export async function printRegister(db: Db, user: Express.User, q: RegisterQuery, now = Date.now()): Promise<Record<string, unknown>> {
+export async function printRegister(
+  db: Db,
+  user: Express.User,
+  q: RegisterQuery,
+  now = Date.now(),
+): Promise<Record<string, unknown>> {
   const period = parseDates(q, now);
   const admin = user.roles.includes('admin');
   const code = typeof q.unit === 'string' && q.unit ? q.unit : null;
   if (!code && user.unitId == null) throw new Invalid('Vui lòng chọn đơn vị (tham số don-vi, mã đơn vị).');
   const unit = code ? await findUnitByCode(db, code) : await findUnitById(db, user.unitId!);
   if (!unit) throw new NotFound('Không tìm thấy đơn vị.');
-  if (!admin && (user.unitId == null || !(await subtreeIds(db, user.unitId)).includes(unit.id))) throw new NotFound('Không tìm thấy đơn vị.');
+  if (!admin && (user.unitId == null || !(await subtreeIds(db, user.unitId)).includes(unit.id)))
+    throw new NotFound('Không tìm thấy đơn vị.');
   const fromMs = vnStartOfDay(period.from).getTime();
   const toMs = vnStartOfDay(period.to).getTime() + MS_PER_DAY;
   const found = await registerRows(db, unit.id, fromMs, toMs, REGISTER_CAP + 1);

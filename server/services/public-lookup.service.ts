@@ -21,7 +21,17 @@ export async function publicDossier(db: Db, code: string) {
   const row = await db('dossiers as d')
     .join('units as u', 'u.id', 'd.receiving_unit_id')
     .where('d.code', code)
-    .first('d.id', 'd.code', 'd.procedure_name', 'u.name as unit_name', 'd.status', 'd.received_at', 'd.due_at', 'd.completed_at', 'd.applicant_name');
+    .first(
+      'd.id',
+      'd.code',
+      'd.procedure_name',
+      'u.name as unit_name',
+      'd.status',
+      'd.received_at',
+      'd.due_at',
+      'd.completed_at',
+      'd.applicant_name',
+    );
   if (!row) throw new NotFound('Không tìm thấy hồ sơ với mã này. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.');
   const status = row.status as PublicStatus;
   return {
@@ -49,7 +59,10 @@ export async function publicTimeline(db: Db, dossierId: number): Promise<Array<{
     const s = statusOfState(e.to_state);
     if (s === last) continue;
     last = s;
-    out.push({ at: iso(e.at)!, statusText: s === 'processing' && out.length === 0 ? 'Đã tiếp nhận, đang xử lý' : STATUS_TEXT[s] });
+    out.push({
+      at: iso(e.at)!,
+      statusText: s === 'processing' && out.length === 0 ? 'Đã tiếp nhận, đang xử lý' : STATUS_TEXT[s],
+    });
   }
   return out;
 }

@@ -1,8 +1,23 @@
 import type { Db } from '../db';
 import { Invalid, NotFound } from '../errors';
 import { listUnits, Unit } from '../queries/units.queries';
-import { Bounds, countByBuckets, countByChannel, countFigures, Counts, listBehind, Metric } from '../queries/reports.queries';
-import { civilFromDayNumber, dayNumberFromCivil, dayNumberFromDateString, formatVnDate, isValidDateString, vnDayStartMs } from '../../workflows/calendar/time';
+import {
+  Bounds,
+  countByBuckets,
+  countByChannel,
+  countFigures,
+  Counts,
+  listBehind,
+  Metric,
+} from '../queries/reports.queries';
+import {
+  civilFromDayNumber,
+  dayNumberFromCivil,
+  dayNumberFromDateString,
+  formatVnDate,
+  isValidDateString,
+  vnDayStartMs,
+} from '../../workflows/calendar/time';
 import { CHANNELS, Channel } from '../../workflows/labels';
 
 /**
@@ -74,7 +89,10 @@ export async function summary(db: Db, input: ReportInput): Promise<Summary> {
  * Check a period typed by a person or a client: both dates `YYYY-MM-DD`, from ≤ to, at most five
  * years. Throws 422 with `details.fields` keyed by the caller's field names.
  */
-export function parsePeriod(raw: { from: unknown; to: unknown }, names: { from: string; to: string } = { from: 'from', to: 'to' }): Period {
+export function parsePeriod(
+  raw: { from: unknown; to: unknown },
+  names: { from: string; to: string } = { from: 'from', to: 'to' },
+): Period {
   const fields: Record<string, string> = {};
   const check = (v: unknown, name: string, missing: string) => {
     if (v === undefined || v === '') fields[name] = missing;
@@ -87,9 +105,11 @@ export function parsePeriod(raw: { from: unknown; to: unknown }, names: { from: 
     const to = dayNumberFromDateString(raw.to as string);
     const { year, month, day } = civilFromDayNumber(from);
     if (to < from) fields[names.to] = 'Ngày kết thúc phải sau hoặc cùng ngày bắt đầu.';
-    else if (to >= dayNumberFromCivil(year + MAX_PERIOD_YEARS, month, day)) fields[names.to] = `Kỳ báo cáo dài tối đa ${MAX_PERIOD_YEARS} năm.`;
+    else if (to >= dayNumberFromCivil(year + MAX_PERIOD_YEARS, month, day))
+      fields[names.to] = `Kỳ báo cáo dài tối đa ${MAX_PERIOD_YEARS} năm.`;
   }
-  if (Object.keys(fields).length) throw new Invalid(`Kỳ báo cáo không hợp lệ: ${Object.keys(fields).join(', ')}.`, { fields });
+  if (Object.keys(fields).length)
+    throw new Invalid(`Kỳ báo cáo không hợp lệ: ${Object.keys(fields).join(', ')}.`, { fields });
   return { from: raw.from as string, to: raw.to as string };
 }
 
@@ -133,7 +153,8 @@ export interface Scope {
 export async function reportScope(db: Db, user: Express.User, unitCode?: string): Promise<Scope> {
   const all = await listUnits(db);
   const admin = user.roles.includes('admin');
-  if (!admin && user.unitId == null) throw new NotFound('Tài khoản chưa thuộc đơn vị nào nên không có số liệu báo cáo.');
+  if (!admin && user.unitId == null)
+    throw new NotFound('Tài khoản chưa thuộc đơn vị nào nên không có số liệu báo cáo.');
   const visible = treeOrder(all, admin ? null : user.unitId);
   let unit: Unit | null = null;
   if (unitCode) unit = visible.find((u) => u.code === unitCode) ?? null;
@@ -173,7 +194,11 @@ export function monthBuckets(p: Period): Array<{ label: string; start: number; e
     const start = vnDayStartMs(dayNumberFromCivil(y, m, 1));
     if (start >= b.end) break;
     const next = vnDayStartMs(dayNumberFromCivil(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1));
-    out.push({ label: `${String(m).padStart(2, '0')}/${y}`, start: Math.max(start, b.start), end: Math.min(next, b.end) });
+    out.push({
+      label: `${String(m).padStart(2, '0')}/${y}`,
+      start: Math.max(start, b.start),
+      end: Math.min(next, b.end),
+    });
   }
   return out;
 }
@@ -197,17 +222,39 @@ export async function fullReport(db: Db, scope: Scope, p: Period, now: number): 
     totals: toSummary(total),
     units: scope.units.map((u) => ({ unit: u, figures: toSummary(unitCounts.get(String(u.id)) ?? zero) })),
     procedures: byProcedure.map((r) => ({ code: r.key, name: r.name ?? r.key, figures: toSummary(r.counts) })),
-    months: months.map((m, i) => ({ label: buckets[i].label, received: m.received, resolved: m.resolved, resolvedOnTime: m.ontime, resolvedLate: m.late, onTimeRate: onTimeRate(m.ontime, m.resolved) })),
+    months: months.map((m, i) => ({
+      label: buckets[i].label,
+      received: m.received,
+      resolved: m.resolved,
+      resolvedOnTime: m.ontime,
+      resolvedLate: m.late,
+      onTimeRate: onTimeRate(m.ontime, m.resolved),
+    })),
     channels: ([1, 2, 3] as Channel[]).map((c) => {
       const n = channels.find((r) => r.channel === c)?.received ?? 0;
-      return { channel: c, label: CHANNELS[c], received: n, share: received ? Math.round((n / received) * 10000) / 10000 : null };
+      return {
+        channel: c,
+        label: CHANNELS[c],
+        received: n,
+        share: received ? Math.round((n / received) * 10000) / 10000 : null,
+      };
     }),
   };
 }
 
 /** One page (50 rows) of the dossiers behind a figure, optionally of one procedure. */
-export async function dossiersBehind(db: Db, scope: Scope, p: Period, now: number, metric: Metric, opts: { procedureCode?: string; page: number }) {
-  const { rows, total } = await listBehind(db, scope.unitIds, boundsOf(p, now), metric, { ...opts, pageSize: BEHIND_PAGE_SIZE });
+export async function dossiersBehind(
+  db: Db,
+  scope: Scope,
+  p: Period,
+  now: number,
+  metric: Metric,
+  opts: { procedureCode?: string; page: number },
+) {
+  const { rows, total } = await listBehind(db, scope.unitIds, boundsOf(p, now), metric, {
+    ...opts,
+    pageSize: BEHIND_PAGE_SIZE,
+  });
   return { rows, total, pages: Math.max(1, Math.ceil(total / BEHIND_PAGE_SIZE)) };
 }
 
@@ -233,17 +280,41 @@ export interface Table {
   rate: number;
 }
 
-const FIGURES = ['Tiếp nhận', 'Đã giải quyết', 'Đúng hạn', 'Trễ hạn', 'Đang giải quyết', 'Quá hạn', 'Tỷ lệ đúng hạn (%)'];
-const figureCells = (s: Summary): Cell[] => [s.received, s.resolved, s.resolvedOnTime, s.resolvedLate, s.inProgress, s.inProgressOverdue, s.onTimeRate];
+const FIGURES = [
+  'Tiếp nhận',
+  'Đã giải quyết',
+  'Đúng hạn',
+  'Trễ hạn',
+  'Đang giải quyết',
+  'Quá hạn',
+  'Tỷ lệ đúng hạn (%)',
+];
+const figureCells = (s: Summary): Cell[] => [
+  s.received,
+  s.resolved,
+  s.resolvedOnTime,
+  s.resolvedLate,
+  s.inProgress,
+  s.inProgressOverdue,
+  s.onTimeRate,
+];
 
 export function reportTable(r: Report, scopeName: string, name: TableName): Table {
   switch (name) {
     case 'summary':
       return { headers: ['Đơn vị', ...FIGURES], rows: [[scopeName, ...figureCells(r.totals)]], rate: 7 };
     case 'units':
-      return { headers: ['Mã đơn vị', 'Đơn vị tiếp nhận', ...FIGURES], rows: r.units.map((u) => [u.unit.code, u.unit.name, ...figureCells(u.figures)]), rate: 8 };
+      return {
+        headers: ['Mã đơn vị', 'Đơn vị tiếp nhận', ...FIGURES],
+        rows: r.units.map((u) => [u.unit.code, u.unit.name, ...figureCells(u.figures)]),
+        rate: 8,
+      };
     case 'procedures':
-      return { headers: ['Mã thủ tục', 'Thủ tục', ...FIGURES], rows: r.procedures.map((p) => [p.code, p.name, ...figureCells(p.figures)]), rate: 8 };
+      return {
+        headers: ['Mã thủ tục', 'Thủ tục', ...FIGURES],
+        rows: r.procedures.map((p) => [p.code, p.name, ...figureCells(p.figures)]),
+        rate: 8,
+      };
     case 'months':
       return {
         headers: ['Tháng', 'Tiếp nhận', 'Đã giải quyết', 'Đúng hạn', 'Trễ hạn', 'Tỷ lệ đúng hạn (%)'],

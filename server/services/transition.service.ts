@@ -20,7 +20,11 @@ import { EVENT_LABELS, ROLE_LABELS, Role } from '../../workflows/labels';
 const HOUR = 3_600_000;
 
 /** Who may send an event in the dossier's current state (design.md §4), or null when no one can. */
-export function requiredActor(type: EventInput['type'], row: DossierRow, def: ProcedureDefinition): { role: Role; unitId: number } | null {
+export function requiredActor(
+  type: EventInput['type'],
+  row: DossierRow,
+  def: ProcedureDefinition,
+): { role: Role; unitId: number } | null {
   switch (type) {
     case 'FORWARD':
     case 'RETURN':
@@ -48,7 +52,14 @@ function remaining(cal: WorkCalendar, pausedAt: number, startAt: number, due: nu
  * version, appends the event row and the outbox message. Retried on deadlock.
  * @returns the dossier as it is after the event (contract shape)
  */
-export async function applyDossierEvent(db: Db, config: Config, user: Express.User, code: string, body: unknown, now = Date.now()): Promise<DossierJson> {
+export async function applyDossierEvent(
+  db: Db,
+  config: Config,
+  user: Express.User,
+  code: string,
+  body: unknown,
+  now = Date.now(),
+): Promise<DossierJson> {
   const seen = await assertVisible(db, user, await findDossierByCode(db, code));
   const input: EventInput = parseBody(eventSchema, body);
   // Read-only lookups that use the pool happen before the transaction (SQLite has one connection).
@@ -61,19 +72,36 @@ export async function applyDossierEvent(db: Db, config: Config, user: Express.Us
     const locked = await forUpdate(db, trx('dossiers').where({ id: seen.id })).first();
     const row: DossierRow = { ...seen, ...locked };
     if (row.version !== input.version) {
-      throw new Conflict(`Hồ sơ đã được cập nhật (phiên bản hiện tại ${row.version}). Vui lòng tải lại trước khi thao tác.`, { currentVersion: row.version });
+      throw new Conflict(
+        `Hồ sơ đã được cập nhật (phiên bản hiện tại ${row.version}). Vui lòng tải lại trước khi thao tác.`,
+        { currentVersion: row.version },
+      );
     }
     const actor = requiredActor(input.type, row, def);
     if (actor && !(user.roles.includes(actor.role) && user.unitId === actor.unitId)) {
-      throw new Forbidden(`Thao tác "${EVENT_LABELS[input.type]}" ở bước này dành cho ${ROLE_LABELS[actor.role].toLowerCase()} của đơn vị đang xử lý.`);
+      throw new Forbidden(
+        `Thao tác "${EVENT_LABELS[input.type]}" ở bước này dành cho ${ROLE_LABELS[actor.role].toLowerCase()} của đơn vị đang xử lý.`,
+      );
     }
-    const event = { type: input.type, comment: input.comment ?? undefined, dueAt: input.dueAt ?? undefined } as DossierEvent;
+    const event = {
+      type: input.type,
+      comment: input.comment ?? undefined,
+      dueAt: input.dueAt ?? undefined,
+    } as DossierEvent;
     const result = applyEvent(machine, JSON.parse(row.snapshot), event);
     if (!result.ok) {
-      throw new NotAllowed(`Không thể "${EVENT_LABELS[input.type]}" khi hồ sơ ở trạng thái hiện tại.`, { state: row.state, event: input.type });
+      throw new NotAllowed(`Không thể "${EVENT_LABELS[input.type]}" khi hồ sơ ở trạng thái hiện tại.`, {
+        state: row.state,
+        event: input.type,
+      });
     }
     const to = result.state;
-    const patch: Record<string, unknown> = { state: to, status: statusOfState(to), snapshot: JSON.stringify(result.snapshot), updated_at: now };
+    const patch: Record<string, unknown> = {
+      state: to,
+      status: statusOfState(to),
+      snapshot: JSON.stringify(result.snapshot),
+      updated_at: now,
+    };
     const leaving = stepOf(def, row.state);
     const leavesStep = !!leaving && to !== row.state;
     const enterStep = async (step: ProcedureStep, start: Date, hours: number) => {
@@ -94,37 +122,62 @@ export async function applyDossierEvent(db: Db, config: Config, user: Express.Us
       case 'RETURN': {
         const target = stepOf(def, to);
         if (target) await enterStep(target, new Date(now), target.hours);
-        else Object.assign(patch, atDesk, { step_due_at: null, step_started_at: null, resolved_at: now, on_time: onTimeNow(Number(row.due_at), Boolean(row.late_marked)) });
+        else
+          Object.assign(patch, atDesk, {
+            step_due_at: null,
+            step_started_at: null,
+            resolved_at: now,
+            on_time: onTimeNow(Number(row.due_at), Boolean(row.late_marked)),
+          });
         break;
       }
       case 'REQUEST_SUPPLEMENT': {
         const count = row.supplement_count + 1;
-        Object.assign(patch, atDesk, { paused_at: now, supplement_count: count, late_marked: Boolean(row.late_marked) || count >= 2 });
+        Object.assign(patch, atDesk, {
+          paused_at: now,
+          supplement_count: count,
+          late_marked: Boolean(row.late_marked) || count >= 2,
+        });
         break;
       }
       case 'SUPPLEMENT_RECEIVED': {
         const step = stepOf(def, to)!;
         const paused = Number(row.paused_at ?? now);
         const start = cal.nextWorkingMoment(new Date(now));
-        const stepLeft = row.step_due_at == null ? step.hours * HOUR : remaining(cal, paused, Number(row.step_started_at ?? row.start_at), Number(row.step_due_at));
+        const stepLeft =
+          row.step_due_at == null
+            ? step.hours * HOUR
+            : remaining(cal, paused, Number(row.step_started_at ?? row.start_at), Number(row.step_due_at));
         await enterStep(step, start, stepLeft / HOUR);
         // The overall due time moves later by the working time spent waiting (unless already past due).
         const due = Number(row.due_at);
-        if (due > paused) patch.due_at = cal.addWorkingMs(start, remaining(cal, paused, Number(row.start_at), due)).getTime();
+        if (due > paused)
+          patch.due_at = cal.addWorkingMs(start, remaining(cal, paused, Number(row.start_at), due)).getTime();
         patch.paused_at = null;
         break;
       }
       case 'REFUSE':
-        Object.assign(patch, { handling_unit_id: null, step_role: null, step_due_at: null, resolved_at: now, completed_at: now, on_time: onTimeNow(Number(row.due_at), Boolean(row.late_marked)) });
+        Object.assign(patch, {
+          handling_unit_id: null,
+          step_role: null,
+          step_due_at: null,
+          resolved_at: now,
+          completed_at: now,
+          on_time: onTimeNow(Number(row.due_at), Boolean(row.late_marked)),
+        });
         break;
       case 'EXTEND': {
         const newDue = Date.parse(input.dueAt!);
         if (!(newDue > Number(row.due_at))) {
-          throw new Invalid('Ngày hẹn trả mới phải sau ngày hẹn hiện tại.', { fields: { dueAt: 'Phải sau ngày hẹn hiện tại' } });
+          throw new Invalid('Ngày hẹn trả mới phải sau ngày hẹn hiện tại.', {
+            fields: { dueAt: 'Phải sau ngày hẹn hiện tại' },
+          });
         }
         // An apology names a realistic new date: at most one year after the current one.
         if (newDue > Number(row.due_at) + 366 * 86_400_000) {
-          throw new Invalid('Ngày hẹn trả mới không được quá một năm sau ngày hẹn hiện tại.', { fields: { dueAt: 'Quá xa so với ngày hẹn hiện tại' } });
+          throw new Invalid('Ngày hẹn trả mới không được quá một năm sau ngày hẹn hiện tại.', {
+            fields: { dueAt: 'Quá xa so với ngày hẹn hiện tại' },
+          });
         }
         Object.assign(patch, { due_at: newDue, extended: true });
         break;
@@ -133,7 +186,13 @@ export async function applyDossierEvent(db: Db, config: Config, user: Express.Us
         Object.assign(patch, { handling_unit_id: null, step_role: null, completed_at: now });
         break;
       case 'WITHDRAW':
-        Object.assign(patch, { handling_unit_id: null, step_role: null, step_due_at: null, paused_at: null, completed_at: now });
+        Object.assign(patch, {
+          handling_unit_id: null,
+          step_role: null,
+          step_due_at: null,
+          paused_at: null,
+          completed_at: now,
+        });
         break;
     }
 
@@ -180,7 +239,10 @@ export async function applyDossierEvent(db: Db, config: Config, user: Express.Us
     // error for a change that committed because a read after the commit failed.
     const after = { ...row, ...patch, version: row.version + 1 } as DossierRow;
     if ('handling_unit_id' in patch && patch.handling_unit_id !== row.handling_unit_id) {
-      const hu = patch.handling_unit_id == null ? null : await trx('units').where({ id: patch.handling_unit_id }).first('code', 'name');
+      const hu =
+        patch.handling_unit_id == null
+          ? null
+          : await trx('units').where({ id: patch.handling_unit_id }).first('code', 'name');
       after.handling_code = hu?.code ?? null;
       after.handling_name = hu?.name ?? null;
     }

@@ -28,7 +28,11 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
   });
 
   async function as(username: string): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'vi-VN',
+      timezoneId: 'Asia/Ho_Chi_Minh',
+    });
     const page = await ctx.newPage();
     page.on('dialog', (d) => d.accept()); // confirmations before ISSUE and CLOSE
     page.on('console', (m) => {
@@ -43,7 +47,12 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
   }
 
   /** Open the dispatch as `username` and press one action button (its form's fields filled first). */
-  async function act(username: string, id: number, button: string, fill?: (form: ReturnType<Page['locator']>) => Promise<void>): Promise<Page> {
+  async function act(
+    username: string,
+    id: number,
+    button: string,
+    fill?: (form: ReturnType<Page['locator']>) => Promise<void>,
+  ): Promise<Page> {
     const page = await as(username);
     await page.goto(`${srv.url}/cong-van/${id}`);
     const form = page.locator('form.action-form', { has: page.getByRole('button', { name: button, exact: true }) });
@@ -55,17 +64,26 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
 
   it('drafts, approves, issues; a commune assigns, drafts and approves its reply; the synthesis shows it', async () => {
     const spec = await as('chuyenvien.snv');
-    await spec.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Công văn', exact: true }).click();
+    await spec
+      .getByRole('navigation', { name: 'Điều hướng chính' })
+      .getByRole('link', { name: 'Công văn', exact: true })
+      .click();
     await spec.getByRole('link', { name: /Soạn công văn xin ý kiến/ }).click();
     await spec.getByLabel('Trích yếu').fill(TITLE);
-    await spec.getByLabel(/^Nội dung/).fill('Đề nghị UBND các xã, phường góp ý dự thảo (gửi kèm).\nQuá hạn không trả lời được xem như thống nhất.');
+    await spec
+      .getByLabel(/^Nội dung/)
+      .fill('Đề nghị UBND các xã, phường góp ý dự thảo (gửi kèm).\nQuá hạn không trả lời được xem như thống nhất.');
     await spec.getByLabel('Hạn trả lời').fill(vnDate(new Date(Date.now() + 10 * 86_400_000)));
     // dispatch.js: ticking a group ticks its communes (the server expands it anyway)
     await spec.getByLabel('Tất cả xã, phường của thành phố Bạc Liêu').check();
     expect(await spec.getByLabel('UBND phường 1', { exact: true }).isChecked()).toBe(true);
     expect(await spec.getByLabel('UBND xã Hiệp Thành', { exact: true }).isChecked()).toBe(true);
     expect(await spec.getByLabel('UBND phường Hộ Phòng', { exact: true }).isChecked()).toBe(false);
-    await spec.locator('input[name=files]').setInputFiles({ name: 'du-thao-quy-trinh.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% du thao\n') });
+    await spec.locator('input[name=files]').setInputFiles({
+      name: 'du-thao-quy-trinh.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n% du thao\n'),
+    });
     await spec.screenshot({ path: path.join(OUT, 'dispatch-new.png'), fullPage: true });
     await spec.getByRole('button', { name: 'Lưu dự thảo' }).click();
     await spec.waitForURL(/\/cong-van\/\d+$/);
@@ -115,8 +133,12 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
     await row.locator('textarea').fill('Tiếp thu: đã điều chỉnh thời gian thẩm định còn 32 giờ.');
     await row.getByRole('button', { name: 'Lưu' }).click();
     await back.waitForSelector('.print-flash');
-    expect(await back.locator('table.synthesis tr', { hasText: 'UBND phường 1' }).locator('textarea').inputValue()).toContain('Tiếp thu');
-    expect(await back.getByTestId('counts').textContent()).toContain('Tổng số đơn vị được xin ý kiến: 3; đã trả lời: 1');
+    expect(
+      await back.locator('table.synthesis tr', { hasText: 'UBND phường 1' }).locator('textarea').inputValue(),
+    ).toContain('Tiếp thu');
+    expect(await back.getByTestId('counts').textContent()).toContain(
+      'Tổng số đơn vị được xin ý kiến: 3; đã trả lời: 1',
+    );
     await back.screenshot({ path: path.join(OUT, 'dispatch-synthesis.png'), fullPage: true });
     await back.emulateMedia({ media: 'print' });
     await back.screenshot({ path: path.join(OUT, 'dispatch-synthesis-print.png'), fullPage: true });

@@ -81,7 +81,12 @@ maybe('a dossier walked through every role in Chromium', () => {
 
   it('supplement requested and received, then refused with a reason', async () => {
     const code = await receive();
-    const specialist = await act('chuyenvien.p1', code, 'Yêu cầu bổ sung hồ sơ', 'Bổ sung bản sao quyết định thành lập');
+    const specialist = await act(
+      'chuyenvien.p1',
+      code,
+      'Yêu cầu bổ sung hồ sơ',
+      'Bổ sung bản sao quyết định thành lập',
+    );
     expect(await specialist.locator('.dossier-head .badge').first().textContent()).toContain('Chờ bổ sung hồ sơ');
     await specialist.context().close();
     await (await act('motcua.p1', code, 'Đã nhận hồ sơ bổ sung')).context().close();

@@ -12,7 +12,16 @@ describe('the server process', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-proc-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'warn', PASSWORD_HASH_COST: '4', DATABASE_URL: '', ADMIN_PASSWORD: '' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dir,
+        LOG_LEVEL: 'warn',
+        PASSWORD_HASH_COST: '4',
+        DATABASE_URL: '',
+        ADMIN_PASSWORD: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

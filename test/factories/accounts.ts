@@ -26,7 +26,10 @@ export async function buildUnit(
 }
 
 /** A user (password PASSWORD) with roles in a unit. */
-export async function buildUser(db: Db, o: Partial<{ username: string; fullName: string; unitId: number | null; roles: Role[] }> = {}) {
+export async function buildUser(
+  db: Db,
+  o: Partial<{ username: string; fullName: string; unitId: number | null; roles: Role[] }> = {},
+) {
   const username = o.username ?? `u${uniq()}`;
   const id = await insertUser(db, {
     username,

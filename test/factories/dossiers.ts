@@ -72,7 +72,12 @@ export async function receive(app: Express, w: World, procedureCode: string, bod
   const res = await request(app)
     .post('/api/v1/dossiers')
     .set(bearer(w.tokens.intake))
-    .send({ procedureCode, applicant: { fullName: 'Nguyễn Văn An', idNumber: '094123456789', phone: '0912345678' }, documents: ['TO_TRINH', 'BAO_CAO'], ...body });
+    .send({
+      procedureCode,
+      applicant: { fullName: 'Nguyễn Văn An', idNumber: '094123456789', phone: '0912345678' },
+      documents: ['TO_TRINH', 'BAO_CAO'],
+      ...body,
+    });
   if (res.status !== 201) throw new Error(`intake failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }

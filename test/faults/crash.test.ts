@@ -8,80 +8,116 @@
 import { startSmtp } from '../helpers/smtp';
 import { Load } from './load';
 import { checkConsistency } from './checks';
-import { baseEnv, buildWorld, cleanupAll, compareMail, createFaultDb, describeMysql, drainOutbox, ENGINES, FaultDb, http, launchServer, onCleanup, report, ServerProc, sleep, spawnServer, tempDir, waitFor } from './support';
+import {
+  baseEnv,
+  buildWorld,
+  cleanupAll,
+  compareMail,
+  createFaultDb,
+  describeMysql,
+  drainOutbox,
+  ENGINES,
+  FaultDb,
+  http,
+  launchServer,
+  onCleanup,
+  report,
+  ServerProc,
+  sleep,
+  spawnServer,
+  tempDir,
+  waitFor,
+} from './support';
 
 describe('kill -9 under load', () => {
   afterAll(cleanupAll);
 
   // Both engines at once: most of each run is the wait for the killed process's 60 s outbox lease.
-  it.concurrent.each(ENGINES)('%s: every acknowledged write exactly once, state = event log, whole sequences, every mail delivered once', async (engine) => {
-    const started = Date.now();
-    const db = await createFaultDb(engine, 'crash');
-    const smtp = await startSmtp();
-    onCleanup(() => smtp.stop().catch(() => undefined));
-    const dataDir = tempDir('crash');
-    // MAIL_LEASE_MS is the proposed knob for the outbox lease (60 s, fixed today): ignored until it exists.
-    const env = baseEnv(dataDir, db.url, { SMTP_URL: smtp.url, MAIL_RETRY_BASE_MS: '500', MAIL_LEASE_MS: '5000' });
-    const first = await spawnServer(env);
-    // Commune 1's staff have e-mail (their dossiers' every step sends mail); commune 2's do not.
-    const w = await buildWorld(first.url, { communes: 2, mailCommunes: 1 });
+  it.concurrent.each(ENGINES)(
+    '%s: every acknowledged write exactly once, state = event log, whole sequences, every mail delivered once',
+    async (engine) => {
+      const started = Date.now();
+      const db = await createFaultDb(engine, 'crash');
+      const smtp = await startSmtp();
+      onCleanup(() => smtp.stop().catch(() => undefined));
+      const dataDir = tempDir('crash');
+      // MAIL_LEASE_MS is the proposed knob for the outbox lease (60 s, fixed today): ignored until it exists.
+      const env = baseEnv(dataDir, db.url, { SMTP_URL: smtp.url, MAIL_RETRY_BASE_MS: '500', MAIL_LEASE_MS: '5000' });
+      const first = await spawnServer(env);
+      // Commune 1's staff have e-mail (their dossiers' every step sends mail); commune 2's do not.
+      const w = await buildWorld(first.url, { communes: 2, mailCommunes: 1 });
 
-    // Phase 1: load, then SIGKILL in the middle of it.
-    const load = new Load(w, [first.url], { applicantEmail: 0.3 });
-    const running = load.run(engine === 'mysql' ? 16 : 10, 60_000);
-    await waitFor('enough acknowledged transitions before the kill', () => load.acknowledgedEvents >= 150 && load.ackedIntakes.size >= 40, 45_000, 50);
-    load.stop();
-    const inflight = load.inflightSnapshot();
-    await first.kill9();
-    const tKill = Date.now();
-    await running;
-    const inflightEvents = [...inflight.events.values()].reduce((a, b) => a + b, 0);
-    expect(first.alive()).toBe(false);
+      // Phase 1: load, then SIGKILL in the middle of it.
+      const load = new Load(w, [first.url], { applicantEmail: 0.3 });
+      const running = load.run(engine === 'mysql' ? 16 : 10, 60_000);
+      await waitFor(
+        'enough acknowledged transitions before the kill',
+        () => load.acknowledgedEvents >= 150 && load.ackedIntakes.size >= 40,
+        45_000,
+        50,
+      );
+      load.stop();
+      const inflight = load.inflightSnapshot();
+      await first.kill9();
+      const tKill = Date.now();
+      await running;
+      const inflightEvents = [...inflight.events.values()].reduce((a, b) => a + b, 0);
+      expect(first.alive()).toBe(false);
 
-    // Phase 2: start again on the same database; it must come up and take more work.
-    const second = await spawnServer(env);
-    expect((await http(second.url, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
-    for (const t of load.dossiers.values()) if ((inflight.events.get(t.code) ?? 0) > 0) await load.refresh(t);
-    load.bases = [second.url];
-    const before = { requests: load.requests, acked: load.acknowledgedEvents, intakes: load.ackedIntakes.size };
-    const again = load.run(8, 10_000);
-    await waitFor('transitions and intakes after the restart', () => load.acknowledgedEvents >= before.acked + 40 && load.ackedIntakes.size >= before.intakes + 10, 10_000, 50).catch(() => undefined);
-    load.stop();
-    await again;
-    expect(load.acknowledgedEvents).toBeGreaterThan(before.acked);
-    expect(load.ackedIntakes.size).toBeGreaterThan(before.intakes);
+      // Phase 2: start again on the same database; it must come up and take more work.
+      const second = await spawnServer(env);
+      expect((await http(second.url, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
+      for (const t of load.dossiers.values()) if ((inflight.events.get(t.code) ?? 0) > 0) await load.refresh(t);
+      load.bases = [second.url];
+      const before = { requests: load.requests, acked: load.acknowledgedEvents, intakes: load.ackedIntakes.size };
+      const again = load.run(8, 10_000);
+      await waitFor(
+        'transitions and intakes after the restart',
+        () => load.acknowledgedEvents >= before.acked + 40 && load.ackedIntakes.size >= before.intakes + 10,
+        10_000,
+        50,
+      ).catch(() => undefined);
+      load.stop();
+      await again;
+      expect(load.acknowledgedEvents).toBeGreaterThan(before.acked);
+      expect(load.ackedIntakes.size).toBeGreaterThan(before.intakes);
 
-    const result = await checkConsistency(db.knex, load, inflight);
-    expect(result.problems).toEqual([]);
-    expect(load.odd).toEqual([]);
+      const result = await checkConsistency(db.knex, load, inflight);
+      expect(result.problems).toEqual([]);
+      expect(load.odd).toEqual([]);
 
-    // Mail: a row claimed by the killed process waits for its 60 s lease; then everything goes out once.
-    const tDrain = Date.now();
-    await drainOutbox(db.knex, 120_000);
-    await sleep(500);
-    const mail = await compareMail(db.knex, smtp.received);
-    report(`crash ${engine}`, {
-      requests: load.requests,
-      byStatus: load.byStatus,
-      ackedIntakes: load.ackedIntakes.size,
-      ackedEvents: load.acknowledgedEvents,
-      ackedChecked: result.ackedChecked,
-      inflightAtKill: { intakes: inflight.intakes, events: inflightEvents },
-      committedButUnacknowledgedIntakes: result.unackedCommittedIntakes,
-      dossiers: result.dossiers,
-      eventRows: result.events,
-      mail,
-      seconds: { toKill: Math.round((tKill - started) / 1000), restartAndCheck: Math.round((tDrain - tKill) / 1000), mailDrain: Math.round((Date.now() - tDrain) / 1000) },
-    });
-    expect(mail.rowsWithSameKey).toBe(0); // (recipient, subject) identifies a mail in this world
-    expect(mail.missing).toEqual([]);
-    expect(mail.unexpected).toEqual([]);
-    expect(mail.byStatus.failed ?? 0).toBe(0);
-    // At-least-once: only the message being handed to SMTP at the kill may go out twice.
-    expect(mail.duplicates.length).toBeLessThanOrEqual(1);
-    expect(mail.duplicates.every((d) => d.times === 2)).toBe(true);
-    await second.term();
-  });
+      // Mail: a row claimed by the killed process waits for its 60 s lease; then everything goes out once.
+      const tDrain = Date.now();
+      await drainOutbox(db.knex, 120_000);
+      await sleep(500);
+      const mail = await compareMail(db.knex, smtp.received);
+      report(`crash ${engine}`, {
+        requests: load.requests,
+        byStatus: load.byStatus,
+        ackedIntakes: load.ackedIntakes.size,
+        ackedEvents: load.acknowledgedEvents,
+        ackedChecked: result.ackedChecked,
+        inflightAtKill: { intakes: inflight.intakes, events: inflightEvents },
+        committedButUnacknowledgedIntakes: result.unackedCommittedIntakes,
+        dossiers: result.dossiers,
+        eventRows: result.events,
+        mail,
+        seconds: {
+          toKill: Math.round((tKill - started) / 1000),
+          restartAndCheck: Math.round((tDrain - tKill) / 1000),
+          mailDrain: Math.round((Date.now() - tDrain) / 1000),
+        },
+      });
+      expect(mail.rowsWithSameKey).toBe(0); // (recipient, subject) identifies a mail in this world
+      expect(mail.missing).toEqual([]);
+      expect(mail.unexpected).toEqual([]);
+      expect(mail.byStatus.failed ?? 0).toBe(0);
+      // At-least-once: only the message being handed to SMTP at the kill may go out twice.
+      expect(mail.duplicates.length).toBeLessThanOrEqual(1);
+      expect(mail.duplicates.every((d) => d.times === 2)).toBe(true);
+      await second.term();
+    },
+  );
 });
 
 /**
@@ -129,11 +165,15 @@ describeMysql('kill -9 during the first start (mysql)', () => {
       else await p.term();
     }
     if (!caught) {
-      report(`kill during migrations ${engine}`, { inconclusive: 'the migrations finished before the lock could be seen, three times' });
+      report(`kill during migrations ${engine}`, {
+        inconclusive: 'the migrations finished before the lock could be seen, three times',
+      });
       return;
     }
     const { db, env } = caught;
-    const applied = (await db.knex.schema.hasTable('knex_migrations')) ? (await db.knex('knex_migrations').pluck('name')) : [];
+    const applied = (await db.knex.schema.hasTable('knex_migrations'))
+      ? await db.knex('knex_migrations').pluck('name')
+      : [];
     const lock = await db.knex('knex_migrations_lock').first('is_locked');
     const tables = await tablesOf(db);
     const again = launchServer(env, { startTimeoutMs: 30_000 });
@@ -153,7 +193,13 @@ describeMysql('kill -9 during the first start (mysql)', () => {
       await third.term();
       await db.knex('knex_migrations_lock').update({ is_locked: 1 }); // leave the evidence as it was
     }
-    report(`kill during migrations ${engine}`, { migrationsRecordedAtKill: applied, tablesAtKill: tables, lockLeftHeld: Number(lock?.is_locked) === 1, restart: outcome, restartAfterManualUnlock: afterUnlock });
+    report(`kill during migrations ${engine}`, {
+      migrationsRecordedAtKill: applied,
+      tablesAtKill: tables,
+      lockLeftHeld: Number(lock?.is_locked) === 1,
+      restart: outcome,
+      restartAfterManualUnlock: afterUnlock,
+    });
     expect(outcome).toBe('started');
     expect((await http(again.url, 'GET', '/healthz')).status).toBe(200);
     await buildWorld(again.url, { communes: 1 }); // the admin exists and the schema is whole

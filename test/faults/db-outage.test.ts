@@ -54,7 +54,10 @@ async function stack(tag: string): Promise<Stack> {
   onCleanup(() => proxy.stop());
   const srv = await spawnServer(baseEnv(tempDir(tag), db.via('127.0.0.1', proxy.port)));
   const w = await buildWorld(srv.url, { communes: 2 });
-  const created = await http(srv.url, 'POST', '/api/v1/dossiers', { token: w.communes[0].tokens.intake, json: intakeBody(w) });
+  const created = await http(srv.url, 'POST', '/api/v1/dossiers', {
+    token: w.communes[0].tokens.intake,
+    json: intakeBody(w),
+  });
   expect(created.status).toBe(201);
   const cookie = await signInForm(srv.url, w.communes[0].users.specialist);
   return { db, proxy, srv, w, cookie, code: created.body.code };
@@ -67,22 +70,58 @@ interface Probe {
 }
 
 /** One request of each kind a client makes, while the database is away. */
-async function probes(s: Stack, csrf: string, version: number, login: { cookie: string; csrf: string }): Promise<Probe[]> {
+async function probes(
+  s: Stack,
+  csrf: string,
+  version: number,
+  login: { cookie: string; csrf: string },
+): Promise<Probe[]> {
   const { srv, w, cookie, code } = s;
   const tok = w.communes[0].tokens;
   const all: Array<[string, Probe['kind'], Promise<Res>]> = [
     ['GET /healthz', 'health', http(srv.url, 'GET', '/healthz')],
-    ['POST /api/v1/tokens', 'api', http(srv.url, 'POST', '/api/v1/tokens', { json: { username: w.communes[0].users.head, password: 'mat-khau-thu-nghiem' } })],
+    [
+      'POST /api/v1/tokens',
+      'api',
+      http(srv.url, 'POST', '/api/v1/tokens', {
+        json: { username: w.communes[0].users.head, password: 'mat-khau-thu-nghiem' },
+      }),
+    ],
     ['GET /api/v1/dossiers', 'api', http(srv.url, 'GET', '/api/v1/dossiers?mine=1', { token: tok.specialist })],
     ['GET /api/v1/dossiers/:code', 'api', http(srv.url, 'GET', `/api/v1/dossiers/${code}`, { token: tok.specialist })],
-    ['POST /api/v1/dossiers', 'api', http(srv.url, 'POST', '/api/v1/dossiers', { token: tok.intake, json: intakeBody(w) })],
-    ['POST /api/v1/dossiers/:code/events', 'api', http(srv.url, 'POST', `/api/v1/dossiers/${code}/events`, { token: tok.specialist, json: { type: 'FORWARD', version } })],
+    [
+      'POST /api/v1/dossiers',
+      'api',
+      http(srv.url, 'POST', '/api/v1/dossiers', { token: tok.intake, json: intakeBody(w) }),
+    ],
+    [
+      'POST /api/v1/dossiers/:code/events',
+      'api',
+      http(srv.url, 'POST', `/api/v1/dossiers/${code}/events`, {
+        token: tok.specialist,
+        json: { type: 'FORWARD', version },
+      }),
+    ],
     ['GET /api/v1/public/dossiers/:code', 'api', http(srv.url, 'GET', `/api/v1/public/dossiers/${code}`)],
     ['GET /', 'page', http(srv.url, 'GET', '/', { cookie })],
     ['GET /ho-so', 'page', http(srv.url, 'GET', '/ho-so', { cookie })],
     ['GET /ho-so/:code', 'page', http(srv.url, 'GET', `/ho-so/${code}`, { cookie })],
-    ['POST /ho-so/:code/thao-tac', 'page', http(srv.url, 'POST', `/ho-so/${code}/thao-tac`, { cookie, form: { _csrf: csrf, type: 'FORWARD', version: String(version) } })],
-    ['POST /dang-nhap', 'page', http(srv.url, 'POST', '/dang-nhap', { cookie: login.cookie, form: { username: w.communes[0].users.head, password: 'mat-khau-thu-nghiem', _csrf: login.csrf } })],
+    [
+      'POST /ho-so/:code/thao-tac',
+      'page',
+      http(srv.url, 'POST', `/ho-so/${code}/thao-tac`, {
+        cookie,
+        form: { _csrf: csrf, type: 'FORWARD', version: String(version) },
+      }),
+    ],
+    [
+      'POST /dang-nhap',
+      'page',
+      http(srv.url, 'POST', '/dang-nhap', {
+        cookie: login.cookie,
+        form: { username: w.communes[0].users.head, password: 'mat-khau-thu-nghiem', _csrf: login.csrf },
+      }),
+    ],
     ['GET /tra-cuu?ma=', 'page', http(srv.url, 'GET', `/tra-cuu?ma=${code}`)],
   ];
   return Promise.all(all.map(async ([name, kind, p]) => ({ name, kind, res: await p })));
@@ -95,14 +134,17 @@ function judge(p: Probe): string[] {
   const ct = res.headers.get('content-type') ?? '';
   if (res.status !== 503) bad.push(`${p.name}: status ${res.status || res.error} (want 503)`);
   if (res.ms >= FAST_MS) bad.push(`${p.name}: took ${res.ms} ms`);
-  if (p.kind === 'health' && JSON.stringify(res.body) !== '{"status":"unavailable"}') bad.push(`${p.name}: body ${res.text.slice(0, 100)}`);
+  if (p.kind === 'health' && JSON.stringify(res.body) !== '{"status":"unavailable"}')
+    bad.push(`${p.name}: body ${res.text.slice(0, 100)}`);
   if (p.kind === 'api' && res.status === 503) {
     if (!ct.includes('json')) bad.push(`${p.name}: content-type ${ct}`);
-    else if (!VIETNAMESE.test(res.body?.error?.message ?? '')) bad.push(`${p.name}: message ${JSON.stringify(res.body)}`);
+    else if (!VIETNAMESE.test(res.body?.error?.message ?? ''))
+      bad.push(`${p.name}: message ${JSON.stringify(res.body)}`);
   }
   if (p.kind === 'page' && res.status === 503) {
     if (!ct.includes('html')) bad.push(`${p.name}: content-type ${ct}`);
-    else if (!/Hệ thống tạm thời gián đoạn|Cơ sở dữ liệu tạm thời/.test(res.text)) bad.push(`${p.name}: page without the Vietnamese message`);
+    else if (!/Hệ thống tạm thời gián đoạn|Cơ sở dữ liệu tạm thời/.test(res.text))
+      bad.push(`${p.name}: page without the Vietnamese message`);
   }
   return bad;
 }
@@ -121,7 +163,11 @@ async function outage(tag: string, how: 'refuse' | 'reset' | 'blackhole', hard: 
   const loginPage = await http(srv.url, 'GET', '/dang-nhap');
   const login = { cookie: mergeCookies(undefined, loginPage), csrf: csrfFrom(loginPage.text) };
   const answers: Array<{ r: Res; end: number }> = [];
-  const load = new Load(w, [srv.url], { expected: [503], timeoutMs: 60_000, onResponse: (r) => answers.push({ r, end: Date.now() }) });
+  const load = new Load(w, [srv.url], {
+    expected: [503],
+    timeoutMs: 60_000,
+    onResponse: (r) => answers.push({ r, end: Date.now() }),
+  });
   const running = load.run(6, 60_000);
   await waitFor('some load before the outage', () => load.acknowledgedEvents >= 20, 20_000, 50);
 
@@ -137,7 +183,12 @@ async function outage(tag: string, how: 'refuse' | 'reset' | 'blackhole', hard: 
   // Restore: the app must come back by itself.
   const restoredAt = Date.now();
   await proxy.up();
-  await waitFor('healthz 200 after the database is back', async () => (await http(srv.url, 'GET', '/healthz')).status === 200, 20_000, 100);
+  await waitFor(
+    'healthz 200 after the database is back',
+    async () => (await http(srv.url, 'GET', '/healthz')).status === 200,
+    20_000,
+    100,
+  );
   const recoveredMs = Date.now() - restoredAt;
   const acked = load.acknowledgedEvents;
   await waitFor('transitions to succeed again', () => load.acknowledgedEvents >= acked + 10, 20_000, 50);
@@ -150,7 +201,10 @@ async function outage(tag: string, how: 'refuse' | 'reset' | 'blackhole', hard: 
   // A transition by hand on the probe dossier succeeds too.
   const current = await http(srv.url, 'GET', `/api/v1/dossiers/${s.code}`, { token: w.communes[0].tokens.specialist });
   expect(current.status).toBe(200);
-  const fwd = await http(srv.url, 'POST', `/api/v1/dossiers/${s.code}/events`, { token: w.communes[0].tokens[STEP_ROLE[current.body.state]], json: { type: 'FORWARD', version: current.body.version } });
+  const fwd = await http(srv.url, 'POST', `/api/v1/dossiers/${s.code}/events`, {
+    token: w.communes[0].tokens[STEP_ROLE[current.body.state]],
+    json: { type: 'FORWARD', version: current.body.version },
+  });
   expect(fwd.status).toBe(200);
 
   // In a partition the health probe (its own 2 s deadline) must answer at once; other requests that
@@ -178,7 +232,10 @@ async function outage(tag: string, how: 'refuse' | 'reset' | 'blackhole', hard: 
     ackedIntakes: load.ackedIntakes.size,
     ackedEvents: load.acknowledgedEvents,
     ackedChecked: check.ackedChecked,
-    uncertain: { intakes: load.uncertainIntakes, events: [...load.uncertainEvents.values()].reduce((a, b) => a + b, 0) },
+    uncertain: {
+      intakes: load.uncertainIntakes,
+      events: [...load.uncertainEvents.values()].reduce((a, b) => a + b, 0),
+    },
     problems: problems.length,
     unhandledErrors: unhandledErrors(srv.output()),
   });
@@ -189,7 +246,9 @@ async function outage(tag: string, how: 'refuse' | 'reset' | 'blackhole', hard: 
   expect(load.odd.filter((o) => o.status !== 503)).toEqual([]);
   // A probe intake whose client gave up during a partition has an unknown outcome too: it may commit
   // when the network heals. Those (and only as many as timed out) are not lost writes.
-  const probeIntakesUnknown = [...first, ...second].filter((p) => p.name === 'POST /api/v1/dossiers' && p.res.status === 0).length;
+  const probeIntakesUnknown = [...first, ...second].filter(
+    (p) => p.name === 'POST /api/v1/dossiers' && p.res.status === 0,
+  ).length;
   const unexplained = check.problems.filter((m) => {
     const n = /^(\d+) dossiers were never acknowledged, but only (\d+) intakes/.exec(m);
     return !(n && Number(n[1]) - Number(n[2]) <= probeIntakesUnknown);

@@ -34,7 +34,13 @@ export class Load {
   constructor(
     private readonly w: World,
     public bases: string[],
-    private readonly opts: { intakeShare?: number; applicantEmail?: number; timeoutMs?: number; expected?: number[]; onResponse?: (r: Res, path: string) => void } = {},
+    private readonly opts: {
+      intakeShare?: number;
+      applicantEmail?: number;
+      timeoutMs?: number;
+      expected?: number[];
+      onResponse?: (r: Res, path: string) => void;
+    } = {},
   ) {}
 
   get acknowledgedEvents(): number {
@@ -53,7 +59,8 @@ export class Load {
     this.byStatus[k] = (this.byStatus[k] ?? 0) + 1;
     if (r.status !== 0) this.maxMs = Math.max(this.maxMs, r.ms);
     const fine = [0, 200, 201, 409, ...(this.opts.expected ?? [])];
-    if (!fine.includes(r.status) && this.odd.length < 50) this.odd.push({ status: r.status, path, ms: r.ms, body: r.text.slice(0, 400) });
+    if (!fine.includes(r.status) && this.odd.length < 50)
+      this.odd.push({ status: r.status, path, ms: r.ms, body: r.text.slice(0, 400) });
     this.opts.onResponse?.(r, path);
   }
 
@@ -66,7 +73,11 @@ export class Load {
   async intake(commune = Math.floor(Math.random() * this.w.communes.length)): Promise<Res> {
     const path = '/api/v1/dossiers';
     this.inflightIntakes++;
-    const r = await http(this.base(), 'POST', path, { token: this.w.communes[commune].tokens.intake, json: intakeBody(this.w, this.opts.applicantEmail ?? 1), timeoutMs: this.opts.timeoutMs });
+    const r = await http(this.base(), 'POST', path, {
+      token: this.w.communes[commune].tokens.intake,
+      json: intakeBody(this.w, this.opts.applicantEmail ?? 1),
+      timeoutMs: this.opts.timeoutMs,
+    });
     this.inflightIntakes--;
     this.note(r, path);
     if (r.status === 0 || r.status >= 500) this.uncertainIntakes++;
@@ -81,10 +92,15 @@ export class Load {
     const path = `/api/v1/dossiers/${t.code}/events`;
     const role = STEP_ROLE[t.state];
     this.inflightEvents.set(t.code, (this.inflightEvents.get(t.code) ?? 0) + 1);
-    const r = await http(this.base(), 'POST', path, { token: this.w.communes[t.commune].tokens[role], json: { type: 'FORWARD', version: t.version, comment: 'Chuyển bước' }, timeoutMs: this.opts.timeoutMs });
+    const r = await http(this.base(), 'POST', path, {
+      token: this.w.communes[t.commune].tokens[role],
+      json: { type: 'FORWARD', version: t.version, comment: 'Chuyển bước' },
+      timeoutMs: this.opts.timeoutMs,
+    });
     this.inflightEvents.set(t.code, this.inflightEvents.get(t.code)! - 1);
     this.note(r, path);
-    if (r.status === 0 || r.status >= 500) this.uncertainEvents.set(t.code, (this.uncertainEvents.get(t.code) ?? 0) + 1);
+    if (r.status === 0 || r.status >= 500)
+      this.uncertainEvents.set(t.code, (this.uncertainEvents.get(t.code) ?? 0) + 1);
     if (r.status === 200) {
       const list = this.ackedEvents.get(t.code) ?? [];
       list.push(r.body.version);
@@ -98,7 +114,10 @@ export class Load {
 
   /** Re-read a dossier (after a 409, or after a crash left its last write unacknowledged). */
   async refresh(t: Tracked): Promise<void> {
-    const r = await http(this.base(), 'GET', `/api/v1/dossiers/${t.code}`, { token: this.w.communes[t.commune].tokens.intake, timeoutMs: this.opts.timeoutMs });
+    const r = await http(this.base(), 'GET', `/api/v1/dossiers/${t.code}`, {
+      token: this.w.communes[t.commune].tokens.intake,
+      timeoutMs: this.opts.timeoutMs,
+    });
     if (r.status === 200) this.track(r.body, t.commune);
   }
 

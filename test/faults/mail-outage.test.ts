@@ -33,7 +33,9 @@ describe.each(ENGINES)('SMTP outage (%s)', (engine) => {
     const smtp = await startSmtp();
     let smtpUp = true;
     onCleanup(() => (smtpUp ? smtp.stop() : undefined));
-    const srv = await spawnServer(baseEnv(tempDir('smtp'), db.url, { SMTP_URL: smtp.url, JOB_INTERVAL_MS: '200', MAIL_RETRY_BASE_MS: '200' }));
+    const srv = await spawnServer(
+      baseEnv(tempDir('smtp'), db.url, { SMTP_URL: smtp.url, JOB_INTERVAL_MS: '200', MAIL_RETRY_BASE_MS: '200' }),
+    );
     const w = await buildWorld(srv.url, { communes: 1 });
     const c = w.communes[0];
     const cookie = await signInForm(srv.url, c.users.specialist);
@@ -60,7 +62,10 @@ describe.each(ENGINES)('SMTP outage (%s)', (engine) => {
     for (const code of codes.slice(1)) {
       let d = (await http(srv.url, 'GET', `/api/v1/dossiers/${code}`, { token: c.tokens.intake })).body;
       while (d.state in STEP_ROLE) {
-        const r = await http(srv.url, 'POST', `/api/v1/dossiers/${code}/events`, { token: c.tokens[STEP_ROLE[d.state]], json: { type: 'FORWARD', version: d.version } });
+        const r = await http(srv.url, 'POST', `/api/v1/dossiers/${code}/events`, {
+          token: c.tokens[STEP_ROLE[d.state]],
+          json: { type: 'FORWARD', version: d.version },
+        });
         latencies.push(r.ms);
         statuses.push(r.status);
         if (r.status !== 200) break;
@@ -69,7 +74,10 @@ describe.each(ENGINES)('SMTP outage (%s)', (engine) => {
       }
     }
     const page = await http(srv.url, 'GET', `/ho-so/${codes[0]}`, { cookie });
-    const form = await http(srv.url, 'POST', `/ho-so/${codes[0]}/thao-tac`, { cookie, form: { _csrf: csrfFrom(page.text), type: 'FORWARD', version: '1' } });
+    const form = await http(srv.url, 'POST', `/ho-so/${codes[0]}/thao-tac`, {
+      cookie,
+      form: { _csrf: csrfFrom(page.text), type: 'FORWARD', version: '1' },
+    });
     latencies.push(form.ms);
     statuses.push(form.status);
 
@@ -82,7 +90,11 @@ describe.each(ENGINES)('SMTP outage (%s)', (engine) => {
       'failed attempts to be recorded',
       async () => {
         const rows = await db.knex('outbox').where({ kind: 'mail' }).select('status', 'attempts', 'last_error');
-        return rows.length > 0 && rows.every((r) => r.status === 'pending') && rows.filter((r) => Number(r.attempts) >= 3 && r.last_error).length >= rows.length / 2;
+        return (
+          rows.length > 0 &&
+          rows.every((r) => r.status === 'pending') &&
+          rows.filter((r) => Number(r.attempts) >= 3 && r.last_error).length >= rows.length / 2
+        );
       },
       20_000,
       200,
@@ -100,7 +112,10 @@ describe.each(ENGINES)('SMTP outage (%s)', (engine) => {
     const drainedMs = Date.now() - backAt;
     await sleep(300);
     const mail = await compareMail(db.knex, smtp.received);
-    const sent = await db.knex('outbox').where({ kind: 'mail' }).select('attempts', 'sent_at', 'available_at', 'created_at');
+    const sent = await db
+      .knex('outbox')
+      .where({ kind: 'mail' })
+      .select('attempts', 'sent_at', 'available_at', 'created_at');
     report(`smtp outage ${engine}`, {
       actions: statuses.length,
       intakes: codes.length,

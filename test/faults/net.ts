@@ -54,7 +54,8 @@ export class TcpProxy {
         pair.upstream?.destroy();
         this.pairs.delete(pair);
       });
-      if (this.mode === 'blackhole') client.pause(); // accepted, never answered until up()
+      if (this.mode === 'blackhole')
+        client.pause(); // accepted, never answered until up()
       else this.link(pair);
     });
     await new Promise<void>((resolve, reject) => {
@@ -165,15 +166,18 @@ export async function startSlowSmtp(delayMs: number) {
 /** Count the received messages per (recipient, subject). */
 export function mailCounts(received: Received[]): Map<string, number> {
   const m = new Map<string, number>();
-  for (const r of received) for (const to of r.to) {
-    const k = `${to.toLowerCase()}\u0000${r.mail.subject ?? ''}`;
-    m.set(k, (m.get(k) ?? 0) + 1);
-  }
+  for (const r of received)
+    for (const to of r.to) {
+      const k = `${to.toLowerCase()}\u0000${r.mail.subject ?? ''}`;
+      m.set(k, (m.get(k) ?? 0) + 1);
+    }
   return m;
 }
 
 /** The (recipient, subject) keys of every `mail` row of the outbox, with the count of rows per key. */
-export async function outboxMailKeys(knex: Knex): Promise<{ keys: Map<string, number>; byStatus: Record<string, number> }> {
+export async function outboxMailKeys(
+  knex: Knex,
+): Promise<{ keys: Map<string, number>; byStatus: Record<string, number> }> {
   const rows = await knex('outbox').where({ kind: 'mail' }).select('payload', 'status');
   const keys = new Map<string, number>();
   const byStatus: Record<string, number> = {};
@@ -216,7 +220,15 @@ export async function compareMail(knex: Knex, received: Received[]) {
   }
   for (const k of got.keys()) if (!keys.has(k)) unexpected.push(k.replace('\u0000', ' | '));
   const rowsWithSameKey = [...keys.values()].filter((n) => n > 1).length;
-  return { outboxMails: [...keys.values()].reduce((a, b) => a + b, 0), received: received.length, byStatus, missing, duplicates, unexpected, rowsWithSameKey };
+  return {
+    outboxMails: [...keys.values()].reduce((a, b) => a + b, 0),
+    received: received.length,
+    byStatus,
+    missing,
+    duplicates,
+    unexpected,
+    rowsWithSameKey,
+  };
 }
 
 /** The distinct errors a server logged as "unhandled error" (its 500s): code and message, with counts. */
@@ -225,7 +237,10 @@ export function unhandledErrors(output: string): Record<string, number> {
   for (const line of output.split('\n')) {
     if (!line.includes('unhandled error') && !line.includes('"level":50')) continue;
     try {
-      const j = JSON.parse(line) as { msg?: string; err?: { code?: string; errno?: number; message?: string; type?: string } };
+      const j = JSON.parse(line) as {
+        msg?: string;
+        err?: { code?: string; errno?: number; message?: string; type?: string };
+      };
       const k = `${j.msg}: ${j.err?.type ?? ''} ${j.err?.code ?? ''} ${j.err?.errno ?? ''} ${(j.err?.message ?? '').slice(0, 120)}`;
       seen[k] = (seen[k] ?? 0) + 1;
     } catch {
@@ -237,6 +252,5 @@ export function unhandledErrors(output: string): Record<string, number> {
 
 /** A small report line for the console (the counts the brief asks for). */
 export function report(title: string, data: Record<string, unknown>): void {
-  // eslint-disable-next-line no-console
   console.log(`[faults] ${title}: ${JSON.stringify(data)}`);
 }

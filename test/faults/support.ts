@@ -23,7 +23,12 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export const uniq = () => crypto.randomBytes(3).toString('hex');
 
 /** Poll `fn` until it returns a truthy value; throws with `what` and the last value after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => Promise<T> | T, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T> | T,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -34,7 +39,10 @@ export async function waitFor<T>(what: string, fn: () => Promise<T> | T, timeout
     } catch (err) {
       last = err;
     }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() > until)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+      );
     await sleep(everyMs);
   }
 }
@@ -85,7 +93,12 @@ export interface FaultDb {
 
 function mysqlParts() {
   const base = new URL(MYSQL_URL);
-  return { host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) };
+  return {
+    host: base.hostname,
+    port: Number(base.port || 3306),
+    user: decodeURIComponent(base.username),
+    password: decodeURIComponent(base.password),
+  };
 }
 
 /** A fresh, empty database (the app migrates it at start), dropped in cleanup. */
@@ -95,19 +108,38 @@ export async function createFaultDb(engine: 'sqlite' | 'mysql', tag: string): Pr
     const file = path.join(dir, 'motcua.sqlite');
     const url = `sqlite:${file}`;
     // The test reads the file the app writes (WAL: readers do not block the app's writer).
-    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true, pool: { min: 1, max: 1, afterCreate: (c: { pragma: (s: string) => unknown }, done: (e: Error | null, c: unknown) => void) => { c.pragma('busy_timeout = 5000'); done(null, c); } } });
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (c: { pragma: (s: string) => unknown }, done: (e: Error | null, c: unknown) => void) => {
+          c.pragma('busy_timeout = 5000');
+          done(null, c);
+        },
+      },
+    });
     onCleanup(() => knex.destroy());
     return { engine, url, knex, name: file, via: () => url };
   }
   const p = mysqlParts();
   const name = `motcua_fault_${tag}_${process.pid}_${uniq()}`;
-  const admin = knexFactory({ client: 'mysql2', connection: { host: p.host, port: p.port, user: p.user, password: p.password } });
+  const admin = knexFactory({
+    client: 'mysql2',
+    connection: { host: p.host, port: p.port, user: p.user, password: p.password },
+  });
   await admin.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   onCleanup(async () => {
     await admin.raw(`DROP DATABASE IF EXISTS \`${name}\``);
     await admin.destroy();
   });
-  const knex = knexFactory({ client: 'mysql2', connection: { ...p, database: name, charset: 'utf8mb4', timezone: 'Z' }, pool: { min: 0, max: 4 } });
+  const knex = knexFactory({
+    client: 'mysql2',
+    connection: { ...p, database: name, charset: 'utf8mb4', timezone: 'Z' },
+    pool: { min: 0, max: 4 },
+  });
   onCleanup(() => knex.destroy());
   const via = (host: string, port: number) => {
     const u = new URL(MYSQL_URL);
@@ -138,7 +170,11 @@ export interface ServerProc {
 }
 
 /** The environment every fault test gives its servers (the brief's settings). */
-export function baseEnv(dataDir: string, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function baseEnv(
+  dataDir: string,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     PORT: '0',
     HOST: '127.0.0.1',
@@ -159,7 +195,8 @@ export function baseEnv(dataDir: string, databaseUrl: string, extra: Record<stri
 /** Start the server as `npm start` runs it (its own node process, so signals reach it); returns at once. */
 export function launchServer(env: Record<string, string>, opts: { startTimeoutMs?: number } = {}): ServerProc {
   const clean: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(clean)) if (/^(SMTP_URL|SESSION_SECRET|JOBS|MAIL_|DATABASE_URL|TEST_)/.test(k)) delete clean[k];
+  for (const k of Object.keys(clean))
+    if (/^(SMTP_URL|SESSION_SECRET|JOBS|MAIL_|DATABASE_URL|TEST_)/.test(k)) delete clean[k];
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     cwd: ROOT,
     env: { ...clean, NODE_ENV: 'production', ...env },
@@ -221,7 +258,10 @@ export function launchServer(env: Record<string, string>, opts: { startTimeoutMs
 }
 
 /** launchServer() and wait until it serves. */
-export async function spawnServer(env: Record<string, string>, opts: { startTimeoutMs?: number } = {}): Promise<ServerProc> {
+export async function spawnServer(
+  env: Record<string, string>,
+  opts: { startTimeoutMs?: number } = {},
+): Promise<ServerProc> {
   const p = launchServer(env, opts);
   await p.ready;
   return p;
@@ -233,7 +273,7 @@ export async function spawnServer(env: Record<string, string>, opts: { startTime
 export interface Res {
   status: number;
   /** Parsed JSON, or the text. */
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;  
   text: string;
   headers: Headers;
   ms: number;
@@ -246,7 +286,14 @@ export async function http(
   base: string,
   method: string,
   pathname: string,
-  o: { token?: string; json?: unknown; form?: Record<string, string>; cookie?: string; timeoutMs?: number; headers?: Record<string, string> } = {},
+  o: {
+    token?: string;
+    json?: unknown;
+    form?: Record<string, string>;
+    cookie?: string;
+    timeoutMs?: number;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Res> {
   const headers: Record<string, string> = { ...(o.headers ?? {}) };
   let body: string | undefined;
@@ -261,7 +308,13 @@ export async function http(
   }
   const started = Date.now();
   try {
-    const res = await fetch(base + pathname, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs ?? 30_000) });
+    const res = await fetch(base + pathname, {
+      method,
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json')) {
@@ -274,7 +327,14 @@ export async function http(
     return { status: res.status, body: parsed, text, headers: res.headers, ms: Date.now() - started };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    return { status: 0, body: null, text: '', headers: new Headers(), ms: Date.now() - started, error: e.cause?.code ?? e.cause?.message ?? e.name ?? String(err) };
+    return {
+      status: 0,
+      body: null,
+      text: '',
+      headers: new Headers(),
+      ms: Date.now() - started,
+      error: e.cause?.code ?? e.cause?.message ?? e.name ?? String(err),
+    };
   }
 }
 
@@ -304,7 +364,10 @@ export async function signInForm(base: string, username: string, password = PASS
   const page = await http(base, 'GET', '/dang-nhap');
   if (page.status !== 200) throw new Error(`GET /dang-nhap → ${page.status}`);
   let cookie = mergeCookies(undefined, page);
-  const res = await http(base, 'POST', '/dang-nhap', { cookie, form: { username, password, _csrf: csrfFrom(page.text) } });
+  const res = await http(base, 'POST', '/dang-nhap', {
+    cookie,
+    form: { username, password, _csrf: csrfFrom(page.text) },
+  });
   if (res.status !== 303) throw new Error(`sign-in of ${username} → ${res.status}: ${res.text.slice(0, 300)}`);
   cookie = mergeCookies(cookie, res);
   return cookie;
@@ -319,7 +382,8 @@ export async function tokenFor(base: string, username: string, password = PASSWO
 /** Await a request that must answer `status`; throws with the body otherwise. */
 export async function must(res: Promise<Res>, status: number, what: string): Promise<Res> {
   const r = await res;
-  if (r.status !== status) throw new Error(`${what} → ${r.status} (wanted ${status}) ${r.error ?? r.text.slice(0, 500)}`);
+  if (r.status !== status)
+    throw new Error(`${what} → ${r.status} (wanted ${status}) ${r.error ?? r.text.slice(0, 500)}`);
   return r;
 }
 

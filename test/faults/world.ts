@@ -8,7 +8,12 @@ import { definition } from '../factories/dossiers';
 // The four-step procedure of design.md §3, shared with the integration tests.
 export { definition } from '../factories/dossiers';
 
-export const STEP_ROLE: Record<string, 'specialist' | 'head' | 'leader' | 'clerk'> = { review: 'specialist', check: 'head', sign: 'leader', number: 'clerk' };
+export const STEP_ROLE: Record<string, 'specialist' | 'head' | 'leader' | 'clerk'> = {
+  review: 'specialist',
+  check: 'head',
+  sign: 'leader',
+  number: 'clerk',
+};
 const COMMUNE_ROLES = ['intake', 'specialist', 'head', 'leader', 'clerk'] as const;
 
 export interface Commune {
@@ -37,24 +42,47 @@ export interface World {
  * user per role, and one procedure. The users of the first `mailCommunes` communes (default: all) have an
  * e-mail, so every step of their dossiers sends mail; the others' do not (load without mail).
  */
-export async function buildWorld(base: string, o: { communes?: number; tag?: string; mailCommunes?: number } = {}): Promise<World> {
+export async function buildWorld(
+  base: string,
+  o: { communes?: number; tag?: string; mailCommunes?: number } = {},
+): Promise<World> {
   const tag = (o.tag ?? uniq()).toUpperCase();
   const adminToken = await tokenFor(base, 'admin', ADMIN_PASSWORD);
-  const post = (p: string, json: unknown, what: string) => must(http(base, 'POST', p, { token: adminToken, json }), 201, what);
+  const post = (p: string, json: unknown, what: string) =>
+    must(http(base, 'POST', p, { token: adminToken, json }), 201, what);
   const province = `P.${tag}`;
   const district = `D.${tag}`;
   const districtSymbol = `UBND-${tag}`;
   await post('/api/v1/units', { code: province, name: `UBND tỉnh Thử ${tag}`, level: 'province' }, 'province');
-  await post('/api/v1/units', { code: district, name: `UBND huyện Thử ${tag}`, level: 'district', parentCode: province, symbol: districtSymbol }, 'district');
+  await post(
+    '/api/v1/units',
+    { code: district, name: `UBND huyện Thử ${tag}`, level: 'district', parentCode: province, symbol: districtSymbol },
+    'district',
+  );
   const lower = tag.toLowerCase();
   const districtUsers = { specialist: `dcv.${lower}`, leader: `dld.${lower}`, clerk: `dvt.${lower}` };
   for (const [role, username] of Object.entries(districtUsers)) {
-    await post('/api/v1/users', { username, password: PASSWORD, fullName: `Cán bộ huyện ${role}`, email: `${username}@huyen.example.vn`, unitCode: district, roles: [role] }, `user ${username}`);
+    await post(
+      '/api/v1/users',
+      {
+        username,
+        password: PASSWORD,
+        fullName: `Cán bộ huyện ${role}`,
+        email: `${username}@huyen.example.vn`,
+        unitCode: district,
+        roles: [role],
+      },
+      `user ${username}`,
+    );
   }
   const communes: Commune[] = [];
   for (let i = 1; i <= (o.communes ?? 1); i++) {
     const code = `C${i}.${tag}`;
-    await post('/api/v1/units', { code, name: `UBND xã Thử ${i} ${tag}`, level: 'commune', parentCode: district }, `commune ${code}`);
+    await post(
+      '/api/v1/units',
+      { code, name: `UBND xã Thử ${i} ${tag}`, level: 'commune', parentCode: district },
+      `commune ${code}`,
+    );
     const users = {} as Commune['users'];
     const fullNames = {} as Commune['fullNames'];
     for (const role of COMMUNE_ROLES) {
@@ -62,7 +90,11 @@ export async function buildWorld(base: string, o: { communes?: number; tag?: str
       users[role] = username;
       fullNames[role] = `Nguyễn Văn ${role[0].toUpperCase()}${role.slice(1)} Xã${i}`;
       const email = i <= (o.mailCommunes ?? Infinity) ? `${username}@xa.example.vn` : null;
-      await post('/api/v1/users', { username, password: PASSWORD, fullName: fullNames[role], email, unitCode: code, roles: [role] }, `user ${username}`);
+      await post(
+        '/api/v1/users',
+        { username, password: PASSWORD, fullName: fullNames[role], email, unitCode: code, roles: [role] },
+        `user ${username}`,
+      );
     }
     communes.push({ code, users, fullNames, tokens: {} as Commune['tokens'] });
   }
@@ -84,8 +116,12 @@ export function intakeBody(w: World, email: boolean | number = true) {
   const n = ++applicantSeq;
   return {
     procedureCode: w.procedureCode,
-    applicant: { fullName: `Trần Thị Công Dân ${n}`, idNumber: '094123456789', phone: '0912345678', ...(email ? { email: `congdan${n}.${uniq()}@example.vn` } : {}) },
+    applicant: {
+      fullName: `Trần Thị Công Dân ${n}`,
+      idNumber: '094123456789',
+      phone: '0912345678',
+      ...(email ? { email: `congdan${n}.${uniq()}@example.vn` } : {}),
+    },
     documents: ['TO_TRINH', 'BAO_CAO'],
   };
 }
-

@@ -22,8 +22,20 @@ export async function buildTestApp(engine: 'sqlite' | 'mysql', env: Record<strin
   setHashCost(4);
   const tdb = await createTestDb(engine);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-data-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: tdb.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', JOBS: '0', ...env });
-  const ctx: AppContext = { config, db: tdb.db, logger: pino({ level: 'silent' }), sessionSecret: 'test-secret-test-secret' };
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: tdb.url,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    JOBS: '0',
+    ...env,
+  });
+  const ctx: AppContext = {
+    config,
+    db: tdb.db,
+    logger: pino({ level: 'silent' }),
+    sessionSecret: 'test-secret-test-secret',
+  };
   const close = async () => {
     await tdb.destroy();
     fs.rmSync(dataDir, { recursive: true, force: true });

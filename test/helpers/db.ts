@@ -35,7 +35,15 @@ export async function createTestDb(engine: 'sqlite' | 'mysql'): Promise<TestDb> 
   }
   const base = new URL(process.env.TEST_MYSQL_URL!);
   const dbName = `motcua_test_${id}`;
-  const admin = knexFactory({ client: 'mysql2', connection: { host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) } });
+  const admin = knexFactory({
+    client: 'mysql2',
+    connection: {
+      host: base.hostname,
+      port: Number(base.port || 3306),
+      user: decodeURIComponent(base.username),
+      password: decodeURIComponent(base.password),
+    },
+  });
   await admin.raw(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.destroy();
   const u = new URL(base.toString());

@@ -19,7 +19,10 @@ export async function startSmtp(port = 0) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', async () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail: await simpleParser(Buffer.concat(chunks)) });
+          received.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            mail: await simpleParser(Buffer.concat(chunks)),
+          });
           cb();
         });
       },

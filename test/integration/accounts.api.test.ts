@@ -47,61 +47,130 @@ describe.each(ENGINES)('units, users and tokens API on %s', (engine) => {
   });
 
   it('creates a province → district → commune tree and validates parents', async () => {
-    const p = await api().post('/api/v1/units').set(auth()).send({ code: '000.00.00.H99', name: 'UBND tỉnh Thử', level: 'province', symbol: 'UBND' });
+    const p = await api()
+      .post('/api/v1/units')
+      .set(auth())
+      .send({ code: '000.00.00.H99', name: 'UBND tỉnh Thử', level: 'province', symbol: 'UBND' });
     expect(p.status).toBe(201);
-    expect(p.body).toEqual({ code: '000.00.00.H99', name: 'UBND tỉnh Thử', level: 'province', parentCode: null, symbol: 'UBND', active: true });
-    const d = await api().post('/api/v1/units').set(auth()).send({ code: '000.00.01.H99', name: 'UBND huyện A', level: 'district', parentCode: '000.00.00.H99' });
+    expect(p.body).toEqual({
+      code: '000.00.00.H99',
+      name: 'UBND tỉnh Thử',
+      level: 'province',
+      parentCode: null,
+      symbol: 'UBND',
+      active: true,
+    });
+    const d = await api()
+      .post('/api/v1/units')
+      .set(auth())
+      .send({ code: '000.00.01.H99', name: 'UBND huyện A', level: 'district', parentCode: '000.00.00.H99' });
     expect(d.status).toBe(201);
-    const c = await api().post('/api/v1/units').set(auth()).send({ code: '000.01.01.H99', name: 'UBND xã B', level: 'commune', parentCode: '000.00.01.H99' });
+    const c = await api()
+      .post('/api/v1/units')
+      .set(auth())
+      .send({ code: '000.01.01.H99', name: 'UBND xã B', level: 'commune', parentCode: '000.00.01.H99' });
     expect(c.status).toBe(201);
     // a commune directly under a province (two-tier provinces) is allowed
-    expect((await api().post('/api/v1/units').set(auth()).send({ code: '000.02.00.H99', name: 'UBND xã C', level: 'commune', parentCode: '000.00.00.H99' })).status).toBe(201);
+    expect(
+      (
+        await api()
+          .post('/api/v1/units')
+          .set(auth())
+          .send({ code: '000.02.00.H99', name: 'UBND xã C', level: 'commune', parentCode: '000.00.00.H99' })
+      ).status,
+    ).toBe(201);
 
-    const orphan = await api().post('/api/v1/units').set(auth()).send({ code: 'X1', name: 'Huyện mồ côi', level: 'district' });
+    const orphan = await api()
+      .post('/api/v1/units')
+      .set(auth())
+      .send({ code: 'X1', name: 'Huyện mồ côi', level: 'district' });
     expect(orphan.status).toBe(422);
     expect(orphan.body.error.details.fields.parentCode).toMatch(/cấp trên/);
-    const wrong = await api().post('/api/v1/units').set(auth()).send({ code: 'X2', name: 'Huyện dưới xã', level: 'district', parentCode: '000.01.01.H99' });
+    const wrong = await api()
+      .post('/api/v1/units')
+      .set(auth())
+      .send({ code: 'X2', name: 'Huyện dưới xã', level: 'district', parentCode: '000.01.01.H99' });
     expect(wrong.status).toBe(422);
     const badCode = await api().post('/api/v1/units').set(auth()).send({ code: 'a b/c', name: 'X', level: 'province' });
     expect(badCode.status).toBe(422);
     expect(Object.keys(badCode.body.error.details.fields)).toEqual(['code']);
-    const dup = await api().post('/api/v1/units').set(auth()).send({ code: '000.00.00.H99', name: 'Trùng', level: 'province' });
+    const dup = await api()
+      .post('/api/v1/units')
+      .set(auth())
+      .send({ code: '000.00.00.H99', name: 'Trùng', level: 'province' });
     expect(dup.status).toBe(409);
 
     const list = await api().get('/api/v1/units').set(auth());
-    expect(list.body.items.map((u: { code: string }) => u.code)).toEqual(expect.arrayContaining(['000.00.00.H99', '000.00.01.H99', '000.01.01.H99']));
+    expect(list.body.items.map((u: { code: string }) => u.code)).toEqual(
+      expect.arrayContaining(['000.00.00.H99', '000.00.01.H99', '000.01.01.H99']),
+    );
     // nothing was written by the refused requests
     expect(list.body.items.find((u: { code: string }) => u.code === 'X1' || u.code === 'X2')).toBeUndefined();
   });
 
   it('answers 400 for a body that is not JSON, 413 over 1 MB, never 500', async () => {
-    const malformed = await api().post('/api/v1/units').set(auth()).set('Content-Type', 'application/json').send('{"code":');
+    const malformed = await api()
+      .post('/api/v1/units')
+      .set(auth())
+      .set('Content-Type', 'application/json')
+      .send('{"code":');
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('bad_request');
     const arr = await api().post('/api/v1/units').set(auth()).send([1, 2]);
     expect(arr.status).toBe(400);
-    const big = await api().post('/api/v1/units').set(auth()).send({ code: 'BIG', name: 'x'.repeat(1_100_000), level: 'province' });
+    const big = await api()
+      .post('/api/v1/units')
+      .set(auth())
+      .send({ code: 'BIG', name: 'x'.repeat(1_100_000), level: 'province' });
     expect(big.status).toBe(413);
     expect(big.body.error.message).toMatch(/vượt quá/);
   });
 
   it('creates users without echoing the password, and refuses non-admins with 403', async () => {
     const unit = await buildUnit(t.tdb.db);
-    const res = await api().post('/api/v1/users').set(auth()).send({ username: 'CanBo.Moi', password: 'mat-khau-123', fullName: 'Lê Thị Mới', unitCode: unit.code, roles: ['intake', 'intake'] });
+    const res = await api()
+      .post('/api/v1/users')
+      .set(auth())
+      .send({
+        username: 'CanBo.Moi',
+        password: 'mat-khau-123',
+        fullName: 'Lê Thị Mới',
+        unitCode: unit.code,
+        roles: ['intake', 'intake'],
+      });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ username: 'canbo.moi', fullName: 'Lê Thị Mới', email: null, unitCode: unit.code, roles: ['intake'], active: true });
+    expect(res.body).toEqual({
+      username: 'canbo.moi',
+      fullName: 'Lê Thị Mới',
+      email: null,
+      unitCode: unit.code,
+      roles: ['intake'],
+      active: true,
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/mat-khau|\$2[aby]\$/);
-    const dup = await api().post('/api/v1/users').set(auth()).send({ username: 'canbo.moi', password: 'mat-khau-123', fullName: 'X', unitCode: unit.code, roles: ['intake'] });
+    const dup = await api()
+      .post('/api/v1/users')
+      .set(auth())
+      .send({ username: 'canbo.moi', password: 'mat-khau-123', fullName: 'X', unitCode: unit.code, roles: ['intake'] });
     expect(dup.status).toBe(409);
-    const bad = await api().post('/api/v1/users').set(auth()).send({ username: 'x', password: 'ngan', fullName: '', unitCode: 'KHONG.CO', roles: ['boss'] });
+    const bad = await api()
+      .post('/api/v1/users')
+      .set(auth())
+      .send({ username: 'x', password: 'ngan', fullName: '', unitCode: 'KHONG.CO', roles: ['boss'] });
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.body.error.details.fields).sort()).toEqual(['fullName', 'password', 'roles.0', 'username']);
-    const noUnit = await api().post('/api/v1/users').set(auth()).send({ username: 'khongdonvi', password: 'mat-khau-123', fullName: 'X', roles: ['intake'] });
+    const noUnit = await api()
+      .post('/api/v1/users')
+      .set(auth())
+      .send({ username: 'khongdonvi', password: 'mat-khau-123', fullName: 'X', roles: ['intake'] });
     expect(noUnit.status).toBe(422);
     expect(noUnit.body.error.details.fields.unitCode).toBeDefined();
 
     const staffTok = await tokenFor(t.app, 'canbo.moi', 'mat-khau-123');
-    const forbidden = await api().post('/api/v1/users').set(auth(staffTok)).send({ username: 'hacker', password: 'mat-khau-123', fullName: 'X', unitCode: unit.code, roles: ['admin'] });
+    const forbidden = await api()
+      .post('/api/v1/users')
+      .set(auth(staffTok))
+      .send({ username: 'hacker', password: 'mat-khau-123', fullName: 'X', unitCode: unit.code, roles: ['admin'] });
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error.code).toBe('forbidden');
     expect(await t.tdb.db('users').where({ username: 'hacker' }).first()).toBeUndefined();

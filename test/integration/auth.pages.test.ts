@@ -12,7 +12,12 @@ describe.each(ENGINES)('sign-in, sessions and CSRF on %s', (engine) => {
     t = await buildTestApp(engine);
     unit = await buildUnit(t.tdb.db, { name: 'UBND phường Thử' });
     await buildUser(t.tdb.db, { username: 'admin', roles: ['admin'], fullName: 'Quản trị viên' });
-    await buildUser(t.tdb.db, { username: 'chuyenvien', roles: ['specialist'], unitId: unit.id, fullName: 'Trần Thị Bích' });
+    await buildUser(t.tdb.db, {
+      username: 'chuyenvien',
+      roles: ['specialist'],
+      unitId: unit.id,
+      fullName: 'Trần Thị Bích',
+    });
   });
   afterAll(() => t.close());
 
@@ -37,7 +42,10 @@ describe.each(ENGINES)('sign-in, sessions and CSRF on %s', (engine) => {
     expect(home.text).not.toContain('/quan-tri/nguoi-dung'); // no admin navigation for a specialist
     const cookie = home.request.cookies;
     expect(cookie).toBeDefined();
-    const out = await agent.post('/dang-xuat').type('form').send({ _csrf: csrfFrom(home.text) });
+    const out = await agent
+      .post('/dang-xuat')
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text) });
     expect(out.status).toBe(303);
     expect((await agent.get('/')).status).toBe(303);
   });
@@ -52,10 +60,16 @@ describe.each(ENGINES)('sign-in, sessions and CSRF on %s', (engine) => {
 
   it('refuses a form POST without a valid CSRF token with 403 and changes nothing', async () => {
     const agent = await signIn(t.app, 'admin', PASSWORD);
-    const res = await agent.post('/quan-tri/don-vi').type('form').send({ code: 'CSRF.1', name: 'Không được tạo', level: 'province' });
+    const res = await agent
+      .post('/quan-tri/don-vi')
+      .type('form')
+      .send({ code: 'CSRF.1', name: 'Không được tạo', level: 'province' });
     expect(res.status).toBe(403);
     expect(res.text).toContain('biểu mẫu không hợp lệ');
-    const forged = await agent.post('/quan-tri/don-vi').type('form').send({ _csrf: 'gia-mao', code: 'CSRF.2', name: 'X', level: 'province' });
+    const forged = await agent
+      .post('/quan-tri/don-vi')
+      .type('form')
+      .send({ _csrf: 'gia-mao', code: 'CSRF.2', name: 'X', level: 'province' });
     expect(forged.status).toBe(403);
     expect(await t.tdb.db('units').whereIn('code', ['CSRF.1', 'CSRF.2']).first()).toBeUndefined();
   });
@@ -63,7 +77,11 @@ describe.each(ENGINES)('sign-in, sessions and CSRF on %s', (engine) => {
   it('keeps sessions in the database: a second app instance (restart) knows the user', async () => {
     const page = await request(t.app).get('/dang-nhap');
     const anon = String(page.headers['set-cookie']).split(';')[0];
-    const login = await request(t.app).post('/dang-nhap').set('Cookie', anon).type('form').send({ username: 'chuyenvien', password: PASSWORD, _csrf: csrfFrom(page.text) });
+    const login = await request(t.app)
+      .post('/dang-nhap')
+      .set('Cookie', anon)
+      .type('form')
+      .send({ username: 'chuyenvien', password: PASSWORD, _csrf: csrfFrom(page.text) });
     expect(login.status).toBe(303);
     const cookie = String(login.headers['set-cookie']).split(';')[0];
     const restarted = createApp(t.ctx);
@@ -80,14 +98,20 @@ describe.each(ENGINES)('sign-in, sessions and CSRF on %s', (engine) => {
     const agent = request.agent(t.app);
     for (let i = 0; i < 20; i++) {
       const page = await agent.get('/dang-nhap');
-      const res = await agent.post('/dang-nhap').type('form').send({ username: 'nannhan', password: `sai-${i}`, _csrf: csrfFrom(page.text) });
+      const res = await agent
+        .post('/dang-nhap')
+        .type('form')
+        .send({ username: 'nannhan', password: `sai-${i}`, _csrf: csrfFrom(page.text) });
       statuses.push(res.status);
     }
     expect(statuses).not.toContain(500);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(10).every((s) => s === 429)).toBe(true);
     const page = await agent.get('/dang-nhap');
-    const right = await agent.post('/dang-nhap').type('form').send({ username: 'nannhan', password: PASSWORD, _csrf: csrfFrom(page.text) });
+    const right = await agent
+      .post('/dang-nhap')
+      .type('form')
+      .send({ username: 'nannhan', password: PASSWORD, _csrf: csrfFrom(page.text) });
     expect(right.status).toBe(429);
     expect(right.text).toMatch(/thử lại sau \d+ phút/);
     expect(right.headers['retry-after']).toBeDefined();
@@ -96,13 +120,18 @@ describe.each(ENGINES)('sign-in, sessions and CSRF on %s', (engine) => {
     expect(api.status).toBe(429);
     expect(api.body.error.code).toBe('rate_limited');
     // another user is not affected
-    expect((await request(t.app).post('/api/v1/tokens').send({ username: 'chuyenvien', password: PASSWORD })).status).toBe(201);
+    expect(
+      (await request(t.app).post('/api/v1/tokens').send({ username: 'chuyenvien', password: PASSWORD })).status,
+    ).toBe(201);
   });
 
   it('a wrong password re-renders the form with the username kept', async () => {
     const agent = request.agent(t.app);
     const page = await agent.get('/dang-nhap');
-    const res = await agent.post('/dang-nhap').type('form').send({ username: 'admin', password: 'sai', _csrf: csrfFrom(page.text) });
+    const res = await agent
+      .post('/dang-nhap')
+      .type('form')
+      .send({ username: 'admin', password: 'sai', _csrf: csrfFrom(page.text) });
     expect(res.status).toBe(401);
     expect(res.text).toContain('value="admin"');
     expect(res.text).toContain('không đúng');
@@ -126,11 +155,17 @@ describe.each(ENGINES)('sign-in, sessions and CSRF on %s', (engine) => {
   it('admin forms show Vietnamese field errors and keep the input', async () => {
     const admin = await signIn(t.app, 'admin', PASSWORD);
     const page = await admin.get('/quan-tri/don-vi');
-    const res = await admin.post('/quan-tri/don-vi').type('form').send({ _csrf: csrfFrom(page.text), code: 'sai mã!', name: 'Tên giữ lại', level: 'district' });
+    const res = await admin
+      .post('/quan-tri/don-vi')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code: 'sai mã!', name: 'Tên giữ lại', level: 'district' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('value="Tên giữ lại"');
     expect(res.text).toContain('Mã định danh chỉ gồm chữ, số và dấu chấm');
-    const ok = await admin.post('/quan-tri/don-vi').type('form').send({ _csrf: csrfFrom(page.text), code: 'HTML.1', name: 'UBND tỉnh Mới', level: 'province' });
+    const ok = await admin
+      .post('/quan-tri/don-vi')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code: 'HTML.1', name: 'UBND tỉnh Mới', level: 'province' });
     expect(ok.status).toBe(303);
     expect((await admin.get('/quan-tri/don-vi')).text).toContain('Đã thêm đơn vị UBND tỉnh Mới');
   });

@@ -43,21 +43,48 @@ describe.each(ENGINES)('calendar API on %s', (engine) => {
 
   it('overrides: an extra day off and a make-up Saturday move deadlines; DELETE restores', async () => {
     const from = encodeURIComponent('2027-04-29T10:00:00+07:00');
-    const off = await request(t.app).put('/api/v1/calendar/days/2027-05-04').set(bearer(w.tokens.admin)).send({ kind: 'holiday', name: 'Nghỉ bù theo thông báo' });
+    const off = await request(t.app)
+      .put('/api/v1/calendar/days/2027-05-04')
+      .set(bearer(w.tokens.admin))
+      .send({ kind: 'holiday', name: 'Nghỉ bù theo thông báo' });
     expect(off.status).toBe(200);
     expect((await deadline(`from=${from}&days=3`)).body.dueAt).toBe('2027-05-07T10:00:00+07:00');
-    const sat = await request(t.app).put('/api/v1/calendar/days/2027-05-01').set(bearer(w.tokens.admin)).send({ kind: 'workday', name: 'Làm bù' });
+    const sat = await request(t.app)
+      .put('/api/v1/calendar/days/2027-05-01')
+      .set(bearer(w.tokens.admin))
+      .send({ kind: 'workday', name: 'Làm bù' });
     expect(sat.status).toBe(200);
     expect((await deadline(`from=${from}&days=3`)).body.dueAt).toBe('2027-05-06T10:00:00+07:00');
-    expect((await request(t.app).delete('/api/v1/calendar/days/2027-05-04').set(bearer(w.tokens.admin))).status).toBe(204);
-    expect((await request(t.app).delete('/api/v1/calendar/days/2027-05-01').set(bearer(w.tokens.admin))).status).toBe(204);
+    expect((await request(t.app).delete('/api/v1/calendar/days/2027-05-04').set(bearer(w.tokens.admin))).status).toBe(
+      204,
+    );
+    expect((await request(t.app).delete('/api/v1/calendar/days/2027-05-01').set(bearer(w.tokens.admin))).status).toBe(
+      204,
+    );
     expect((await deadline(`from=${from}&days=3`)).body.dueAt).toBe('2027-05-06T10:00:00+07:00');
   });
 
   it('only admins change days; bad dates and kinds are refused', async () => {
-    expect((await request(t.app).put('/api/v1/calendar/days/2027-05-04').set(bearer(w.tokens.leader)).send({ kind: 'holiday' })).status).toBe(403);
-    expect((await request(t.app).put('/api/v1/calendar/days/2027-02-30').set(bearer(w.tokens.admin)).send({ kind: 'holiday' })).status).toBe(404);
-    const bad = await request(t.app).put('/api/v1/calendar/days/2027-05-04').set(bearer(w.tokens.admin)).send({ kind: 'nghi' });
+    expect(
+      (
+        await request(t.app)
+          .put('/api/v1/calendar/days/2027-05-04')
+          .set(bearer(w.tokens.leader))
+          .send({ kind: 'holiday' })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await request(t.app)
+          .put('/api/v1/calendar/days/2027-02-30')
+          .set(bearer(w.tokens.admin))
+          .send({ kind: 'holiday' })
+      ).status,
+    ).toBe(404);
+    const bad = await request(t.app)
+      .put('/api/v1/calendar/days/2027-05-04')
+      .set(bearer(w.tokens.admin))
+      .send({ kind: 'nghi' });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details.fields.kind).toBeDefined();
   });
@@ -66,6 +93,8 @@ describe.each(ENGINES)('calendar API on %s', (engine) => {
     const res = await request(t.app).get('/api/v1/calendar/days?year=2027').set(bearer(w.tokens.intake));
     expect(res.status).toBe(200);
     const dates = res.body.holidays.map((h: { date: string }) => h.date);
-    expect(dates).toEqual(expect.arrayContaining(['2027-02-06', '2027-04-16', '2027-04-30', '2027-05-03', '2027-09-02']));
+    expect(dates).toEqual(
+      expect.arrayContaining(['2027-02-06', '2027-04-16', '2027-04-30', '2027-05-03', '2027-09-02']),
+    );
   });
 });

@@ -25,14 +25,21 @@ describe.each(ENGINES)('working calendar page on %s', (engine) => {
   });
   afterAll(() => t.close());
 
-  const mark = (body: Record<string, string>) => admin.post('/quan-tri/lich').type('form').send({ _csrf: csrf, nam: '2027', ...body });
+  const mark = (body: Record<string, string>) =>
+    admin
+      .post('/quan-tri/lich')
+      .type('form')
+      .send({ _csrf: csrf, nam: '2027', ...body });
   const year2027 = () => admin.get('/quan-tri/lich?nam=2027');
   const overrides = () => t.tdb.db('calendar_days').select('date', 'kind', 'name').orderBy('date');
 
   it('is for admins only', async () => {
     const staff = await signIn(t.app, 'motcua', PASSWORD);
     expect((await staff.get('/quan-tri/lich')).status).toBe(403);
-    const res = await staff.post('/quan-tri/lich').type('form').send({ _csrf: csrfFrom((await staff.get('/')).text), date: '2027-03-10', kind: 'holiday' });
+    const res = await staff
+      .post('/quan-tri/lich')
+      .type('form')
+      .send({ _csrf: csrfFrom((await staff.get('/')).text), date: '2027-03-10', kind: 'holiday' });
     expect(res.status).toBe(403);
     expect((await request(t.app).get('/quan-tri/lich')).status).toBe(303);
     expect(await overrides()).toHaveLength(0);
@@ -53,7 +60,9 @@ describe.each(ENGINES)('working calendar page on %s', (engine) => {
     expect(res.text).toContain('Nghỉ bù Tết Nguyên đán');
     expect(res.text).toContain('Giỗ Tổ Hùng Vương');
     // February 2027 starts on a Monday: no blank cell before the 1st.
-    expect(res.text).toMatch(/<caption>Tháng 2<\/caption>[\s\S]*?<tbody>\s*<tr><td class="cal-day cal-work" data-date="2027-02-01"/);
+    expect(res.text).toMatch(
+      /<caption>Tháng 2<\/caption>[\s\S]*?<tbody>\s*<tr><td class="cal-day cal-work" data-date="2027-02-01"/,
+    );
   });
 
   it('adds an extra day off (dd/mm/yyyy) and a make-up working day (ISO), then deletes them', async () => {
@@ -72,7 +81,9 @@ describe.each(ENGINES)('working calendar page on %s', (engine) => {
     expect(cellClass(page.text, '2027-03-10')).toContain('cal-off');
     expect(cellClass(page.text, '2027-02-13')).toContain('cal-makeup');
     expect(page.text).toContain('Nghỉ theo thông báo &lt;số 1&gt;');
-    expect(page.text).toMatch(/<tr data-date="2027-03-10">[\s\S]*?Nghỉ thêm[\s\S]*?action="\/quan-tri\/lich\/2027-03-10\/xoa"/);
+    expect(page.text).toMatch(
+      /<tr data-date="2027-03-10">[\s\S]*?Nghỉ thêm[\s\S]*?action="\/quan-tri\/lich\/2027-03-10\/xoa"/,
+    );
 
     const del = await admin.post('/quan-tri/lich/2027-03-10/xoa').type('form').send({ _csrf: csrf });
     expect(del.status).toBe(303);

@@ -13,7 +13,11 @@ describe.each(ENGINES)('procedure catalog on %s', (engine) => {
   });
   afterAll(() => t.close());
 
-  const post = (body: unknown, token = w.tokens.admin) => request(t.app).post('/api/v1/procedures').set(bearer(token)).send(body as object);
+  const post = (body: unknown, token = w.tokens.admin) =>
+    request(t.app)
+      .post('/api/v1/procedures')
+      .set(bearer(token))
+      .send(body as object);
 
   it('versions a definition; dossiers keep the version they were received under', async () => {
     expect((await post(definition('3.000001'))).body).toEqual({ code: '3.000001', version: 1 });
@@ -30,7 +34,9 @@ describe.each(ENGINES)('procedure catalog on %s', (engine) => {
     expect(latest.body).toMatchObject({ code: '3.000001', version: 2, name: 'Tên mới', versions: [1, 2] });
     const first = await request(t.app).get('/api/v1/procedures/3.000001?version=1').set(bearer(w.tokens.intake));
     expect(first.body.steps).toHaveLength(4);
-    expect((await request(t.app).get('/api/v1/procedures/3.000001?version=9').set(bearer(w.tokens.intake))).status).toBe(404);
+    expect(
+      (await request(t.app).get('/api/v1/procedures/3.000001?version=9').set(bearer(w.tokens.intake))).status,
+    ).toBe(404);
     // the old dossier still walks the four steps of version 1
     const fwd = await send(t.app, w.tokens.specialist, d.code, { type: 'FORWARD', version: 1 });
     expect(fwd.body).toMatchObject({ state: 'check', procedure: { version: 1 } });
@@ -41,13 +47,34 @@ describe.each(ENGINES)('procedure catalog on %s', (engine) => {
   });
 
   it.each([
-    ['duplicate step codes', { steps: [{ code: 'a', name: 'A', role: 'specialist', hours: 8 }, { code: 'a', name: 'B', role: 'head', hours: 8 }] }, 'steps.1.code'],
+    [
+      'duplicate step codes',
+      {
+        steps: [
+          { code: 'a', name: 'A', role: 'specialist', hours: 8 },
+          { code: 'a', name: 'B', role: 'head', hours: 8 },
+        ],
+      },
+      'steps.1.code',
+    ],
     ['an unknown role', { steps: [{ code: 'a', name: 'A', role: 'boss', hours: 8 }] }, 'steps.0.role'],
-    ['a reserved state name', { steps: [{ code: 'refused', name: 'A', role: 'specialist', hours: 8 }] }, 'steps.0.code'],
+    [
+      'a reserved state name',
+      { steps: [{ code: 'refused', name: 'A', role: 'specialist', hours: 8 }] },
+      'steps.0.code',
+    ],
     ['non-positive hours', { steps: [{ code: 'a', name: 'A', role: 'specialist', hours: 0 }] }, 'steps.0.hours'],
-    ['more hours than the total days allow', { totalDays: 1, steps: [{ code: 'a', name: 'A', role: 'specialist', hours: 9 }] }, 'steps'],
+    [
+      'more hours than the total days allow',
+      { totalDays: 1, steps: [{ code: 'a', name: 'A', role: 'specialist', hours: 9 }] },
+      'steps',
+    ],
     ['no steps', { steps: [] }, 'steps'],
-    ['an unknown unit code', { steps: [{ code: 'a', name: 'A', role: 'specialist', hours: 8, unit: '999.99.99.X99' }] }, 'steps.0.unit'],
+    [
+      'an unknown unit code',
+      { steps: [{ code: 'a', name: 'A', role: 'specialist', hours: 8, unit: '999.99.99.X99' }] },
+      'steps.0.unit',
+    ],
   ])('refuses %s with 422 naming the fault', async (_label, over, path) => {
     const res = await post(definition('4.000001', over));
     expect(res.status).toBe(422);

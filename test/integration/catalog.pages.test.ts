@@ -33,10 +33,16 @@ describe.each(ENGINES)('procedure catalog pages on %s', (engine) => {
   });
   afterAll(() => t.close());
 
-  const preview = (text: string) => admin.post('/quan-tri/thu-tuc/xem-truoc').type('form').send({ _csrf: csrf, definition: text });
+  const preview = (text: string) =>
+    admin.post('/quan-tri/thu-tuc/xem-truoc').type('form').send({ _csrf: csrf, definition: text });
   const save = (text: string) => admin.post('/quan-tri/thu-tuc').type('form').send({ _csrf: csrf, definition: text });
   const versions = async (code: string) =>
-    (await t.tdb.db('procedure_versions as v').join('procedures as p', 'p.id', 'v.procedure_id').where('p.code', code).orderBy('v.version').select('v.version', 'v.definition')) as Array<{
+    (await t.tdb
+      .db('procedure_versions as v')
+      .join('procedures as p', 'p.id', 'v.procedure_id')
+      .where('p.code', code)
+      .orderBy('v.version')
+      .select('v.version', 'v.definition')) as Array<{
       version: number;
       definition: string;
     }>;
@@ -45,7 +51,10 @@ describe.each(ENGINES)('procedure catalog pages on %s', (engine) => {
     const staff = await signIn(t.app, 'chuyenvien', PASSWORD);
     for (const path of ['/quan-tri/thu-tuc', '/quan-tri/thu-tuc/moi']) expect((await staff.get(path)).status).toBe(403);
     const page = await staff.get('/');
-    const res = await staff.post('/quan-tri/thu-tuc').type('form').send({ _csrf: csrfFrom(page.text), definition: JSON.stringify(definition('9.000001')) });
+    const res = await staff
+      .post('/quan-tri/thu-tuc')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), definition: JSON.stringify(definition('9.000001')) });
     expect(res.status).toBe(403);
     expect(await versions('9.000001')).toHaveLength(0);
     const anon = await request(t.app).get('/quan-tri/thu-tuc');
@@ -96,7 +105,11 @@ describe.each(ENGINES)('procedure catalog pages on %s', (engine) => {
     expect(res.text).toMatch(new RegExp(`<li id="dong-${roleLine}" class="line-error">`));
     expect(textarea(res.text)).toBe(input);
     expect(res.text).not.toContain('<svg');
-    const unknownUnit = await preview(JSON.stringify(definition('9.000002', { steps: [{ code: 'a', name: 'A', role: 'leader', hours: 8, unit: 'KHONG.CO' }] })));
+    const unknownUnit = await preview(
+      JSON.stringify(
+        definition('9.000002', { steps: [{ code: 'a', name: 'A', role: 'leader', hours: 8, unit: 'KHONG.CO' }] }),
+      ),
+    );
     expect(unknownUnit.status).toBe(422);
     expect(unknownUnit.text).toContain('không tồn tại');
     expect(await versions('9.000002')).toHaveLength(0);
@@ -125,7 +138,11 @@ describe.each(ENGINES)('procedure catalog pages on %s', (engine) => {
 
     const edit = await admin.get('/quan-tri/thu-tuc/9.000004/sua');
     expect(edit.text).toContain('phiên bản 2');
-    const changed = { ...JSON.parse(textarea(edit.text)), name: 'Tên mới của thủ tục', steps: [{ code: 'sign', name: 'Ký duyệt', role: 'leader', hours: 8 }] };
+    const changed = {
+      ...JSON.parse(textarea(edit.text)),
+      name: 'Tên mới của thủ tục',
+      steps: [{ code: 'sign', name: 'Ký duyệt', role: 'leader', hours: 8 }],
+    };
     const second = await save(JSON.stringify(changed));
     expect(second.status).toBe(303);
     expect((await admin.get(second.headers.location)).text).toContain('Đã lưu phiên bản 2 của thủ tục 9.000004');
@@ -157,9 +174,15 @@ describe.each(ENGINES)('procedure catalog pages on %s', (engine) => {
   });
 
   it('refuses a save without a CSRF token with 403 and stores nothing', async () => {
-    const res = await admin.post('/quan-tri/thu-tuc').type('form').send({ definition: JSON.stringify(definition('9.000006')) });
+    const res = await admin
+      .post('/quan-tri/thu-tuc')
+      .type('form')
+      .send({ definition: JSON.stringify(definition('9.000006')) });
     expect(res.status).toBe(403);
-    const forged = await admin.post('/quan-tri/thu-tuc').type('form').send({ _csrf: 'gia-mao', definition: JSON.stringify(definition('9.000006')) });
+    const forged = await admin
+      .post('/quan-tri/thu-tuc')
+      .type('form')
+      .send({ _csrf: 'gia-mao', definition: JSON.stringify(definition('9.000006')) });
     expect(forged.status).toBe(403);
     expect(await versions('9.000006')).toHaveLength(0);
   });

@@ -18,11 +18,18 @@ describe.each(ENGINES)('daily digest on %s', (engine) => {
 
   it('queues one digest per user with overdue or soon-due work, once a working day, from 07:00', async () => {
     const d = await receive(t.app, w, '1.000775');
-    await t.tdb.db('dossiers').where({ code: d.code }).update({ step_due_at: Date.now() - 3_600_000 });
+    await t.tdb
+      .db('dossiers')
+      .where({ code: d.code })
+      .update({ step_due_at: Date.now() - 3_600_000 });
     const cal = new WorkCalendar();
     const monday = new Date('2027-03-01T08:00:00+07:00').getTime(); // a working Monday
-    expect(await runDailyDigest(t.tdb.db, cal, 'http://mc.test', 'a', new Date('2027-03-01T06:30:00+07:00').getTime())).toBeNull();
-    expect(await runDailyDigest(t.tdb.db, cal, 'http://mc.test', 'a', new Date('2027-02-27T09:00:00+07:00').getTime())).toBeNull(); // Saturday
+    expect(
+      await runDailyDigest(t.tdb.db, cal, 'http://mc.test', 'a', new Date('2027-03-01T06:30:00+07:00').getTime()),
+    ).toBeNull();
+    expect(
+      await runDailyDigest(t.tdb.db, cal, 'http://mc.test', 'a', new Date('2027-02-27T09:00:00+07:00').getTime()),
+    ).toBeNull(); // Saturday
     const queued = await runDailyDigest(t.tdb.db, cal, 'http://mc.test', 'a', monday);
     expect(queued).toBe(1); // the commune's specialist, whose step is overdue
     expect(await runDailyDigest(t.tdb.db, cal, 'http://mc.test', 'b', monday + 60_000)).toBeNull();

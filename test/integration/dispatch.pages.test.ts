@@ -31,15 +31,28 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     t = await buildTestApp(engine);
     const db = t.tdb.db;
     u.province = await buildUnit(db, { level: 'province', name: 'UBND tỉnh Thử' });
-    u.dept = await buildUnit(db, { level: 'province', parentId: u.province.id, name: 'Sở Nội vụ tỉnh Thử', symbol: 'SNV-T' });
+    u.dept = await buildUnit(db, {
+      level: 'province',
+      parentId: u.province.id,
+      name: 'Sở Nội vụ tỉnh Thử',
+      symbol: 'SNV-T',
+    });
     u.d1 = await buildUnit(db, { level: 'district', parentId: u.province.id, name: 'UBND huyện Một' });
     u.d2 = await buildUnit(db, { level: 'district', parentId: u.province.id, name: 'UBND huyện Hai' });
     u.c1 = await buildUnit(db, { level: 'commune', parentId: u.d1.id, name: 'UBND xã An Một' });
     u.c2 = await buildUnit(db, { level: 'commune', parentId: u.d1.id, name: 'UBND xã Bình Một' });
     u.c3 = await buildUnit(db, { level: 'commune', parentId: u.d2.id, name: 'UBND xã Cát Hai' });
     const people: Array<[string, string, Role]> = [
-      ['spec', 'dept', 'specialist'], ['head', 'dept', 'head'], ['leader', 'dept', 'leader'], ['clerk', 'dept', 'clerk'], ['pLeader', 'province', 'leader'],
-      ['c1Head', 'c1', 'head'], ['c1Spec', 'c1', 'specialist'], ['c1Leader', 'c1', 'leader'], ['c2Head', 'c2', 'head'], ['c3Head', 'c3', 'head'],
+      ['spec', 'dept', 'specialist'],
+      ['head', 'dept', 'head'],
+      ['leader', 'dept', 'leader'],
+      ['clerk', 'dept', 'clerk'],
+      ['pLeader', 'province', 'leader'],
+      ['c1Head', 'c1', 'head'],
+      ['c1Spec', 'c1', 'specialist'],
+      ['c1Leader', 'c1', 'leader'],
+      ['c2Head', 'c2', 'head'],
+      ['c3Head', 'c3', 'head'],
     ];
     for (const [key, unit, role] of people) {
       const user = await buildUser(db, { unitId: u[unit].id, roles: [role], fullName: `Cán bộ ${key}` });
@@ -52,17 +65,30 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
 
   const count = async () => Number((await t.tdb.db('dispatches').count<{ n: number }[]>({ n: '*' }))[0].n);
   const row = (id: number) => t.tdb.db('dispatches').where({ id }).first();
-  const reply = async (id: number, unit: Unit) => t.tdb.db('dispatch_replies').where({ dispatch_id: id, unit_id: unit.id }).first();
-  const form = (who: string, path: string, body: Record<string, unknown>) => as[who].post(path).type('form').send({ _csrf: token[who], ...body });
+  const reply = async (id: number, unit: Unit) =>
+    t.tdb.db('dispatch_replies').where({ dispatch_id: id, unit_id: unit.id }).first();
+  const form = (who: string, path: string, body: Record<string, unknown>) =>
+    as[who]
+      .post(path)
+      .type('form')
+      .send({ _csrf: token[who], ...body });
   const act = (who: string, id: number, body: Record<string, unknown>) => form(who, `/cong-van/${id}/thao-tac`, body);
-  const replyAct = (who: string, id: number, unit: Unit, body: Record<string, unknown>) => form(who, `/cong-van/${id}/y-kien/${unit.code}/thao-tac`, body);
+  const replyAct = (who: string, id: number, unit: Unit, body: Record<string, unknown>) =>
+    form(who, `/cong-van/${id}/y-kien/${unit.code}/thao-tac`, body);
   const page = async (who: string, path: string, status = 200) => {
     const res = await as[who].get(path);
     expect(res.status).toBe(status);
     return res.text;
   };
   const create = async (recipients: string[], over: Record<string, unknown> = {}) => {
-    const res = await form('spec', '/cong-van/moi', { title: 'Xin ý kiến dự thảo quy trình nội bộ', summary: 'Đề nghị các xã góp ý.', dueDate: future(10), silenceMeansAgreement: '1', recipients, ...over });
+    const res = await form('spec', '/cong-van/moi', {
+      title: 'Xin ý kiến dự thảo quy trình nội bộ',
+      summary: 'Đề nghị các xã góp ý.',
+      dueDate: future(10),
+      silenceMeansAgreement: '1',
+      recipients,
+      ...over,
+    });
     expect(res.status).toBe(303);
     return Number(/^\/cong-van\/(\d+)$/.exec(res.headers.location)![1]);
   };
@@ -71,7 +97,8 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     await act('leader', id, { type: 'APPROVE', version: 2 });
     expect((await act('clerk', id, { type: 'ISSUE', version: 3 })).status).toBe(303);
   };
-  const checked = (html: string, name: string, value: string) => new RegExp(`name="${name}" value="${value.replace(/\./g, '\\.')}"[^>]*checked`).test(html);
+  const checked = (html: string, name: string, value: string) =>
+    new RegExp(`name="${name}" value="${value.replace(/\./g, '\\.')}"[^>]*checked`).test(html);
 
   it('renders the list and the new form for the right roles', async () => {
     const list = await page('spec', '/cong-van');
@@ -95,20 +122,33 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
 
   it('re-renders an invalid form with field errors and the input kept (422); no CSRF → 403', async () => {
     const before = await count();
-    const bad = await form('spec', '/cong-van/moi', { title: '', summary: 'Nội dung giữ lại <b>đậm</b>', dueDate: '2020-01-01' });
+    const bad = await form('spec', '/cong-van/moi', {
+      title: '',
+      summary: 'Nội dung giữ lại <b>đậm</b>',
+      dueDate: '2020-01-01',
+    });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('Trích yếu là bắt buộc');
     expect(bad.text).toContain('Cần ít nhất một đơn vị nhận');
     expect(bad.text).toContain('Nội dung giữ lại &lt;b&gt;đậm&lt;/b&gt;');
     expect(bad.text).toContain('value="2020-01-01"');
     expect(checked(bad.text, 'silenceMeansAgreement', '1')).toBe(false); // unticked stays unticked
-    const past = await form('spec', '/cong-van/moi', { title: 'Có trích yếu', summary: 'Có nội dung', dueDate: '2020-01-01', recipients: [u.c1.code], groups: [u.d2.code] });
+    const past = await form('spec', '/cong-van/moi', {
+      title: 'Có trích yếu',
+      summary: 'Có nội dung',
+      dueDate: '2020-01-01',
+      recipients: [u.c1.code],
+      groups: [u.d2.code],
+    });
     expect(past.status).toBe(422);
     expect(past.text).toContain('Hạn trả lời phải từ hôm nay trở đi');
     expect(checked(past.text, 'recipients', u.c1.code)).toBe(true);
     expect(checked(past.text, 'groups', u.d2.code)).toBe(true);
     expect(past.text).toContain('value="Có trích yếu"');
-    const noCsrf = await as.spec.post('/cong-van/moi').type('form').send({ title: 'T', summary: 'S', dueDate: future(5), recipients: [u.c1.code] });
+    const noCsrf = await as.spec
+      .post('/cong-van/moi')
+      .type('form')
+      .send({ title: 'T', summary: 'S', dueDate: future(5), recipients: [u.c1.code] });
     expect(noCsrf.status).toBe(403);
     expect(await count()).toBe(before);
   });
@@ -137,7 +177,13 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     await page('c1Head', link![1], 404); // not issued yet: recipients do not see it
     const districts = await create([], { groups: ['level:district'] });
     expect((JSON.parse((await row(districts)).recipients) as number[]).sort()).toEqual([u.d1.id, u.d2.id].sort());
-    const bad = await as.spec.post(`/cong-van/moi?_csrf=${encodeURIComponent(token.spec)}`).field('title', 'T').field('summary', 'S').field('dueDate', future(3)).field('recipients', u.c1.code).attach('files', Buffer.from('not a pdf'), { filename: 'x.pdf', contentType: 'application/pdf' });
+    const bad = await as.spec
+      .post(`/cong-van/moi?_csrf=${encodeURIComponent(token.spec)}`)
+      .field('title', 'T')
+      .field('summary', 'S')
+      .field('dueDate', future(3))
+      .field('recipients', u.c1.code)
+      .attach('files', Buffer.from('not a pdf'), { filename: 'x.pdf', contentType: 'application/pdf' });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('không khớp với loại tệp');
   });
@@ -183,17 +229,35 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     await issue(other);
     await page('c2Head', `/cong-van/${other}`);
     await page('c2Head', `/cong-van/${id}`, 404); // a recipient of another dispatch
-    expect((await replyAct('c3Head', id, u.c1, { type: 'ASSIGN', version: 1, assignee: token['c1Spec:name'] })).status).toBe(404);
-    expect((await as.c1Head.post(`/cong-van/${id}/y-kien/${u.c1.code}/thao-tac`).type('form').send({ type: 'ASSIGN', version: 1, assignee: token['c1Spec:name'] })).status).toBe(403);
+    expect(
+      (await replyAct('c3Head', id, u.c1, { type: 'ASSIGN', version: 1, assignee: token['c1Spec:name'] })).status,
+    ).toBe(404);
+    expect(
+      (
+        await as.c1Head
+          .post(`/cong-van/${id}/y-kien/${u.c1.code}/thao-tac`)
+          .type('form')
+          .send({ type: 'ASSIGN', version: 1, assignee: token['c1Spec:name'] })
+      ).status,
+    ).toBe(403);
     expect((await reply(id, u.c1)).version).toBe(1);
-    expect((await replyAct('c1Head', id, u.c1, { type: 'ASSIGN', version: 1, assignee: token['c1Spec:name'] })).status).toBe(303);
+    expect(
+      (await replyAct('c1Head', id, u.c1, { type: 'ASSIGN', version: 1, assignee: token['c1Spec:name'] })).status,
+    ).toBe(303);
     expect(await page('c1Spec', `/cong-van/${id}`)).toContain('Thống nhất, có ý kiến góp ý');
-    const noContent = await replyAct('c1Spec', id, u.c1, { type: 'SUBMIT', version: 2, position: 'comments', content: '' });
+    const noContent = await replyAct('c1Spec', id, u.c1, {
+      type: 'SUBMIT',
+      version: 2,
+      position: 'comments',
+      content: '',
+    });
     expect(noContent.status).toBe(422);
     expect(noContent.text).toContain('Cần nêu nội dung góp ý');
     expect(checked(noContent.text, 'position', 'comments')).toBe(true);
     const content = 'Bước 2, đề nghị "rút ngắn" còn 4 giờ.';
-    expect((await replyAct('c1Spec', id, u.c1, { type: 'SUBMIT', version: 2, position: 'comments', content })).status).toBe(303);
+    expect(
+      (await replyAct('c1Spec', id, u.c1, { type: 'SUBMIT', version: 2, position: 'comments', content })).status,
+    ).toBe(303);
     expect(await page('spec', `/cong-van/${id}`)).not.toContain('rút ngắn'); // a draft is not the unit's answer yet
     expect((await replyAct('c1Leader', id, u.c1, { type: 'RETURN', version: 3, comment: '' })).status).toBe(422);
     expect((await replyAct('c1Leader', id, u.c1, { type: 'APPROVE', version: 3 })).status).toBe(303);
@@ -215,11 +279,16 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     const tooLong = await form('spec', `/cong-van/${id}/tong-hop/${u.c1.code}`, { response: 'x'.repeat(20001) });
     expect(tooLong.status).toBe(422);
     expect(tooLong.text).toContain('Tối đa 20.000 ký tự');
-    expect((await form('spec', `/cong-van/${id}/tong-hop/${u.c1.code}`, { response: 'Tiếp thu, đã sửa bước 2.' })).status).toBe(303);
+    expect(
+      (await form('spec', `/cong-van/${id}/tong-hop/${u.c1.code}`, { response: 'Tiếp thu, đã sửa bước 2.' })).status,
+    ).toBe(303);
     expect((await reply(id, u.c1)).response).toBe('Tiếp thu, đã sửa bước 2.');
     await expireReplies(t.tdb.db, vnStartOfDay((await row(id)).due_date).getTime() + DAY + 1000);
     const after = await page('spec', `/cong-van/${id}/tong-hop`);
-    const m = /Tổng số đơn vị được xin ý kiến: (\d+); đã trả lời: (\d+) \(.*?\); xem như thống nhất: (\d+); quá hạn: (\d+); chưa trả lời: (\d+)\./.exec(after)!;
+    const m =
+      /Tổng số đơn vị được xin ý kiến: (\d+); đã trả lời: (\d+) \(.*?\); xem như thống nhất: (\d+); quá hạn: (\d+); chưa trả lời: (\d+)\./.exec(
+        after,
+      )!;
     const [total, ...parts] = m.slice(1).map(Number);
     expect(total).toBe(2);
     expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
@@ -232,7 +301,9 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     const bytes = csv.body as Buffer;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
-    expect(text.split('\r\n')[0]).toBe('STT,Đơn vị góp ý,Mã đơn vị,Ý kiến góp ý,Nội dung,Ngày trả lời,"Tiếp thu, giải trình"');
+    expect(text.split('\r\n')[0]).toBe(
+      'STT,Đơn vị góp ý,Mã đơn vị,Ý kiến góp ý,Nội dung,Ngày trả lời,"Tiếp thu, giải trình"',
+    );
     expect(text).toContain('"Bước 2, đề nghị ""rút ngắn"" còn 4 giờ."');
     const xlsx = await as.spec.get(`/cong-van/${id}/tong-hop.xlsx`).buffer(true).parse(binary);
     const wb = new ExcelJS.Workbook();
@@ -242,7 +313,9 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     expect(ws.getRow(4).font?.bold).toBe(true);
     expect(ws.getCell('B4').value).toBe('Đơn vị góp ý');
     const cells = [5, 6].map((r) => ws.getRow(r).values as unknown[]);
-    expect(cells.some((c) => c.includes('UBND xã An Một') && c.includes(content) && c.includes('Tiếp thu, đã sửa bước 2.'))).toBe(true);
+    expect(
+      cells.some((c) => c.includes('UBND xã An Một') && c.includes(content) && c.includes('Tiếp thu, đã sửa bước 2.')),
+    ).toBe(true);
     await page('c1Head', `/cong-van/${id}/tong-hop.csv`, 404);
 
     const closing = await page('spec', `/cong-van/${id}`);
@@ -255,7 +328,7 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     expect((await reply(id, u.c1)).response).toBe('Tiếp thu, đã sửa bước 2.');
   });
 
-  it('lists sent dispatches with replies counted and the inbox with the unit\'s own reply', async () => {
+  it("lists sent dispatches with replies counted and the inbox with the unit's own reply", async () => {
     const sent = await page('spec', '/cong-van?loc=da-gui');
     expect(sent).toMatch(/đã trả lời \d+\/\d+/);
     expect(sent).toContain('Đã kết thúc');
@@ -272,12 +345,17 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
       const db = demo.tdb.db;
       await ensureAdmin(db, 'quan-tri-thu-nghiem');
       await seedDemo(db, demo.ctx.config, 0);
-      if ((await db('dispatches').count<{ n: number }[]>({ n: '*' }))[0].n == 0) expect(await seedDemoDispatches(db, demo.ctx.config)).toBe(5);
+      if ((await db('dispatches').count<{ n: number }[]>({ n: '*' }))[0].n == 0)
+        expect(await seedDemoDispatches(db, demo.ctx.config)).toBe(5);
       const states = (await db('dispatches').orderBy('id').pluck('state')).sort();
       expect(states).toEqual(['closed', 'draft', 'issued', 'issued', 'pending_approval']);
       const replies = await db('dispatch_replies').select('state', 'position', 'response');
-      expect(new Set(replies.map((r) => r.state))).toEqual(new Set(['received', 'assigned', 'pending_approval', 'replied', 'deemed_agreed']));
-      expect(new Set(replies.filter((r) => r.state === 'replied').map((r) => r.position))).toEqual(new Set(['agree', 'comments', 'disagree']));
+      expect(new Set(replies.map((r) => r.state))).toEqual(
+        new Set(['received', 'assigned', 'pending_approval', 'replied', 'deemed_agreed']),
+      );
+      expect(new Set(replies.filter((r) => r.state === 'replied').map((r) => r.position))).toEqual(
+        new Set(['agree', 'comments', 'disagree']),
+      );
       expect(replies.filter((r) => r.response).length).toBeGreaterThan(4);
       expect(Number((await db('outbox').where({ status: 'pending' }).count<{ n: number }[]>({ n: '*' }))[0].n)).toBe(0);
       const snv = await signIn(demo.app, 'chuyenvien.snv', DEMO_PASSWORD);

@@ -42,12 +42,23 @@ describe.each(ENGINES)('dispatches on %s', (engine) => {
   const api = () => request(t.app);
   const future = (days: number) => vnDate(new Date(Date.now() + days * DAY));
   const create = async (over: Record<string, unknown> = {}) => {
-    const res = await api().post('/api/v1/dispatches').set(bearer(tok.dSpecialist)).send({ title: 'Xin ý kiến dự thảo quy trình nội bộ', summary: 'Đề nghị các xã góp ý.', dueDate: future(10), recipientUnitCodes: [w.commune.code, w.other.code], ...over });
+    const res = await api()
+      .post('/api/v1/dispatches')
+      .set(bearer(tok.dSpecialist))
+      .send({
+        title: 'Xin ý kiến dự thảo quy trình nội bộ',
+        summary: 'Đề nghị các xã góp ý.',
+        dueDate: future(10),
+        recipientUnitCodes: [w.commune.code, w.other.code],
+        ...over,
+      });
     expect(res.status).toBe(201);
     return res.body;
   };
-  const ev = (token: string, id: number, body: Record<string, unknown>) => api().post(`/api/v1/dispatches/${id}/events`).set(bearer(token)).send(body);
-  const rev = (token: string, id: number, unit: string, body: Record<string, unknown>) => api().post(`/api/v1/dispatches/${id}/replies/${unit}/events`).set(bearer(token)).send(body);
+  const ev = (token: string, id: number, body: Record<string, unknown>) =>
+    api().post(`/api/v1/dispatches/${id}/events`).set(bearer(token)).send(body);
+  const rev = (token: string, id: number, unit: string, body: Record<string, unknown>) =>
+    api().post(`/api/v1/dispatches/${id}/replies/${unit}/events`).set(bearer(token)).send(body);
 
   async function issued() {
     const d = await create();
@@ -61,7 +72,9 @@ describe.each(ENGINES)('dispatches on %s', (engine) => {
   it('walks draft → pending_approval → approved → issued with a number, replies and synthesis, then closes', async () => {
     const d = await create();
     expect(d).toMatchObject({ state: 'draft', version: 1, number: null, issuingUnit: { code: w.district.code } });
-    expect(d.recipients.map((r: { unitCode: string }) => r.unitCode).sort()).toEqual([w.commune.code, w.other.code].sort());
+    expect(d.recipients.map((r: { unitCode: string }) => r.unitCode).sort()).toEqual(
+      [w.commune.code, w.other.code].sort(),
+    );
     const rejected = await ev(tok.dHead, d.id, { type: 'REJECT', version: 1, comment: 'x' });
     expect(rejected.status).toBe(422); // not in pending_approval yet
     expect((await ev(tok.dSpecialist, d.id, { type: 'SUBMIT', version: 1 })).body.state).toBe('pending_approval');
@@ -82,18 +95,46 @@ describe.each(ENGINES)('dispatches on %s', (engine) => {
     expect(inbox.body.items.map((x: { id: number }) => x.id)).toContain(d.id);
     const mine = inbox.body.items.find((x: { id: number }) => x.id === d.id);
     expect(mine.recipients).toHaveLength(1); // only its own reply
-    expect((await rev(tok.c1Head, d.id, w.commune.code, { type: 'ASSIGN', version: 1, assignee: names.dSpecialist })).status).toBe(422);
-    expect((await rev(tok.c1Head, d.id, w.commune.code, { type: 'ASSIGN', version: 1, assignee: names.c1Specialist })).status).toBe(200);
-    expect((await rev(tok.c1Specialist, d.id, w.commune.code, { type: 'SUBMIT', version: 2, position: 'comments' })).status).toBe(422); // content needed
-    expect((await rev(tok.c1Head, d.id, w.commune.code, { type: 'SUBMIT', version: 2, position: 'agree' })).status).toBe(403); // not the assignee
-    expect((await rev(tok.c1Specialist, d.id, w.commune.code, { type: 'SUBMIT', version: 2, position: 'comments', content: 'Bước 2 nên rút còn 4 giờ.' })).status).toBe(200);
-    expect((await rev(tok.c1Leader, d.id, w.commune.code, { type: 'RETURN', version: 3, comment: 'Nêu rõ căn cứ' })).body.recipients).toBeDefined();
-    await rev(tok.c1Specialist, d.id, w.commune.code, { type: 'SUBMIT', version: 4, position: 'comments', content: 'Bước 2 nên rút còn 4 giờ (căn cứ Quyết định 766).' });
+    expect(
+      (await rev(tok.c1Head, d.id, w.commune.code, { type: 'ASSIGN', version: 1, assignee: names.dSpecialist })).status,
+    ).toBe(422);
+    expect(
+      (await rev(tok.c1Head, d.id, w.commune.code, { type: 'ASSIGN', version: 1, assignee: names.c1Specialist }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await rev(tok.c1Specialist, d.id, w.commune.code, { type: 'SUBMIT', version: 2, position: 'comments' })).status,
+    ).toBe(422); // content needed
+    expect(
+      (await rev(tok.c1Head, d.id, w.commune.code, { type: 'SUBMIT', version: 2, position: 'agree' })).status,
+    ).toBe(403); // not the assignee
+    expect(
+      (
+        await rev(tok.c1Specialist, d.id, w.commune.code, {
+          type: 'SUBMIT',
+          version: 2,
+          position: 'comments',
+          content: 'Bước 2 nên rút còn 4 giờ.',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await rev(tok.c1Leader, d.id, w.commune.code, { type: 'RETURN', version: 3, comment: 'Nêu rõ căn cứ' })).body
+        .recipients,
+    ).toBeDefined();
+    await rev(tok.c1Specialist, d.id, w.commune.code, {
+      type: 'SUBMIT',
+      version: 4,
+      position: 'comments',
+      content: 'Bước 2 nên rút còn 4 giờ (căn cứ Quyết định 766).',
+    });
     const approved = await rev(tok.c1Leader, d.id, w.commune.code, { type: 'APPROVE', version: 5 });
     expect(approved.status).toBe(200);
     // the sender cannot act on a reply, other units cannot see it
     expect((await rev(tok.dLeader, d.id, w.other.code, { type: 'APPROVE', version: 1 })).status).toBe(403);
-    expect((await rev(tok.c1Head, d.id, w.other.code, { type: 'ASSIGN', version: 1, assignee: names.c1Specialist })).status).toBe(404);
+    expect(
+      (await rev(tok.c1Head, d.id, w.other.code, { type: 'ASSIGN', version: 1, assignee: names.c1Specialist })).status,
+    ).toBe(404);
     expect((await api().get(`/api/v1/dispatches/${d.id}/synthesis`).set(bearer(tok.c1Head))).status).toBe(404);
 
     // CLOSE needs every reply answered or expired
@@ -107,14 +148,26 @@ describe.each(ENGINES)('dispatches on %s', (engine) => {
     const syn = await api().get(`/api/v1/dispatches/${d.id}/synthesis`).set(bearer(tok.dSpecialist));
     expect(syn.body.counts).toEqual({ total: 2, replied: 1, open: 0, deemedAgreed: 1, overdue: 0 });
     const byUnit = Object.fromEntries(syn.body.items.map((r: { unitCode: string }) => [r.unitCode, r]));
-    expect(byUnit[w.commune.code]).toMatchObject({ state: 'replied', position: 'comments', positionText: 'Thống nhất, có ý kiến góp ý' });
+    expect(byUnit[w.commune.code]).toMatchObject({
+      state: 'replied',
+      position: 'comments',
+      positionText: 'Thống nhất, có ý kiến góp ý',
+    });
     expect(byUnit[w.other.code]).toMatchObject({ state: 'deemed_agreed', positionText: 'Xem như thống nhất' });
-    const resp = await api().put(`/api/v1/dispatches/${d.id}/replies/${w.commune.code}/response`).set(bearer(tok.dSpecialist)).send({ response: 'Tiếp thu, đã sửa bước 2.' });
+    const resp = await api()
+      .put(`/api/v1/dispatches/${d.id}/replies/${w.commune.code}/response`)
+      .set(bearer(tok.dSpecialist))
+      .send({ response: 'Tiếp thu, đã sửa bước 2.' });
     expect(resp.status).toBe(200);
     const closed = await ev(tok.dSpecialist, d.id, { type: 'CLOSE', version: 6 });
     expect(closed.status).toBe(200);
     expect(closed.body.state).toBe('closed');
-    expect(closed.body.counts.total).toBe(closed.body.counts.replied + closed.body.counts.deemedAgreed + closed.body.counts.overdue + closed.body.counts.open);
+    expect(closed.body.counts.total).toBe(
+      closed.body.counts.replied +
+        closed.body.counts.deemedAgreed +
+        closed.body.counts.overdue +
+        closed.body.counts.open,
+    );
   });
 
   it('visibility: issuing unit and above see it; recipients only once issued; others 404', async () => {
@@ -126,12 +179,26 @@ describe.each(ENGINES)('dispatches on %s', (engine) => {
   });
 
   it('refuses bad input with 422 and the wrong role with 403; stale versions 409', async () => {
-    const bad = await api().post('/api/v1/dispatches').set(bearer(tok.dSpecialist)).send({ title: '', dueDate: '2026-02-30', recipientUnitCodes: [] });
+    const bad = await api()
+      .post('/api/v1/dispatches')
+      .set(bearer(tok.dSpecialist))
+      .send({ title: '', dueDate: '2026-02-30', recipientUnitCodes: [] });
     expect(bad.status).toBe(422);
-    expect(Object.keys(bad.body.error.details.fields).sort()).toEqual(['dueDate', 'recipientUnitCodes', 'summary', 'title']);
-    const unknown = await api().post('/api/v1/dispatches').set(bearer(tok.dSpecialist)).send({ title: 'a', summary: 'b', dueDate: future(3), recipientUnitCodes: ['KHONG.CO'] });
+    expect(Object.keys(bad.body.error.details.fields).sort()).toEqual([
+      'dueDate',
+      'recipientUnitCodes',
+      'summary',
+      'title',
+    ]);
+    const unknown = await api()
+      .post('/api/v1/dispatches')
+      .set(bearer(tok.dSpecialist))
+      .send({ title: 'a', summary: 'b', dueDate: future(3), recipientUnitCodes: ['KHONG.CO'] });
     expect(unknown.status).toBe(422);
-    const notSpecialist = await api().post('/api/v1/dispatches').set(bearer(tok.dClerk)).send({ title: 'a', summary: 'b', dueDate: future(3), recipientUnitCodes: [w.commune.code] });
+    const notSpecialist = await api()
+      .post('/api/v1/dispatches')
+      .set(bearer(tok.dClerk))
+      .send({ title: 'a', summary: 'b', dueDate: future(3), recipientUnitCodes: [w.commune.code] });
     expect(notSpecialist.status).toBe(403);
     const d = await create();
     expect((await ev(tok.dSpecialist, d.id, { type: 'SUBMIT', version: 9 })).status).toBe(409);
@@ -143,7 +210,12 @@ describe.each(ENGINES)('dispatches on %s', (engine) => {
     const leader = (await findUserByUsername(db, names.dLeader))!;
     const clerk = (await findUserByUsername(db, names.dClerk))!;
     const mk = async (due: string, now: number) => {
-      const id = await createDispatch(db, spec, { title: 'T', summary: 'S', dueDate: due, recipientUnitCodes: [w.commune.code], silenceMeansAgreement: true }, now);
+      const id = await createDispatch(
+        db,
+        spec,
+        { title: 'T', summary: 'S', dueDate: due, recipientUnitCodes: [w.commune.code], silenceMeansAgreement: true },
+        now,
+      );
       await applyDispatchEventFor(db, spec, id, { type: 'SUBMIT', version: 1 }, now);
       await applyDispatchEventFor(db, leader, id, { type: 'APPROVE', version: 2 }, now);
       return id;
@@ -151,14 +223,32 @@ describe.each(ENGINES)('dispatches on %s', (engine) => {
     // past due date at issue time
     const dec30 = new Date('2030-12-30T09:00:00+07:00').getTime();
     const late = await mk('2030-12-30', dec30);
-    await expect(applyDispatchEventFor(db, clerk, late, { type: 'ISSUE', version: 3 }, dec30 + 2 * DAY)).rejects.toMatchObject({ status: 422 });
+    await expect(
+      applyDispatchEventFor(db, clerk, late, { type: 'ISSUE', version: 3 }, dec30 + 2 * DAY),
+    ).rejects.toMatchObject({ status: 422 });
     // five issued at once on 31/12/2030, then the first of 2031 restarts at 01
     const ids = await Promise.all(Array.from({ length: 5 }, () => mk('2031-01-20', dec30)));
-    await Promise.all(ids.map((id) => applyDispatchEventFor(db, clerk, id, { type: 'ISSUE', version: 3 }, new Date('2030-12-31T16:00:00+07:00').getTime())));
+    await Promise.all(
+      ids.map((id) =>
+        applyDispatchEventFor(
+          db,
+          clerk,
+          id,
+          { type: 'ISSUE', version: 3 },
+          new Date('2030-12-31T16:00:00+07:00').getTime(),
+        ),
+      ),
+    );
     const numbers = (await db('dispatches').whereIn('id', ids).pluck('number')).sort();
     expect(numbers).toEqual(['01/UBND-HT', '02/UBND-HT', '03/UBND-HT', '04/UBND-HT', '05/UBND-HT']);
     const jan = await mk('2031-01-20', dec30);
-    await applyDispatchEventFor(db, clerk, jan, { type: 'ISSUE', version: 3 }, new Date('2031-01-01T00:30:00+07:00').getTime());
+    await applyDispatchEventFor(
+      db,
+      clerk,
+      jan,
+      { type: 'ISSUE', version: 3 },
+      new Date('2031-01-01T00:30:00+07:00').getTime(),
+    );
     expect((await db('dispatches').where({ id: jan }).first('number')).number).toBe('01/UBND-HT');
   });
 

@@ -34,7 +34,11 @@ describe.each(ENGINES)('desk and reviewer pages on %s', (engine) => {
     const page = await agent.get('/ho-so/moi?thu-tuc=1.000775');
     expect(page.status).toBe(200);
     const csrf = csrfFrom(page.text);
-    const req = agent.post(`/ho-so/moi?_csrf=${encodeURIComponent(csrf)}`).field('procedureCode', '1.000775').field('fullName', 'Nguyễn Thị Hoa').field('phone', '0912345678');
+    const req = agent
+      .post(`/ho-so/moi?_csrf=${encodeURIComponent(csrf)}`)
+      .field('procedureCode', '1.000775')
+      .field('fullName', 'Nguyễn Thị Hoa')
+      .field('phone', '0912345678');
     for (const doc of (extra.documents as string[]) ?? ['TO_TRINH', 'BAO_CAO']) req.field('documents', doc);
     req.attach('files', PNG, 'to-trinh.png');
     return { agent, res: await req };
@@ -108,7 +112,10 @@ describe.each(ENGINES)('desk and reviewer pages on %s', (engine) => {
     expect((await leader.get(`/ho-so/${code}`)).text).toContain('value="EXTEND"');
 
     const post = (agent: typeof specialist, html: string, body: Record<string, string>) =>
-      agent.post(`/ho-so/${code}/thao-tac`).type('form').send({ _csrf: csrfFrom(html), version: /name="version" value="(\d+)"/.exec(html)![1], ...body });
+      agent
+        .post(`/ho-so/${code}/thao-tac`)
+        .type('form')
+        .send({ _csrf: csrfFrom(html), version: /name="version" value="(\d+)"/.exec(html)![1], ...body });
     // a reason is required: the form comes back with the error and the input kept
     const noReason = await post(specialist, page.text, { type: 'REFUSE', comment: '' });
     expect(noReason.status).toBe(422);
@@ -120,7 +127,10 @@ describe.each(ENGINES)('desk and reviewer pages on %s', (engine) => {
     expect(page.text).not.toContain('name="type"');
     // a stale form (old version) is explained and the page reloaded
     // (a different action than the one that moved it on: the same click twice is reported as done)
-    const stale = await specialist.post(`/ho-so/${code}/thao-tac`).type('form').send({ _csrf: csrfFrom(page.text), version: '1', type: 'REQUEST_SUPPLEMENT', comment: 'Thiếu bản sao' });
+    const stale = await specialist
+      .post(`/ho-so/${code}/thao-tac`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), version: '1', type: 'REQUEST_SUPPLEMENT', comment: 'Thiếu bản sao' });
     expect(stale.status).toBe(303);
     expect((await specialist.get(`/ho-so/${code}`)).text).toContain('vừa được người khác cập nhật');
     const headPage = await head.get(`/ho-so/${code}`);

@@ -26,7 +26,9 @@ describe.each(ENGINES)('concurrency on %s', (engine) => {
 
   it('10 parallel transitions on one version: one success, nine 409, exactly one event row', async () => {
     const d = await receive(t.app, w, '1.000775');
-    const results = await Promise.all(Array.from({ length: 10 }, () => send(t.app, w.tokens.specialist, d.code, { type: 'FORWARD', version: 1 })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => send(t.app, w.tokens.specialist, d.code, { type: 'FORWARD', version: 1 })),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, ...Array(9).fill(409)]);
     expect(results.find((r) => r.status === 409)!.body.error.code).toBe('conflict');

@@ -12,7 +12,10 @@ describe.each(ENGINES)('dossier lists on %s', (engine) => {
     t = await buildTestApp(engine);
     w = await buildWorld(t.app, t.tdb.db);
     await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
-    await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition('9.000009', { name: 'Thủ tục khác' }));
+    await request(t.app)
+      .post('/api/v1/procedures')
+      .set(bearer(w.tokens.admin))
+      .send(definition('9.000009', { name: 'Thủ tục khác' }));
     codes = [];
     for (const name of ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường']) {
       codes.push((await receive(t.app, w, '1.000775', { applicant: { fullName: name } })).code);
@@ -21,7 +24,10 @@ describe.each(ENGINES)('dossier lists on %s', (engine) => {
     await send(t.app, w.tokens.specialist, codes[0], { type: 'FORWARD', version: 1 });
     await send(t.app, w.tokens.specialist, codes[1], { type: 'REQUEST_SUPPLEMENT', version: 1, comment: 'Thiếu' });
     // one dossier far past its due time
-    await t.tdb.db('dossiers').where({ code: codes[2] }).update({ due_at: Date.now() - 86_400_000 });
+    await t.tdb
+      .db('dossiers')
+      .where({ code: codes[2] })
+      .update({ due_at: Date.now() - 86_400_000 });
   });
   afterAll(() => t.close());
 

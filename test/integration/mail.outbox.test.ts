@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { ENGINES, createTestDb } from '../helpers/db';
 import { buildTestApp, TestApp } from '../helpers/app';
@@ -17,8 +18,13 @@ describe.each(ENGINES)('mail through the outbox and a real SMTP server on %s', (
     for (let i = 0; i < rounds; i++) await worker.tick();
   };
   const emailOf = async (token: string) => {
-    const id = (await t.tdb.db('api_tokens').join('users', 'users.id', 'api_tokens.user_id').whereNotNull('users.email').select('users.email', 'api_tokens.token_hash'))
-      .find((r) => r.token_hash === require('node:crypto').createHash('sha256').update(token).digest('hex'));
+    const id = (
+      await t.tdb
+        .db('api_tokens')
+        .join('users', 'users.id', 'api_tokens.user_id')
+        .whereNotNull('users.email')
+        .select('users.email', 'api_tokens.token_hash')
+    ).find((r) => r.token_hash === createHash('sha256').update(token).digest('hex'));
     return id.email as string;
   };
 
@@ -27,7 +33,11 @@ describe.each(ENGINES)('mail through the outbox and a real SMTP server on %s', (
     t = await buildTestApp(engine, { SMTP_URL: smtp.url });
     w = await buildWorld(t.app, t.tdb.db);
     await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
-    worker = new OutboxWorker(t.tdb.db, createMailer({ smtpUrl: smtp.url, from: 'Một Cửa <noreply@test.vn>', dataDir: t.ctx.config.dataDir }), { owner: 'w1', publicUrl: 'http://mc.test', baseDelayMs: 10 });
+    worker = new OutboxWorker(
+      t.tdb.db,
+      createMailer({ smtpUrl: smtp.url, from: 'Một Cửa <noreply@test.vn>', dataDir: t.ctx.config.dataDir }),
+      { owner: 'w1', publicUrl: 'http://mc.test', baseDelayMs: 10 },
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -55,7 +65,11 @@ describe.each(ENGINES)('mail through the outbox and a real SMTP server on %s', (
     expect(smtp.received[0].mail.html).toContain(`http://mc.test/ho-so/${encodeURIComponent(d.code)}`);
     smtp.received.length = 0;
 
-    const sup = await send(t.app, w.tokens.head, d.code, { type: 'REQUEST_SUPPLEMENT', version: 2, comment: 'Bổ sung bản chính quyết định' });
+    const sup = await send(t.app, w.tokens.head, d.code, {
+      type: 'REQUEST_SUPPLEMENT',
+      version: 2,
+      comment: 'Bổ sung bản chính quyết định',
+    });
     expect(sup.status).toBe(200);
     await drain();
     const toApplicant = smtp.received.filter((r) => r.to.includes('dan@example.vn'));
@@ -85,8 +99,19 @@ describe.each(ENGINES)('mail through the outbox and a real SMTP server on %s', (
   });
 
   it('after the last attempt a mail is marked failed, and an admin resend delivers it', async () => {
-    const quick = new OutboxWorker(t.tdb.db, createMailer({ smtpUrl: 'smtp://127.0.0.1:1', from: 'x@test.vn', dataDir: t.ctx.config.dataDir }), { owner: 'dead', publicUrl: 'http://mc.test', baseDelayMs: 1, maxAttempts: 2 });
-    const [id] = await t.tdb.db('outbox').insert({ kind: 'mail', payload: JSON.stringify({ to: 'x@example.vn', subject: 'Thử', text: 'a', html: '<p>a</p>' }), status: 'pending', attempts: 0, available_at: Date.now(), created_at: Date.now() });
+    const quick = new OutboxWorker(
+      t.tdb.db,
+      createMailer({ smtpUrl: 'smtp://127.0.0.1:1', from: 'x@test.vn', dataDir: t.ctx.config.dataDir }),
+      { owner: 'dead', publicUrl: 'http://mc.test', baseDelayMs: 1, maxAttempts: 2 },
+    );
+    const [id] = await t.tdb.db('outbox').insert({
+      kind: 'mail',
+      payload: JSON.stringify({ to: 'x@example.vn', subject: 'Thử', text: 'a', html: '<p>a</p>' }),
+      status: 'pending',
+      attempts: 0,
+      available_at: Date.now(),
+      created_at: Date.now(),
+    });
     for (let i = 0; i < 3; i++) {
       await quick.tick();
       await new Promise((r) => setTimeout(r, 5));
@@ -108,9 +133,21 @@ mysqlOnly('two schedulers over one MariaDB', () => {
     const second = createDb(tdb.url);
     try {
       const now = Date.now();
-      const rows = Array.from({ length: 40 }, (_, i) => ({ kind: 'mail', payload: JSON.stringify({ to: `u${i}@example.vn`, subject: `Thư ${i}`, text: 't', html: '<p>t</p>' }), status: 'pending', attempts: 0, available_at: now, created_at: now }));
+      const rows = Array.from({ length: 40 }, (_, i) => ({
+        kind: 'mail',
+        payload: JSON.stringify({ to: `u${i}@example.vn`, subject: `Thư ${i}`, text: 't', html: '<p>t</p>' }),
+        status: 'pending',
+        attempts: 0,
+        available_at: now,
+        created_at: now,
+      }));
       await tdb.db('outbox').insert(rows);
-      const mk = (db: typeof second, owner: string) => new OutboxWorker(db, createMailer({ smtpUrl: smtp.url, from: 'a@test.vn', dataDir: '/tmp' }), { owner, publicUrl: 'http://x', batch: 7 });
+      const mk = (db: typeof second, owner: string) =>
+        new OutboxWorker(db, createMailer({ smtpUrl: smtp.url, from: 'a@test.vn', dataDir: '/tmp' }), {
+          owner,
+          publicUrl: 'http://x',
+          batch: 7,
+        });
       const a = mk(tdb.db, 'proc-a');
       const b = mk(second, 'proc-b');
       for (let i = 0; i < 10; i++) await Promise.all([a.tick(), b.tick()]);

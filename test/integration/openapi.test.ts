@@ -25,8 +25,12 @@ describe('OpenAPI description', () => {
 
   it('describes no route that does not exist', async () => {
     const res = await request(t.app).get('/api/v1/openapi.json');
-    const declared = new Set([...publicApiRoutes(t.ctx), ...apiRoutes(t.ctx)].map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`));
-    const described = Object.entries(res.body.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    const declared = new Set(
+      [...publicApiRoutes(t.ctx), ...apiRoutes(t.ctx)].map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
+    );
+    const described = Object.entries(res.body.paths as Record<string, object>).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${p}`),
+    );
     expect(described.filter((d) => !declared.has(d))).toEqual([]);
   });
 });

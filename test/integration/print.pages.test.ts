@@ -17,7 +17,9 @@ describe.each(ENGINES)('print views on %s', (engine) => {
   beforeAll(async () => {
     t = await buildTestApp(engine, { PUBLIC_URL: 'https://motcua.example.vn' });
     w = await buildWorld(t.app, t.tdb.db);
-    expect((await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition())).status).toBe(201);
+    expect(
+      (await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition())).status,
+    ).toBe(201);
     for (const [key, unitId, roles] of [
       ['intake', w.commune.id, ['intake']],
       ['outsider', w.other.id, ['intake']],
@@ -31,7 +33,9 @@ describe.each(ENGINES)('print views on %s', (engine) => {
 
   /** A dossier walked to the signing step with one RETURN on the way (5 events). */
   async function walked() {
-    let d = await receive(t.app, w, '1.000775', { applicant: { fullName: 'Lê Thị Cúc', idNumber: '094111222333', phone: '0987654321', address: '12 Trần Phú' } });
+    let d = await receive(t.app, w, '1.000775', {
+      applicant: { fullName: 'Lê Thị Cúc', idNumber: '094111222333', phone: '0987654321', address: '12 Trần Phú' },
+    });
     for (const [who, body] of [
       ['specialist', { type: 'FORWARD' }],
       ['head', { type: 'RETURN', comment: 'Thiếu số liệu' }],
@@ -46,21 +50,35 @@ describe.each(ENGINES)('print views on %s', (engine) => {
   }
 
   it('01: the receipt with applicant, checklist, appointment, officer and a QR code to the lookup', async () => {
-    const d = await receive(t.app, w, '1.000775', { applicant: { fullName: 'Nguyễn Văn An', idNumber: '094123456789', phone: '0912345678', address: 'Ấp 3, xã Một' } });
+    const d = await receive(t.app, w, '1.000775', {
+      applicant: { fullName: 'Nguyễn Văn An', idNumber: '094123456789', phone: '0912345678', address: 'Ấp 3, xã Một' },
+    });
     const agent = await as('intake');
     const res = await agent.get(`/ho-so/${d.code}/in/01`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ');
     expect(res.text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
     expect(res.text).toContain('Mẫu số 01');
-    for (const s of [d.code, 'Nguyễn Văn An', '094123456789', '0912345678', 'Ấp 3, xã Một', 'Tặng Giấy khen', 'Tờ trình đề nghị khen thưởng', 'Giấy tờ khác']) expect(res.text).toContain(s);
+    for (const s of [
+      d.code,
+      'Nguyễn Văn An',
+      '094123456789',
+      '0912345678',
+      'Ấp 3, xã Một',
+      'Tặng Giấy khen',
+      'Tờ trình đề nghị khen thưởng',
+      'Giấy tờ khác',
+    ])
+      expect(res.text).toContain(s);
     expect(res.text).toContain(`Ngày hẹn trả kết quả: <strong>${at(d.dueAt)}</strong>`);
     expect(res.text).toContain(at(d.receivedAt));
     expect(res.text.match(/aria-label="Đã nhận"/g)).toHaveLength(2);
     expect(res.text).toContain('NGƯỜI TIẾP NHẬN');
     expect(res.text).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]+"/);
     // Handlebars escapes '=' as '&#x3D;', which a browser reads back as '='.
-    expect(res.text.replace(/&#x3D;/g, '=')).toContain(`Tra cứu tình trạng hồ sơ tại <span class="url">https://motcua.example.vn/tra-cuu?ma=${d.code}</span>`);
+    expect(res.text.replace(/&#x3D;/g, '=')).toContain(
+      `Tra cứu tình trạng hồ sơ tại <span class="url">https://motcua.example.vn/tra-cuu?ma=${d.code}</span>`,
+    );
     expect(res.text).toContain('data-print');
     expect(res.text).not.toMatch(/style="|<script>/);
   });
@@ -70,7 +88,8 @@ describe.each(ENGINES)('print views on %s', (engine) => {
     const outsider = await as('outsider');
     for (const n of ['01', '06']) expect((await outsider.get(`/ho-so/${d.code}/in/${n}`)).status).toBe(404);
     const agent = await as('intake');
-    for (const n of ['02', '03', '04', '05', '07', 'xx']) expect((await agent.get(`/ho-so/${d.code}/in/${n}`)).status).toBe(404);
+    for (const n of ['02', '03', '04', '05', '07', 'xx'])
+      expect((await agent.get(`/ho-so/${d.code}/in/${n}`)).status).toBe(404);
     expect((await agent.get('/ho-so/KHONG-CO/in/01')).status).toBe(404);
     const district = await as('district');
     expect((await district.get(`/ho-so/${d.code}/in/06`)).status).toBe(200);
@@ -104,7 +123,15 @@ describe.each(ENGINES)('print views on %s', (engine) => {
 
   it('03: the refusal with its reason', async () => {
     const d = await receive(t.app, w, '1.000775');
-    expect((await send(t.app, w.tokens.specialist, d.code, { type: 'REFUSE', version: 1, comment: 'Không đủ điều kiện khen thưởng' })).status).toBe(200);
+    expect(
+      (
+        await send(t.app, w.tokens.specialist, d.code, {
+          type: 'REFUSE',
+          version: 1,
+          comment: 'Không đủ điều kiện khen thưởng',
+        })
+      ).status,
+    ).toBe(200);
     const res = await (await as('intake')).get(`/ho-so/${d.code}/in/03`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ');
@@ -115,7 +142,16 @@ describe.each(ENGINES)('print views on %s', (engine) => {
   it('04: the apology with the reason, the previous and the new due date', async () => {
     const d = await receive(t.app, w, '1.000775');
     const later = new Date(Date.parse(d.dueAt) + 3 * 86_400_000).toISOString();
-    expect((await send(t.app, w.tokens.leader, d.code, { type: 'EXTEND', version: 1, comment: 'Cần xác minh thêm thành tích', dueAt: later })).status).toBe(200);
+    expect(
+      (
+        await send(t.app, w.tokens.leader, d.code, {
+          type: 'EXTEND',
+          version: 1,
+          comment: 'Cần xác minh thêm thành tích',
+          dueAt: later,
+        })
+      ).status,
+    ).toBe(200);
     const res = await (await as('intake')).get(`/ho-so/${d.code}/in/04`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ');
@@ -127,24 +163,34 @@ describe.each(ENGINES)('print views on %s', (engine) => {
 
   it('06: one row per event of the log, with step names and on-time results', async () => {
     const d = await walked();
-    const events = (await request(t.app).get(`/api/v1/dossiers/${d.code}/history`).set(bearer(w.tokens.intake))).body.items;
+    const events = (await request(t.app).get(`/api/v1/dossiers/${d.code}/history`).set(bearer(w.tokens.intake))).body
+      .items;
     const res = await (await as('intake')).get(`/ho-so/${d.code}/in/06`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ');
     expect(res.text.match(/<tr class="handoff">/g)).toHaveLength(events.length);
     expect(events).toHaveLength(5);
     expect(res.text).toContain('Đúng hạn');
-    for (const s of ['Thẩm định hồ sơ', 'Xem xét, trình ký', 'Bộ phận Một cửa', 'Thiếu số liệu', 'Lê Thị Cúc']) expect(res.text).toContain(s);
+    for (const s of ['Thẩm định hồ sơ', 'Xem xét, trình ký', 'Bộ phận Một cửa', 'Thiếu số liệu', 'Lê Thị Cúc'])
+      expect(res.text).toContain(s);
     expect(res.text).toContain(`${formatVnTime(new Date(events[0].at))} ${formatVnDate(new Date(events[0].at))}`);
   });
 
-  it('07: the register lists the unit\'s dossiers received in the period only', async () => {
-    const old = await receive(t.app, w, '1.000775', { applicant: { fullName: 'Phạm Cũ', phone: '0900000001', address: 'Ấp Cũ' } });
+  it("07: the register lists the unit's dossiers received in the period only", async () => {
+    const old = await receive(t.app, w, '1.000775', {
+      applicant: { fullName: 'Phạm Cũ', phone: '0900000001', address: 'Ấp Cũ' },
+    });
     const edge = await receive(t.app, w, '1.000775', { applicant: { fullName: 'Phạm Sát Ngày' } });
     const after = await receive(t.app, w, '1.000775', { applicant: { fullName: 'Phạm Tháng Sau' } });
     const feb = vnStartOfDay('2025-02-01').getTime();
-    await t.tdb.db('dossiers').where({ code: old.code }).update({ received_at: vnStartOfDay('2025-01-15').getTime() + 9 * 3_600_000 });
-    await t.tdb.db('dossiers').where({ code: edge.code }).update({ received_at: feb - 1 });
+    await t.tdb
+      .db('dossiers')
+      .where({ code: old.code })
+      .update({ received_at: vnStartOfDay('2025-01-15').getTime() + 9 * 3_600_000 });
+    await t.tdb
+      .db('dossiers')
+      .where({ code: edge.code })
+      .update({ received_at: feb - 1 });
     await t.tdb.db('dossiers').where({ code: after.code }).update({ received_at: feb });
     const agent = await as('intake');
     const jan = await agent.get(`/so-theo-doi?don-vi=${w.commune.code}&tu=2025-01-01&den=2025-01-31`);
@@ -152,19 +198,22 @@ describe.each(ENGINES)('print views on %s', (engine) => {
     expect(jan.text).toContain('SỔ THEO DÕI HỒ SƠ');
     expect(jan.text).toContain('Từ ngày 01/01/2025 đến ngày 31/01/2025');
     expect(jan.text.match(/<tr class="reg-row">/g)).toHaveLength(2);
-    for (const s of [old.code, edge.code, 'Phạm Cũ', 'Ấp Cũ · 0900000001', '15/01/2025', 'Ký nhận']) expect(jan.text).toContain(s);
+    for (const s of [old.code, edge.code, 'Phạm Cũ', 'Ấp Cũ · 0900000001', '15/01/2025', 'Ký nhận'])
+      expect(jan.text).toContain(s);
     expect(jan.text).not.toContain(after.code);
     const month = await agent.get('/so-theo-doi');
     expect(month.status).toBe(200);
     expect(month.text).not.toContain(old.code);
     expect(month.text).toContain('class="print-body landscape"');
     const district = await as('district');
-    expect((await district.get(`/so-theo-doi?don-vi=${w.commune.code}&tu=2025-01-01&den=2025-01-31`)).text).toContain(old.code);
+    expect((await district.get(`/so-theo-doi?don-vi=${w.commune.code}&tu=2025-01-01&den=2025-01-31`)).text).toContain(
+      old.code,
+    );
     const admin = await as('admin');
     expect((await admin.get(`/so-theo-doi?don-vi=${w.commune.code}&tu=2025-01-01&den=2025-01-31`)).status).toBe(200);
   });
 
-  it('07: 404 for a unit outside the user\'s tree, 422 in Vietnamese for bad dates', async () => {
+  it("07: 404 for a unit outside the user's tree, 422 in Vietnamese for bad dates", async () => {
     const agent = await as('intake');
     expect((await agent.get(`/so-theo-doi?don-vi=${w.other.code}`)).status).toBe(404);
     expect((await agent.get(`/so-theo-doi?don-vi=${w.district.code}`)).status).toBe(404);
@@ -205,11 +254,14 @@ describe('register export', () => {
       expect(csv.text.charCodeAt(0)).toBe(0xfeff);
       expect(csv.text).toContain('Mã hồ sơ,Tên TTHC');
       expect(csv.text).toContain(d.code);
-      const xlsx = await agent.get('/so-theo-doi?dinh-dang=xlsx').buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const xlsx = await agent
+        .get('/so-theo-doi?dinh-dang=xlsx')
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(xlsx.body as never);
       const values = wb.worksheets[0].getSheetValues().flat().map(String);

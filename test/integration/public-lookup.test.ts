@@ -7,28 +7,65 @@ describe.each(ENGINES)('public lookup on %s', (engine) => {
   let t: TestApp;
   let w: World;
   let code: string;
-  const PRIVATE = { idNumber: '094123456789', phone: '0987654321', email: 'bimat@example.vn', address: '12 Đường Bí Mật, Phường 1' };
+  const PRIVATE = {
+    idNumber: '094123456789',
+    phone: '0987654321',
+    email: 'bimat@example.vn',
+    address: '12 Đường Bí Mật, Phường 1',
+  };
 
   beforeAll(async () => {
     t = await buildTestApp(engine, { PUBLIC_RATE_LIMIT: '25' });
     w = await buildWorld(t.app, t.tdb.db);
     await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
-    const d = await receive(t.app, w, '1.000775', { applicant: { fullName: 'Nguyễn Văn <script>alert(1)</script>', ...PRIVATE }, note: 'Ghi chú nội bộ XYZ' });
+    const d = await receive(t.app, w, '1.000775', {
+      applicant: { fullName: 'Nguyễn Văn <script>alert(1)</script>', ...PRIVATE },
+      note: 'Ghi chú nội bộ XYZ',
+    });
     code = d.code;
-    await send(t.app, w.tokens.specialist, code, { type: 'REQUEST_SUPPLEMENT', version: 1, comment: 'Nhận xét nội bộ ABC' });
+    await send(t.app, w.tokens.specialist, code, {
+      type: 'REQUEST_SUPPLEMENT',
+      version: 1,
+      comment: 'Nhận xét nội bộ ABC',
+    });
   });
   afterAll(() => t.close());
 
   it('returns exactly the contract fields, with the name masked, and no private value anywhere', async () => {
     const res = await request(t.app).get(`/api/v1/public/dossiers/${code}`);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body).sort()).toEqual(['applicantName', 'code', 'completedAt', 'dueAt', 'procedureName', 'receivedAt', 'receivingUnitName', 'status', 'statusText'].sort());
-    expect(res.body).toMatchObject({ code, status: 'waiting_supplement', statusText: 'Chờ bổ sung hồ sơ', completedAt: null, receivingUnitName: 'UBND xã Một' });
+    expect(Object.keys(res.body).sort()).toEqual(
+      [
+        'applicantName',
+        'code',
+        'completedAt',
+        'dueAt',
+        'procedureName',
+        'receivedAt',
+        'receivingUnitName',
+        'status',
+        'statusText',
+      ].sort(),
+    );
+    expect(res.body).toMatchObject({
+      code,
+      status: 'waiting_supplement',
+      statusText: 'Chờ bổ sung hồ sơ',
+      completedAt: null,
+      receivingUnitName: 'UBND xã Một',
+    });
     expect(res.body.applicantName).toBe('Nguyễn V. <.');
     const html = await request(t.app).get(`/tra-cuu?ma=${encodeURIComponent(code)}`);
     expect(html.status).toBe(200);
     for (const body of [res.text, html.text]) {
-      for (const secret of [...Object.values(PRIVATE), 'Ghi chú nội bộ XYZ', 'Nhận xét nội bộ ABC', 'Nguyễn Thử', 'Văn']) expect(body).not.toContain(secret);
+      for (const secret of [
+        ...Object.values(PRIVATE),
+        'Ghi chú nội bộ XYZ',
+        'Nhận xét nội bộ ABC',
+        'Nguyễn Thử',
+        'Văn',
+      ])
+        expect(body).not.toContain(secret);
     }
     expect(html.text).toContain('Chờ bổ sung hồ sơ');
     expect(html.text).toContain('Đã tiếp nhận, đang xử lý');

@@ -33,34 +33,174 @@ interface Spec {
 
 /** Every dossier of the fixture; the comments say what each one tests. */
 const FIXTURE: Record<string, Spec> = {
-  before: { unit: 'C', proc: 1, received: START - 1, due: L('2024-05-05 17:00'), status: 'returned', resolved: L('2024-05-02 10:00'), completed: L('2024-05-03 09:00'), onTime: true },
-  start: { unit: 'D', proc: 1, channel: 2, received: START, due: L('2024-05-10 17:00'), status: 'result_ready', resolved: L('2024-05-10 09:00'), onTime: true },
-  late: { unit: 'C', proc: 2, channel: 3, received: L('2024-05-15 09:00'), due: L('2024-05-20 17:00'), status: 'returned', resolved: L('2024-05-25 10:00'), completed: L('2024-05-26 10:00'), onTime: false },
+  before: {
+    unit: 'C',
+    proc: 1,
+    received: START - 1,
+    due: L('2024-05-05 17:00'),
+    status: 'returned',
+    resolved: L('2024-05-02 10:00'),
+    completed: L('2024-05-03 09:00'),
+    onTime: true,
+  },
+  start: {
+    unit: 'D',
+    proc: 1,
+    channel: 2,
+    received: START,
+    due: L('2024-05-10 17:00'),
+    status: 'result_ready',
+    resolved: L('2024-05-10 09:00'),
+    onTime: true,
+  },
+  late: {
+    unit: 'C',
+    proc: 2,
+    channel: 3,
+    received: L('2024-05-15 09:00'),
+    due: L('2024-05-20 17:00'),
+    status: 'returned',
+    resolved: L('2024-05-25 10:00'),
+    completed: L('2024-05-26 10:00'),
+    onTime: false,
+  },
   last: { unit: 'C', proc: 1, received: END - 1, due: END, status: 'processing' }, // due exactly at the end: not overdue then
   after: { unit: 'C', proc: 1, received: END, due: L('2024-07-20 17:00'), status: 'processing' },
-  supp: { unit: 'D', proc: 2, channel: 2, received: L('2024-06-03 08:00'), due: L('2024-06-10 17:00'), status: 'waiting_supplement', paused: L('2024-06-05 10:00') },
-  suppOver: { unit: 'C', proc: 1, received: L('2024-06-03 08:00'), due: L('2024-06-10 17:00'), status: 'waiting_supplement', paused: L('2024-06-12 10:00') },
-  extended: { unit: 'C', proc: 2, received: L('2024-06-01 08:00'), due: L('2024-07-10 17:00'), status: 'processing', extended: true },
+  supp: {
+    unit: 'D',
+    proc: 2,
+    channel: 2,
+    received: L('2024-06-03 08:00'),
+    due: L('2024-06-10 17:00'),
+    status: 'waiting_supplement',
+    paused: L('2024-06-05 10:00'),
+  },
+  suppOver: {
+    unit: 'C',
+    proc: 1,
+    received: L('2024-06-03 08:00'),
+    due: L('2024-06-10 17:00'),
+    status: 'waiting_supplement',
+    paused: L('2024-06-12 10:00'),
+  },
+  extended: {
+    unit: 'C',
+    proc: 2,
+    received: L('2024-06-01 08:00'),
+    due: L('2024-07-10 17:00'),
+    status: 'processing',
+    extended: true,
+  },
   overdue: { unit: 'D', proc: 1, received: L('2024-06-01 08:00'), due: L('2024-06-20 17:00'), status: 'processing' },
-  refused: { unit: 'C', proc: 2, channel: 2, received: L('2024-06-05 08:00'), due: L('2024-06-15 17:00'), status: 'refused', resolved: L('2024-06-08 10:00'), completed: L('2024-06-08 10:00'), onTime: true },
-  wdStep: { unit: 'C', proc: 1, received: L('2024-06-06 08:00'), due: L('2024-06-16 17:00'), status: 'withdrawn', completed: L('2024-06-09 10:00') },
-  wdReady: { unit: 'D', proc: 1, received: L('2024-05-20 08:00'), due: L('2024-05-30 17:00'), status: 'withdrawn', resolved: L('2024-05-28 10:00'), onTime: true, completed: L('2024-06-02 10:00') },
-  wdAfter: { unit: 'C', proc: 1, received: L('2024-06-20 08:00'), due: L('2024-06-25 17:00'), status: 'withdrawn', completed: L('2024-07-05 10:00') },
-  resAfter: { unit: 'C', proc: 2, received: L('2024-06-25 08:00'), due: L('2024-07-02 17:00'), status: 'returned', resolved: L('2024-07-03 10:00'), completed: L('2024-07-04 10:00'), onTime: false },
+  refused: {
+    unit: 'C',
+    proc: 2,
+    channel: 2,
+    received: L('2024-06-05 08:00'),
+    due: L('2024-06-15 17:00'),
+    status: 'refused',
+    resolved: L('2024-06-08 10:00'),
+    completed: L('2024-06-08 10:00'),
+    onTime: true,
+  },
+  wdStep: {
+    unit: 'C',
+    proc: 1,
+    received: L('2024-06-06 08:00'),
+    due: L('2024-06-16 17:00'),
+    status: 'withdrawn',
+    completed: L('2024-06-09 10:00'),
+  },
+  wdReady: {
+    unit: 'D',
+    proc: 1,
+    received: L('2024-05-20 08:00'),
+    due: L('2024-05-30 17:00'),
+    status: 'withdrawn',
+    resolved: L('2024-05-28 10:00'),
+    onTime: true,
+    completed: L('2024-06-02 10:00'),
+  },
+  wdAfter: {
+    unit: 'C',
+    proc: 1,
+    received: L('2024-06-20 08:00'),
+    due: L('2024-06-25 17:00'),
+    status: 'withdrawn',
+    completed: L('2024-07-05 10:00'),
+  },
+  resAfter: {
+    unit: 'C',
+    proc: 2,
+    received: L('2024-06-25 08:00'),
+    due: L('2024-07-02 17:00'),
+    status: 'returned',
+    resolved: L('2024-07-03 10:00'),
+    completed: L('2024-07-04 10:00'),
+    onTime: false,
+  },
   oldOpen: { unit: 'D', proc: 1, received: L('2024-03-01 08:00'), due: L('2024-03-15 17:00'), status: 'processing' },
-  resAtEnd: { unit: 'C', proc: 1, received: L('2024-06-10 08:00'), due: L('2024-06-20 17:00'), status: 'result_ready', resolved: END, onTime: false },
-  resEdge: { unit: 'D', proc: 2, received: L('2024-04-20 08:00'), due: L('2024-06-10 17:00'), status: 'returned', resolved: END - 1, completed: L('2024-07-02 08:00'), onTime: false },
+  resAtEnd: {
+    unit: 'C',
+    proc: 1,
+    received: L('2024-06-10 08:00'),
+    due: L('2024-06-20 17:00'),
+    status: 'result_ready',
+    resolved: END,
+    onTime: false,
+  },
+  resEdge: {
+    unit: 'D',
+    proc: 2,
+    received: L('2024-04-20 08:00'),
+    due: L('2024-06-10 17:00'),
+    status: 'returned',
+    resolved: END - 1,
+    completed: L('2024-07-02 08:00'),
+    onTime: false,
+  },
   sib1: { unit: 'S', proc: 1, received: L('2024-05-10 08:00'), due: L('2024-05-12 17:00'), status: 'processing' },
-  sib2: { unit: 'S', proc: 2, received: L('2024-06-10 08:00'), due: L('2024-06-20 17:00'), status: 'returned', resolved: L('2024-06-11 10:00'), completed: L('2024-06-12 10:00'), onTime: true },
-  pausedLater: { unit: 'C', proc: 1, received: L('2024-06-15 08:00'), due: L('2024-06-20 17:00'), status: 'waiting_supplement', paused: L('2024-07-05 10:00') },
-  pausedLater2: { unit: 'C', proc: 2, received: L('2024-06-15 08:00'), due: L('2024-07-03 17:00'), status: 'waiting_supplement', paused: L('2024-07-05 10:00') },
+  sib2: {
+    unit: 'S',
+    proc: 2,
+    received: L('2024-06-10 08:00'),
+    due: L('2024-06-20 17:00'),
+    status: 'returned',
+    resolved: L('2024-06-11 10:00'),
+    completed: L('2024-06-12 10:00'),
+    onTime: true,
+  },
+  pausedLater: {
+    unit: 'C',
+    proc: 1,
+    received: L('2024-06-15 08:00'),
+    due: L('2024-06-20 17:00'),
+    status: 'waiting_supplement',
+    paused: L('2024-07-05 10:00'),
+  },
+  pausedLater2: {
+    unit: 'C',
+    proc: 2,
+    received: L('2024-06-15 08:00'),
+    due: L('2024-07-03 17:00'),
+    status: 'waiting_supplement',
+    paused: L('2024-07-05 10:00'),
+  },
   recent: { unit: 'C', proc: 1, received: NOW - DAY, due: NOW + 10 * DAY, status: 'processing' },
   recentOver: { unit: 'C', proc: 1, received: NOW - 2 * DAY, due: NOW - 3_600_000, status: 'processing' },
 };
 const P2_NAME = 'Cấp giấy phép, "đặc biệt"';
 
 /** The figures of contract.md §2 in its key order. */
-const fig = (received: number, resolved: number, resolvedOnTime: number, resolvedLate: number, inProgress: number, inProgressOverdue: number, onTimeRate: number | null) => ({
+const fig = (
+  received: number,
+  resolved: number,
+  resolvedOnTime: number,
+  resolvedLate: number,
+  inProgress: number,
+  inProgressOverdue: number,
+  onTimeRate: number | null,
+) => ({
   received,
   resolved,
   resolvedOnTime,
@@ -78,12 +218,23 @@ const ALL = fig(17, 6, 4, 2, 12, 7, 0.6667);
 async function procedure(db: Db, code: string, name: string) {
   const now = Date.now();
   const [pid] = await db('procedures').insert({ code, name, latest_version: 1, created_at: now, updated_at: now });
-  const [vid] = await db('procedure_versions').insert({ procedure_id: pid, version: 1, definition: JSON.stringify(definition(code, { name })), created_at: now });
+  const [vid] = await db('procedure_versions').insert({
+    procedure_id: pid,
+    version: 1,
+    definition: JSON.stringify(definition(code, { name })),
+    created_at: now,
+  });
   return { id: Number(vid), code, name };
 }
 
 /** Insert dossier rows directly: the report reads columns, not the machine. */
-async function insertDossier(db: Db, code: string, unitId: number, proc: { id: number; code: string; name: string }, s: Omit<Spec, 'unit' | 'proc'>) {
+async function insertDossier(
+  db: Db,
+  code: string,
+  unitId: number,
+  proc: { id: number; code: string; name: string },
+  s: Omit<Spec, 'unit' | 'proc'>,
+) {
   await db('dossiers').insert({
     code,
     procedure_version_id: proc.id,
@@ -117,11 +268,18 @@ async function insertDossier(db: Db, code: string, unitId: number, proc: { id: n
 function tableRows(html: string, id: string): string[][] {
   const table = new RegExp(`<table[^>]*id="${id}"[\\s\\S]*?</table>`).exec(html)?.[0] ?? '';
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)?.[1] ?? '';
-  return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => [...m[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => c[1].replace(/<[^>]+>/g, '').trim()));
+  return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) =>
+    [...m[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => c[1].replace(/<[^>]+>/g, '').trim()),
+  );
 }
 
 /** Handlebars escapes `=`, `&` and quotes in attributes and text; read the page as a browser would. */
-const decode = (html: string) => html.replace(/&#x3D;/g, '=').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, '&');
+const decode = (html: string) =>
+  html
+    .replace(/&#x3D;/g, '=')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&amp;/g, '&');
 const codesIn = (html: string) => [...html.matchAll(/href="\/ho-so\/([^"]+)"/g)].map((m) => m[1]).sort();
 const codes = (...keys: string[]) => keys.map((k) => `RPT-${k}`).sort();
 
@@ -139,17 +297,30 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     const C = await buildUnit(db, { code: 'XA', level: 'commune', parentId: D.id, name: 'UBND xã Một' });
     const S = await buildUnit(db, { code: 'HUYENKHAC', level: 'district', parentId: P.id, name: 'UBND huyện Khác' });
     units = { P, D, C, S };
-    for (const [key, unitId, roles] of [['admin', null, ['admin']], ['d', D.id, ['specialist']], ['c', C.id, ['intake']], ['s', S.id, ['specialist']]] as const) {
+    for (const [key, unitId, roles] of [
+      ['admin', null, ['admin']],
+      ['d', D.id, ['specialist']],
+      ['c', C.id, ['intake']],
+      ['s', S.id, ['specialist']],
+    ] as const) {
       const u = await buildUser(db, { unitId, roles: [...roles] });
       users[key] = u.username;
       tokens[key] = await tokenFor(t.app, u.username, PASSWORD);
     }
     const procs = { 1: await procedure(db, '1.000001', 'Thủ tục Một'), 2: await procedure(db, '2.000002', P2_NAME) };
-    for (const [key, s] of Object.entries(FIXTURE)) await insertDossier(db, `RPT-${key}`, units[s.unit].id, procs[s.proc], s);
+    for (const [key, s] of Object.entries(FIXTURE))
+      await insertDossier(db, `RPT-${key}`, units[s.unit].id, procs[s.proc], s);
     // 51 dossiers settled in January 2023, for paging: they count nowhere else.
     for (let i = 0; i < 51; i++) {
       const at = L('2023-01-10 08:00') + i * 60_000;
-      await insertDossier(db, `OLD-${String(i).padStart(2, '0')}`, C.id, procs[1], { received: at, due: at + 5 * DAY, status: 'returned', resolved: at + DAY, completed: at + 2 * DAY, onTime: true });
+      await insertDossier(db, `OLD-${String(i).padStart(2, '0')}`, C.id, procs[1], {
+        received: at,
+        due: at + 5 * DAY,
+        status: 'returned',
+        resolved: at + DAY,
+        completed: at + 2 * DAY,
+        onTime: true,
+      });
     }
   });
   afterAll(() => t.close());
@@ -160,7 +331,15 @@ describe.each(ENGINES)('reports on %s', (engine) => {
   it('computes every figure of the period exactly, over the unit and the units below it', async () => {
     const res = await api('d', A);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body)).toEqual(['received', 'resolved', 'resolvedOnTime', 'resolvedLate', 'inProgress', 'inProgressOverdue', 'onTimeRate']);
+    expect(Object.keys(res.body)).toEqual([
+      'received',
+      'resolved',
+      'resolvedOnTime',
+      'resolvedLate',
+      'inProgress',
+      'inProgressOverdue',
+      'onTimeRate',
+    ]);
     expect(res.body).toEqual(TREE_D);
     expect((await api('d', `${A}&unitCode=HUYEN`)).body).toEqual(TREE_D);
   });
@@ -169,7 +348,12 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     expect((await api('d', `${A}&unitCode=XA`)).body).toEqual(ONLY_C);
     expect((await api('c', A)).body).toEqual(ONLY_C);
     expect((await api('s', A)).body).toEqual(ONLY_S);
-    for (const [who, unit] of [['d', 'HUYENKHAC'], ['d', 'TINH'], ['c', 'HUYEN'], ['d', 'KHONGCO']]) {
+    for (const [who, unit] of [
+      ['d', 'HUYENKHAC'],
+      ['d', 'TINH'],
+      ['c', 'HUYEN'],
+      ['d', 'KHONGCO'],
+    ]) {
       const res = await api(who, `${A}&unitCode=${unit}`);
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('not_found');
@@ -215,7 +399,12 @@ describe.each(ENGINES)('reports on %s', (engine) => {
 
   it('judges in-progress at the moment given when the period reaches past it (service)', async () => {
     const scope = await reportScope(t.tdb.db, { roles: ['specialist'], unitId: units.D.id } as Express.User);
-    const s = await summary(t.tdb.db, { unitIds: scope.unitIds, from: '2024-06-01', to: '2024-12-31', now: L('2024-06-15 12:00') });
+    const s = await summary(t.tdb.db, {
+      unitIds: scope.unitIds,
+      from: '2024-06-01',
+      to: '2024-12-31',
+      now: L('2024-06-15 12:00'),
+    });
     expect(s).toEqual(fig(13, 4, 1, 3, 9, 3, 0.25));
   });
 
@@ -249,7 +438,9 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     expect(res.status).toBe(200);
     const html = decode(res.text);
     expect(html).toContain('Báo cáo tình hình giải quyết hồ sơ từ ngày 01/05/2024 đến ngày 30/06/2024');
-    const cards = [...html.matchAll(/<span class="report-value">([^<]*)<\/span> <span class="report-label">([^<]*)</g)].map((m) => [m[2], m[1]]);
+    const cards = [
+      ...html.matchAll(/<span class="report-value">([^<]*)<\/span> <span class="report-label">([^<]*)</g),
+    ].map((m) => [m[2], m[1]]);
     expect(cards).toEqual([
       ['Tiếp nhận', '15'],
       ['Đã giải quyết', '5'],
@@ -272,7 +463,9 @@ describe.each(ENGINES)('reports on %s', (engine) => {
       ['05/2024', '3', '3', '2', '1', '66,67%'],
       ['06/2024', '12', '2', '1', '1', '50,00%'],
     ]);
-    expect(html).toContain('href="/bao-cao/ho-so?don-vi=HUYEN&tu=2024-05-01&den=2024-06-30&chi-so=progress&thu-tuc=2.000002"');
+    expect(html).toContain(
+      'href="/bao-cao/ho-so?don-vi=HUYEN&tu=2024-05-01&den=2024-06-30&chi-so=progress&thu-tuc=2.000002"',
+    );
     expect(html.match(/<svg [^>]*role="img"/g)).toHaveLength(2);
     expect(html).toContain('05/2024: Tiếp nhận 3, Đã giải quyết 3, Đúng hạn 2');
     expect(html).toContain('Trực tiếp: 11 hồ sơ (73,33%)');
@@ -300,7 +493,12 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     const all = await admin.get(`/bao-cao?${PERIOD}`);
     expect(all.text).toContain('<option value="">Tất cả đơn vị</option>');
     expect(all.text).toMatch(/<span class="report-value">17<\/span> <span class="report-label">Tiếp nhận/);
-    expect(tableRows(all.text, 'theo-don-vi').map((r) => r[0])).toEqual(['UBND tỉnh Thử', 'UBND huyện Thử', 'UBND xã Một', 'UBND huyện Khác']);
+    expect(tableRows(all.text, 'theo-don-vi').map((r) => r[0])).toEqual([
+      'UBND tỉnh Thử',
+      'UBND huyện Thử',
+      'UBND xã Một',
+      'UBND huyện Khác',
+    ]);
   });
 
   it('lists the dossiers behind each figure, with links and 50 to a page', async () => {
@@ -310,11 +508,15 @@ describe.each(ENGINES)('reports on %s', (engine) => {
       expect(res.status).toBe(200);
       return codesIn(decode(res.text));
     };
-    expect(await behind('chi-so=overdue')).toEqual(codes('suppOver', 'overdue', 'wdAfter', 'oldOpen', 'resAtEnd', 'pausedLater'));
+    expect(await behind('chi-so=overdue')).toEqual(
+      codes('suppOver', 'overdue', 'wdAfter', 'oldOpen', 'resAtEnd', 'pausedLater'),
+    );
     expect(await behind('chi-so=resolved')).toEqual(codes('before', 'start', 'late', 'refused', 'resEdge'));
     expect(await behind('chi-so=late')).toEqual(codes('late', 'resEdge'));
     expect(await behind('chi-so=ontime&don-vi=XA')).toEqual(codes('before', 'refused'));
-    expect(await behind('chi-so=progress&thu-tuc=2.000002')).toEqual(codes('supp', 'extended', 'resAfter', 'pausedLater2'));
+    expect(await behind('chi-so=progress&thu-tuc=2.000002')).toEqual(
+      codes('supp', 'extended', 'resAfter', 'pausedLater2'),
+    );
     expect(await behind('chi-so=received')).toHaveLength(15);
     expect((await agent.get(`/bao-cao/ho-so?${PERIOD}&chi-so=bogus`)).status).toBe(422);
     const p1 = await agent.get('/bao-cao/ho-so?don-vi=XA&tu=2023-01-01&den=2023-01-31&chi-so=received');
@@ -333,10 +535,15 @@ describe.each(ENGINES)('reports on %s', (engine) => {
 
   it('exports CSV with a BOM, Vietnamese headers and RFC 4180 quoting', async () => {
     const agent = await signIn(t.app, users.d, PASSWORD);
-    const res = await agent.get(`/bao-cao/xuat?don-vi=HUYEN&${PERIOD}&bang=procedures&dinh-dang=csv`).buffer(true).parse(binary);
+    const res = await agent
+      .get(`/bao-cao/xuat?don-vi=HUYEN&${PERIOD}&bang=procedures&dinh-dang=csv`)
+      .buffer(true)
+      .parse(binary);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
-    expect(res.headers['content-disposition']).toBe('attachment; filename="bao-cao-theo-thu-tuc-HUYEN-2024-05-01-2024-06-30.csv"');
+    expect(res.headers['content-disposition']).toBe(
+      'attachment; filename="bao-cao-theo-thu-tuc-HUYEN-2024-05-01-2024-06-30.csv"',
+    );
     const body = res.body as Buffer;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(body.subarray(3).toString('utf8').split('\r\n')).toEqual([
@@ -352,10 +559,15 @@ describe.each(ENGINES)('reports on %s', (engine) => {
 
   it('exports XLSX that reads back with the same numbers', async () => {
     const agent = await signIn(t.app, users.d, PASSWORD);
-    const res = await agent.get(`/bao-cao/xuat?don-vi=HUYEN&${PERIOD}&bang=units&dinh-dang=xlsx`).buffer(true).parse(binary);
+    const res = await agent
+      .get(`/bao-cao/xuat?don-vi=HUYEN&${PERIOD}&bang=units&dinh-dang=xlsx`)
+      .buffer(true)
+      .parse(binary);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    expect(res.headers['content-disposition']).toBe('attachment; filename="bao-cao-theo-don-vi-HUYEN-2024-05-01-2024-06-30.xlsx"');
+    expect(res.headers['content-disposition']).toBe(
+      'attachment; filename="bao-cao-theo-don-vi-HUYEN-2024-05-01-2024-06-30.xlsx"',
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
@@ -363,7 +575,17 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     expect(ws.getCell('A1').value).toBe('Báo cáo tình hình giải quyết hồ sơ từ ngày 01/05/2024 đến ngày 30/06/2024');
     expect(ws.getCell('A2').value).toBe('Đơn vị: UBND huyện Thử');
     const values = (n: number) => (ws.getRow(n).values as unknown[]).slice(1);
-    expect(values(3)).toEqual(['Mã đơn vị', 'Đơn vị tiếp nhận', 'Tiếp nhận', 'Đã giải quyết', 'Đúng hạn', 'Trễ hạn', 'Đang giải quyết', 'Quá hạn', 'Tỷ lệ đúng hạn (%)']);
+    expect(values(3)).toEqual([
+      'Mã đơn vị',
+      'Đơn vị tiếp nhận',
+      'Tiếp nhận',
+      'Đã giải quyết',
+      'Đúng hạn',
+      'Trễ hạn',
+      'Đang giải quyết',
+      'Quá hạn',
+      'Tỷ lệ đúng hạn (%)',
+    ]);
     expect(ws.getCell('A3').font?.bold).toBe(true);
     expect(ws.getCell('I3').font?.bold).toBe(true);
     expect(values(4)).toEqual(['HUYEN', 'UBND huyện Thử', 4, 2, 1, 1, 3, 2, 0.5]);

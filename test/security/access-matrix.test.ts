@@ -16,7 +16,12 @@ import { ACCESS, Fx, Probe } from './access-table';
 import { buildSecWorld, driver, Driver, errorShapeProblem, fingerprint, Principal, PROC, SecWorld } from './fixture';
 
 // The table is read at collection time, so one test per route; handlers are never called on this ctx.
-const stubCtx = { config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), db: undefined, logger: pino({ level: 'silent' }), sessionSecret: 'x'.repeat(16) } as unknown as AppContext;
+const stubCtx = {
+  config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+  db: undefined,
+  logger: pino({ level: 'silent' }),
+  sessionSecret: 'x'.repeat(16),
+} as unknown as AppContext;
 const ROUTES = apiRoutes(stubCtx).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as [string, ApiRoute]);
 const PUBLIC_PAGES = ['/dang-nhap', '/tra-cuu', '/healthz'];
 
@@ -25,8 +30,10 @@ export function listRoutes(app: Express): Array<{ method: string; path: string }
   const out: Array<{ method: string; path: string }> = [];
   const walk = (stack: any[], prefix: string) => {
     for (const layer of stack) {
-      if (layer.route) for (const m of Object.keys(layer.route.methods)) out.push({ method: m, path: prefix + layer.route.path });
-      else if (layer.handle?.stack) walk(layer.handle.stack, prefix + (layer.rawPath && layer.rawPath !== '/' ? layer.rawPath : ''));
+      if (layer.route)
+        for (const m of Object.keys(layer.route.methods)) out.push({ method: m, path: prefix + layer.route.path });
+      else if (layer.handle?.stack)
+        walk(layer.handle.stack, prefix + (layer.rawPath && layer.rawPath !== '/' ? layer.rawPath : ''));
     }
   };
   walk((app as unknown as { router: { stack: unknown[] } }).router.stack, '');
@@ -49,7 +56,17 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
     dr = driver(t.app, w);
     const d = await dr.dossier();
     const issued = await dr.dispatch('issued');
-    base = { code: d.code, version: 1, id: issued.id, unitCode: w.units.A.code, districtCode: w.units.D.code, cCode: w.units.C.code, username: w.cSpecialist.username, date: '2031-03-03', dueDate: dr.dayAfter(15) };
+    base = {
+      code: d.code,
+      version: 1,
+      id: issued.id,
+      unitCode: w.units.A.code,
+      districtCode: w.units.D.code,
+      cCode: w.units.C.code,
+      username: w.cSpecialist.username,
+      date: '2031-03-03',
+      dueDate: dr.dayAfter(15),
+    };
   }, 120_000);
   afterAll(() => t.close());
 
@@ -63,65 +80,81 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
   };
 
   it('has an expectation for every route of apiRoutes(ctx)', () => {
-    const missing = ROUTES.map(([k, r]) => `${r.method} ${r.path}`).filter((k) => !ACCESS[k]);
+    const missing = ROUTES.map(([, r]) => `${r.method} ${r.path}`).filter((k) => !ACCESS[k]);
     const stale = Object.keys(ACCESS).filter((k) => !ROUTES.some(([, r]) => `${r.method} ${r.path}` === k));
     expect({ missing, stale }).toEqual({ missing: [], stale: [] });
   });
 
-  it.each(ROUTES)('%s: no token → 401; each role × relation as design.md §4/§6 says; never 500', async (_name, route) => {
-    const problems: string[] = [];
-    const probes = ACCESS[`${route.method} ${route.path}`] ?? [];
-    counts.apiRoutes++;
-    for (const probe of probes) {
-      counts.probes++;
-      let fx: Fx | null = null;
-      const resolve = async () => (fx ??= { ...base, ...(probe.setup ? await probe.setup(dr, w) : {}) });
-      const label = (who: string) => `${route.method.toUpperCase()} ${route.path} [${probe.name}] × ${who}`;
-      for (const token of [null, 'not-a-token']) {
-        const res = await call(route, probe, await resolve(), token);
-        counts.anon++;
-        if (res.status !== 401) problems.push(`${label(token ? 'bad token' : 'no token')} → got ${res.status}, expected 401`);
-      }
-      for (const p of w.principals) {
-        const f = await resolve();
-        const token = probe.freshToken ? await tokenFor(t.app, p.username, PASSWORD) : p.token;
-        const before = route.method !== 'get' ? await fingerprint(t.tdb.db) : '';
-        const res = await call(route, probe, f, token, p);
-        counts.api++;
-        const want = probe.expect(p);
-        const who = label(`${p.role} × ${p.rel}`);
-        if (Array.isArray(route.access) && !route.access.includes(p.role) && want !== 403) problems.push(`${who}: table expects ${want} but the route declares access ${route.access.join('|')}`);
-        if (res.status !== want) problems.push(`${who} → got ${res.status}, expected ${want}${res.status >= 400 ? ` (${res.body?.error?.message ?? res.text.slice(0, 80)})` : ''}`);
-        if (res.status >= 400) {
-          const shape = errorShapeProblem(res);
-          if (shape) problems.push(`${who}: ${shape}`);
-          if (before && (await fingerprint(t.tdb.db)) !== before) problems.push(`${who}: refused with ${res.status} but data changed`);
-        } else if (probe.check) {
-          const bad = probe.check(res.body, p, f);
-          if (bad) problems.push(`${who}: ${bad}`);
+  it.each(ROUTES)(
+    '%s: no token → 401; each role × relation as design.md §4/§6 says; never 500',
+    async (_name, route) => {
+      const problems: string[] = [];
+      const probes = ACCESS[`${route.method} ${route.path}`] ?? [];
+      counts.apiRoutes++;
+      for (const probe of probes) {
+        counts.probes++;
+        let fx: Fx | null = null;
+        const resolve = async () => (fx ??= { ...base, ...(probe.setup ? await probe.setup(dr, w) : {}) });
+        const label = (who: string) => `${route.method.toUpperCase()} ${route.path} [${probe.name}] × ${who}`;
+        for (const token of [null, 'not-a-token']) {
+          const res = await call(route, probe, await resolve(), token);
+          counts.anon++;
+          if (res.status !== 401)
+            problems.push(`${label(token ? 'bad token' : 'no token')} → got ${res.status}, expected 401`);
         }
-        if (probe.freshToken && res.status < 300) {
-          const after = await request(t.app).get('/api/v1/units').set('Authorization', `Bearer ${token}`);
-          if (after.status !== 401) problems.push(`${who}: revoked token still answers ${after.status}`);
+        for (const p of w.principals) {
+          const f = await resolve();
+          const token = probe.freshToken ? await tokenFor(t.app, p.username, PASSWORD) : p.token;
+          const before = route.method !== 'get' ? await fingerprint(t.tdb.db) : '';
+          const res = await call(route, probe, f, token, p);
+          counts.api++;
+          const want = probe.expect(p);
+          const who = label(`${p.role} × ${p.rel}`);
+          if (Array.isArray(route.access) && !route.access.includes(p.role) && want !== 403)
+            problems.push(`${who}: table expects ${want} but the route declares access ${route.access.join('|')}`);
+          if (res.status !== want)
+            problems.push(
+              `${who} → got ${res.status}, expected ${want}${res.status >= 400 ? ` (${res.body?.error?.message ?? res.text.slice(0, 80)})` : ''}`,
+            );
+          if (res.status >= 400) {
+            const shape = errorShapeProblem(res);
+            if (shape) problems.push(`${who}: ${shape}`);
+            if (before && (await fingerprint(t.tdb.db)) !== before)
+              problems.push(`${who}: refused with ${res.status} but data changed`);
+          } else if (probe.check) {
+            const bad = probe.check(res.body, p, f);
+            if (bad) problems.push(`${who}: ${bad}`);
+          }
+          if (probe.freshToken && res.status < 300) {
+            const after = await request(t.app).get('/api/v1/units').set('Authorization', `Bearer ${token}`);
+            if (after.status !== 401) problems.push(`${who}: revoked token still answers ${after.status}`);
+          }
+          if (res.status < 300 && route.method !== 'get') fx = null; // the call changed state: next caller gets a fresh fixture
         }
-        if (res.status < 300 && route.method !== 'get') fx = null; // the call changed state: next caller gets a fresh fixture
       }
-    }
-    expect(problems).toEqual([]);
-  }, 180_000);
+      expect(problems).toEqual([]);
+    },
+    180_000,
+  );
 
   it('public API routes answer without a token', async () => {
-    const tok = await request(t.app).post('/api/v1/tokens').send({ username: w.principals[1].username, password: PASSWORD });
+    const tok = await request(t.app)
+      .post('/api/v1/tokens')
+      .send({ username: w.principals[1].username, password: PASSWORD });
     expect(tok.status).toBe(201);
     expect((await request(t.app).get(`/api/v1/public/dossiers/${base.code}`)).status).toBe(200);
   });
 
   const agents = new Map<string, Awaited<ReturnType<typeof signIn>>>();
-  const agentOf = async (p: Principal) => agents.get(p.key) ?? agents.set(p.key, await signIn(t.app, p.username, PASSWORD)).get(p.key)!;
+  const agentOf = async (p: Principal) =>
+    agents.get(p.key) ?? agents.set(p.key, await signIn(t.app, p.username, PASSWORD)).get(p.key)!;
   const pageRoutes = () => listRoutes(t.app).filter((r) => !r.path.startsWith('/api/'));
   const fillPage = (path: string) =>
     path.replace(/:(\w+)/g, (_, k: string) => {
-      if (k === 'code') return encodeURIComponent(String(path.startsWith('/ho-so') ? base.code : path.startsWith('/quan-tri/don-vi') ? base.unitCode : PROC));
+      if (k === 'code')
+        return encodeURIComponent(
+          String(path.startsWith('/ho-so') ? base.code : path.startsWith('/quan-tri/don-vi') ? base.unitCode : PROC),
+        );
       if (k === 'id') return path.startsWith('/cong-van') ? String(base.id) : '1';
       if (k === 'form') return '01';
       if (k === 'fileId') return '1';
@@ -136,7 +169,8 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
       const res = await request(t.app).get(fillPage(r.path));
       counts.pages++;
       const pub = PUBLIC_PAGES.includes(r.path);
-      if (pub ? res.status !== 200 : res.status !== 303 || !String(res.headers.location).startsWith('/dang-nhap')) problems.push(`GET ${r.path} anonymous → ${res.status} ${res.headers.location ?? ''}`);
+      if (pub ? res.status !== 200 : res.status !== 303 || !String(res.headers.location).startsWith('/dang-nhap'))
+        problems.push(`GET ${r.path} anonymous → ${res.status} ${res.headers.location ?? ''}`);
     }
     expect((await request(t.app).get('/assets/app.css')).status).toBe(200);
     expect(problems).toEqual([]);
@@ -168,7 +202,10 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
         const res = await agent.get(fillPage(r.path));
         counts.pageGets++;
         const allowed = pageExpect(r.path, p);
-        if (res.status >= 500 || (allowed && !allowed.includes(res.status))) problems.push(`GET ${r.path} × ${p.role} × ${p.rel} → got ${res.status}, expected ${allowed?.join('|') ?? '< 500'}`);
+        if (res.status >= 500 || (allowed && !allowed.includes(res.status)))
+          problems.push(
+            `GET ${r.path} × ${p.role} × ${p.rel} → got ${res.status}, expected ${allowed?.join('|') ?? '< 500'}`,
+          );
       }
     }
     expect(problems).toEqual([]);
@@ -179,7 +216,28 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
     expect(posts.length).toBeGreaterThan(10);
     const stranger = await request.agent(t.app).get('/dang-nhap');
     const foreign = csrfFrom(stranger.text); // valid, but for another session
-    const body = { type: 'FORWARD', version: '1', code: 'CSRF.X', name: 'Không được tạo', level: 'province', username: 'csrf.user', password: 'mat-khau-dai-du', fullName: 'X', roles: 'specialist', unitCode: base.unitCode, date: '2031-03-04', kind: 'holiday', comment: 'x', definition: '{}', title: 'x', summary: 'x', dueDate: base.dueDate, recipientUnitCodes: base.cCode, response: 'x', assignee: base.username };
+    const body = {
+      type: 'FORWARD',
+      version: '1',
+      code: 'CSRF.X',
+      name: 'Không được tạo',
+      level: 'province',
+      username: 'csrf.user',
+      password: 'mat-khau-dai-du',
+      fullName: 'X',
+      roles: 'specialist',
+      unitCode: base.unitCode,
+      date: '2031-03-04',
+      kind: 'holiday',
+      comment: 'x',
+      definition: '{}',
+      title: 'x',
+      summary: 'x',
+      dueDate: base.dueDate,
+      recipientUnitCodes: base.cCode,
+      response: 'x',
+      assignee: base.username,
+    };
     const before = await fingerprint(t.tdb.db);
     const problems: string[] = [];
     for (const p of w.principals) {
@@ -187,19 +245,40 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
       for (const r of posts) {
         const url = fillPage(r.path);
         // every caller without a token; the forged variants for the people most likely to be targeted
-        const variants: Array<[string, () => request.Test]> = [['no token', () => agent.post(url).type('form').send(body)]];
+        const variants: Array<[string, () => request.Test]> = [
+          ['no token', () => agent.post(url).type('form').send(body)],
+        ];
         if (['admin', 'intake', 'specialist'].includes(p.role) && p.rel !== 'other') {
-          variants.push(['forged token', () => agent.post(url).type('form').send({ ...body, _csrf: 'gia-mao' })]);
-          variants.push(["another session's token", () => agent.post(url).type('form').send({ ...body, _csrf: foreign })]);
-          variants.push(['forged header', () => agent.post(url).set('x-csrf-token', 'gia-mao').type('form').send(body)]);
+          variants.push([
+            'forged token',
+            () =>
+              agent
+                .post(url)
+                .type('form')
+                .send({ ...body, _csrf: 'gia-mao' }),
+          ]);
+          variants.push([
+            "another session's token",
+            () =>
+              agent
+                .post(url)
+                .type('form')
+                .send({ ...body, _csrf: foreign }),
+          ]);
+          variants.push([
+            'forged header',
+            () => agent.post(url).set('x-csrf-token', 'gia-mao').type('form').send(body),
+          ]);
         }
         for (const [what, send] of variants) {
           const res = await send();
           counts.csrf++;
-          if (res.status !== 403) problems.push(`POST ${r.path} × ${p.role} × ${p.rel} (${what}) → ${res.status}, expected 403`);
+          if (res.status !== 403)
+            problems.push(`POST ${r.path} × ${p.role} × ${p.rel} (${what}) → ${res.status}, expected 403`);
         }
       }
-      if ((await agent.get('/')).status !== 200) problems.push(`${p.key}: signed out by a POST /dang-xuat without CSRF`);
+      if ((await agent.get('/')).status !== 200)
+        problems.push(`${p.key}: signed out by a POST /dang-xuat without CSRF`);
     }
     expect(problems).toEqual([]);
     expect(await fingerprint(t.tdb.db)).toBe(before);
@@ -214,8 +293,16 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
       [`/ho-so/${base.code}/thao-tac`, { type: 'FORWARD', version: '999' }, (p) => (sees(p) ? [303] : [404])],
       [`/ho-so/${base.code}/tep`, {}, (p) => (sees(p) ? [422] : [404])],
       [`/cong-van/${base.id}/thao-tac`, { type: 'CLOSE', version: '999' }, (p) => (sees(p) ? [303] : [404])],
-      [`/cong-van/${base.id}/y-kien/${A}/thao-tac`, { type: 'APPROVE', version: '999' }, (p) => (sees(p) ? [303] : [404])],
-      [`/cong-van/${base.id}/tong-hop/${A}`, { response: '' }, (p) => (drafter(p) ? [303] : p.rel === 'own' || p.rel === 'other' ? [404] : [403])],
+      [
+        `/cong-van/${base.id}/y-kien/${A}/thao-tac`,
+        { type: 'APPROVE', version: '999' },
+        (p) => (sees(p) ? [303] : [404]),
+      ],
+      [
+        `/cong-van/${base.id}/tong-hop/${A}`,
+        { response: '' },
+        (p) => (drafter(p) ? [303] : p.rel === 'own' || p.rel === 'other' ? [404] : [403]),
+      ],
       [`/cong-van/${base.id}/nhac`, {}, (p) => (p.rel === 'parent' ? [303] : p.rel === 'other' ? [404] : [403])],
       ['/quan-tri/lich', { date: 'khong-phai-ngay', kind: 'holiday' }, (p) => (p.role === 'admin' ? [422] : [403])],
       ['/quan-tri/thu/999999/gui-lai', {}, (p) => (p.role === 'admin' ? [404] : [403])],
@@ -227,9 +314,13 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
       const agent = await agentOf(p);
       const csrf = csrfFrom((await agent.get('/')).text);
       for (const [path, body, expect_] of cases) {
-        const res = await agent.post(path).type('form').send({ ...body, _csrf: csrf });
+        const res = await agent
+          .post(path)
+          .type('form')
+          .send({ ...body, _csrf: csrf });
         counts.csrf++;
-        if (!expect_(p).includes(res.status)) problems.push(`POST ${path} × ${p.role} × ${p.rel} → got ${res.status}, expected ${expect_(p).join('|')}`);
+        if (!expect_(p).includes(res.status))
+          problems.push(`POST ${path} × ${p.role} × ${p.rel} → got ${res.status}, expected ${expect_(p).join('|')}`);
       }
     }
     expect(problems).toEqual([]);

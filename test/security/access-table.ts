@@ -24,7 +24,10 @@ export interface Probe {
 }
 
 const admin = (p: Principal) => p.role === 'admin';
-const at = (rel: Principal['rel'], ...roles: string[]) => (p: Principal) => p.rel === rel && roles.includes(p.role);
+const at =
+  (rel: Principal['rel'], ...roles: string[]) =>
+  (p: Principal) =>
+    p.rel === rel && roles.includes(p.role);
 /** Sees a dossier received and handled at A: A, the units above A, the admin (design.md §4). */
 const seesDossier = (p: Principal) => admin(p) || p.rel === 'own' || p.rel === 'parent' || p.rel === 'province';
 /** Sees a dispatch issued by D: D and above, the admin; recipients (A) only once issued (design.md §6). */
@@ -34,16 +37,27 @@ const seesIssued = (p: Principal) => sender(p) || p.rel === 'own';
 const all = (status: number) => () => status;
 const adminOnly = (status: number) => (p: Principal) => (admin(p) ? status : 403);
 /** `ok` for whoever may act, 403 for whoever sees but may not act, 404 for the rest. */
-const act = (may: (p: Principal) => boolean, sees: (p: Principal) => boolean, ok = 200) => (p: Principal) => (may(p) ? ok : sees(p) ? 403 : 404);
+const act =
+  (may: (p: Principal) => boolean, sees: (p: Principal) => boolean, ok = 200) =>
+  (p: Principal) =>
+    may(p) ? ok : sees(p) ? 403 : 404;
 const has = (items: Array<Record<string, unknown>>, key: string, value: unknown) => items.some((i) => i[key] === value);
-const presence = (shouldSee: (p: Principal) => boolean, key: string, fxKey: string) => (b: any, p: Principal, fx: Fx) =>
-  has(b.items, key, fxKey === 'id' ? Number(fx[fxKey]) : fx[fxKey]) === shouldSee(p) ? null : `list ${shouldSee(p) ? 'lacks' : 'shows'} ${fx[fxKey]}`;
+const presence =
+  (shouldSee: (p: Principal) => boolean, key: string, fxKey: string) => (b: any, p: Principal, fx: Fx) =>
+    has(b.items, key, fxKey === 'id' ? Number(fx[fxKey]) : fx[fxKey]) === shouldSee(p)
+      ? null
+      : `list ${shouldSee(p) ? 'lacks' : 'shows'} ${fx[fxKey]}`;
 
 let seq = 0;
 const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
 const later = (days: number) => toVnIso(new Date(Date.now() + days * 86_400_000));
 
-const dossierEvent = (name: string, setup: Probe['setup'], body: (fx: Fx) => object, expect: Probe['expect']): Probe => ({ name, setup, body, expect });
+const dossierEvent = (
+  name: string,
+  setup: Probe['setup'],
+  body: (fx: Fx) => object,
+  expect: Probe['expect'],
+): Probe => ({ name, setup, body, expect });
 const fresh = (dr: Driver) => dr.dossier();
 const spA = at('own', 'specialist');
 const intakeA = at('own', 'intake');
@@ -51,76 +65,266 @@ const intakeA = at('own', 'intake');
 export const ACCESS: Record<string, Probe[]> = {
   'delete /tokens/current': [{ name: 'revoke own token', freshToken: true, expect: all(204) }],
   'get /units': [{ name: 'list', expect: all(200) }],
-  'post /units': [{ name: 'create', body: (fx) => ({ code: `SEC.${uniq()}`, name: 'UBND xã Mới', level: 'commune', parentCode: fx.districtCode }), expect: adminOnly(201) }],
-  'patch /units/:code': [{ name: 'rename', setup: async (_d, w) => ({ code: w.units.C.code }), body: () => ({ name: 'UBND xã Ba' }), expect: adminOnly(200) }],
+  'post /units': [
+    {
+      name: 'create',
+      body: (fx) => ({ code: `SEC.${uniq()}`, name: 'UBND xã Mới', level: 'commune', parentCode: fx.districtCode }),
+      expect: adminOnly(201),
+    },
+  ],
+  'patch /units/:code': [
+    {
+      name: 'rename',
+      setup: async (_d, w) => ({ code: w.units.C.code }),
+      body: () => ({ name: 'UBND xã Ba' }),
+      expect: adminOnly(200),
+    },
+  ],
   'get /users': [{ name: 'list', expect: adminOnly(200) }],
-  'post /users': [{ name: 'create', body: (fx) => ({ username: `sec.${uniq()}`, password: 'mat-khau-dai-du', fullName: 'Người Mới', unitCode: fx.unitCode, roles: ['specialist'] }), expect: adminOnly(201) }],
-  'patch /users/:username': [{ name: 'rename', setup: async (_d, w) => ({ username: w.cSpecialist.username }), body: () => ({ fullName: 'Cán bộ specialist@C' }), expect: adminOnly(200) }],
+  'post /users': [
+    {
+      name: 'create',
+      body: (fx) => ({
+        username: `sec.${uniq()}`,
+        password: 'mat-khau-dai-du',
+        fullName: 'Người Mới',
+        unitCode: fx.unitCode,
+        roles: ['specialist'],
+      }),
+      expect: adminOnly(201),
+    },
+  ],
+  'patch /users/:username': [
+    {
+      name: 'rename',
+      setup: async (_d, w) => ({ username: w.cSpecialist.username }),
+      body: () => ({ fullName: 'Cán bộ specialist@C' }),
+      expect: adminOnly(200),
+    },
+  ],
   'get /procedures': [{ name: 'list', expect: all(200) }],
   'post /procedures': [{ name: 'create', body: () => definition(`SEC.P${uniq()}`), expect: adminOnly(201) }],
   'get /procedures/:code': [{ name: 'read', setup: async () => ({ code: PROC }), expect: all(200) }],
   'get /dossiers': [
-    { name: 'search A dossier', query: (fx) => `q=${fx.code}&pageSize=100`, expect: all(200), check: presence(seesDossier, 'code', 'code') },
+    {
+      name: 'search A dossier',
+      query: (fx) => `q=${fx.code}&pageSize=100`,
+      expect: all(200),
+      check: presence(seesDossier, 'code', 'code'),
+    },
   ],
   'post /dossiers': [
-    { name: 'intake', body: () => ({ procedureCode: PROC, applicant: { fullName: 'Trần Thị Bình' }, documents: ['TO_TRINH', 'BAO_CAO'] }), expect: (p) => (p.role === 'intake' ? 201 : 403) },
+    {
+      name: 'intake',
+      body: () => ({
+        procedureCode: PROC,
+        applicant: { fullName: 'Trần Thị Bình' },
+        documents: ['TO_TRINH', 'BAO_CAO'],
+      }),
+      expect: (p) => (p.role === 'intake' ? 201 : 403),
+    },
   ],
   'get /dossiers/:code': [
-    { name: 'A dossier', expect: act(seesDossier, () => false), check: (b, _p, fx) => (b.code === fx.code ? null : 'wrong dossier') },
+    {
+      name: 'A dossier',
+      expect: act(seesDossier, () => false),
+      check: (b, _p, fx) => (b.code === fx.code ? null : 'wrong dossier'),
+    },
     { name: 'inter-level dossier', setup: (dr) => dr.dossier({}, PROC_LT), expect: act(seesDossier, () => false) },
   ],
   'get /dossiers/:code/history': [{ name: 'A dossier', expect: act(seesDossier, () => false) }],
   'post /dossiers/:code/events': [
-    dossierEvent('FORWARD at first step', fresh, (fx) => ({ type: 'FORWARD', version: fx.version }), act(spA, seesDossier)),
-    dossierEvent('REFUSE at first step', fresh, (fx) => ({ type: 'REFUSE', version: fx.version, comment: 'Không đủ điều kiện' }), act(spA, seesDossier)),
-    dossierEvent('REQUEST_SUPPLEMENT', fresh, (fx) => ({ type: 'REQUEST_SUPPLEMENT', version: fx.version, comment: 'Thiếu bản sao' }), act(spA, seesDossier)),
-    dossierEvent('RETURN at first step (not allowed)', fresh, (fx) => ({ type: 'RETURN', version: fx.version, comment: 'x' }), act(spA, seesDossier, 422)),
-    dossierEvent('FORWARD at head step', (dr) => dr.atCheck(), (fx) => ({ type: 'FORWARD', version: fx.version }), act(at('own', 'head'), seesDossier)),
-    dossierEvent('RETURN at head step', (dr) => dr.atCheck(), (fx) => ({ type: 'RETURN', version: fx.version, comment: 'Thiếu chữ ký' }), act(at('own', 'head'), seesDossier)),
-    dossierEvent('EXTEND', fresh, (fx) => ({ type: 'EXTEND', version: fx.version, comment: 'Xin lỗi', dueAt: later(60) }), act(at('own', 'leader'), seesDossier)),
-    dossierEvent('WITHDRAW', fresh, (fx) => ({ type: 'WITHDRAW', version: fx.version, comment: 'Công dân rút' }), act(intakeA, seesDossier)),
-    dossierEvent('SUPPLEMENT_RECEIVED while processing', fresh, (fx) => ({ type: 'SUPPLEMENT_RECEIVED', version: fx.version }), act(intakeA, seesDossier, 422)),
-    dossierEvent('SUPPLEMENT_RECEIVED while waiting', (dr) => dr.waitingSupplement(), (fx) => ({ type: 'SUPPLEMENT_RECEIVED', version: fx.version }), act(intakeA, seesDossier)),
-    dossierEvent('RETURN_RESULT while processing', fresh, (fx) => ({ type: 'RETURN_RESULT', version: fx.version }), act(intakeA, seesDossier, 422)),
-    dossierEvent('RETURN_RESULT at result_ready', (dr) => dr.resultReady(), (fx) => ({ type: 'RETURN_RESULT', version: fx.version }), act(intakeA, seesDossier)),
-    dossierEvent('FORWARD inter-level step (done by D)', (dr) => dr.dossier({}, PROC_LT), (fx) => ({ type: 'FORWARD', version: fx.version }), act(at('parent', 'specialist'), seesDossier)),
+    dossierEvent(
+      'FORWARD at first step',
+      fresh,
+      (fx) => ({ type: 'FORWARD', version: fx.version }),
+      act(spA, seesDossier),
+    ),
+    dossierEvent(
+      'REFUSE at first step',
+      fresh,
+      (fx) => ({ type: 'REFUSE', version: fx.version, comment: 'Không đủ điều kiện' }),
+      act(spA, seesDossier),
+    ),
+    dossierEvent(
+      'REQUEST_SUPPLEMENT',
+      fresh,
+      (fx) => ({ type: 'REQUEST_SUPPLEMENT', version: fx.version, comment: 'Thiếu bản sao' }),
+      act(spA, seesDossier),
+    ),
+    dossierEvent(
+      'RETURN at first step (not allowed)',
+      fresh,
+      (fx) => ({ type: 'RETURN', version: fx.version, comment: 'x' }),
+      act(spA, seesDossier, 422),
+    ),
+    dossierEvent(
+      'FORWARD at head step',
+      (dr) => dr.atCheck(),
+      (fx) => ({ type: 'FORWARD', version: fx.version }),
+      act(at('own', 'head'), seesDossier),
+    ),
+    dossierEvent(
+      'RETURN at head step',
+      (dr) => dr.atCheck(),
+      (fx) => ({ type: 'RETURN', version: fx.version, comment: 'Thiếu chữ ký' }),
+      act(at('own', 'head'), seesDossier),
+    ),
+    dossierEvent(
+      'EXTEND',
+      fresh,
+      (fx) => ({ type: 'EXTEND', version: fx.version, comment: 'Xin lỗi', dueAt: later(60) }),
+      act(at('own', 'leader'), seesDossier),
+    ),
+    dossierEvent(
+      'WITHDRAW',
+      fresh,
+      (fx) => ({ type: 'WITHDRAW', version: fx.version, comment: 'Công dân rút' }),
+      act(intakeA, seesDossier),
+    ),
+    dossierEvent(
+      'SUPPLEMENT_RECEIVED while processing',
+      fresh,
+      (fx) => ({ type: 'SUPPLEMENT_RECEIVED', version: fx.version }),
+      act(intakeA, seesDossier, 422),
+    ),
+    dossierEvent(
+      'SUPPLEMENT_RECEIVED while waiting',
+      (dr) => dr.waitingSupplement(),
+      (fx) => ({ type: 'SUPPLEMENT_RECEIVED', version: fx.version }),
+      act(intakeA, seesDossier),
+    ),
+    dossierEvent(
+      'RETURN_RESULT while processing',
+      fresh,
+      (fx) => ({ type: 'RETURN_RESULT', version: fx.version }),
+      act(intakeA, seesDossier, 422),
+    ),
+    dossierEvent(
+      'RETURN_RESULT at result_ready',
+      (dr) => dr.resultReady(),
+      (fx) => ({ type: 'RETURN_RESULT', version: fx.version }),
+      act(intakeA, seesDossier),
+    ),
+    dossierEvent(
+      'FORWARD inter-level step (done by D)',
+      (dr) => dr.dossier({}, PROC_LT),
+      (fx) => ({ type: 'FORWARD', version: fx.version }),
+      act(at('parent', 'specialist'), seesDossier),
+    ),
   ],
-  'get /calendar/deadline': [{ name: 'deadline', query: () => 'from=2027-04-29T10:00:00%2B07:00&days=3', expect: all(200) }],
+  'get /calendar/deadline': [
+    { name: 'deadline', query: () => 'from=2027-04-29T10:00:00%2B07:00&days=3', expect: all(200) },
+  ],
   'get /calendar/days': [{ name: 'list', expect: all(200) }],
-  'put /calendar/days/:date': [{ name: 'override', body: () => ({ kind: 'holiday', name: 'Nghỉ thử' }), expect: adminOnly(200) }],
+  'put /calendar/days/:date': [
+    { name: 'override', body: () => ({ kind: 'holiday', name: 'Nghỉ thử' }), expect: adminOnly(200) },
+  ],
   'delete /calendar/days/:date': [{ name: 'remove override', expect: adminOnly(204) }],
   'get /reports/summary': [
     { name: 'own unit', query: () => 'from=2020-01-01&to=2024-12-31', expect: all(200) },
-    { name: 'unit A', query: (fx) => `from=2020-01-01&to=2024-12-31&unitCode=${fx.unitCode}`, expect: (p) => (p.rel === 'other' ? 404 : 200) },
+    {
+      name: 'unit A',
+      query: (fx) => `from=2020-01-01&to=2024-12-31&unitCode=${fx.unitCode}`,
+      expect: (p) => (p.rel === 'other' ? 404 : 200),
+    },
   ],
   'get /dispatches': [
     { name: 'sent', query: () => 'pageSize=100', expect: all(200), check: presence(sender, 'id', 'id') },
-    { name: 'inbox', query: () => 'inbox=1&pageSize=100', expect: all(200), check: presence((p) => p.rel === 'own', 'id', 'id') },
+    {
+      name: 'inbox',
+      query: () => 'inbox=1&pageSize=100',
+      expect: all(200),
+      check: presence((p) => p.rel === 'own', 'id', 'id'),
+    },
   ],
   'post /dispatches': [
-    { name: 'draft to C', body: (fx) => ({ title: 'Xin ý kiến', summary: 'Nội dung', dueDate: fx.dueDate, recipientUnitCodes: [fx.cCode] }), expect: (p) => (p.role === 'specialist' ? 201 : 403) },
+    {
+      name: 'draft to C',
+      body: (fx) => ({ title: 'Xin ý kiến', summary: 'Nội dung', dueDate: fx.dueDate, recipientUnitCodes: [fx.cCode] }),
+      expect: (p) => (p.role === 'specialist' ? 201 : 403),
+    },
   ],
   'get /dispatches/:id': [
-    { name: 'issued to A and C', expect: act(seesIssued, () => false), check: (b, p) => (b.recipients.length === (p.rel === 'own' ? 1 : 2) ? null : `sees ${b.recipients.length} replies`) },
+    {
+      name: 'issued to A and C',
+      expect: act(seesIssued, () => false),
+      check: (b, p) =>
+        b.recipients.length === (p.rel === 'own' ? 1 : 2) ? null : `sees ${b.recipients.length} replies`,
+    },
     { name: 'draft', setup: (dr) => dr.dispatch('draft'), expect: act(sender, () => false) },
   ],
   'post /dispatches/:id/events': [
-    { name: 'SUBMIT draft', setup: (dr) => dr.dispatch('draft'), body: (fx) => ({ type: 'SUBMIT', version: fx.version }), expect: act(at('parent', 'specialist'), sender) },
-    { name: 'APPROVE', setup: (dr) => dr.dispatch('pending_approval'), body: (fx) => ({ type: 'APPROVE', version: fx.version }), expect: act(at('parent', 'head', 'leader'), sender) },
-    { name: 'REJECT', setup: (dr) => dr.dispatch('pending_approval'), body: (fx) => ({ type: 'REJECT', version: fx.version, comment: 'Sửa hạn' }), expect: act(at('parent', 'head', 'leader'), sender) },
-    { name: 'ISSUE', setup: (dr) => dr.dispatch('approved'), body: (fx) => ({ type: 'ISSUE', version: fx.version }), expect: act(at('parent', 'clerk'), sender) },
-    { name: 'CLOSE with open replies', setup: (dr) => dr.dispatch('issued'), body: (fx) => ({ type: 'CLOSE', version: fx.version }), expect: act(at('parent', 'specialist', 'leader'), seesIssued, 422) },
+    {
+      name: 'SUBMIT draft',
+      setup: (dr) => dr.dispatch('draft'),
+      body: (fx) => ({ type: 'SUBMIT', version: fx.version }),
+      expect: act(at('parent', 'specialist'), sender),
+    },
+    {
+      name: 'APPROVE',
+      setup: (dr) => dr.dispatch('pending_approval'),
+      body: (fx) => ({ type: 'APPROVE', version: fx.version }),
+      expect: act(at('parent', 'head', 'leader'), sender),
+    },
+    {
+      name: 'REJECT',
+      setup: (dr) => dr.dispatch('pending_approval'),
+      body: (fx) => ({ type: 'REJECT', version: fx.version, comment: 'Sửa hạn' }),
+      expect: act(at('parent', 'head', 'leader'), sender),
+    },
+    {
+      name: 'ISSUE',
+      setup: (dr) => dr.dispatch('approved'),
+      body: (fx) => ({ type: 'ISSUE', version: fx.version }),
+      expect: act(at('parent', 'clerk'), sender),
+    },
+    {
+      name: 'CLOSE with open replies',
+      setup: (dr) => dr.dispatch('issued'),
+      body: (fx) => ({ type: 'CLOSE', version: fx.version }),
+      expect: act(at('parent', 'specialist', 'leader'), seesIssued, 422),
+    },
   ],
   'get /dispatches/:id/synthesis': [{ name: 'issued', expect: act(sender, () => false) }],
   'post /dispatches/:id/replies/:unitCode/events': [
-    { name: 'ASSIGN A reply', setup: (dr) => dr.reply('received'), body: (fx, _p, w) => ({ type: 'ASSIGN', version: fx.version, assignee: w.by('specialist', 'own').username }), expect: act(at('own', 'head', 'leader', 'clerk'), seesIssued) },
-    { name: 'SUBMIT A reply', setup: (dr) => dr.reply('assigned'), body: (fx) => ({ type: 'SUBMIT', version: fx.version, position: 'agree' }), expect: act(spA, seesIssued) },
-    { name: 'APPROVE A reply', setup: (dr) => dr.reply('pending_approval'), body: (fx) => ({ type: 'APPROVE', version: fx.version }), expect: act(at('own', 'head', 'leader'), seesIssued) },
-    { name: 'RETURN A reply', setup: (dr) => dr.reply('pending_approval'), body: (fx) => ({ type: 'RETURN', version: fx.version, comment: 'Nêu căn cứ' }), expect: act(at('own', 'head', 'leader'), seesIssued) },
+    {
+      name: 'ASSIGN A reply',
+      setup: (dr) => dr.reply('received'),
+      body: (fx, _p, w) => ({ type: 'ASSIGN', version: fx.version, assignee: w.by('specialist', 'own').username }),
+      expect: act(at('own', 'head', 'leader', 'clerk'), seesIssued),
+    },
+    {
+      name: 'SUBMIT A reply',
+      setup: (dr) => dr.reply('assigned'),
+      body: (fx) => ({ type: 'SUBMIT', version: fx.version, position: 'agree' }),
+      expect: act(spA, seesIssued),
+    },
+    {
+      name: 'APPROVE A reply',
+      setup: (dr) => dr.reply('pending_approval'),
+      body: (fx) => ({ type: 'APPROVE', version: fx.version }),
+      expect: act(at('own', 'head', 'leader'), seesIssued),
+    },
+    {
+      name: 'RETURN A reply',
+      setup: (dr) => dr.reply('pending_approval'),
+      body: (fx) => ({ type: 'RETURN', version: fx.version, comment: 'Nêu căn cứ' }),
+      expect: act(at('own', 'head', 'leader'), seesIssued),
+    },
     // C's reply: A sees the dispatch but not C's reply (404); the sender side sees it, and the assignee is not C's specialist (422 before 403).
-    { name: "ASSIGN C's reply", setup: async (dr, w) => ({ ...(await dr.reply('received')), unitCode: w.units.C.code }), body: (fx, _p, w) => ({ type: 'ASSIGN', version: 1, assignee: w.by('specialist', 'own').username }), expect: (p) => (sender(p) ? 422 : 404) },
+    {
+      name: "ASSIGN C's reply",
+      setup: async (dr, w) => ({ ...(await dr.reply('received')), unitCode: w.units.C.code }),
+      body: (fx, _p, w) => ({ type: 'ASSIGN', version: 1, assignee: w.by('specialist', 'own').username }),
+      expect: (p) => (sender(p) ? 422 : 404),
+    },
   ],
   'put /dispatches/:id/replies/:unitCode/response': [
-    { name: 'response to A', body: () => ({ response: 'Tiếp thu' }), expect: act(at('parent', 'specialist', 'head', 'leader'), sender) },
+    {
+      name: 'response to A',
+      body: () => ({ response: 'Tiếp thu' }),
+      expect: act(at('parent', 'specialist', 'head', 'leader'), sender),
+    },
   ],
 };

@@ -40,9 +40,19 @@ export interface SecWorld {
 
 const UNIT_OF: Record<Rel, 'A' | 'B' | 'D' | 'P'> = { own: 'A', other: 'B', parent: 'D', province: 'P' };
 
-export async function buildSecWorld(app: Express, db: Db, names: Partial<Record<'P' | 'D' | 'A' | 'B' | 'C', string>> = {}, fullName = (k: string) => `Cán bộ ${k}`): Promise<SecWorld> {
+export async function buildSecWorld(
+  app: Express,
+  db: Db,
+  names: Partial<Record<'P' | 'D' | 'A' | 'B' | 'C', string>> = {},
+  fullName = (k: string) => `Cán bộ ${k}`,
+): Promise<SecWorld> {
   const P = await buildUnit(db, { level: 'province', name: names.P ?? 'UBND tỉnh An Ninh', symbol: 'UBND-T' });
-  const D = await buildUnit(db, { level: 'district', parentId: P.id, name: names.D ?? 'UBND huyện An Ninh', symbol: 'UBND-H' });
+  const D = await buildUnit(db, {
+    level: 'district',
+    parentId: P.id,
+    name: names.D ?? 'UBND huyện An Ninh',
+    symbol: 'UBND-H',
+  });
   const A = await buildUnit(db, { level: 'commune', parentId: D.id, name: names.A ?? 'UBND xã Một', symbol: 'UBND-A' });
   const B = await buildUnit(db, { level: 'commune', parentId: D.id, name: names.B ?? 'UBND xã Hai' });
   const C = await buildUnit(db, { level: 'commune', parentId: D.id, name: names.C ?? 'UBND xã Ba' });
@@ -53,14 +63,26 @@ export async function buildSecWorld(app: Express, db: Db, names: Partial<Record<
     principals.push({ key, role, rel, username: u.username, token: await tokenFor(app, u.username, PASSWORD) });
   };
   await add('admin', 'admin', 'none', null);
-  for (const rel of RELS) for (const role of STAFF_ROLES) await add(`${role}@${UNIT_OF[rel]}`, role, rel, units[UNIT_OF[rel]].id);
+  for (const rel of RELS)
+    for (const role of STAFF_ROLES) await add(`${role}@${UNIT_OF[rel]}`, role, rel, units[UNIT_OF[rel]].id);
   const c = await buildUser(db, { unitId: C.id, roles: ['specialist'], fullName: fullName('specialist@C') });
-  const cSpecialist: Principal = { key: 'specialist@C', role: 'specialist', rel: 'other', username: c.username, token: await tokenFor(app, c.username, PASSWORD) };
+  const cSpecialist: Principal = {
+    key: 'specialist@C',
+    role: 'specialist',
+    rel: 'other',
+    username: c.username,
+    token: await tokenFor(app, c.username, PASSWORD),
+  };
   const admin = principals[0];
   const post = (path: string, body: object) => request(app).post(`/api/v1${path}`).set(bearer(admin.token)).send(body);
   const defs = [
     definition(PROC),
-    definition(PROC_LT, { steps: [{ code: 'review', name: 'Thẩm định liên thông', role: 'specialist', hours: 16, unit: 'parent' }, { code: 'sign', name: 'Ký', role: 'leader', hours: 8 }] }),
+    definition(PROC_LT, {
+      steps: [
+        { code: 'review', name: 'Thẩm định liên thông', role: 'specialist', hours: 16, unit: 'parent' },
+        { code: 'sign', name: 'Ký', role: 'leader', hours: 8 },
+      ],
+    }),
   ];
   for (const d of defs) {
     const res = await post('/procedures', d);
@@ -83,14 +105,23 @@ export function driver(app: Express, w: SecWorld) {
   };
   const A = (role: Role) => api(w.by(role, 'own').token);
   const D = (role: Role) => api(w.by(role, 'parent').token);
-  const ev = (role: Role, code: string, body: object) => ok(A(role).post(`/dossiers/${code}/events`, body), `${role} ${JSON.stringify(body)}`);
+  const ev = (role: Role, code: string, body: object) =>
+    ok(A(role).post(`/dossiers/${code}/events`, body), `${role} ${JSON.stringify(body)}`);
   const dayAfter = (days: number) => vnDate(new Date(Date.now() + days * 86_400_000));
 
   return {
     api,
     /** A dossier received at A by A's intake, in its first step (specialist of A). */
-    async dossier(over: Record<string, unknown> = {}, procedureCode = PROC): Promise<{ code: string; version: number }> {
-      const body = { procedureCode, applicant: { fullName: 'Nguyễn Văn An', phone: '0912345678' }, documents: ['TO_TRINH', 'BAO_CAO'], ...over };
+    async dossier(
+      over: Record<string, unknown> = {},
+      procedureCode = PROC,
+    ): Promise<{ code: string; version: number }> {
+      const body = {
+        procedureCode,
+        applicant: { fullName: 'Nguyễn Văn An', phone: '0912345678' },
+        documents: ['TO_TRINH', 'BAO_CAO'],
+        ...over,
+      };
       const d = await ok(A('intake').post('/dossiers', body), 'intake');
       return { code: d.code, version: d.version };
     },
@@ -107,26 +138,50 @@ export function driver(app: Express, w: SecWorld) {
     async resultReady() {
       const d = await this.dossier();
       let v = 1;
-      for (const role of ['specialist', 'head', 'leader', 'clerk'] as const) await ev(role, d.code, { type: 'FORWARD', version: v++ });
+      for (const role of ['specialist', 'head', 'leader', 'clerk'] as const)
+        await ev(role, d.code, { type: 'FORWARD', version: v++ });
       return { code: d.code, version: v };
     },
     /** A dispatch by D's specialist to A and C, driven to `state`. */
-    async dispatch(state: 'draft' | 'pending_approval' | 'approved' | 'issued', over: Record<string, unknown> = {}): Promise<{ id: number; version: number }> {
-      const body = { title: 'Xin ý kiến dự thảo', summary: 'Đề nghị góp ý.', dueDate: dayAfter(20), recipientUnitCodes: [w.units.A.code, w.units.C.code], ...over };
+    async dispatch(
+      state: 'draft' | 'pending_approval' | 'approved' | 'issued',
+      over: Record<string, unknown> = {},
+    ): Promise<{ id: number; version: number }> {
+      const body = {
+        title: 'Xin ý kiến dự thảo',
+        summary: 'Đề nghị góp ý.',
+        dueDate: dayAfter(20),
+        recipientUnitCodes: [w.units.A.code, w.units.C.code],
+        ...over,
+      };
       const d = await ok(D('specialist').post('/dispatches', body), 'dispatch');
-      const steps: Array<[Role, string]> = [['specialist', 'SUBMIT'], ['leader', 'APPROVE'], ['clerk', 'ISSUE']];
+      const steps: Array<[Role, string]> = [
+        ['specialist', 'SUBMIT'],
+        ['leader', 'APPROVE'],
+        ['clerk', 'ISSUE'],
+      ];
       const n = ['draft', 'pending_approval', 'approved', 'issued'].indexOf(state);
-      for (let i = 0; i < n; i++) await ok(D(steps[i][0]).post(`/dispatches/${d.id}/events`, { type: steps[i][1], version: i + 1 }), steps[i][1]);
+      for (let i = 0; i < n; i++)
+        await ok(D(steps[i][0]).post(`/dispatches/${d.id}/events`, { type: steps[i][1], version: i + 1 }), steps[i][1]);
       return { id: d.id, version: n + 1 };
     },
     /** An issued dispatch whose reply from A is in `state`. */
-    async reply(state: 'received' | 'assigned' | 'pending_approval', over: Record<string, unknown> = {}): Promise<{ id: number; version: number }> {
+    async reply(
+      state: 'received' | 'assigned' | 'pending_approval',
+      over: Record<string, unknown> = {},
+    ): Promise<{ id: number; version: number }> {
       const d = await this.dispatch('issued', over);
       const path = `/dispatches/${d.id}/replies/${w.units.A.code}/events`;
       if (state === 'received') return { id: d.id, version: 1 };
-      await ok(A('head').post(path, { type: 'ASSIGN', version: 1, assignee: w.by('specialist', 'own').username }), 'ASSIGN');
+      await ok(
+        A('head').post(path, { type: 'ASSIGN', version: 1, assignee: w.by('specialist', 'own').username }),
+        'ASSIGN',
+      );
       if (state === 'assigned') return { id: d.id, version: 2 };
-      await ok(A('specialist').post(path, { type: 'SUBMIT', version: 2, position: 'comments', content: 'Góp ý bước 2' }), 'SUBMIT');
+      await ok(
+        A('specialist').post(path, { type: 'SUBMIT', version: 2, position: 'comments', content: 'Góp ý bước 2' }),
+        'SUBMIT',
+      );
       return { id: d.id, version: 3 };
     },
     dayAfter,
@@ -136,7 +191,23 @@ export type Driver = ReturnType<typeof driver>;
 
 /** Rows in every table a request could touch, and the versions of everything versioned: one query. */
 export async function fingerprint(db: Db): Promise<string> {
-  const tables = ['dossiers', 'dossier_events', 'dossier_documents', 'attachments', 'outbox', 'units', 'users', 'user_roles', 'api_tokens', 'dispatches', 'dispatch_replies', 'dispatch_events', 'procedures', 'procedure_versions', 'calendar_days'];
+  const tables = [
+    'dossiers',
+    'dossier_events',
+    'dossier_documents',
+    'attachments',
+    'outbox',
+    'units',
+    'users',
+    'user_roles',
+    'api_tokens',
+    'dispatches',
+    'dispatch_replies',
+    'dispatch_events',
+    'procedures',
+    'procedure_versions',
+    'calendar_days',
+  ];
   const cols = tables.map((t) => `(select count(*) from ${t}) as ${t}`);
   cols.push('(select coalesce(sum(version), 0) from dossiers) as dossier_versions');
   cols.push('(select coalesce(sum(version), 0) from dispatches) as dispatch_versions');
@@ -156,7 +227,8 @@ export const VIETNAMESE = /[àáảãạăắằẳẵặâấầẩẫậèé�
 export function errorShapeProblem(res: { status: number; type?: string; body: unknown; text: string }): string | null {
   if (!/json/.test(res.type ?? '')) return `not JSON (${res.type}): ${res.text.slice(0, 120)}`;
   const e = (res.body as { error?: { code?: unknown; message?: unknown } })?.error;
-  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string') return `no {"error":{"code","message"}}: ${res.text.slice(0, 160)}`;
+  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string')
+    return `no {"error":{"code","message"}}: ${res.text.slice(0, 160)}`;
   if (!VIETNAMESE.test(e.message)) return `message not Vietnamese: ${e.message}`;
   if (/\n\s+at |node_modules|\.ts:\d+/.test(res.text)) return 'stack trace in body';
   return null;

@@ -56,7 +56,11 @@ export const HOSTILE_STRINGS = [
   'İı ß ǅ',
 ];
 
-const loneSurrogates = fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 4 });
+const loneSurrogates = fc.string({
+  unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+  minLength: 1,
+  maxLength: 4,
+});
 
 /** A deeply nested array or object around `leaf`. */
 export function nested(depth: number, leaf: unknown = 'x', asObject = false): unknown {
@@ -70,8 +74,20 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: loneSurrogates },
-  { weight: 1, arbitrary: fc.constantFrom('x'.repeat(256), 'ễ'.repeat(501), '😀'.repeat(300), 'a'.repeat(20001), 'Ω'.repeat(100_000)) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 10 })).map(([a, b]) => a + b) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'x'.repeat(256),
+      'ễ'.repeat(501),
+      '😀'.repeat(300),
+      'a'.repeat(20001),
+      'Ω'.repeat(100_000),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 10 })).map(([a, b]) => a + b),
+  },
 );
 
 /** Objects whose keys are the classic prototype-pollution and shadowing names. */
@@ -83,13 +99,38 @@ export const pollutingObject: fc.Arbitrary<unknown> = fc.constantFrom(
 );
 
 export const wrongType: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(1e308, -1e308, -0, 0, -1, 1.5, 2 ** 53 + 2, 5e-324, true, false, null, [], {}, 'NaN', '-0', '1e308', ''),
+  fc.constantFrom(
+    1e308,
+    -1e308,
+    -0,
+    0,
+    -1,
+    1.5,
+    2 ** 53 + 2,
+    5e-324,
+    true,
+    false,
+    null,
+    [],
+    {},
+    'NaN',
+    '-0',
+    '1e308',
+    '',
+  ),
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom(nested(50), nested(50, 'x', true), Array.from({ length: 5000 }, (_, i) => i)),
+  fc.constantFrom(
+    nested(50),
+    nested(50, 'x', true),
+    Array.from({ length: 5000 }, (_, i) => i),
+  ),
   pollutingObject,
 );
 
-export const hostileValue: fc.Arbitrary<unknown> = fc.oneof({ weight: 3, arbitrary: hostileString }, { weight: 2, arbitrary: wrongType });
+export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: hostileString },
+  { weight: 2, arbitrary: wrongType },
+);
 
 /** A whole hostile body: any JSON value, a polluting object, deep nesting, a hostile string. */
 export const hostileBody: fc.Arbitrary<unknown> = fc.oneof(
@@ -112,25 +153,98 @@ const uniq = () => `${Date.now().toString(36)}${(n++).toString(36)}`;
 /** Every JSON write route: who may call it (so validation is reached) and a body it accepts. */
 export const TARGETS: Record<string, Target> = {
   'post /tokens': { who: (w) => w.principals[0], valid: () => ({ username: 'khong.co.ai', password: 'sai-mat-khau' }) },
-  'post /units': { who: (w) => w.by('admin', 'none'), valid: (fx) => ({ code: `FZ.${uniq()}`, name: 'UBND xã Thử', level: 'commune', parentCode: fx.districtCode, symbol: 'UBND-X' }) },
-  'patch /units/:code': { who: (w) => w.by('admin', 'none'), setup: async () => ({ code: 'FZ.TARGET' }), valid: (fx) => ({ name: 'UBND xã Đích', level: 'commune', parentCode: fx.districtCode, symbol: 'X', active: true }) },
-  'post /users': { who: (w) => w.by('admin', 'none'), valid: (fx) => ({ username: `fz.${uniq()}`, password: 'mat-khau-dai-du', fullName: 'Người Thử', email: 'a@b.vn', unitCode: fx.unitCode, roles: ['specialist'] }) },
-  'patch /users/:username': { who: (w) => w.by('admin', 'none'), setup: async () => ({ username: 'fz.target' }), valid: (fx) => ({ fullName: 'Người Đích', email: 'c@d.vn', unitCode: fx.unitCode, roles: ['clerk'], active: true }) },
-  'post /procedures': { who: (w) => w.by('admin', 'none'), valid: () => definition(`FZ.${uniq()}`) as Record<string, unknown> },
+  'post /units': {
+    who: (w) => w.by('admin', 'none'),
+    valid: (fx) => ({
+      code: `FZ.${uniq()}`,
+      name: 'UBND xã Thử',
+      level: 'commune',
+      parentCode: fx.districtCode,
+      symbol: 'UBND-X',
+    }),
+  },
+  'patch /units/:code': {
+    who: (w) => w.by('admin', 'none'),
+    setup: async () => ({ code: 'FZ.TARGET' }),
+    valid: (fx) => ({ name: 'UBND xã Đích', level: 'commune', parentCode: fx.districtCode, symbol: 'X', active: true }),
+  },
+  'post /users': {
+    who: (w) => w.by('admin', 'none'),
+    valid: (fx) => ({
+      username: `fz.${uniq()}`,
+      password: 'mat-khau-dai-du',
+      fullName: 'Người Thử',
+      email: 'a@b.vn',
+      unitCode: fx.unitCode,
+      roles: ['specialist'],
+    }),
+  },
+  'patch /users/:username': {
+    who: (w) => w.by('admin', 'none'),
+    setup: async () => ({ username: 'fz.target' }),
+    valid: (fx) => ({ fullName: 'Người Đích', email: 'c@d.vn', unitCode: fx.unitCode, roles: ['clerk'], active: true }),
+  },
+  'post /procedures': {
+    who: (w) => w.by('admin', 'none'),
+    valid: () => definition(`FZ.${uniq()}`) as Record<string, unknown>,
+  },
   'post /dossiers': {
     who: (w) => w.by('intake', 'own'),
-    valid: () => ({ procedureCode: PROC, applicant: { fullName: 'Lê Văn Thử', idNumber: '012345678901', phone: '0912345678', email: 'x@y.vn', address: 'Thôn 1' }, documents: ['TO_TRINH', 'BAO_CAO'], channel: 2, note: 'Ghi chú' }),
+    valid: () => ({
+      procedureCode: PROC,
+      applicant: {
+        fullName: 'Lê Văn Thử',
+        idNumber: '012345678901',
+        phone: '0912345678',
+        email: 'x@y.vn',
+        address: 'Thôn 1',
+      },
+      documents: ['TO_TRINH', 'BAO_CAO'],
+      channel: 2,
+      note: 'Ghi chú',
+    }),
   },
-  'post /dossiers/:code/events': { who: (w) => w.by('specialist', 'own'), setup: (dr) => dr.dossier(), valid: (fx) => ({ type: 'REQUEST_SUPPLEMENT', version: fx.version, comment: 'Thiếu bản sao', dueAt: null }) },
-  'put /calendar/days/:date': { who: (w) => w.by('admin', 'none'), setup: async () => ({ date: '2031-05-05' }), valid: () => ({ kind: 'holiday', name: 'Nghỉ bù' }) },
-  'post /dispatches': { who: (w) => w.by('specialist', 'parent'), valid: (fx) => ({ title: 'Xin ý kiến', summary: 'Nội dung', dueDate: fx.dueDate, recipientUnitCodes: [fx.unitCode, fx.cCode], silenceMeansAgreement: false }) },
-  'post /dispatches/:id/events': { who: (w) => w.by('specialist', 'parent'), setup: (dr) => dr.dispatch('draft'), valid: (fx) => ({ type: 'SUBMIT', version: fx.version, comment: 'Trình' }) },
+  'post /dossiers/:code/events': {
+    who: (w) => w.by('specialist', 'own'),
+    setup: (dr) => dr.dossier(),
+    valid: (fx) => ({ type: 'REQUEST_SUPPLEMENT', version: fx.version, comment: 'Thiếu bản sao', dueAt: null }),
+  },
+  'put /calendar/days/:date': {
+    who: (w) => w.by('admin', 'none'),
+    setup: async () => ({ date: '2031-05-05' }),
+    valid: () => ({ kind: 'holiday', name: 'Nghỉ bù' }),
+  },
+  'post /dispatches': {
+    who: (w) => w.by('specialist', 'parent'),
+    valid: (fx) => ({
+      title: 'Xin ý kiến',
+      summary: 'Nội dung',
+      dueDate: fx.dueDate,
+      recipientUnitCodes: [fx.unitCode, fx.cCode],
+      silenceMeansAgreement: false,
+    }),
+  },
+  'post /dispatches/:id/events': {
+    who: (w) => w.by('specialist', 'parent'),
+    setup: (dr) => dr.dispatch('draft'),
+    valid: (fx) => ({ type: 'SUBMIT', version: fx.version, comment: 'Trình' }),
+  },
   'post /dispatches/:id/replies/:unitCode/events': {
     who: (w) => w.by('head', 'own'),
     setup: (dr) => dr.reply('received'),
-    valid: (fx, w) => ({ type: 'ASSIGN', version: fx.version, assignee: w.by('specialist', 'own').username, position: null, content: null, comment: 'Giao' }),
+    valid: (fx, w) => ({
+      type: 'ASSIGN',
+      version: fx.version,
+      assignee: w.by('specialist', 'own').username,
+      position: null,
+      content: null,
+      comment: 'Giao',
+    }),
   },
-  'put /dispatches/:id/replies/:unitCode/response': { who: (w) => w.by('specialist', 'parent'), valid: () => ({ response: 'Tiếp thu' }) },
+  'put /dispatches/:id/replies/:unitCode/response': {
+    who: (w) => w.by('specialist', 'parent'),
+    valid: () => ({ response: 'Tiếp thu' }),
+  },
 };
 
 /** Replace one field (dotted path) of a body, or delete it when `value` is undefined. */
@@ -146,5 +260,7 @@ export function mutate(body: Record<string, unknown>, path: string, value: unkno
 
 /** Dotted paths of the leaves of a body (one level into nested objects such as `applicant`). */
 export function fieldPaths(body: Record<string, unknown>): string[] {
-  return Object.entries(body).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).map((s) => `${k}.${s}`) : [k]));
+  return Object.entries(body).flatMap(([k, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).map((s) => `${k}.${s}`) : [k],
+  );
 }

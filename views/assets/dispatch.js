@@ -6,7 +6,9 @@ document.addEventListener('change', (e) => {
   const form = box.form;
   if (!form) return;
   const members = (group) =>
-    Array.from(form.querySelectorAll('input[name="recipients"]')).filter((el) => (el.dataset.groups || '').split(' ').includes(group));
+    Array.from(form.querySelectorAll('input[name="recipients"]')).filter((el) =>
+      (el.dataset.groups || '').split(' ').includes(group),
+    );
   if (box.name === 'groups') {
     for (const el of members(box.value)) el.checked = box.checked;
   } else if (box.name === 'recipients' && !box.checked) {

@@ -55,7 +55,10 @@ export function resolveConfig(partial: Partial<CalendarConfig> = {}): ResolvedCo
   if (!Array.isArray(rawPeriods) || rawPeriods.length === 0) fail('periods must be a non-empty list');
   if (!Array.isArray(rawWorkdays) || rawWorkdays.length === 0) fail('workdays must be a non-empty list');
   const config: CalendarConfig = {
-    periods: rawPeriods.map((p: { start?: unknown; end?: unknown } | null) => ({ start: p?.start as string, end: p?.end as string })),
+    periods: rawPeriods.map((p: { start?: unknown; end?: unknown } | null) => ({
+      start: p?.start as string,
+      end: p?.end as string,
+    })),
     workdays: [...(rawWorkdays as number[])],
     cutoff: partial.cutoff ?? DEFAULT_CALENDAR_CONFIG.cutoff,
     includeSep1: partial.includeSep1 ?? DEFAULT_CALENDAR_CONFIG.includeSep1,
@@ -74,7 +77,8 @@ export function resolveConfig(partial: Partial<CalendarConfig> = {}): ResolvedCo
     periodsMs.push([start * 60_000, end * 60_000] as const);
   });
   const days = config.workdays;
-  if (!days.every((d) => Number.isInteger(d) && d >= 1 && d <= 7)) fail('workdays must be ISO weekdays 1 (Monday) … 7 (Sunday)');
+  if (!days.every((d) => Number.isInteger(d) && d >= 1 && d <= 7))
+    fail('workdays must be ISO weekdays 1 (Monday) … 7 (Sunday)');
   if (new Set(days).size !== days.length) fail('workdays must not repeat a day');
   const cutoff = parseHhMm(config.cutoff);
   if (cutoff === null) fail(`cutoff must be 'HH:mm', got ${JSON.stringify(config.cutoff)}`);

@@ -127,7 +127,12 @@ function solsticeYear(y: number): SolsticeYear {
     const afterLeap = leapIndex >= 0 && i >= leapIndex;
     const month = ((i + (afterLeap ? 9 : 10)) % 12) + 1; // index 0 is month 11
     // Months 11 and 12 at the start still belong to lunar year y; the rest to y+1.
-    months.push({ start: i === 0 ? a11 : newMoonDay(k + i), month, leap: i === leapIndex, year: month >= 11 && i < 4 ? y : y + 1 });
+    months.push({
+      start: i === 0 ? a11 : newMoonDay(k + i),
+      month,
+      leap: i === leapIndex,
+      year: month >= 11 && i < 4 ? y : y + 1,
+    });
   }
   const table = { months, end: b11 };
   cache.set(y, table);
@@ -175,7 +180,8 @@ export function lunarToSolar(l: LunarDate): string {
   if (i < 0) throw new RangeError(`Lunar year ${year} has no leap month ${month}`);
   const start = table.months[i].start;
   const next = i + 1 < table.months.length ? table.months[i + 1].start : table.end;
-  if (day > next - start) throw new RangeError(`Lunar month ${month}${leap ? ' (leap)' : ''} of ${year} has ${next - start} days`);
+  if (day > next - start)
+    throw new RangeError(`Lunar month ${month}${leap ? ' (leap)' : ''} of ${year} has ${next - start} days`);
   return dateStringFromDayNumber(start + day - 1 - JD_UNIX_EPOCH);
 }
 

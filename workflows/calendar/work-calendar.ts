@@ -63,7 +63,9 @@ export class WorkCalendar {
    * @param opts.overrides admin overrides keyed by 'YYYY-MM-DD' (copied)
    * @throws Error with a clear message for malformed settings or overrides
    */
-  constructor(opts: { config?: Partial<CalendarConfig>; overrides?: Record<string, DayOverride> | Map<string, DayOverride> } = {}) {
+  constructor(
+    opts: { config?: Partial<CalendarConfig>; overrides?: Record<string, DayOverride> | Map<string, DayOverride> } = {},
+  ) {
     const resolved = resolveConfig(opts.config);
     this.config = resolved.config;
     this.periodsMs = resolved.periodsMs;
@@ -87,9 +89,15 @@ export class WorkCalendar {
     const holiday = this.defaultsOfYear(civilFromDayNumber(dayNumber).year).get(dayNumber);
     const override = this.overrides.get(date);
     if (override?.kind === 'holiday') {
-      return { date, working: false, kind: 'override_holiday', name: override.name ?? holiday?.name ?? UNNAMED_OVERRIDE_HOLIDAY };
+      return {
+        date,
+        working: false,
+        kind: 'override_holiday',
+        name: override.name ?? holiday?.name ?? UNNAMED_OVERRIDE_HOLIDAY,
+      };
     }
-    if (override?.kind === 'workday') return { date, working: true, kind: 'override_workday', name: override.name ?? null };
+    if (override?.kind === 'workday')
+      return { date, working: true, kind: 'override_workday', name: override.name ?? null };
     if (holiday) return { date, working: false, kind: 'holiday', name: holiday.name };
     const working = this.workdaySet.has(isoWeekdayOfDayNumber(dayNumber));
     return { date, working, kind: working ? 'workday' : 'weekend', name: null };
@@ -114,7 +122,12 @@ export class WorkCalendar {
     for (const [date, o] of this.overrides) {
       if (!date.startsWith(prefix)) continue;
       if (o.kind === 'workday') entries.delete(date);
-      else entries.set(date, { date, name: o.name ?? entries.get(date)?.name ?? UNNAMED_OVERRIDE_HOLIDAY, source: 'override' });
+      else
+        entries.set(date, {
+          date,
+          name: o.name ?? entries.get(date)?.name ?? UNNAMED_OVERRIDE_HOLIDAY,
+          source: 'override',
+        });
     }
     return [...entries.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   }

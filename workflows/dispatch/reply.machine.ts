@@ -33,10 +33,7 @@ export function isOpenReplyState(state: string): boolean {
   return (OPEN_REPLY_STATES as readonly string[]).includes(state);
 }
 
-const EXPIRE = [
-  { target: 'deemed_agreed', guard: 'silenceMeansAgreement' },
-  { target: 'overdue' },
-] as const;
+const EXPIRE = [{ target: 'deemed_agreed', guard: 'silenceMeansAgreement' }, { target: 'overdue' }] as const;
 
 /** The reply machine: received → assigned → pending_approval → replied, or expired. */
 export const replyMachine = setup({
@@ -92,9 +89,6 @@ export function allowedReplyEvents(snapshot: PersistedSnapshot): ReplyEventType[
  * Applies one event to a stored reply snapshot.
  * @returns the new snapshot and state, or `ok: false` when not allowed now
  */
-export function applyReplyEvent(
-  snapshot: PersistedSnapshot,
-  event: ReplyEvent,
-): ApplyResult<Record<string, never>> {
+export function applyReplyEvent(snapshot: PersistedSnapshot, event: ReplyEvent): ApplyResult<Record<string, never>> {
   return applyEvent(replyMachine, snapshot, event) as ApplyResult<Record<string, never>>;
 }

@@ -71,7 +71,8 @@ const stepSchema = z.object(
           `Mã bước "${String(iss.input)}" chỉ được gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ`,
       })
       .refine((code) => !isReservedState(code), {
-        error: (iss) => `Mã bước "${String(iss.input)}" trùng tên trạng thái dành riêng (${RESERVED_STATES.join(', ')})`,
+        error: (iss) =>
+          `Mã bước "${String(iss.input)}" trùng tên trạng thái dành riêng (${RESERVED_STATES.join(', ')})`,
       }),
     name: text('Tên bước', 500),
     role: z.enum(STEP_ROLES, {
@@ -130,13 +131,12 @@ export const procedureDefinitionSchema = z
       name: text('Tên thủ tục', 500),
       field: text('Lĩnh vực', 500).optional(),
       // A year and a half of working days is far beyond any procedure; the bound keeps deadlines computable.
-      totalDays: positiveNumber('Thời hạn giải quyết (số ngày làm việc)').max(365, 'Thời hạn giải quyết tối đa 365 ngày làm việc').refine(isTenths, {
-        error: 'Thời hạn giải quyết chỉ được lẻ đến một chữ số thập phân (ví dụ 0,5 ngày)',
-      }),
-      fee: z
-        .number({ error: 'Lệ phí phải là một số' })
-        .min(0, 'Lệ phí không được âm')
-        .default(0),
+      totalDays: positiveNumber('Thời hạn giải quyết (số ngày làm việc)')
+        .max(365, 'Thời hạn giải quyết tối đa 365 ngày làm việc')
+        .refine(isTenths, {
+          error: 'Thời hạn giải quyết chỉ được lẻ đến một chữ số thập phân (ví dụ 0,5 ngày)',
+        }),
+      fee: z.number({ error: 'Lệ phí phải là một số' }).min(0, 'Lệ phí không được âm').default(0),
       documents: z
         .array(documentSchema, { error: 'Thành phần hồ sơ phải là một danh sách' })
         .max(100, 'Thành phần hồ sơ tối đa 100 loại giấy tờ')

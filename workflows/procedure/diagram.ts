@@ -32,13 +32,17 @@ const COLORS = {
 
 /** Escape text for XML content and attribute values; drop characters XML 1.0 cannot carry. */
 export function escapeXml(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    s
+      // XML 1.0 forbids these control characters in text: drop them.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 /** Word-wrap into at most `maxLines` lines of `width` characters, with "…" when cut. */
@@ -55,7 +59,13 @@ function wrap(text: string, width: number, maxLines: number): string[] {
     }
   }
   if (cur) lines.push(cur);
-  const out = lines.slice(0, maxLines).map((l) => (Array.from(l).length > width ? Array.from(l).slice(0, width - 1).join('') + '…' : l));
+  const out = lines.slice(0, maxLines).map((l) =>
+    Array.from(l).length > width
+      ? Array.from(l)
+          .slice(0, width - 1)
+          .join('') + '…'
+      : l,
+  );
   if (lines.length > maxLines) {
     const last = Array.from(out[maxLines - 1]);
     out[maxLines - 1] = last.slice(0, Math.min(last.length, width - 1)).join('') + '…';
@@ -82,11 +92,23 @@ function text(x: number, y: number, s: string, attrs = ''): string {
 function box(x: number, y: number, w: number, h: number, c: { fill: string; stroke: string }, final = false): string {
   const outer = `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="8" fill="${c.fill}" stroke="${c.stroke}" stroke-width="1.5"/>`;
   // A final state gets a double border, as in state-chart notation.
-  return final ? outer + `<rect x="${x + 3}" y="${y + 3}" width="${w - 6}" height="${h - 6}" rx="6" fill="none" stroke="${c.stroke}"/>` : outer;
+  return final
+    ? outer +
+        `<rect x="${x + 3}" y="${y + 3}" width="${w - 6}" height="${h - 6}" rx="6" fill="none" stroke="${c.stroke}"/>`
+    : outer;
 }
 
 /** A node with one centred label (reserved states). */
-function labelled(x: number, y: number, w: number, h: number, label: string, c: { fill: string; stroke: string }, state: string, final = false): string {
+function labelled(
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  label: string,
+  c: { fill: string; stroke: string },
+  state: string,
+  final = false,
+): string {
   return (
     `<g class="node node-state" data-state="${state}">` +
     box(x, y, w, h, c, final) +
@@ -146,7 +168,12 @@ export function procedureDiagramSvg(def: ProcedureDefinition): string {
       ly += LINE;
       return t;
     });
-    const meta = text(tx, ly, `${ROLE_LABELS[p.step.role] ?? p.step.role} · ${hoursText(p.step.hours)}`, `font-size="12" fill="${MUTED}"`);
+    const meta = text(
+      tx,
+      ly,
+      `${ROLE_LABELS[p.step.role] ?? p.step.role} · ${hoursText(p.step.hours)}`,
+      `font-size="12" fill="${MUTED}"`,
+    );
     const note = unitNote(p.step);
     const unit = note ? text(tx, ly + LINE, note, `font-size="12" font-style="italic" fill="#a15c00"`) : '';
     parts.push(
@@ -163,7 +190,9 @@ export function procedureDiagramSvg(def: ProcedureDefinition): string {
       const prev = placed[i - 1];
       const y1 = p.y + p.h * 0.35;
       const y0 = prev.y + prev.h * 0.65;
-      parts.push(edge(`M ${LEFT} ${y1} C ${LEFT - 56} ${y1}, ${LEFT - 56} ${y0}, ${LEFT - 2} ${y0}`, 'RETURN', marker, true));
+      parts.push(
+        edge(`M ${LEFT} ${y1} C ${LEFT - 56} ${y1}, ${LEFT - 56} ${y0}, ${LEFT - 2} ${y0}`, 'RETURN', marker, true),
+      );
       parts.push(text(LEFT - 46, (y0 + y1) / 2 + 4, 'Trả lại', `text-anchor="end" font-size="11" fill="${MUTED}"`));
     }
   });
@@ -178,24 +207,48 @@ export function procedureDiagramSvg(def: ProcedureDefinition): string {
   // Right column: what any step can lead to, joined by one vertical bus.
   const firstMid = placed[0].y + placed[0].h / 2;
   const sides = [
-    { state: 'waiting_supplement', label: STATUS_TEXT.waiting_supplement, c: COLORS.wait, final: false, event: 'REQUEST_SUPPLEMENT', verb: 'Yêu cầu bổ sung' },
+    {
+      state: 'waiting_supplement',
+      label: STATUS_TEXT.waiting_supplement,
+      c: COLORS.wait,
+      final: false,
+      event: 'REQUEST_SUPPLEMENT',
+      verb: 'Yêu cầu bổ sung',
+    },
     { state: 'refused', label: STATUS_TEXT.refused, c: COLORS.end, final: true, event: 'REFUSE', verb: 'Từ chối' },
-    { state: 'withdrawn', label: STATUS_TEXT.withdrawn, c: COLORS.end, final: true, event: 'WITHDRAW', verb: 'Rút hồ sơ' },
+    {
+      state: 'withdrawn',
+      label: STATUS_TEXT.withdrawn,
+      c: COLORS.end,
+      final: true,
+      event: 'WITHDRAW',
+      verb: 'Rút hồ sơ',
+    },
   ].map((s, i) => ({ ...s, y: firstMid - SIDE_H / 2 + i * (SIDE_H + 36) }));
   const lastSideMid = sides[2].y + SIDE_H / 2;
   const lastStepMid = placed[placed.length - 1].y + placed[placed.length - 1].h / 2;
-  parts.push(`<path class="bus" d="M ${BUS_X} ${firstMid - 8} V ${Math.max(lastStepMid, lastSideMid)}" fill="none" stroke="${MUTED}" stroke-width="1.5"/>`);
+  parts.push(
+    `<path class="bus" d="M ${BUS_X} ${firstMid - 8} V ${Math.max(lastStepMid, lastSideMid)}" fill="none" stroke="${MUTED}" stroke-width="1.5"/>`,
+  );
   for (const p of placed) {
     const m = p.y + p.h / 2;
-    parts.push(`<path d="M ${LEFT + BOX_W} ${m} H ${BUS_X}" fill="none" stroke="${MUTED}" stroke-width="1.5"/><circle cx="${BUS_X}" cy="${m}" r="3" fill="${MUTED}"/>`);
+    parts.push(
+      `<path d="M ${LEFT + BOX_W} ${m} H ${BUS_X}" fill="none" stroke="${MUTED}" stroke-width="1.5"/><circle cx="${BUS_X}" cy="${m}" r="3" fill="${MUTED}"/>`,
+    );
   }
   for (const s of sides) {
     const m = s.y + SIDE_H / 2;
     const ay = s.state === 'waiting_supplement' ? m - 8 : m;
-    parts.push(edge(`M ${BUS_X} ${ay} H ${SIDE_X - 2}`, s.event, marker), text(BUS_X + 8, ay - 5, s.verb, `font-size="11" fill="${MUTED}"`));
+    parts.push(
+      edge(`M ${BUS_X} ${ay} H ${SIDE_X - 2}`, s.event, marker),
+      text(BUS_X + 8, ay - 5, s.verb, `font-size="11" fill="${MUTED}"`),
+    );
     if (s.state === 'waiting_supplement') {
       // The supplement returns to the very step that asked for it.
-      parts.push(edge(`M ${SIDE_X} ${m + 8} H ${BUS_X + 2}`, 'SUPPLEMENT_RECEIVED', marker, true), text(BUS_X + 14, m + 21, 'Đã nhận bổ sung', `font-size="11" fill="${MUTED}"`));
+      parts.push(
+        edge(`M ${SIDE_X} ${m + 8} H ${BUS_X + 2}`, 'SUPPLEMENT_RECEIVED', marker, true),
+        text(BUS_X + 14, m + 21, 'Đã nhận bổ sung', `font-size="11" fill="${MUTED}"`),
+      );
     }
     parts.push(labelled(SIDE_X, s.y, SIDE_W, SIDE_H, s.label, s.c, s.state, s.final));
   }
@@ -209,7 +262,9 @@ export function procedureDiagramSvg(def: ProcedureDefinition): string {
   notes.forEach((n, i) => parts.push(text(BUS_X + 12, noteY + i * 15, n, `font-size="11" fill="${MUTED}"`)));
   const height = Math.max(mainBottom, noteY + notes.length * 15) + PAD;
 
-  const sequence = def.steps.map((s, i) => `${i + 1}. ${s.name} (${ROLE_LABELS[s.role] ?? s.role}, ${hoursText(s.hours)})`).join('; ');
+  const sequence = def.steps
+    .map((s, i) => `${i + 1}. ${s.name} (${ROLE_LABELS[s.role] ?? s.role}, ${hoursText(s.hours)})`)
+    .join('; ');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="procedure-diagram" role="img" aria-labelledby="${id}-title ${id}-desc" ` +
     `width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif" font-size="14">` +

@@ -28,7 +28,11 @@ const procedures: SeedProcedureDef[] = [
     fee: 0,
     documents: [
       { code: 'TO_TRINH', name: 'Tờ trình đề nghị khen thưởng', required: true },
-      { code: 'BAO_CAO_THANH_TICH', name: 'Báo cáo thành tích của tập thể, cá nhân được đề nghị khen thưởng', required: true },
+      {
+        code: 'BAO_CAO_THANH_TICH',
+        name: 'Báo cáo thành tích của tập thể, cá nhân được đề nghị khen thưởng',
+        required: true,
+      },
       { code: 'BIEN_BAN_HOP', name: 'Biên bản họp xét khen thưởng', required: false },
     ],
     steps: [
@@ -65,7 +69,11 @@ const procedures: SeedProcedureDef[] = [
     documents: [
       { code: 'TO_KHAI', name: 'Tờ khai đăng ký kết hôn theo mẫu', required: true },
       { code: 'CCCD', name: 'Căn cước công dân của hai bên nam, nữ', required: true },
-      { code: 'XAC_NHAN_HON_NHAN', name: 'Giấy xác nhận tình trạng hôn nhân (khi đăng ký khác nơi cư trú)', required: false },
+      {
+        code: 'XAC_NHAN_HON_NHAN',
+        name: 'Giấy xác nhận tình trạng hôn nhân (khi đăng ký khác nơi cư trú)',
+        required: false,
+      },
     ],
     steps: [
       { code: 'verify', name: 'Kiểm tra, xác minh điều kiện kết hôn', role: 'specialist', hours: 24 },
@@ -100,7 +108,11 @@ const procedures: SeedProcedureDef[] = [
     documents: [
       { code: 'TO_KHAI', name: 'Tờ khai đề nghị trợ giúp xã hội theo mẫu', required: true },
       { code: 'CCCD', name: 'Căn cước công dân của người đề nghị', required: true },
-      { code: 'GIAY_XAC_NHAN_KHUYET_TAT', name: 'Giấy xác nhận khuyết tật (đối với người khuyết tật)', required: false },
+      {
+        code: 'GIAY_XAC_NHAN_KHUYET_TAT',
+        name: 'Giấy xác nhận khuyết tật (đối với người khuyết tật)',
+        required: false,
+      },
     ],
     steps: [
       { code: 'verify', name: 'Xác minh, niêm yết công khai', role: 'specialist', hours: 32 },
@@ -142,8 +154,16 @@ const procedures: SeedProcedureDef[] = [
     documents: [
       { code: 'GIAY_DE_NGHI', name: 'Giấy đề nghị đăng ký hộ kinh doanh', required: true },
       { code: 'CCCD', name: 'Bản sao giấy tờ pháp lý của cá nhân chủ hộ kinh doanh', required: true },
-      { code: 'BIEN_BAN_HOP', name: 'Biên bản họp thành viên hộ gia đình về việc thành lập hộ kinh doanh', required: false },
-      { code: 'VAN_BAN_UY_QUYEN', name: 'Văn bản ủy quyền cho thành viên hộ gia đình làm chủ hộ kinh doanh', required: false },
+      {
+        code: 'BIEN_BAN_HOP',
+        name: 'Biên bản họp thành viên hộ gia đình về việc thành lập hộ kinh doanh',
+        required: false,
+      },
+      {
+        code: 'VAN_BAN_UY_QUYEN',
+        name: 'Văn bản ủy quyền cho thành viên hộ gia đình làm chủ hộ kinh doanh',
+        required: false,
+      },
     ],
     steps: [
       { code: 'review', name: 'Kiểm tra tính hợp lệ của hồ sơ', role: 'specialist', hours: 12 },
@@ -160,7 +180,11 @@ const procedures: SeedProcedureDef[] = [
     fee: 0,
     documents: [
       { code: 'TO_TRINH', name: 'Tờ trình đề nghị khen thưởng của UBND cấp huyện', required: true },
-      { code: 'BAO_CAO_THANH_TICH', name: 'Báo cáo thành tích của tập thể, cá nhân được đề nghị khen thưởng', required: true },
+      {
+        code: 'BAO_CAO_THANH_TICH',
+        name: 'Báo cáo thành tích của tập thể, cá nhân được đề nghị khen thưởng',
+        required: true,
+      },
       { code: 'BIEN_BAN_HOI_DONG', name: 'Biên bản họp Hội đồng Thi đua - Khen thưởng cấp huyện', required: true },
     ],
     steps: [
@@ -181,12 +205,21 @@ const procedures: SeedProcedureDef[] = [
     totalDays: 20,
     fee: 0,
     documents: [
-      { code: 'VAN_BAN_DE_NGHI', name: 'Văn bản đề nghị kèm danh sách cá nhân được đề nghị tặng danh hiệu Lao động tiên tiến', required: true },
+      {
+        code: 'VAN_BAN_DE_NGHI',
+        name: 'Văn bản đề nghị kèm danh sách cá nhân được đề nghị tặng danh hiệu Lao động tiên tiến',
+        required: true,
+      },
       { code: 'BAO_CAO_THANH_TICH', name: 'Báo cáo thành tích của cá nhân', required: true },
       { code: 'BIEN_BAN_BINH_XET', name: 'Biên bản bình xét thi đua', required: true },
     ],
     steps: [
-      { code: 'review', name: 'Thẩm định hồ sơ, báo cáo Hội đồng Thi đua - Khen thưởng xã', role: 'specialist', hours: 96 },
+      {
+        code: 'review',
+        name: 'Thẩm định hồ sơ, báo cáo Hội đồng Thi đua - Khen thưởng xã',
+        role: 'specialist',
+        hours: 96,
+      },
       { code: 'sign', name: 'Chủ tịch UBND xã ký quyết định', role: 'leader', hours: 40 },
       { code: 'number', name: 'Vào số, đóng dấu, cấp Giấy chứng nhận', role: 'clerk', hours: 8 },
     ],
@@ -198,8 +231,16 @@ const procedures: SeedProcedureDef[] = [
     totalDays: 15,
     fee: 0,
     documents: [
-      { code: 'VAN_BAN_DANG_KY', name: 'Văn bản đăng ký hoạt động tín ngưỡng hằng năm theo mẫu (nêu tên cơ sở, nội dung, quy mô, thời gian, địa điểm)', required: true },
-      { code: 'DANH_SACH_BAN_QUAN_LY', name: 'Danh sách ban quản lý hoặc văn bản cử người đại diện cơ sở tín ngưỡng', required: false },
+      {
+        code: 'VAN_BAN_DANG_KY',
+        name: 'Văn bản đăng ký hoạt động tín ngưỡng hằng năm theo mẫu (nêu tên cơ sở, nội dung, quy mô, thời gian, địa điểm)',
+        required: true,
+      },
+      {
+        code: 'DANH_SACH_BAN_QUAN_LY',
+        name: 'Danh sách ban quản lý hoặc văn bản cử người đại diện cơ sở tín ngưỡng',
+        required: false,
+      },
     ],
     steps: [
       { code: 'review', name: 'Công chức Văn hóa - Xã hội xem xét, thẩm định hồ sơ', role: 'specialist', hours: 72 },
@@ -214,10 +255,22 @@ const procedures: SeedProcedureDef[] = [
     totalDays: 20,
     fee: 0,
     documents: [
-      { code: 'VAN_BAN_DE_NGHI', name: 'Văn bản đề nghị đăng ký sinh hoạt tôn giáo tập trung theo mẫu', required: true },
-      { code: 'GIAY_TO_DIA_DIEM', name: 'Giấy tờ chứng minh có địa điểm hợp pháp để sinh hoạt tôn giáo tập trung', required: true },
+      {
+        code: 'VAN_BAN_DE_NGHI',
+        name: 'Văn bản đề nghị đăng ký sinh hoạt tôn giáo tập trung theo mẫu',
+        required: true,
+      },
+      {
+        code: 'GIAY_TO_DIA_DIEM',
+        name: 'Giấy tờ chứng minh có địa điểm hợp pháp để sinh hoạt tôn giáo tập trung',
+        required: true,
+      },
       { code: 'CCCD_NGUOI_DAI_DIEN', name: 'Bản sao Căn cước công dân của người đại diện nhóm', required: true },
-      { code: 'VAN_BAN_TO_CHUC_TON_GIAO', name: 'Văn bản của tổ chức tôn giáo cử người đại diện (nếu thuộc tổ chức tôn giáo)', required: false },
+      {
+        code: 'VAN_BAN_TO_CHUC_TON_GIAO',
+        name: 'Văn bản của tổ chức tôn giáo cử người đại diện (nếu thuộc tổ chức tôn giáo)',
+        required: false,
+      },
     ],
     steps: [
       { code: 'review', name: 'Xem xét hồ sơ, xác minh địa điểm sinh hoạt', role: 'specialist', hours: 96 },
@@ -233,17 +286,35 @@ const procedures: SeedProcedureDef[] = [
     totalDays: 30,
     fee: 0,
     documents: [
-      { code: 'DON_DE_NGHI', name: 'Đơn đề nghị công nhận ban vận động thành lập hội (tên, tôn chỉ, mục đích, phạm vi, lĩnh vực hoạt động)', required: true },
-      { code: 'DANH_SACH_BAN_VAN_DONG', name: 'Danh sách và trích ngang những người dự kiến trong ban vận động thành lập hội', required: true },
+      {
+        code: 'DON_DE_NGHI',
+        name: 'Đơn đề nghị công nhận ban vận động thành lập hội (tên, tôn chỉ, mục đích, phạm vi, lĩnh vực hoạt động)',
+        required: true,
+      },
+      {
+        code: 'DANH_SACH_BAN_VAN_DONG',
+        name: 'Danh sách và trích ngang những người dự kiến trong ban vận động thành lập hội',
+        required: true,
+      },
       { code: 'LY_LICH_TRUONG_BAN', name: 'Lý lịch tư pháp của người dự kiến làm trưởng ban vận động', required: true },
-      { code: 'Y_KIEN_CO_QUAN_QUAN_LY', name: 'Ý kiến của cơ quan có thẩm quyền (nếu người dự kiến làm trưởng ban là cán bộ, công chức)', required: false },
+      {
+        code: 'Y_KIEN_CO_QUAN_QUAN_LY',
+        name: 'Ý kiến của cơ quan có thẩm quyền (nếu người dự kiến làm trưởng ban là cán bộ, công chức)',
+        required: false,
+      },
     ],
     steps: [
       { code: 'verify', name: 'Kiểm tra hồ sơ, xác minh thành viên ban vận động', role: 'specialist', hours: 24 },
       { code: 'forward', name: 'Chủ tịch UBND xã cho ý kiến, chuyển UBND cấp huyện', role: 'leader', hours: 16 },
       { code: 'appraise', name: 'Phòng Nội vụ thẩm định hồ sơ', role: 'specialist', hours: 120, unit: 'parent' },
       { code: 'check', name: 'Trưởng phòng Nội vụ xem xét, trình ký', role: 'head', hours: 24, unit: 'parent' },
-      { code: 'decide', name: 'Chủ tịch UBND huyện ký quyết định công nhận', role: 'leader', hours: 32, unit: 'parent' },
+      {
+        code: 'decide',
+        name: 'Chủ tịch UBND huyện ký quyết định công nhận',
+        role: 'leader',
+        hours: 32,
+        unit: 'parent',
+      },
       { code: 'issue', name: 'Vào số, đóng dấu, chuyển kết quả về xã', role: 'clerk', hours: 8, unit: 'parent' },
     ],
   },
@@ -255,12 +326,21 @@ const procedures: SeedProcedureDef[] = [
     fee: 0,
     documents: [
       { code: 'TO_TRINH', name: 'Tờ trình đề nghị khen thưởng kèm danh sách tập thể, cá nhân', required: true },
-      { code: 'BAO_CAO_THANH_TICH', name: 'Báo cáo thành tích của tập thể, cá nhân được đề nghị khen thưởng', required: true },
+      {
+        code: 'BAO_CAO_THANH_TICH',
+        name: 'Báo cáo thành tích của tập thể, cá nhân được đề nghị khen thưởng',
+        required: true,
+      },
       { code: 'BIEN_BAN_HOP', name: 'Biên bản họp Hội đồng Thi đua - Khen thưởng của đơn vị trình', required: true },
     ],
     steps: [
       { code: 'transfer', name: 'Chuyển hồ sơ đến Phòng Nội vụ', role: 'intake', hours: 4 },
-      { code: 'review', name: 'Phòng Nội vụ thẩm định, trình Hội đồng Thi đua - Khen thưởng huyện', role: 'specialist', hours: 80 },
+      {
+        code: 'review',
+        name: 'Phòng Nội vụ thẩm định, trình Hội đồng Thi đua - Khen thưởng huyện',
+        role: 'specialist',
+        hours: 80,
+      },
       { code: 'check', name: 'Trưởng phòng Nội vụ xem xét, trình ký', role: 'head', hours: 16 },
       { code: 'sign', name: 'Chủ tịch UBND huyện ký quyết định khen thưởng', role: 'leader', hours: 24 },
       { code: 'number', name: 'Vào số, đóng dấu, in Giấy khen', role: 'clerk', hours: 8 },
@@ -274,15 +354,33 @@ const procedures: SeedProcedureDef[] = [
     fee: 500000,
     documents: [
       { code: 'PHIEU_DANG_KY', name: 'Phiếu đăng ký dự tuyển theo mẫu', required: true },
-      { code: 'GIAY_UU_TIEN', name: 'Giấy chứng nhận thuộc đối tượng ưu tiên trong tuyển dụng (nếu có)', required: false },
-      { code: 'VAN_BANG_CHUNG_CHI', name: 'Bản sao văn bằng, chứng chỉ, kết quả học tập (nộp khi trúng tuyển)', required: false },
+      {
+        code: 'GIAY_UU_TIEN',
+        name: 'Giấy chứng nhận thuộc đối tượng ưu tiên trong tuyển dụng (nếu có)',
+        required: false,
+      },
+      {
+        code: 'VAN_BANG_CHUNG_CHI',
+        name: 'Bản sao văn bằng, chứng chỉ, kết quả học tập (nộp khi trúng tuyển)',
+        required: false,
+      },
     ],
     steps: [
       { code: 'transfer', name: 'Chuyển Phiếu đăng ký dự tuyển đến Phòng Nội vụ', role: 'intake', hours: 8 },
-      { code: 'review', name: 'Phòng Nội vụ rà soát điều kiện, tiêu chuẩn; lập danh sách thí sinh', role: 'specialist', hours: 160 },
+      {
+        code: 'review',
+        name: 'Phòng Nội vụ rà soát điều kiện, tiêu chuẩn; lập danh sách thí sinh',
+        role: 'specialist',
+        hours: 160,
+      },
       { code: 'exam', name: 'Hội đồng tuyển dụng tổ chức thi vòng 1, vòng 2', role: 'specialist', hours: 160 },
       { code: 'check', name: 'Trưởng phòng Nội vụ tổng hợp kết quả, trình phê duyệt', role: 'head', hours: 40 },
-      { code: 'approve', name: 'Chủ tịch UBND huyện phê duyệt kết quả, quyết định tuyển dụng', role: 'leader', hours: 40 },
+      {
+        code: 'approve',
+        name: 'Chủ tịch UBND huyện phê duyệt kết quả, quyết định tuyển dụng',
+        role: 'leader',
+        hours: 40,
+      },
       { code: 'number', name: 'Vào số, đóng dấu, gửi thông báo kết quả', role: 'clerk', hours: 16 },
     ],
   },

@@ -25,7 +25,13 @@ export const SEED_UNITS: SeedUnit[] = [
   // Sở, ngành (cấp tỉnh)
   { code: '000.00.31.H05', name: 'Sở Nội vụ tỉnh Bạc Liêu', level: 'province', parentCode: P, symbol: 'SNV' },
   { code: '000.00.32.H05', name: 'Sở Tư pháp tỉnh Bạc Liêu', level: 'province', parentCode: P, symbol: 'STP' },
-  { code: '000.00.33.H05', name: 'Sở Tài nguyên và Môi trường tỉnh Bạc Liêu', level: 'province', parentCode: P, symbol: 'STNMT' },
+  {
+    code: '000.00.33.H05',
+    name: 'Sở Tài nguyên và Môi trường tỉnh Bạc Liêu',
+    level: 'province',
+    parentCode: P,
+    symbol: 'STNMT',
+  },
 
   // Huyện, thị xã, thành phố
   { code: '000.00.01.H05', name: 'UBND thành phố Bạc Liêu', level: 'district', parentCode: P, symbol: 'UBND-TPBL' },
@@ -39,35 +45,137 @@ export const SEED_UNITS: SeedUnit[] = [
   // Thành phố Bạc Liêu
   { code: '000.01.01.H05', name: 'UBND phường 1', level: 'commune', parentCode: '000.00.01.H05', symbol: 'UBND-P1' },
   { code: '000.02.01.H05', name: 'UBND phường 2', level: 'commune', parentCode: '000.00.01.H05', symbol: 'UBND-P2' },
-  { code: '000.03.01.H05', name: 'UBND xã Hiệp Thành', level: 'commune', parentCode: '000.00.01.H05', symbol: 'UBND-HT' },
+  {
+    code: '000.03.01.H05',
+    name: 'UBND xã Hiệp Thành',
+    level: 'commune',
+    parentCode: '000.00.01.H05',
+    symbol: 'UBND-HT',
+  },
 
   // Thị xã Giá Rai
-  { code: '000.01.02.H05', name: 'UBND phường Hộ Phòng', level: 'commune', parentCode: '000.00.02.H05', symbol: 'UBND-HPG' },
-  { code: '000.02.02.H05', name: 'UBND phường Láng Tròn', level: 'commune', parentCode: '000.00.02.H05', symbol: 'UBND-LTR' },
-  { code: '000.03.02.H05', name: 'UBND xã Phong Thạnh Đông', level: 'commune', parentCode: '000.00.02.H05', symbol: 'UBND-PTD' },
+  {
+    code: '000.01.02.H05',
+    name: 'UBND phường Hộ Phòng',
+    level: 'commune',
+    parentCode: '000.00.02.H05',
+    symbol: 'UBND-HPG',
+  },
+  {
+    code: '000.02.02.H05',
+    name: 'UBND phường Láng Tròn',
+    level: 'commune',
+    parentCode: '000.00.02.H05',
+    symbol: 'UBND-LTR',
+  },
+  {
+    code: '000.03.02.H05',
+    name: 'UBND xã Phong Thạnh Đông',
+    level: 'commune',
+    parentCode: '000.00.02.H05',
+    symbol: 'UBND-PTD',
+  },
 
   // Huyện Hòa Bình
-  { code: '000.01.03.H05', name: 'UBND thị trấn Hòa Bình', level: 'commune', parentCode: '000.00.03.H05', symbol: 'UBND-TTHB' },
-  { code: '000.02.03.H05', name: 'UBND xã Vĩnh Mỹ A', level: 'commune', parentCode: '000.00.03.H05', symbol: 'UBND-VMA' },
-  { code: '000.03.03.H05', name: 'UBND xã Minh Diệu', level: 'commune', parentCode: '000.00.03.H05', symbol: 'UBND-MD' },
+  {
+    code: '000.01.03.H05',
+    name: 'UBND thị trấn Hòa Bình',
+    level: 'commune',
+    parentCode: '000.00.03.H05',
+    symbol: 'UBND-TTHB',
+  },
+  {
+    code: '000.02.03.H05',
+    name: 'UBND xã Vĩnh Mỹ A',
+    level: 'commune',
+    parentCode: '000.00.03.H05',
+    symbol: 'UBND-VMA',
+  },
+  {
+    code: '000.03.03.H05',
+    name: 'UBND xã Minh Diệu',
+    level: 'commune',
+    parentCode: '000.00.03.H05',
+    symbol: 'UBND-MD',
+  },
 
   // Huyện Vĩnh Lợi
-  { code: '000.01.04.H05', name: 'UBND thị trấn Châu Hưng', level: 'commune', parentCode: '000.00.04.H05', symbol: 'UBND-TTCH' },
-  { code: '000.02.04.H05', name: 'UBND xã Châu Thới', level: 'commune', parentCode: '000.00.04.H05', symbol: 'UBND-CT' },
+  {
+    code: '000.01.04.H05',
+    name: 'UBND thị trấn Châu Hưng',
+    level: 'commune',
+    parentCode: '000.00.04.H05',
+    symbol: 'UBND-TTCH',
+  },
+  {
+    code: '000.02.04.H05',
+    name: 'UBND xã Châu Thới',
+    level: 'commune',
+    parentCode: '000.00.04.H05',
+    symbol: 'UBND-CT',
+  },
   { code: '000.03.04.H05', name: 'UBND xã Hưng Hội', level: 'commune', parentCode: '000.00.04.H05', symbol: 'UBND-HH' },
 
   // Huyện Đông Hải
-  { code: '000.01.05.H05', name: 'UBND thị trấn Gành Hào', level: 'commune', parentCode: '000.00.05.H05', symbol: 'UBND-TTGH' },
-  { code: '000.02.05.H05', name: 'UBND xã Long Điền', level: 'commune', parentCode: '000.00.05.H05', symbol: 'UBND-LD' },
-  { code: '000.03.05.H05', name: 'UBND xã Điền Hải', level: 'commune', parentCode: '000.00.05.H05', symbol: 'UBND-DIH' },
+  {
+    code: '000.01.05.H05',
+    name: 'UBND thị trấn Gành Hào',
+    level: 'commune',
+    parentCode: '000.00.05.H05',
+    symbol: 'UBND-TTGH',
+  },
+  {
+    code: '000.02.05.H05',
+    name: 'UBND xã Long Điền',
+    level: 'commune',
+    parentCode: '000.00.05.H05',
+    symbol: 'UBND-LD',
+  },
+  {
+    code: '000.03.05.H05',
+    name: 'UBND xã Điền Hải',
+    level: 'commune',
+    parentCode: '000.00.05.H05',
+    symbol: 'UBND-DIH',
+  },
 
   // Huyện Phước Long
-  { code: '000.01.06.H05', name: 'UBND thị trấn Phước Long', level: 'commune', parentCode: '000.00.06.H05', symbol: 'UBND-TTPL' },
-  { code: '000.02.06.H05', name: 'UBND xã Vĩnh Phú Đông', level: 'commune', parentCode: '000.00.06.H05', symbol: 'UBND-VPD' },
-  { code: '000.03.06.H05', name: 'UBND xã Hưng Phú', level: 'commune', parentCode: '000.00.06.H05', symbol: 'UBND-HPU' },
+  {
+    code: '000.01.06.H05',
+    name: 'UBND thị trấn Phước Long',
+    level: 'commune',
+    parentCode: '000.00.06.H05',
+    symbol: 'UBND-TTPL',
+  },
+  {
+    code: '000.02.06.H05',
+    name: 'UBND xã Vĩnh Phú Đông',
+    level: 'commune',
+    parentCode: '000.00.06.H05',
+    symbol: 'UBND-VPD',
+  },
+  {
+    code: '000.03.06.H05',
+    name: 'UBND xã Hưng Phú',
+    level: 'commune',
+    parentCode: '000.00.06.H05',
+    symbol: 'UBND-HPU',
+  },
 
   // Huyện Hồng Dân
-  { code: '000.01.07.H05', name: 'UBND thị trấn Ngan Dừa', level: 'commune', parentCode: '000.00.07.H05', symbol: 'UBND-TTND' },
-  { code: '000.02.07.H05', name: 'UBND xã Ninh Quới', level: 'commune', parentCode: '000.00.07.H05', symbol: 'UBND-NQ' },
+  {
+    code: '000.01.07.H05',
+    name: 'UBND thị trấn Ngan Dừa',
+    level: 'commune',
+    parentCode: '000.00.07.H05',
+    symbol: 'UBND-TTND',
+  },
+  {
+    code: '000.02.07.H05',
+    name: 'UBND xã Ninh Quới',
+    level: 'commune',
+    parentCode: '000.00.07.H05',
+    symbol: 'UBND-NQ',
+  },
   { code: '000.03.07.H05', name: 'UBND xã Lộc Ninh', level: 'commune', parentCode: '000.00.07.H05', symbol: 'UBND-LN' },
 ];

@@ -28,8 +28,17 @@ describe('calendar configuration', () => {
   });
 
   it('accepts touching periods', () => {
-    const c = new WorkCalendar({ config: { periods: [{ start: '08:00', end: '12:00' }, { start: '12:00', end: '16:00' }] } });
-    expect(c.workingMsBetween(new Date('2027-06-07T08:00:00+07:00'), new Date('2027-06-07T16:00:00+07:00'))).toBe(8 * 3_600_000);
+    const c = new WorkCalendar({
+      config: {
+        periods: [
+          { start: '08:00', end: '12:00' },
+          { start: '12:00', end: '16:00' },
+        ],
+      },
+    });
+    expect(c.workingMsBetween(new Date('2027-06-07T08:00:00+07:00'), new Date('2027-06-07T16:00:00+07:00'))).toBe(
+      8 * 3_600_000,
+    );
   });
 
   it.each<[string, Partial<CalendarConfig>, RegExp]>([
@@ -38,8 +47,26 @@ describe('calendar configuration', () => {
     ['minutes over 59', { periods: [{ start: '07:60', end: '11:30' }] }, /periods\[0\]\.start/],
     ['a period ending before it starts', { periods: [{ start: '11:30', end: '07:30' }] }, /must end after it starts/],
     ['an empty period', { periods: [{ start: '07:30', end: '07:30' }] }, /must end after it starts/],
-    ['overlapping periods', { periods: [{ start: '07:30', end: '12:00' }, { start: '11:30', end: '17:30' }] }, /periods\[1\]/],
-    ['unordered periods', { periods: [{ start: '13:30', end: '17:30' }, { start: '07:30', end: '11:30' }] }, /periods\[1\]/],
+    [
+      'overlapping periods',
+      {
+        periods: [
+          { start: '07:30', end: '12:00' },
+          { start: '11:30', end: '17:30' },
+        ],
+      },
+      /periods\[1\]/,
+    ],
+    [
+      'unordered periods',
+      {
+        periods: [
+          { start: '13:30', end: '17:30' },
+          { start: '07:30', end: '11:30' },
+        ],
+      },
+      /periods\[1\]/,
+    ],
     ['no periods', { periods: [] }, /periods must be a non-empty list/],
     ['no workdays', { workdays: [] }, /workdays/],
     ['weekday 0', { workdays: [0, 1, 2] }, /workdays/],

@@ -13,18 +13,36 @@ const calendar = new WorkCalendar();
 describe('deadline in days (N × 8 working hours, 15:00 rule)', () => {
   it.each([
     // [received, days, start, dueAt, why]
-    ['2027-04-29 10:00', 3, '2027-04-29 10:00', '2027-05-06 10:00', 'design.md: 30/4 and Monday 3/5 (for Saturday 1/5) are off'],
+    [
+      '2027-04-29 10:00',
+      3,
+      '2027-04-29 10:00',
+      '2027-05-06 10:00',
+      'design.md: 30/4 and Monday 3/5 (for Saturday 1/5) are off',
+    ],
     ['2027-06-07 14:59', 1, '2027-06-07 14:59', '2027-06-08 14:59', 'before the cut-off: counts at once'],
     ['2027-06-07 15:00', 1, '2027-06-07 15:00', '2027-06-08 15:00', '15:00 itself is not later than 15:00'],
     ['2027-06-07 15:00:30', 1, '2027-06-08 07:30', '2027-06-08 17:30', 'strictly later than 15:00, to the second'],
-    ['2027-06-07 15:01', 1, '2027-06-08 07:30', '2027-06-08 17:30', 'after the cut-off: next working day, due at the end of a period'],
+    [
+      '2027-06-07 15:01',
+      1,
+      '2027-06-08 07:30',
+      '2027-06-08 17:30',
+      'after the cut-off: next working day, due at the end of a period',
+    ],
     ['2027-06-07 16:00', 2, '2027-06-08 07:30', '2027-06-09 17:30', 'afternoon after the cut-off'],
     ['2027-06-07 17:30', 1, '2027-06-08 07:30', '2027-06-08 17:30', 'at closing time'],
     ['2027-06-07 18:00', 1, '2027-06-08 07:30', '2027-06-08 17:30', 'evening'],
     ['2027-06-07 23:59', 1, '2027-06-08 07:30', '2027-06-08 17:30', 'just before midnight'],
-    ['2027-06-07 06:00', 1, '2027-06-07 07:30', '2027-06-07 17:30', 'early morning: the same day\'s first period'],
+    ['2027-06-07 06:00', 1, '2027-06-07 07:30', '2027-06-07 17:30', "early morning: the same day's first period"],
     ['2027-06-07 07:30', 1, '2027-06-07 07:30', '2027-06-07 17:30', 'at opening time'],
-    ['2027-06-07 11:30', 1, '2027-06-07 13:30', '2027-06-08 11:30', 'end of the morning period; due at the end of the next one'],
+    [
+      '2027-06-07 11:30',
+      1,
+      '2027-06-07 13:30',
+      '2027-06-08 11:30',
+      'end of the morning period; due at the end of the next one',
+    ],
     ['2027-06-07 12:00', 1, '2027-06-07 13:30', '2027-06-08 11:30', 'lunch break: 13:30 the same day'],
     ['2027-06-07 10:00', 0.5, '2027-06-07 10:00', '2027-06-07 16:00', 'half a day = 4 working hours'],
     ['2027-06-07 07:30', 0.5, '2027-06-07 07:30', '2027-06-07 11:30', 'ends exactly at the end of the morning period'],
@@ -33,7 +51,13 @@ describe('deadline in days (N × 8 working hours, 15:00 rule)', () => {
     ['2027-06-13 14:00', 1, '2027-06-14 07:30', '2027-06-14 17:30', 'Sunday before 15:00'],
     ['2027-09-02 09:00', 1, '2027-09-03 07:30', '2027-09-03 17:30', 'on a holiday (Quốc khánh)'],
     ['2027-02-04 16:00', 1, '2027-02-12 07:30', '2027-02-12 17:30', 'before Tết 2027 and its compensation days'],
-    ['2026-02-13 16:00', 1, '2026-02-23 07:30', '2026-02-23 17:30', 'Tết 2026: off 14–22/2 as in the government notice'],
+    [
+      '2026-02-13 16:00',
+      1,
+      '2026-02-23 07:30',
+      '2026-02-23 17:30',
+      'Tết 2026: off 14–22/2 as in the government notice',
+    ],
     ['2027-06-07 07:30', 10, '2027-06-07 07:30', '2027-06-18 17:30', 'two full weeks'],
     ['2027-06-07 10:00', 0, '2027-06-07 10:00', '2027-06-07 10:00', 'zero days'],
     ['2027-06-07 15:01', 0, '2027-06-08 07:30', '2027-06-08 07:30', 'zero days after the cut-off'],
@@ -110,7 +134,10 @@ describe('deadlines with overrides', () => {
 
   it('a notice that swaps a Monday off for a Saturday at work', () => {
     const c = new WorkCalendar({
-      overrides: { '2025-01-27': { kind: 'holiday', name: 'Nghỉ Tết (hoán đổi)' }, '2025-02-08': { kind: 'workday', name: 'Làm bù' } },
+      overrides: {
+        '2025-01-27': { kind: 'holiday', name: 'Nghỉ Tết (hoán đổi)' },
+        '2025-02-08': { kind: 'workday', name: 'Làm bù' },
+      },
     });
     expect(toVnIso(c.deadline(vn('2025-01-24 16:00'), { days: 1 }).start)).toBe(iso('2025-02-04 07:30'));
     expect(toVnIso(c.deadline(vn('2025-02-07 10:00'), { days: 1 }).dueAt)).toBe(iso('2025-02-08 10:00'));
@@ -179,7 +206,11 @@ describe('workingMsBetween', () => {
   });
 
   const c = new WorkCalendar({
-    overrides: { '2027-06-09': { kind: 'holiday' }, '2027-06-12': { kind: 'workday' }, '2028-01-03': { kind: 'workday' } },
+    overrides: {
+      '2027-06-09': { kind: 'holiday' },
+      '2027-06-12': { kind: 'workday' },
+      '2028-01-03': { kind: 'workday' },
+    },
   });
   const from2025 = Date.UTC(2025, 0, 1);
   const to2030 = Date.UTC(2030, 11, 1);

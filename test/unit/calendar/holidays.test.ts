@@ -31,7 +31,12 @@ describe('statutory holidays (Labour Code 2019, art. 112)', () => {
     [2029, '2029-04-23'],
     [2030, '2030-04-12'],
   ])('Giỗ Tổ Hùng Vương %i on %s', (_year, date) => {
-    expect(calendar.dayInfo(date)).toEqual({ date, working: false, kind: 'holiday', name: 'Giỗ Tổ Hùng Vương (10/3 âm lịch)' });
+    expect(calendar.dayInfo(date)).toEqual({
+      date,
+      working: false,
+      kind: 'holiday',
+      name: 'Giỗ Tổ Hùng Vương (10/3 âm lịch)',
+    });
   });
 
   it.each([2025, 2026, 2027, 2028, 2029, 2030])('%i has eleven statutory days, ten without 1/9', (year) => {
@@ -40,7 +45,9 @@ describe('statutory holidays (Labour Code 2019, art. 112)', () => {
     expect(statutory.map((h) => h.date)).toEqual(
       expect.arrayContaining([`${year}-01-01`, `${year}-04-30`, `${year}-05-01`, `${year}-09-01`, `${year}-09-02`]),
     );
-    const without = new WorkCalendar({ config: { includeSep1: false } }).holidays(year).filter((h) => h.source === 'statutory');
+    const without = new WorkCalendar({ config: { includeSep1: false } })
+      .holidays(year)
+      .filter((h) => h.source === 'statutory');
     expect(without).toHaveLength(10);
     expect(without.map((h) => h.date)).not.toContain(`${year}-09-01`);
   });
@@ -76,7 +83,11 @@ describe('weekend compensation', () => {
     expect(info.kind).toBe('holiday');
     expect(info.working).toBe(false);
     expect(info.name).toBe(`Nghỉ bù ${calendar.dayInfo(holiday).name}`);
-    expect(calendar.holidays(Number(compensation.slice(0, 4)))).toContainEqual({ date: compensation, name: info.name, source: 'compensation' });
+    expect(calendar.holidays(Number(compensation.slice(0, 4)))).toContainEqual({
+      date: compensation,
+      name: info.name,
+      source: 'compensation',
+    });
   });
 
   it.each([
@@ -87,7 +98,12 @@ describe('weekend compensation', () => {
     [2029, ['2029-09-03', '2029-09-04']],
     [2030, ['2030-02-06', '2030-02-07', '2030-09-03']],
   ])('all compensation days of %i', (year, dates) => {
-    expect(calendar.holidays(year).filter((h) => h.source === 'compensation').map((h) => h.date)).toEqual(dates);
+    expect(
+      calendar
+        .holidays(year)
+        .filter((h) => h.source === 'compensation')
+        .map((h) => h.date),
+    ).toEqual(dates);
   });
 
   it('1/1/2026 on a Thursday needs no compensation; Friday 2/1 is a working day', () => {
@@ -97,7 +113,12 @@ describe('weekend compensation', () => {
 
   it('without 1/9, a Sunday 2/9 (2029) is compensated on Monday only', () => {
     const c = new WorkCalendar({ config: { includeSep1: false } });
-    expect(c.holidays(2029).filter((h) => h.source === 'compensation').map((h) => h.date)).toEqual(['2029-09-03']);
+    expect(
+      c
+        .holidays(2029)
+        .filter((h) => h.source === 'compensation')
+        .map((h) => h.date),
+    ).toEqual(['2029-09-03']);
     expect(c.isWorkingDay('2029-09-04')).toBe(true);
   });
 
@@ -107,7 +128,12 @@ describe('weekend compensation', () => {
     expect(c.isWorkingDay('2027-05-08')).toBe(true);
     expect(c.dayInfo('2027-05-09').kind).toBe('weekend');
     // Tết 2027 Sunday mùng 2 → the first free workday after the Tết days, Wednesday 10/2.
-    expect(c.holidays(2027).filter((h) => h.source === 'compensation').map((h) => h.date)).toEqual(['2027-02-10']);
+    expect(
+      c
+        .holidays(2027)
+        .filter((h) => h.source === 'compensation')
+        .map((h) => h.date),
+    ).toEqual(['2027-02-10']);
   });
 });
 
@@ -123,13 +149,28 @@ describe('overrides', () => {
   });
 
   it('an override holiday makes a weekday a day off', () => {
-    expect(c.dayInfo('2027-06-09')).toEqual({ date: '2027-06-09', working: false, kind: 'override_holiday', name: 'Nghỉ theo thông báo của UBND tỉnh' });
-    expect(c.dayInfo('2027-06-10')).toEqual({ date: '2027-06-10', working: false, kind: 'override_holiday', name: 'Ngày nghỉ (điều chỉnh)' });
+    expect(c.dayInfo('2027-06-09')).toEqual({
+      date: '2027-06-09',
+      working: false,
+      kind: 'override_holiday',
+      name: 'Nghỉ theo thông báo của UBND tỉnh',
+    });
+    expect(c.dayInfo('2027-06-10')).toEqual({
+      date: '2027-06-10',
+      working: false,
+      kind: 'override_holiday',
+      name: 'Ngày nghỉ (điều chỉnh)',
+    });
     expect(calendar.isWorkingDay('2027-06-09')).toBe(true);
   });
 
   it('an override workday makes a Saturday or a holiday a working day', () => {
-    expect(c.dayInfo('2027-06-12')).toEqual({ date: '2027-06-12', working: true, kind: 'override_workday', name: 'Làm bù' });
+    expect(c.dayInfo('2027-06-12')).toEqual({
+      date: '2027-06-12',
+      working: true,
+      kind: 'override_workday',
+      name: 'Làm bù',
+    });
     expect(c.dayInfo('2027-05-03')).toMatchObject({ working: true, kind: 'override_workday' });
   });
 

@@ -9,7 +9,14 @@ function parseSvg(svg: string) {
   parser.on('error', (e) => {
     throw e;
   });
-  parser.on('opentag', (t) => tags.push({ name: t.local, attributes: Object.fromEntries(Object.entries(t.attributes).map(([k, v]) => [k, typeof v === 'string' ? v : v.value])) }));
+  parser.on('opentag', (t) =>
+    tags.push({
+      name: t.local,
+      attributes: Object.fromEntries(
+        Object.entries(t.attributes).map(([k, v]) => [k, typeof v === 'string' ? v : v.value]),
+      ),
+    }),
+  );
   parser.on('text', (t) => texts.push(t));
   parser.write(svg).close();
   return { tags, texts };
@@ -53,11 +60,27 @@ describe('report charts', () => {
     expect(root.attributes['aria-labelledby']).toBe('thang-title thang-desc');
     expect(texts).toContain('Hồ sơ theo tháng <b> & "khác"');
     expect(svg).toContain('<title id="thang-title">Hồ sơ theo tháng &lt;b&gt; &amp; &quot;khác&quot;</title>');
-    expect(texts).toContain('05/2024: Tiếp nhận 3, Đã giải quyết 3, Đúng hạn 2; 06/2024: Tiếp nhận 1.715, Đã giải quyết 2, Đúng hạn 1');
+    expect(texts).toContain(
+      '05/2024: Tiếp nhận 3, Đã giải quyết 3, Đúng hạn 2; 06/2024: Tiếp nhận 1.715, Đã giải quyết 2, Đúng hạn 1',
+    );
     // six bars + three legend swatches (the pattern tiles live in <defs>)
     const bars = tags.filter((t) => t.name === 'rect' && t.attributes.stroke && t.attributes.height !== '14');
     expect(bars).toHaveLength(6);
-    for (const label of ['1.715', '3', '2', '1', 'Tháng', 'Số hồ sơ', '05/2024', '06/2024', 'Tiếp nhận', 'Đã giải quyết', 'Đúng hạn', '2.000']) expect(texts).toContain(label);
+    for (const label of [
+      '1.715',
+      '3',
+      '2',
+      '1',
+      'Tháng',
+      'Số hồ sơ',
+      '05/2024',
+      '06/2024',
+      'Tiếp nhận',
+      'Đã giải quyết',
+      'Đúng hạn',
+      '2.000',
+    ])
+      expect(texts).toContain(label);
     // the tallest bar reaches the top of the axis, higher values sit higher
     const heights = bars.map((b) => Number(b.attributes.height));
     expect(Math.max(...heights)).toBeCloseTo((1715 / 2000) * 200, 5);
@@ -66,7 +89,10 @@ describe('report charts', () => {
   });
 
   it('uses presentation attributes only: no style, no script, no event handlers', () => {
-    for (const svg of [barChart(trend), stackedShare({ id: 'kenh', title: 'Kênh', parts: [{ label: 'A', value: 1 }] })]) {
+    for (const svg of [
+      barChart(trend),
+      stackedShare({ id: 'kenh', title: 'Kênh', parts: [{ label: 'A', value: 1 }] }),
+    ]) {
       expect(svg).not.toMatch(/style|<script|\son[a-z]+=/i);
     }
   });
@@ -91,11 +117,23 @@ describe('report charts', () => {
     });
     const { tags, texts } = parseSvg(svg);
     expect(tags[0].attributes.role).toBe('img');
-    expect(texts).toEqual(expect.arrayContaining(['Trực tiếp: 11 hồ sơ (73,33%)', 'Trực tuyến: 3 hồ sơ (20,00%)', 'Qua bưu chính công ích: 1 hồ sơ (6,67%)', '73,33%', '20,00%']));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'Trực tiếp: 11 hồ sơ (73,33%)',
+        'Trực tuyến: 3 hồ sơ (20,00%)',
+        'Qua bưu chính công ích: 1 hồ sơ (6,67%)',
+        '73,33%',
+        '20,00%',
+      ]),
+    );
     // a part too narrow for its label gets none inside the bar (the legend still has it)
     expect(texts).not.toContain('6,67%');
     const segments = tags.filter((t) => t.name === 'rect' && Number(t.attributes.height) === 40);
-    expect(segments.map((s) => Math.round(Number(s.attributes.width)))).toEqual([Math.round((11 / 15) * 568), Math.round((3 / 15) * 568), Math.round((1 / 15) * 568)]);
+    expect(segments.map((s) => Math.round(Number(s.attributes.width)))).toEqual([
+      Math.round((11 / 15) * 568),
+      Math.round((3 / 15) * 568),
+      Math.round((1 / 15) * 568),
+    ]);
   });
 
   it('says so when there is nothing to share', () => {

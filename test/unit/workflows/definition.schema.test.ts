@@ -51,7 +51,11 @@ describe('validateDefinition', () => {
   });
 
   it('accepts half days and rejects finer fractions of a day', () => {
-    const half = { ...exampleDefinitionInput(), totalDays: 0.5, steps: [{ code: 'a', name: 'A', role: 'intake', hours: 4 }] };
+    const half = {
+      ...exampleDefinitionInput(),
+      totalDays: 0.5,
+      steps: [{ code: 'a', name: 'A', role: 'intake', hours: 4 }],
+    };
     expect(validateDefinition(half).ok).toBe(true);
     expect(errorsOf({ ...half, totalDays: 0.25 })).toEqual([
       { path: 'totalDays', message: 'Thời hạn giải quyết chỉ được lẻ đến một chữ số thập phân (ví dụ 0,5 ngày)' },
@@ -62,23 +66,43 @@ describe('validateDefinition', () => {
     ['a body that is not an object', () => 'x', { path: '', message: 'Định nghĩa thủ tục phải là một đối tượng JSON' }],
     ['a missing code', (i) => ({ ...i, code: undefined }), { path: 'code', message: 'Thiếu mã thủ tục' }],
     ['an empty name', (i) => ({ ...i, name: '   ' }), { path: 'name', message: 'Tên thủ tục không được để trống' }],
-    ['a name over 500 characters', (i) => ({ ...i, name: 'a'.repeat(501) }), { path: 'name', message: 'Tên thủ tục dài quá 500 ký tự' }],
-    ['a zero totalDays', (i) => ({ ...i, totalDays: 0 }), { path: 'totalDays', message: 'Thời hạn giải quyết (số ngày làm việc) phải lớn hơn 0' }],
+    [
+      'a name over 500 characters',
+      (i) => ({ ...i, name: 'a'.repeat(501) }),
+      { path: 'name', message: 'Tên thủ tục dài quá 500 ký tự' },
+    ],
+    [
+      'a zero totalDays',
+      (i) => ({ ...i, totalDays: 0 }),
+      { path: 'totalDays', message: 'Thời hạn giải quyết (số ngày làm việc) phải lớn hơn 0' },
+    ],
     ['a negative fee', (i) => ({ ...i, fee: -1 }), { path: 'fee', message: 'Lệ phí không được âm' }],
     ['no steps', (i) => ({ ...i, steps: [] }), { path: 'steps', message: 'Quy trình phải có ít nhất một bước xử lý' }],
     [
       'a procedure code with spaces',
       (i) => ({ ...i, code: '1 000' }),
-      { path: 'code', message: 'Mã thủ tục "1 000" chỉ được gồm chữ không dấu, chữ số, dấu chấm, dấu gạch ngang và dấu gạch dưới' },
+      {
+        path: 'code',
+        message: 'Mã thủ tục "1 000" chỉ được gồm chữ không dấu, chữ số, dấu chấm, dấu gạch ngang và dấu gạch dưới',
+      },
     ],
     [
       'a lower-case document code',
       (i) => ({ ...i, documents: [{ code: 'to_trinh', name: 'Tờ trình' }] }),
-      { path: 'documents.0.code', message: 'Mã giấy tờ "to_trinh" chỉ được gồm chữ in hoa không dấu, chữ số và dấu gạch dưới' },
+      {
+        path: 'documents.0.code',
+        message: 'Mã giấy tờ "to_trinh" chỉ được gồm chữ in hoa không dấu, chữ số và dấu gạch dưới',
+      },
     ],
     [
       'a duplicate document code',
-      (i) => ({ ...i, documents: [{ code: 'A', name: 'A' }, { code: 'A', name: 'B' }] }),
+      (i) => ({
+        ...i,
+        documents: [
+          { code: 'A', name: 'A' },
+          { code: 'A', name: 'B' },
+        ],
+      }),
       { path: 'documents.1.code', message: 'Mã giấy tờ "A" bị trùng' },
     ],
     [
@@ -89,25 +113,35 @@ describe('validateDefinition', () => {
     [
       'a step code that is not snake_case',
       (i) => withSteps((s) => void (s[1]!.code = 'Check'), i),
-      { path: 'steps.1.code', message: 'Mã bước "Check" chỉ được gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ' },
+      {
+        path: 'steps.1.code',
+        message: 'Mã bước "Check" chỉ được gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ',
+      },
     ],
     [
       'a step named like a reserved state',
       (i) => withSteps((s) => void (s[3]!.code = 'returned'), i),
       {
         path: 'steps.3.code',
-        message: 'Mã bước "returned" trùng tên trạng thái dành riêng (waiting_supplement, result_ready, returned, refused, withdrawn)',
+        message:
+          'Mã bước "returned" trùng tên trạng thái dành riêng (waiting_supplement, result_ready, returned, refused, withdrawn)',
       },
     ],
     [
       'an unknown role',
       (i) => withSteps((s) => void (s[0]!.role = 'foo'), i),
-      { path: 'steps.0.role', message: 'Vai trò "foo" không hợp lệ (chỉ nhận: intake, specialist, head, leader, clerk)' },
+      {
+        path: 'steps.0.role',
+        message: 'Vai trò "foo" không hợp lệ (chỉ nhận: intake, specialist, head, leader, clerk)',
+      },
     ],
     [
       'the admin role at a step',
       (i) => withSteps((s) => void (s[0]!.role = 'admin'), i),
-      { path: 'steps.0.role', message: 'Vai trò "admin" không hợp lệ (chỉ nhận: intake, specialist, head, leader, clerk)' },
+      {
+        path: 'steps.0.role',
+        message: 'Vai trò "admin" không hợp lệ (chỉ nhận: intake, specialist, head, leader, clerk)',
+      },
     ],
     [
       'zero hours',
@@ -122,7 +156,10 @@ describe('validateDefinition', () => {
     [
       'a malformed unit',
       (i) => withSteps((s) => void (s[1]!.unit = 'sở nội vụ'), i),
-      { path: 'steps.1.unit', message: 'Đơn vị xử lý "sở nội vụ" không hợp lệ (chỉ nhận: competent, parent hoặc mã định danh đơn vị)' },
+      {
+        path: 'steps.1.unit',
+        message: 'Đơn vị xử lý "sở nội vụ" không hợp lệ (chỉ nhận: competent, parent hoặc mã định danh đơn vị)',
+      },
     ],
     [
       'more step hours than the total days allow',

@@ -31,14 +31,24 @@ describe('procedureDiagramSvg', () => {
       expect(count(svg, /data-event="RETURN"[^>]*stroke-dasharray/g)).toBe(n - 1);
       expect(count(svg, /class="node node-step"/g)).toBe(n);
       expect(count(svg, /data-event="RETURN_RESULT"/g)).toBe(1);
-      for (const e of ['REQUEST_SUPPLEMENT', 'SUPPLEMENT_RECEIVED', 'REFUSE', 'WITHDRAW']) expect(count(svg, new RegExp(`data-event="${e}"`, 'g'))).toBe(1);
-      for (const label of ['Đã có kết quả, chờ trả', 'Đã trả kết quả', 'Chờ bổ sung hồ sơ', 'Từ chối giải quyết', 'Đã rút hồ sơ']) expect(svg).toContain(`>${label}<`);
+      for (const e of ['REQUEST_SUPPLEMENT', 'SUPPLEMENT_RECEIVED', 'REFUSE', 'WITHDRAW'])
+        expect(count(svg, new RegExp(`data-event="${e}"`, 'g'))).toBe(1);
+      for (const label of [
+        'Đã có kết quả, chờ trả',
+        'Đã trả kết quả',
+        'Chờ bổ sung hồ sơ',
+        'Từ chối giải quyết',
+        'Đã rút hồ sơ',
+      ])
+        expect(svg).toContain(`>${label}<`);
     }
   });
 
   it('grows with the number of steps', () => {
     const height = (svg: string) => Number(/ height="(\d+(?:\.\d+)?)"/.exec(svg)![1]);
-    expect(height(procedureDiagramSvg(definitionWithSteps(8)))).toBeGreaterThan(height(procedureDiagramSvg(definitionWithSteps(3))));
+    expect(height(procedureDiagramSvg(definitionWithSteps(8)))).toBeGreaterThan(
+      height(procedureDiagramSvg(definitionWithSteps(3))),
+    );
   });
 
   it('escapes every text, names included', () => {
@@ -78,8 +88,16 @@ describe('procedureDiagramSvg', () => {
   });
 
   it('shortens a very long step name in the box and keeps it whole in the tooltip', () => {
-    const long = 'Thẩm định hồ sơ và lấy ý kiến các cơ quan có liên quan về thành tích của tập thể, cá nhân được đề nghị khen thưởng';
-    const svg = procedureDiagramSvg(definitionOf({ code: 'L', name: 'L', totalDays: 1, steps: [{ code: 'a', name: long, role: 'specialist', hours: 8 }] }));
+    const long =
+      'Thẩm định hồ sơ và lấy ý kiến các cơ quan có liên quan về thành tích của tập thể, cá nhân được đề nghị khen thưởng';
+    const svg = procedureDiagramSvg(
+      definitionOf({
+        code: 'L',
+        name: 'L',
+        totalDays: 1,
+        steps: [{ code: 'a', name: long, role: 'specialist', hours: 8 }],
+      }),
+    );
     expect(svg).toContain(`<title>${long}</title>`);
     expect(svg).toContain('…');
   });

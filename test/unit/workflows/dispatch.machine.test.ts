@@ -18,7 +18,11 @@ import {
   type ReplyEvent,
 } from '../../../workflows/dispatch/reply.machine';
 
-function run<E>(apply: (s: PersistedSnapshot, e: E) => { ok: boolean; snapshot?: PersistedSnapshot }, start: PersistedSnapshot, events: E[]) {
+function run<E>(
+  apply: (s: PersistedSnapshot, e: E) => { ok: boolean; snapshot?: PersistedSnapshot },
+  start: PersistedSnapshot,
+  events: E[],
+) {
   return events.reduce((snapshot, event) => {
     const result = apply(JSON.parse(JSON.stringify(snapshot)) as PersistedSnapshot, event);
     if (!result.ok || !result.snapshot) throw new Error(`refused: ${JSON.stringify(event)}`);
@@ -34,8 +38,12 @@ describe('dispatch machine', () => {
     expect(Object.keys(dispatchMachine.states)).toEqual([...DISPATCH_STATES]);
     const paths = getShortestPaths(dispatchMachine, {
       events: [
-        { type: 'SUBMIT' }, { type: 'APPROVE' }, { type: 'REJECT' }, { type: 'ISSUE' },
-        { type: 'CLOSE', openReplies: 0 }, { type: 'CLOSE', openReplies: 2 },
+        { type: 'SUBMIT' },
+        { type: 'APPROVE' },
+        { type: 'REJECT' },
+        { type: 'ISSUE' },
+        { type: 'CLOSE', openReplies: 0 },
+        { type: 'CLOSE', openReplies: 2 },
       ],
     });
     expect(new Set(paths.map((p) => p.state.value))).toEqual(new Set(DISPATCH_STATES));
@@ -63,7 +71,12 @@ describe('dispatch machine', () => {
     expect(allowedDispatchEvents(initialDispatchSnapshot(), facts)).toEqual(['SUBMIT']);
     expect(allowedDispatchEvents(dispatchTo([{ type: 'SUBMIT' }]), facts)).toEqual(['APPROVE', 'REJECT']);
     expect(allowedDispatchEvents(dispatchTo([{ type: 'SUBMIT' }, { type: 'APPROVE' }]), facts)).toEqual(['ISSUE']);
-    const closed = dispatchTo([{ type: 'SUBMIT' }, { type: 'APPROVE' }, { type: 'ISSUE' }, { type: 'CLOSE', openReplies: 0 }]);
+    const closed = dispatchTo([
+      { type: 'SUBMIT' },
+      { type: 'APPROVE' },
+      { type: 'ISSUE' },
+      { type: 'CLOSE', openReplies: 0 },
+    ]);
     expect(allowedDispatchEvents(closed, facts)).toEqual([]);
   });
 });
@@ -73,19 +86,27 @@ describe('reply machine', () => {
     expect(Object.keys(replyMachine.states)).toEqual([...REPLY_STATES]);
     const paths = getShortestPaths(replyMachine, {
       events: [
-        { type: 'ASSIGN', assignee: 'cv1' }, { type: 'SUBMIT', position: 'agree', content: 'Nhất trí' },
-        { type: 'APPROVE' }, { type: 'RETURN', comment: 'Bổ sung' },
-        { type: 'EXPIRE', silenceMeansAgreement: true }, { type: 'EXPIRE', silenceMeansAgreement: false },
+        { type: 'ASSIGN', assignee: 'cv1' },
+        { type: 'SUBMIT', position: 'agree', content: 'Nhất trí' },
+        { type: 'APPROVE' },
+        { type: 'RETURN', comment: 'Bổ sung' },
+        { type: 'EXPIRE', silenceMeansAgreement: true },
+        { type: 'EXPIRE', silenceMeansAgreement: false },
       ],
     });
     expect(new Set(paths.map((p) => p.state.value))).toEqual(new Set(REPLY_STATES));
   });
 
   it('goes received → assigned → pending_approval → replied, RETURN back to assigned', () => {
-    const pending = replyTo([{ type: 'ASSIGN' }, { type: 'SUBMIT', position: 'comments', content: 'Đề nghị sửa Điều 3' }]);
+    const pending = replyTo([
+      { type: 'ASSIGN' },
+      { type: 'SUBMIT', position: 'comments', content: 'Đề nghị sửa Điều 3' },
+    ]);
     expect(pending.value).toBe('pending_approval');
     expect(allowedReplyEvents(pending)).toEqual(['APPROVE', 'RETURN', 'EXPIRE']);
-    expect(replyTo([{ type: 'ASSIGN' }, { type: 'SUBMIT' }, { type: 'RETURN', comment: 'Viết lại' }]).value).toBe('assigned');
+    expect(replyTo([{ type: 'ASSIGN' }, { type: 'SUBMIT' }, { type: 'RETURN', comment: 'Viết lại' }]).value).toBe(
+      'assigned',
+    );
     expect(replyTo([{ type: 'ASSIGN' }, { type: 'SUBMIT' }, { type: 'APPROVE' }]).value).toBe('replied');
   });
 
@@ -97,7 +118,10 @@ describe('reply machine', () => {
   });
 
   it.each(OPEN_REPLY_STATES.map((s) => [s]))('expires from %s to deemed_agreed or overdue', (state) => {
-    const path: ReplyEvent[] = [{ type: 'ASSIGN' }, { type: 'SUBMIT' }].slice(0, OPEN_REPLY_STATES.indexOf(state)) as ReplyEvent[];
+    const path: ReplyEvent[] = [{ type: 'ASSIGN' }, { type: 'SUBMIT' }].slice(
+      0,
+      OPEN_REPLY_STATES.indexOf(state),
+    ) as ReplyEvent[];
     const open = replyTo(path);
     expect(open.value).toBe(state);
     const agreed = applyReplyEvent(open, { type: 'EXPIRE', silenceMeansAgreement: true });

@@ -36,7 +36,10 @@ function reachableStates(machine: DossierMachine): Set<string> {
 }
 
 /** Sends events one by one through a JSON round-trip, as the service does per request. */
-function walk(machine: DossierMachine, events: DossierEvent[]): { state: string; context: DossierContext; snapshot: PersistedSnapshot } {
+function walk(
+  machine: DossierMachine,
+  events: DossierEvent[],
+): { state: string; context: DossierContext; snapshot: PersistedSnapshot } {
   let snapshot = initialSnapshot(machine);
   let context = snapshot.context as DossierContext;
   for (const event of events) {
@@ -79,7 +82,13 @@ describe('dossier machine built from a definition', () => {
   });
 
   it('offers RETURN at every step but the first, and it goes to the previous step', () => {
-    expect(allowedEvents(machine, initialSnapshot(machine))).toEqual(['FORWARD', 'REQUEST_SUPPLEMENT', 'REFUSE', 'EXTEND', 'WITHDRAW']);
+    expect(allowedEvents(machine, initialSnapshot(machine))).toEqual([
+      'FORWARD',
+      'REQUEST_SUPPLEMENT',
+      'REFUSE',
+      'EXTEND',
+      'WITHDRAW',
+    ]);
     expect(applyEvent(machine, initialSnapshot(machine), ev('RETURN'))).toEqual({ ok: false });
     const atSign = walk(machine, [ev('FORWARD'), ev('FORWARD')]);
     expect(allowedEvents(machine, atSign.snapshot)).toContain('RETURN');
@@ -97,12 +106,21 @@ describe('dossier machine built from a definition', () => {
     expect(back.context).toEqual({ supplementStep: null, supplementCount: 1, extended: false });
 
     const second = walk(machine, [
-      ev('REQUEST_SUPPLEMENT'), ev('SUPPLEMENT_RECEIVED'), ev('FORWARD'), ev('REQUEST_SUPPLEMENT'),
+      ev('REQUEST_SUPPLEMENT'),
+      ev('SUPPLEMENT_RECEIVED'),
+      ev('FORWARD'),
+      ev('REQUEST_SUPPLEMENT'),
     ]);
     expect(second.context).toEqual({ supplementStep: 'check', supplementCount: 2, extended: false });
-    expect(walk(machine, [
-      ev('REQUEST_SUPPLEMENT'), ev('SUPPLEMENT_RECEIVED'), ev('FORWARD'), ev('REQUEST_SUPPLEMENT'), ev('SUPPLEMENT_RECEIVED'),
-    ]).state).toBe('check');
+    expect(
+      walk(machine, [
+        ev('REQUEST_SUPPLEMENT'),
+        ev('SUPPLEMENT_RECEIVED'),
+        ev('FORWARD'),
+        ev('REQUEST_SUPPLEMENT'),
+        ev('SUPPLEMENT_RECEIVED'),
+      ]).state,
+    ).toBe('check');
   });
 
   it('allows EXTEND once, keeping the dossier at its step', () => {
@@ -112,12 +130,17 @@ describe('dossier machine built from a definition', () => {
     expect(allowedEvents(machine, extended.snapshot)).not.toContain('EXTEND');
     expect(applyEvent(machine, extended.snapshot, ev('EXTEND'))).toEqual({ ok: false });
     // Still refused later, at another step.
-    expect(applyEvent(machine, walk(machine, [ev('FORWARD'), ev('EXTEND'), ev('FORWARD')]).snapshot, ev('EXTEND')).ok).toBe(false);
+    expect(
+      applyEvent(machine, walk(machine, [ev('FORWARD'), ev('EXTEND'), ev('FORWARD')]).snapshot, ev('EXTEND')).ok,
+    ).toBe(false);
   });
 
   it('does not EXTEND while waiting for a supplement or after the result is ready', () => {
     expect(allowedEvents(machine, walk(machine, [ev('REQUEST_SUPPLEMENT')]).snapshot)).not.toContain('EXTEND');
-    expect(allowedEvents(machine, walk(machine, Array(4).fill(ev('FORWARD'))).snapshot)).toEqual(['RETURN_RESULT', 'WITHDRAW']);
+    expect(allowedEvents(machine, walk(machine, Array(4).fill(ev('FORWARD'))).snapshot)).toEqual([
+      'RETURN_RESULT',
+      'WITHDRAW',
+    ]);
   });
 
   it('lets the citizen withdraw from waiting_supplement and result_ready', () => {

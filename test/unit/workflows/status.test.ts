@@ -1,11 +1,4 @@
-import {
-  CHANNELS,
-  EVENT_LABELS,
-  RESERVED_STATES,
-  ROLES,
-  ROLE_LABELS,
-  forwardLabel,
-} from '../../../workflows/labels';
+import { CHANNELS, EVENT_LABELS, RESERVED_STATES, ROLES, ROLE_LABELS, forwardLabel } from '../../../workflows/labels';
 import {
   NATIONAL_STATUS,
   STATUS_TEXT,

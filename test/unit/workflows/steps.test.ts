@@ -1,4 +1,11 @@
-import { firstStep, nextStep, previousStep, stepIndex, stepOf, totalStepHours } from '../../../workflows/procedure/steps';
+import {
+  firstStep,
+  nextStep,
+  previousStep,
+  stepIndex,
+  stepOf,
+  totalStepHours,
+} from '../../../workflows/procedure/steps';
 import { exampleDefinition } from './fixtures';
 
 describe('step helpers', () => {
