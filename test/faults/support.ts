@@ -273,7 +273,7 @@ export async function spawnServer(
 export interface Res {
   status: number;
   /** Parsed JSON, or the text. */
-  body: any;  
+  body: any;
   text: string;
   headers: Headers;
   ms: number;
