@@ -5,7 +5,7 @@ import { createLogger } from './logger';
 import { createApp } from './app';
 import { setHashCost } from './auth/passwords';
 import { ensureAdmin, sessionSecret } from './services/bootstrap.service';
-import { seedDemo } from './services/demo-seed.service';
+import { seedDemo } from '../db/seeds/demo';
 import type { AppContext } from './context';
 import { createMailer } from './mail/mailer';
 import { startScheduler, Scheduler } from './jobs/scheduler';

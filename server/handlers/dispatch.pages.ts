@@ -11,16 +11,15 @@ import { createDispatch, listDispatches, loadVisible } from '../services/dispatc
 import { applyDispatchEventFor, applyReplyEventFor, setResponse } from '../services/dispatch-transitions.service';
 import {
   DISPATCH_ACTION_LABELS,
-  dispatchFile,
   expandRecipients,
   Failed,
   listModel,
   recipientPicker,
   REPLY_ACTION_LABELS,
   showModel,
-  storeDispatchFiles,
-} from '../services/dispatch-pages.service';
-import { synthesisCsv, synthesisModel, synthesisXlsx } from '../services/dispatch-export';
+} from '../presenters/dispatch-pages.presenter';
+import { dispatchFile, storeDispatchFiles } from '../services/dispatch-files.service';
+import { synthesisCsv, synthesisModel, synthesisXlsx } from '../presenters/dispatch-export.presenter';
 import { remindNow } from '../jobs/dispatch.jobs';
 import { OPEN_REPLY_STATES } from '../../workflows/dispatch';
 

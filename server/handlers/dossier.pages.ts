@@ -7,7 +7,7 @@ import { flash } from '../middleware/locals';
 import { parseFields } from '../schemas/validate';
 import { listQuerySchema } from '../schemas/dossier.schema';
 import { getVisibleRow, listDossiers } from '../services/dossiers.service';
-import { dossierJson, eventJson } from '../services/dossier.present';
+import { dossierJson, eventJson } from '../presenters/dossier.presenter';
 import { documentsOf, listEvents } from '../queries/dossiers.queries';
 import { compiledVersion } from '../services/catalog.service';
 import { getCalendar } from '../services/calendar.service';

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
-import { printForm, printRegister } from '../services/print.service';
+import { printForm } from '../presenters/print.presenter';
+import { printRegister } from '../presenters/register.presenter';
 import { toCsv, toXlsx } from '../reports/export';
 import type { Table } from '../services/reports.service';
 

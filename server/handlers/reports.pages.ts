@@ -19,7 +19,7 @@ import {
   TableName,
   TABLES,
 } from '../services/reports.service';
-import { isOverdue } from '../services/dossier.present';
+import { isOverdue } from '../presenters/dossier.presenter';
 import { barChart, fmtInt, fmtPercent, stackedShare } from '../reports/charts';
 import { formatVnDate, formatVnDateTime, vnDate } from '../../workflows/calendar/time';
 import { PublicStatus, STATUS_TEXT } from '../../workflows/status';

@@ -4,7 +4,7 @@ import { documentsOf, DossierRow, dossierSelect, findDossierByCode, listEvents }
 import type { ListQuery } from '../schemas/dossier.schema';
 import { compiledVersion } from './catalog.service';
 import { assertVisible, visibilityFilter } from './dossier-access';
-import { dossierJson, DossierJson, eventJson } from './dossier.present';
+import { dossierJson, DossierJson, eventJson } from '../presenters/dossier.presenter';
 
 async function present(db: Db, rows: DossierRow[], now = Date.now()): Promise<DossierJson[]> {
   if (rows.length === 0) return [];

@@ -6,7 +6,7 @@ import { withTransaction } from '../db';
 import { Forbidden, Invalid } from '../errors';
 import { findUnitByCode, findUnitById } from '../queries/units.queries';
 import { addDossierUnit, documentsOf, findDossierByCode } from '../queries/dossiers.queries';
-import { dossierJson, DossierJson } from './dossier.present';
+import { dossierJson, DossierJson } from '../presenters/dossier.presenter';
 import { nextSequence } from '../queries/sequences.queries';
 import { findVersion } from '../queries/procedures.queries';
 import type { IntakeInput } from '../schemas/dossier.schema';

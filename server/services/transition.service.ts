@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { forUpdate, withTransaction } from '../db';
 import { Conflict, Forbidden, Invalid, NotAllowed } from '../errors';
 import { addDossierUnit, documentsOf, DossierRow, findDossierByCode } from '../queries/dossiers.queries';
-import { dossierJson, DossierJson } from './dossier.present';
+import { dossierJson, DossierJson } from '../presenters/dossier.presenter';
 import { eventSchema, EventInput } from '../schemas/dossier.schema';
 import { parseBody } from '../schemas/validate';
 import { compiledVersion } from './catalog.service';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { hasBrowser, launch } from '../helpers/browser';
 import { startServer } from '../helpers/server';
-import { DEMO_PASSWORD } from '../../server/services/demo-seed.service';
+import { DEMO_PASSWORD } from '../../db/seeds/demo';
 import { vnDate } from '../../workflows/calendar';
 
 const maybe = hasBrowser ? describe : describe.skip;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { hasBrowser, launch } from '../helpers/browser';
 import { startServer } from '../helpers/server';
-import { DEMO_PASSWORD } from '../../server/services/demo-seed.service';
+import { DEMO_PASSWORD } from '../../db/seeds/demo';
 
 const maybe = hasBrowser ? describe : describe.skip;
 const OUT = path.resolve(__dirname, '..', '..', 'test-results');

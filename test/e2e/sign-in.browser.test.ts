@@ -2,7 +2,7 @@
 import type { Browser } from 'playwright-core';
 import { hasBrowser, launch } from '../helpers/browser';
 import { startServer } from '../helpers/server';
-import { DEMO_PASSWORD } from '../../server/services/demo-seed.service';
+import { DEMO_PASSWORD } from '../../db/seeds/demo';
 
 const maybe = hasBrowser ? describe : describe.skip;
 

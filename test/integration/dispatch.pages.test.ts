@@ -6,8 +6,8 @@ import { buildTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
 import { buildUnit, buildUser, PASSWORD } from '../factories/accounts';
 import { expireReplies } from '../../server/jobs/dispatch.jobs';
 import { ensureAdmin } from '../../server/services/bootstrap.service';
-import { DEMO_PASSWORD, seedDemo } from '../../server/services/demo-seed.service';
-import { seedDemoDispatches } from '../../server/services/demo-dispatches';
+import { DEMO_PASSWORD, seedDemo } from '../../db/seeds/demo';
+import { seedDemoDispatches } from '../../db/seeds/demo/dispatches';
 import { vnDate, vnStartOfDay } from '../../workflows/calendar';
 import type { Role } from '../../workflows/labels';
 

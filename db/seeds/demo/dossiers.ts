@@ -1,15 +1,15 @@
-import type { Db } from '../db';
-import type { Config } from '../config';
-import { findUserByUsername, User } from '../queries/users.queries';
-import { findDossierByCode } from '../queries/dossiers.queries';
-import { createVersion } from './catalog.service';
-import { receiveDossier } from './intake.service';
-import { applyDossierEvent } from './transition.service';
-import { getCalendar } from './calendar.service';
-import { SEED_PROCEDURES, SEED_PROCEDURE_UNITS } from '../../db/seeds/demo/procedures';
-import { SEED_USERS } from '../../db/seeds/demo/users';
-import { ProcedureDefinition, stepOf } from '../../workflows/procedure';
-import { intakeSchema } from '../schemas/dossier.schema';
+import type { Db } from '../../../server/db';
+import type { Config } from '../../../server/config';
+import { findUserByUsername, User } from '../../../server/queries/users.queries';
+import { findDossierByCode } from '../../../server/queries/dossiers.queries';
+import { createVersion } from '../../../server/services/catalog.service';
+import { receiveDossier } from '../../../server/services/intake.service';
+import { applyDossierEvent } from '../../../server/services/transition.service';
+import { getCalendar } from '../../../server/services/calendar.service';
+import { SEED_PROCEDURES, SEED_PROCEDURE_UNITS } from './procedures';
+import { SEED_USERS } from './users';
+import { ProcedureDefinition, stepOf } from '../../../workflows/procedure';
+import { intakeSchema } from '../../../server/schemas/dossier.schema';
 
 const HOUR = 3_600_000;
 const NAMES = [

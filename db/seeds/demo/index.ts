@@ -1,12 +1,12 @@
-import type { Db } from '../db';
-import type { Config } from '../config';
-import { seedDemoDossiers } from './demo-dossiers';
-import { seedDemoDispatches } from './demo-dispatches';
-import { withTransaction } from '../db';
-import { hashPassword } from '../auth/passwords';
-import { SEED_UNITS } from '../../db/seeds/demo/units';
-import { SEED_USERS } from '../../db/seeds/demo/users';
-import { ROLE_LABELS } from '../../workflows/labels';
+import type { Db } from '../../../server/db';
+import type { Config } from '../../../server/config';
+import { seedDemoDossiers } from './dossiers';
+import { seedDemoDispatches } from './dispatches';
+import { withTransaction } from '../../../server/db';
+import { hashPassword } from '../../../server/auth/passwords';
+import { SEED_UNITS } from './units';
+import { SEED_USERS } from './users';
+import { ROLE_LABELS } from '../../../workflows/labels';
 
 /** The password every demo user shares (printed at start and in the README). */
 export const DEMO_PASSWORD = 'MotCua@2026';

@@ -2,9 +2,9 @@
 import type ExcelJSType from 'exceljs';
 import { csvField } from '../reports/export';
 import type { Db } from '../db';
-import { synthesis } from './dispatches.service';
+import { synthesis } from '../services/dispatches.service';
 import { findDispatch } from '../queries/dispatches.queries';
-import { dateWords, localityOf } from './print.service';
+import { dateWords, localityOf } from './print-format';
 import { formatVnDate } from '../../workflows/calendar';
 import { REPLY_POSITION_LABELS, REPLY_STATE_LABELS } from '../../workflows/labels';
 import { isOpenReplyState } from '../../workflows/dispatch';

@@ -1,13 +1,17 @@
-import type { Db } from '../db';
-import type { Config } from '../config';
-import { findUserByUsername, User } from '../queries/users.queries';
-import { createDispatch } from './dispatches.service';
-import { applyDispatchEventFor, applyReplyEventFor, setResponse } from './dispatch-transitions.service';
-import { getCalendar } from './calendar.service';
-import { expireReplies } from '../jobs/dispatch.jobs';
-import { SEED_UNITS } from '../../db/seeds/demo/units';
-import { vnDate, vnStartOfDay } from '../../workflows/calendar';
-import type { ReplyPosition } from '../../workflows/labels';
+import type { Db } from '../../../server/db';
+import type { Config } from '../../../server/config';
+import { findUserByUsername, User } from '../../../server/queries/users.queries';
+import { createDispatch } from '../../../server/services/dispatches.service';
+import {
+  applyDispatchEventFor,
+  applyReplyEventFor,
+  setResponse,
+} from '../../../server/services/dispatch-transitions.service';
+import { getCalendar } from '../../../server/services/calendar.service';
+import { expireReplies } from '../../../server/jobs/dispatch.jobs';
+import { SEED_UNITS } from './units';
+import { vnDate, vnStartOfDay } from '../../../workflows/calendar';
+import type { ReplyPosition } from '../../../workflows/labels';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
