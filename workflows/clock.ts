@@ -174,26 +174,28 @@ export interface DossierClock {
 }
 
 /**
- * In progress at moment `at` (design.md §8): received before it, not resolved and not withdrawn by
- * then, whatever step or supplement wait it is in.
+ * In progress at the instant `at` (design.md §8): received, and neither resolved nor withdrawn yet
+ * (a dossier is in progress over [receivedAt, resolvedAt)), whatever step or supplement wait it is in.
+ * Reports judge "by the end of `to`" at the last millisecond before the period's end.
  */
 export function isInProgressAt(d: DossierClock, at: number): boolean {
   return (
-    d.receivedAt < at &&
-    (d.resolvedAt == null || d.resolvedAt >= at) &&
-    (d.status !== 'withdrawn' || (d.completedAt != null && d.completedAt >= at))
+    d.receivedAt <= at &&
+    (d.resolvedAt == null || at < d.resolvedAt) &&
+    (d.status !== 'withdrawn' || (d.completedAt != null && at < d.completedAt))
   );
 }
 
 /**
- * Overdue at moment `at` (design.md §8; for the present moment, `at` = now): in progress then and
- * past the overall due time. A clock paused for a supplement before `at` is overdue only when it was
- * paused after its due time (the wait does not count, and the due time moves later on resume).
- * The reports' SQL and the list's `overdue=1` filter state the same rule; tests hold them to it.
+ * Overdue at the instant `at` (design.md §8; for a page, `at` = now): in progress then and past the
+ * overall due time (exactly at it is not past). A clock paused for a supplement at or before `at` is
+ * overdue only when it was paused after its due time (the wait does not count, and the due time
+ * moves later on resume). The reports' SQL and the list's `overdue=1` filter state the same rule;
+ * tests hold them to it.
  */
 export function isOverdue(d: DossierClock, at: number): boolean {
   if (!isInProgressAt(d, at)) return false;
-  if (d.pausedAt != null && d.pausedAt < at) return d.pausedAt > d.dueAt;
+  if (d.pausedAt != null && d.pausedAt <= at) return d.pausedAt > d.dueAt;
   return at > d.dueAt;
 }
 

@@ -6,7 +6,7 @@ import { AppError } from '../errors';
 import { flash } from '../middleware/locals';
 import { parseFields } from '../schemas/validate';
 import { listQuerySchema } from '../schemas/dossier.schema';
-import { getVisibleRow, listDossiers } from '../services/dossiers.service';
+import { getVisibleRow, listWork } from '../services/dossiers.service';
 import { dossierJson, eventJson } from '../presenters/dossier.presenter';
 import { documentsOf, listEvents } from '../queries/dossiers.queries';
 import { compiledVersion } from '../services/catalog.service';
@@ -14,11 +14,11 @@ import { getCalendar } from '../services/calendar.service';
 import { applyDossierEvent } from '../services/transition.service';
 import { availableActions, whoActs } from '../services/dossier-actions';
 import { attachmentFile, listAttachments, storeAttachments, UploadedFile } from '../services/attachments.service';
+import { urgencyBadge } from '../presenters/urgency.presenter';
 import { intakePages } from './intake.pages';
 import { CHANNELS, EVENT_LABELS } from '../../workflows/labels';
 import { PUBLIC_STATUSES, STATUS_TEXT } from '../../workflows/status';
 
-const HOUR = 3_600_000;
 const TABS = [
   { key: 'cua-toi', label: 'Việc cần xử lý' },
   { key: 'qua-han', label: 'Quá hạn' },
@@ -80,15 +80,9 @@ export function dossierPages(ctx: AppContext) {
         procedureCode: req.query['thu-tuc'] || undefined,
         q: req.query.tim || undefined,
       });
-      const { items, total } = await listDossiers(ctx.db, req.user!, q);
-      const cal = await getCalendar(ctx.db, ctx.config);
-      const now = new Date();
-      const rows = items.map((d) => {
-        const due = new Date(d.step?.dueAt ?? d.dueAt!);
-        const soon =
-          !d.overdue && d.status === 'processing' && (due <= now || cal.workingMsBetween(now, due) <= 8 * HOUR);
-        return { ...d, soon, stepDue: d.step?.dueAt ?? null };
-      });
+      // Badges (clock rules): "Quá hạn" / "Sắp đến hạn" by workflows/clock, for the step and the overall due time.
+      const { items, total } = await listWork(ctx.db, req.user!, q, await getCalendar(ctx.db, ctx.config));
+      const rows = items.map((d) => ({ ...d, badge: urgencyBadge(d.urgency), stepDue: d.step?.dueAt ?? null }));
       const pages = Math.max(1, Math.ceil(total / q.pageSize));
       const base = new URLSearchParams({
         loc: tab,

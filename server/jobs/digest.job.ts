@@ -4,12 +4,38 @@ import type { Mail } from '../mail/mailer';
 import { mail } from '../mail/compose';
 import type { WorkCalendar } from '../../workflows/calendar';
 import { vnDate } from '../../workflows/calendar';
+import { dossierUrgency, DUE_SOON_MS, type Urgency } from '../../workflows/clock';
 
 const HOUR = 3_600_000;
 
+type Ms = number | string | null;
+interface DigestRow {
+  code: string;
+  state: string;
+  status: string;
+  received_at: Ms;
+  due_at: Ms;
+  paused_at: Ms;
+  resolved_at: Ms;
+  completed_at: Ms;
+  step_due_at: Ms;
+}
+
+const num = (v: Ms) => (v == null ? null : Number(v));
+const clockOfRow = (r: DigestRow) => ({
+  status: r.status,
+  receivedAt: Number(r.received_at),
+  dueAt: Number(r.due_at),
+  pausedAt: num(r.paused_at),
+  resolvedAt: num(r.resolved_at),
+  completedAt: num(r.completed_at),
+  stepDueAt: num(r.step_due_at),
+});
+
 /**
  * Once per working day (from 07:00 local), one process — whichever commits the day's lease row first —
- * queues a digest mail for every active user with overdue or soon-due work. Returns mails queued,
+ * queues a digest mail for every active user with overdue or soon-due work: what the work list badges
+ * "Quá hạn" or "Sắp đến hạn" (workflows/clock's dossierUrgency). Returns mails queued,
  * or null when it was not this process's turn.
  */
 export async function runDailyDigest(
@@ -28,7 +54,8 @@ export async function runDailyDigest(
       .first('name')
   )
     return null;
-  const soonLimit = cal.addWorkingMs(new Date(now), 8 * HOUR).getTime();
+  // Every due time within one working day is at or before this bound (a superset: the rule decides).
+  const soonLimit = cal.nextWorkingMoment(cal.addWorkingMs(new Date(now), DUE_SOON_MS)).getTime();
   const users = await db('users as u')
     .whereNotNull('u.email')
     .andWhere('u.active', true)
@@ -37,23 +64,37 @@ export async function runDailyDigest(
   const mails: Mail[] = [];
   for (const u of users) {
     const roles = (await db('user_roles').where({ user_id: u.id }).pluck('role')) as string[];
-    const rows = await db('dossiers')
+    const rows = (await db('dossiers')
       .where({ handling_unit_id: u.unit_id })
       .whereIn('step_role', roles)
-      .where('status', 'processing')
-      .andWhere('step_due_at', '<=', soonLimit)
+      .whereIn('status', ['processing', 'waiting_supplement'])
+      .andWhere((w) => w.where('step_due_at', '<=', soonLimit).orWhere('due_at', '<=', soonLimit))
       .orderBy('step_due_at')
       .limit(100)
-      .select('code', 'state', 'step_due_at', 'due_at');
-    if (!rows.length) continue;
-    const item = (r: { code: string; state: string; step_due_at: number }) => ({
+      .select(
+        'code',
+        'state',
+        'status',
+        'received_at',
+        'due_at',
+        'paused_at',
+        'resolved_at',
+        'completed_at',
+        'step_due_at',
+      )) as Array<DigestRow>;
+    const urgent = rows
+      .map((r) => ({ r, u: dossierUrgency(cal, clockOfRow(r), now) }))
+      .filter((x): x is { r: DigestRow; u: Urgency } => x.u != null);
+    if (!urgent.length) continue;
+    const item = ({ r, u }: { r: DigestRow; u: Urgency }) => ({
       code: r.code,
       step: r.state,
-      dueAt: Number(r.step_due_at),
+      what: u.of === 'step' ? 'hạn bước' : 'hẹn trả',
+      dueAt: u.dueAt,
       url: `${publicUrl}/ho-so/${encodeURIComponent(r.code)}`,
     });
-    const overdue = rows.filter((r) => Number(r.step_due_at) < now).map(item);
-    const soon = rows.filter((r) => Number(r.step_due_at) >= now).map(item);
+    const overdue = urgent.filter((x) => x.u.state === 'overdue').map(item);
+    const soon = urgent.filter((x) => x.u.state === 'due_soon').map(item);
     const m = mail('digest', u.email, `[Một Cửa] ${overdue.length} hồ sơ quá hạn, ${soon.length} hồ sơ sắp đến hạn`, {
       name: u.full_name,
       today: now,

@@ -2,18 +2,33 @@ import type { DossierRow, EventRow } from '../queries/dossiers.queries';
 import { toVnIso } from '../../workflows/calendar';
 import { NATIONAL_STATUS, PublicStatus, STATUS_TEXT } from '../../workflows/status';
 import { ProcedureDefinition, stepOf } from '../../workflows/procedure';
+import { isOverdue as clockIsOverdue, type DossierClock } from '../../workflows/clock';
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : toVnIso(new Date(Number(ms))));
 const bool = (v: number | boolean | null) => (v == null ? null : Boolean(v));
 
-/**
- * Overdue is computed, never stored: past the due time while being processed, or already past it
- * when the clock was paused for a supplement.
- */
-export function isOverdue(row: Pick<DossierRow, 'status' | 'due_at' | 'paused_at'>, now: number): boolean {
-  if (row.status === 'processing') return now > Number(row.due_at);
-  if (row.status === 'waiting_supplement') return row.paused_at != null && Number(row.paused_at) > Number(row.due_at);
-  return false;
+type ClockRow = Pick<
+  DossierRow,
+  'status' | 'received_at' | 'due_at' | 'paused_at' | 'resolved_at' | 'completed_at' | 'step_due_at'
+>;
+const ms = (v: number | null | undefined) => (v == null ? null : Number(v));
+
+/** The clock fields of a row as workflows/clock reads them (numbers, whatever the driver returned). */
+export function clockOf(row: ClockRow): DossierClock & { stepDueAt: number | null } {
+  return {
+    status: row.status,
+    receivedAt: Number(row.received_at),
+    dueAt: Number(row.due_at),
+    pausedAt: ms(row.paused_at),
+    resolvedAt: ms(row.resolved_at),
+    completedAt: ms(row.completed_at),
+    stepDueAt: ms(row.step_due_at),
+  };
+}
+
+/** Overdue is computed, never stored: the one rule of workflows/clock ({@link clockIsOverdue}). */
+export function isOverdue(row: Omit<ClockRow, 'step_due_at'>, now: number): boolean {
+  return clockIsOverdue(clockOf({ ...row, step_due_at: null }), now);
 }
 
 /** The dossier shape of contract.md §2. */

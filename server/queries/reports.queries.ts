@@ -27,21 +27,24 @@ interface Cond {
  * figure and the list behind it cannot disagree.
  */
 export function conditions(b: Bounds): Record<Metric, Cond> {
-  const { start, end, moment: m } = b;
+  const { start, end } = b;
+  // "By the end of `to`" is judged at the last millisecond before the moment; these two conditions
+  // are workflows/clock's isInProgressAt and isOverdue at that instant, written in SQL (a test holds
+  // them to the pure rule on the edges).
+  const at = b.moment - 1;
   // A dossier withdrawn from result_ready keeps its resolved_at: withdrawn dossiers are neither.
   const resolved = "d.resolved_at >= ? and d.resolved_at < ? and d.status <> 'withdrawn'";
   const progress =
-    "d.received_at < ? and (d.resolved_at is null or d.resolved_at >= ?) and (d.status <> 'withdrawn' or d.completed_at >= ?)";
-  // Overdue at the moment: past due_at while the clock ran; a clock paused before the moment counts as
-  // overdue only when it was paused after due_at (as isOverdue does for "now").
-  const overdue = `${progress} and (((d.paused_at is null or d.paused_at >= ?) and d.due_at < ?) or (d.paused_at < ? and d.paused_at > d.due_at))`;
+    "d.received_at <= ? and (d.resolved_at is null or d.resolved_at > ?) and (d.status <> 'withdrawn' or d.completed_at > ?)";
+  // Past due_at while the clock ran; a clock paused by then is overdue only when it was paused after due_at.
+  const overdue = `${progress} and (((d.paused_at is null or d.paused_at > ?) and d.due_at < ?) or (d.paused_at <= ? and d.paused_at > d.due_at))`;
   return {
     received: { sql: 'd.received_at >= ? and d.received_at < ?', bindings: [start, end] },
     resolved: { sql: resolved, bindings: [start, end] },
     ontime: { sql: `${resolved} and d.on_time = 1`, bindings: [start, end] },
     late: { sql: `${resolved} and coalesce(d.on_time, 0) = 0`, bindings: [start, end] },
-    progress: { sql: progress, bindings: [m, m, m] },
-    overdue: { sql: overdue, bindings: [m, m, m, m, m, m] },
+    progress: { sql: progress, bindings: [at, at, at] },
+    overdue: { sql: overdue, bindings: [at, at, at, at, at, at] },
   };
 }
 

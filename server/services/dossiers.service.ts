@@ -4,7 +4,9 @@ import { documentsOf, DossierRow, dossierSelect, findDossierByCode, listEvents }
 import type { ListQuery } from '../schemas/dossier.schema';
 import { compiledVersion } from './catalog.service';
 import { assertVisible, visibilityFilter } from './dossier-access';
-import { dossierJson, DossierJson, eventJson } from '../presenters/dossier.presenter';
+import { clockOf, dossierJson, DossierJson, eventJson } from '../presenters/dossier.presenter';
+import type { WorkCalendar } from '../../workflows/calendar';
+import { dossierUrgency, type Urgency } from '../../workflows/clock';
 
 async function present(db: Db, rows: DossierRow[], now = Date.now()): Promise<DossierJson[]> {
   if (rows.length === 0) return [];
@@ -57,6 +59,35 @@ export async function listDossiers(
   q: ListQuery,
   now = Date.now(),
 ): Promise<{ items: DossierJson[]; total: number }> {
+  const { rows, total } = await listRows(db, user, q, now);
+  return { items: await present(db, rows, now), total };
+}
+
+/** A work-list item: the dossier and how urgent it is (workflows/clock's one rule). */
+export type WorkItem = DossierJson & { urgency: Urgency | null };
+
+/**
+ * {@link listDossiers} for the pages (work list, home): each item also says whether it is overdue
+ * or due soon, by its step or overall due time ({@link dossierUrgency}).
+ */
+export async function listWork(
+  db: Db,
+  user: Express.User,
+  q: ListQuery,
+  cal: WorkCalendar,
+  now = Date.now(),
+): Promise<{ items: WorkItem[]; total: number }> {
+  const { rows, total } = await listRows(db, user, q, now);
+  const items = await present(db, rows, now);
+  return { items: items.map((d, i) => ({ ...d, urgency: dossierUrgency(cal, clockOf(rows[i]), now) })), total };
+}
+
+async function listRows(
+  db: Db,
+  user: Express.User,
+  q: ListQuery,
+  now: number,
+): Promise<{ rows: DossierRow[]; total: number }> {
   const visible = await visibilityFilter(db, user);
   const filter = (qb: Knex.QueryBuilder) => {
     if (visible) visible(qb);
@@ -68,6 +99,7 @@ export async function listDossiers(
     if (q.status) qb.where('d.status', q.status);
     if (q.procedureCode) qb.where('d.procedure_code', q.procedureCode);
     if (q.overdue) {
+      // workflows/clock's isOverdue at `now`, in SQL (a test holds the two together).
       qb.where((w) =>
         w
           .where((a) => a.where('d.status', 'processing').andWhere('d.due_at', '<', now))
@@ -101,5 +133,5 @@ export async function listDossiers(
   const found = ids.length ? ((await dossierSelect(db).whereIn('d.id', ids)) as DossierRow[]) : [];
   const byId = new Map(found.map((r) => [r.id, r]));
   const rows = ids.map((id) => byId.get(id)).filter((r): r is DossierRow => !!r);
-  return { items: await present(db, rows, now), total: Number(n) };
+  return { rows, total: Number(n) };
 }

@@ -26,8 +26,8 @@ import { CHANNELS, Channel } from '../../workflows/labels';
  *
  * Simplification: "overdue at the end of `to`" compares with the dossier's stored `due_at`. A due
  * time moved later after that moment (an EXTEND, or a supplement received, which pushes due_at by
- * the paused time) is taken as it is now, not as it was then. A clock paused at that moment is
- * judged as `isOverdue` does: overdue only when it was paused after its due time.
+ * the paused time) is taken as it is now, not as it was then. Otherwise in progress and overdue are
+ * workflows/clock's `isInProgressAt` and `isOverdue` at the last millisecond before the moment.
  */
 
 /** The figures of contract.md §2 `GET /reports/summary`, exactly these keys. */

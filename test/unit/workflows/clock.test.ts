@@ -245,6 +245,15 @@ describe('isOverdue (design.md §8) and dossierUrgency (work list, home, digest)
     expect(isInProgressAt({ ...processing, status: 'withdrawn', completedAt: dueAt + DAY }, dueAt + H)).toBe(true);
   });
 
+  it('is not overdue at the very moment it was resolved late (the answer to REFUSE or the last FORWARD)', () => {
+    const at = dueAt + DAY;
+    expect(isOverdue({ ...processing, status: 'refused', resolvedAt: at, completedAt: at }, at)).toBe(false);
+    expect(isOverdue({ ...processing, status: 'refused', resolvedAt: at, completedAt: at }, at - 1)).toBe(true);
+    expect(isOverdue({ ...processing, status: 'withdrawn', completedAt: at }, at)).toBe(false);
+    expect(isInProgressAt(processing, processing.receivedAt)).toBe(true);
+    expect(isInProgressAt(processing, processing.receivedAt - 1)).toBe(false);
+  });
+
   it('shows a step six days past due as overdue even when the dossier is not', () => {
     const d = { ...processing, dueAt: vn('2027-07-30 10:00'), stepDueAt: vn('2027-06-08 10:00') };
     const now = vn('2027-06-14 10:00');
