@@ -8,7 +8,10 @@ import { ROLE_LABELS, Role } from '../workflows/labels';
  * Handlebars without a framework: pages under views/pages are rendered into views/layouts/main
  * (or `layout: 'print'`, or none), partials come from views/partials. Templates are compiled once.
  */
-export const VIEWS_DIR = path.resolve(__dirname, '..', 'views');
+// views/ sits at the project root: one level up from server/ (tsx), two from dist/server/ (compiled).
+export const VIEWS_DIR = [path.resolve(__dirname, '..', 'views'), path.resolve(__dirname, '..', '..', 'views')].find(
+  (d) => fs.existsSync(d),
+) as string;
 
 const hbs = Handlebars.create();
 const cache = new Map<string, Handlebars.TemplateDelegate>();

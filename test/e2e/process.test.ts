@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,9 +8,17 @@ import { buildTestApp } from '../helpers/app';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('the server process', () => {
-  it('starts with migrations and demo data, serves /healthz, and exits 0 soon after SIGTERM', async () => {
+  beforeAll(() => {
+    // What `npm start` does first (its prestart): compile to dist/ when missing or stale.
+    execFileSync(process.execPath, ['server/cli/build.js', '--if-stale'], { cwd: ROOT, stdio: 'pipe' });
+  }, 300_000);
+
+  it('runs compiled JavaScript: starts with migrations and demo data, serves /healthz, and exits 0 soon after SIGTERM', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.start).toBe('node dist/server/index.js');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-proc-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    // `npm start` is `node dist/server/index.js`: the node process that listens is the one signalled.
+    const child = spawn(process.execPath, ['dist/server/index.js'], {
       cwd: ROOT,
       env: {
         ...process.env,
