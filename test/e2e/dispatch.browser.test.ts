@@ -2,12 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { hasBrowser, launch } from '../helpers/browser';
+import { BROWSER_TEST_MS, hasBrowser, launch, newContext, submitAndWait } from '../helpers/browser';
 import { startServer } from '../helpers/server';
 import { DEMO_PASSWORD } from '../../db/seeds/demo';
 import { vnDate } from '../../workflows/calendar';
 
 const maybe = hasBrowser ? describe : describe.skip;
+// A real browser on a machine that may be busy: generous limits, every wait on a condition.
+jest.setTimeout(BROWSER_TEST_MS);
 const OUT = path.resolve(__dirname, '..', '..', 'test-results');
 const TITLE = 'Xin ý kiến dự thảo Quy trình nội bộ lĩnh vực thi đua, khen thưởng (kiểm thử trình duyệt)';
 const OPINION = 'Đề nghị rút thời gian bước “Thẩm định hồ sơ” còn 32 giờ làm việc.';
@@ -28,7 +30,7 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
   });
 
   async function as(username: string): Promise<Page> {
-    const ctx = await browser.newContext({
+    const ctx = await newContext(browser, {
       viewport: { width: 1280, height: 900 },
       locale: 'vi-VN',
       timezoneId: 'Asia/Ho_Chi_Minh',
@@ -41,8 +43,8 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
     await page.goto(srv.url + '/dang-nhap');
     await page.getByLabel('Tên đăng nhập').fill(username);
     await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(srv.url + '/');
+    await submitAndWait(page, page.getByRole('button', { name: 'Đăng nhập' }), '[data-testid=user-name]');
+    expect(page.url()).toBe(srv.url + '/');
     return page;
   }
 
@@ -57,8 +59,7 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
     await page.goto(`${srv.url}/cong-van/${id}`);
     const form = page.locator('form.action-form', { has: page.getByRole('button', { name: button, exact: true }) });
     if (fill) await fill(form);
-    await form.getByRole('button', { name: button, exact: true }).click();
-    await page.waitForSelector('.flash-success');
+    await submitAndWait(page, form.getByRole('button', { name: button, exact: true }), '.flash-success');
     return page;
   }
 
@@ -85,13 +86,12 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
       buffer: Buffer.from('%PDF-1.4\n% du thao\n'),
     });
     await spec.screenshot({ path: path.join(OUT, 'dispatch-new.png'), fullPage: true });
-    await spec.getByRole('button', { name: 'Lưu dự thảo' }).click();
+    await submitAndWait(spec, spec.getByRole('button', { name: 'Lưu dự thảo' }), '.flash-success');
     await spec.waitForURL(/\/cong-van\/\d+$/);
     const id = Number(new URL(spec.url()).pathname.split('/').pop());
     expect(await spec.locator('.flash-success').textContent()).toContain('gửi 3 đơn vị, kèm 1 tệp');
     expect(await spec.locator('#tep').textContent()).toContain('du-thao-quy-trinh.pdf');
-    await spec.getByRole('button', { name: 'Trình duyệt', exact: true }).click();
-    await spec.waitForSelector('.flash-success');
+    await submitAndWait(spec, spec.getByRole('button', { name: 'Trình duyệt', exact: true }), '.flash-success');
     await spec.context().close();
 
     await (await act('lanhdao.snv', id, 'Duyệt')).context().close();
@@ -104,8 +104,7 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
     await head.goto(`${srv.url}/cong-van?loc=den`);
     await head.getByRole('link', { name: TITLE }).click();
     await head.getByLabel('Chuyên viên được giao').selectOption('chuyenvien.p1');
-    await head.getByRole('button', { name: 'Giao xử lý', exact: true }).click();
-    await head.waitForSelector('.flash-success');
+    await submitAndWait(head, head.getByRole('button', { name: 'Giao xử lý', exact: true }), '.flash-success');
     await head.context().close();
 
     const drafter = await act('chuyenvien.p1', id, 'Trình lãnh đạo duyệt', async (form) => {
@@ -131,8 +130,7 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
     const row = back.locator('table.synthesis tr', { hasText: 'UBND phường 1' });
     expect(await row.textContent()).toContain(OPINION);
     await row.locator('textarea').fill('Tiếp thu: đã điều chỉnh thời gian thẩm định còn 32 giờ.');
-    await row.getByRole('button', { name: 'Lưu' }).click();
-    await back.waitForSelector('.print-flash');
+    await submitAndWait(back, row.getByRole('button', { name: 'Lưu' }), '.print-flash');
     expect(
       await back.locator('table.synthesis tr', { hasText: 'UBND phường 1' }).locator('textarea').inputValue(),
     ).toContain('Tiếp thu');

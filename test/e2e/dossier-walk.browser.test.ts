@@ -2,11 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { hasBrowser, launch } from '../helpers/browser';
+import { BROWSER_TEST_MS, hasBrowser, launch, newContext, submitAndWait } from '../helpers/browser';
 import { startServer } from '../helpers/server';
 import { DEMO_PASSWORD } from '../../db/seeds/demo';
 
 const maybe = hasBrowser ? describe : describe.skip;
+// A real browser on a machine that may be busy: generous limits, every wait on a condition.
+jest.setTimeout(BROWSER_TEST_MS);
 const OUT = path.resolve(__dirname, '..', '..', 'test-results');
 
 maybe('a dossier walked through every role in Chromium', () => {
@@ -24,14 +26,14 @@ maybe('a dossier walked through every role in Chromium', () => {
   });
 
   async function as(username: string): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const ctx = await newContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await ctx.newPage();
     page.on('dialog', (d) => d.accept()); // confirmations before irreversible actions
     await page.goto(srv.url + '/dang-nhap');
     await page.getByLabel('Tên đăng nhập').fill(username);
     await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(srv.url + '/');
+    await submitAndWait(page, page.getByRole('button', { name: 'Đăng nhập' }), '[data-testid=user-name]');
+    expect(page.url()).toBe(srv.url + '/');
     return page;
   }
 
@@ -39,7 +41,7 @@ maybe('a dossier walked through every role in Chromium', () => {
     const desk = await as('motcua.p1');
     await desk.getByRole('link', { name: 'Tiếp nhận hồ sơ' }).first().click();
     await desk.getByLabel('Tìm thủ tục').fill('Giấy khen');
-    await desk.getByRole('button', { name: 'Tìm' }).click();
+    await submitAndWait(desk, desk.getByRole('button', { name: 'Tìm' }), 'main');
     await desk.getByRole('link', { name: /tặng Giấy khen của Chủ tịch Ủy ban nhân dân cấp xã/i }).click();
     await desk.getByLabel('Họ và tên').fill('Nguyễn Thị Thử Nghiệm');
     await desk.getByLabel('Số điện thoại').fill('0912345678');
@@ -47,6 +49,7 @@ maybe('a dossier walked through every role in Chromium', () => {
     await desk.getByLabel(/Báo cáo thành tích/).check();
     await desk.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn' }).click();
     await desk.waitForURL(/\/in\/01$/);
+    await desk.waitForLoadState('load');
     const code = decodeURIComponent(new URL(desk.url()).pathname.split('/')[2]);
     expect(await desk.content()).toContain('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ');
     await desk.screenshot({ path: path.join(OUT, 'receipt-01.png'), fullPage: true });
@@ -59,8 +62,7 @@ maybe('a dossier walked through every role in Chromium', () => {
     await page.goto(`${srv.url}/ho-so/${code}`);
     const form = page.locator('form.action-form', { has: page.getByRole('button', { name: button, exact: true }) });
     if (comment) await form.locator('textarea').fill(comment);
-    await form.getByRole('button', { name: button, exact: true }).click();
-    await page.waitForSelector('.flash-success');
+    await submitAndWait(page, form.getByRole('button', { name: button, exact: true }), '.flash-success');
     return page;
   }
 

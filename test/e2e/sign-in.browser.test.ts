@@ -1,10 +1,12 @@
 /// <reference lib="dom" />
 import type { Browser } from 'playwright-core';
-import { hasBrowser, launch } from '../helpers/browser';
+import { BROWSER_TEST_MS, hasBrowser, launch, newPage, submitAndWait } from '../helpers/browser';
 import { startServer } from '../helpers/server';
 import { DEMO_PASSWORD } from '../../db/seeds/demo';
 
 const maybe = hasBrowser ? describe : describe.skip;
+// A real browser on a machine that may be busy: generous limits, every wait on a condition.
+jest.setTimeout(BROWSER_TEST_MS);
 
 maybe('sign-in in a real browser (Chromium)', () => {
   let browser: Browser;
@@ -20,7 +22,7 @@ maybe('sign-in in a real browser (Chromium)', () => {
   });
 
   it('signs a demo user in through the form, shows their name, and signs out', async () => {
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     const cspErrors: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy|Refused to/i.test(m.text())) cspErrors.push(m.text());
@@ -29,8 +31,8 @@ maybe('sign-in in a real browser (Chromium)', () => {
     expect(new URL(page.url()).pathname).toBe('/dang-nhap');
     await page.getByLabel('Tên đăng nhập').fill('lanhdao.p1');
     await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(srv.url + '/');
+    await submitAndWait(page, page.getByRole('button', { name: 'Đăng nhập' }), '[data-testid=user-name]');
+    expect(page.url()).toBe(srv.url + '/');
     const name = await page.getByTestId('user-name').textContent();
     expect(name?.trim().length).toBeGreaterThan(3);
     expect(await page.locator('h1').textContent()).toContain(`Xin chào, ${name?.trim()}`);
@@ -39,21 +41,21 @@ maybe('sign-in in a real browser (Chromium)', () => {
     const bg = await page.locator('header.topbar').evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(bg).toBe('rgb(164, 22, 26)');
 
-    await page.getByRole('button', { name: 'Đăng xuất' }).click();
-    await page.waitForURL(/\/dang-nhap$/);
+    await submitAndWait(page, page.getByRole('button', { name: 'Đăng xuất' }), '.flash');
+    expect(new URL(page.url()).pathname).toBe('/dang-nhap');
     expect(await page.locator('.flash').textContent()).toContain('Bạn đã đăng xuất');
     await page.goto(srv.url + '/');
+    await page.waitForURL(/\/dang-nhap/);
     expect(new URL(page.url()).pathname).toBe('/dang-nhap');
     expect(cspErrors).toEqual([]);
   });
 
   it('shows a Vietnamese error for a wrong password', async () => {
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     await page.goto(srv.url + '/dang-nhap');
     await page.getByLabel('Tên đăng nhập').fill('lanhdao.p1');
     await page.getByLabel('Mật khẩu').fill('sai-mat-khau');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForSelector('.flash-error');
+    await submitAndWait(page, page.getByRole('button', { name: 'Đăng nhập' }), '.flash-error');
     expect(await page.locator('.flash-error').textContent()).toContain('Tên đăng nhập hoặc mật khẩu không đúng');
     expect(await page.getByLabel('Tên đăng nhập').inputValue()).toBe('lanhdao.p1');
   });

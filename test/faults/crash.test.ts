@@ -49,11 +49,11 @@ describe('kill -9 under load', () => {
 
       // Phase 1: load, then SIGKILL in the middle of it.
       const load = new Load(w, [first.url], { applicantEmail: 0.3 });
-      const running = load.run(engine === 'mysql' ? 16 : 10, 60_000);
+      const running = load.run(engine === 'mysql' ? 16 : 10, 180_000); // stopped below, once enough is acknowledged
       await waitFor(
         'enough acknowledged transitions before the kill',
         () => load.acknowledgedEvents >= 150 && load.ackedIntakes.size >= 40,
-        45_000,
+        180_000,
         50,
       );
       load.stop();
@@ -70,11 +70,11 @@ describe('kill -9 under load', () => {
       for (const t of load.dossiers.values()) if ((inflight.events.get(t.code) ?? 0) > 0) await load.refresh(t);
       load.bases = [second.url];
       const before = { requests: load.requests, acked: load.acknowledgedEvents, intakes: load.ackedIntakes.size };
-      const again = load.run(8, 10_000);
+      const again = load.run(8, 90_000); // stopped below, once enough is acknowledged
       await waitFor(
         'transitions and intakes after the restart',
         () => load.acknowledgedEvents >= before.acked + 40 && load.ackedIntakes.size >= before.intakes + 10,
-        10_000,
+        90_000,
         50,
       ).catch(() => undefined);
       load.stop();

@@ -181,7 +181,7 @@ describeMysql('several processes over one MariaDB database', () => {
           .count<{ n: number }[]>({ n: '*' });
         return Number(open[0].n) === 0;
       },
-      30_000,
+      120_000,
       200,
     );
     await running;
@@ -266,7 +266,7 @@ describeMysql('several processes over one MariaDB database', () => {
           rows.every((r) => r.kind === 'mail' || r.status === 'done')
         );
       },
-      30_000,
+      120_000,
       100,
     );
     await setup.term();
@@ -282,7 +282,7 @@ describeMysql('several processes over one MariaDB database', () => {
             await db.knex('outbox').where({ kind: 'mail' }).whereNotNull('locked_by').count<{ n: number }[]>({ n: '*' })
           )[0].n,
         ) >= 1,
-      30_000,
+      120_000,
       50,
     );
     const t0 = Date.now();

@@ -26,7 +26,7 @@ export const uniq = () => crypto.randomBytes(3).toString('hex');
 export async function waitFor<T>(
   what: string,
   fn: () => Promise<T> | T,
-  timeoutMs = 30_000,
+  timeoutMs = 120_000,
   everyMs = 200,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -218,7 +218,7 @@ export function launchServer(env: Record<string, string>, opts: { startTimeoutMs
       await exited;
     }
   });
-  const timeout = opts.startTimeoutMs ?? 60_000;
+  const timeout = opts.startTimeoutMs ?? 180_000;
   const proc: ServerProc = {
     url: '',
     ready: new Promise<string>((resolve, reject) => {

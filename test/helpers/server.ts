@@ -22,12 +22,34 @@ export async function startServer(
   const running = await start(config, { print: () => undefined });
   const addr = running.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url);
   return {
     running,
-    url: `http://127.0.0.1:${port}`,
+    url,
     close: async () => {
       await running.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Wait until the server answers /healthz with 200: a condition, not a fixed delay. The bound only
+ * ends a wait that would never succeed; a busy machine may need many times the usual start time.
+ */
+export async function waitReady(url: string, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(30_000) });
+      if (res.status === 200) return;
+      last = `status ${res.status}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    if (Date.now() > until) throw new Error(`server at ${url} not ready after ${timeoutMs} ms (${last})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
