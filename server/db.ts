@@ -14,15 +14,20 @@ export function dialectOf(url: string): Dialect {
   return url.startsWith('sqlite:') ? 'sqlite' : 'mysql';
 }
 
-/** Build a knex instance for `sqlite:PATH` or `mysql://…`; SQLite runs in WAL mode with foreign keys on. */
-export function createDb(url: string, opts: { pool?: { min: number; max: number } } = {}): Db {
+/**
+ * The one knex configuration for `sqlite:PATH` or `mysql://…`, used by the app (createDb) and by
+ * knexfile.ts (the knex CLI). SQLite runs in WAL mode with foreign keys on; its file's folder is created.
+ */
+export function knexConfig(url: string, opts: { pool?: { min: number; max: number } } = {}): Knex.Config {
+  const migrations = { migrationSource };
   if (dialectOf(url) === 'sqlite') {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    return knexFactory({
+    return {
       client: 'better-sqlite3',
       connection: { filename: file },
       useNullAsDefault: true,
+      migrations,
       // One connection: SQLite has one writer anyway, and knex queues transactions behind it,
       // which is what keeps daily sequences gapless without table locks.
       pool: {
@@ -36,10 +41,10 @@ export function createDb(url: string, opts: { pool?: { min: number; max: number 
           done(null, conn);
         },
       },
-    });
+    };
   }
   const u = new URL(url.replace(/^mysql2:/, 'mysql:'));
-  return knexFactory({
+  return {
     client: 'mysql2',
     connection: {
       host: u.hostname,
@@ -56,10 +61,16 @@ export function createDb(url: string, opts: { pool?: { min: number; max: number 
       enableKeepAlive: true,
       keepAliveInitialDelay: 2000,
     },
+    migrations,
     pool: opts.pool ?? { min: 0, max: 10 },
     // Fail fast with 503 when the database is away, rather than queueing requests for long.
     acquireConnectionTimeout: 3000,
-  });
+  };
+}
+
+/** A knex instance for `sqlite:PATH` or `mysql://…` (see knexConfig). */
+export function createDb(url: string, opts: { pool?: { min: number; max: number } } = {}): Db {
+  return knexFactory(knexConfig(url, opts));
 }
 
 export function dialect(db: Db): Dialect {
