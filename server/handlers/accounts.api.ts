@@ -1,13 +1,15 @@
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { AppContext } from '../context';
-import { parseBody } from '../schemas/validate';
-import {
+import type { Req } from '../routes/route';
+import type {
   createUnitSchema,
   createUserSchema,
   credentialsSchema,
   updateUnitSchema,
   updateUserSchema,
+  usersQuerySchema,
 } from '../schemas/accounts.schema';
+import type { unitCodeParams, usernameParams } from '../schemas/params.schema';
 import * as accounts from '../services/accounts.service';
 import { issueToken, revokeToken } from '../auth/tokens';
 import { throttleRules } from '../auth/passport';
@@ -30,51 +32,44 @@ export function userJson(u: User) {
   };
 }
 
+/** Lower case without Vietnamese diacritics: `Nguyễn Đức` → `nguyen duc` (contract.md §2, search). */
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+
 /** Handlers for tokens, units and users on /api/v1. */
 export function accountsApi(ctx: AppContext) {
   return {
-    async createToken(req: Request, res: Response) {
-      const body = parseBody(credentialsSchema, req.body);
-      const user = await accounts.authenticate(
-        ctx.db,
-        throttleRules(ctx),
-        body.username,
-        body.password,
-        req.ip ?? 'unknown',
-      );
+    async createToken(req: Req<{ body: typeof credentialsSchema }>, res: Response) {
+      const { username, password } = req.input.body;
+      const user = await accounts.authenticate(ctx.db, throttleRules(ctx), username, password, req.ip ?? 'unknown');
       const { token, expiresAt } = await issueToken(ctx.db, user.id, ctx.config.TOKEN_TTL_DAYS * 86_400_000);
       res.status(201).json({ token, expiresAt: toVnIso(expiresAt) });
     },
-    async revokeCurrentToken(_req: Request, res: Response) {
+    async revokeCurrentToken(_req: Req, res: Response) {
       await revokeToken(ctx.db, res.locals.tokenId as number);
       res.status(204).end();
     },
-    async listUnits(_req: Request, res: Response) {
+    async listUnits(_req: Req, res: Response) {
       res.json({ items: (await listUnits(ctx.db)).map(unitJson) });
     },
-    async createUnit(req: Request, res: Response) {
-      const unit = await accounts.createUnit(ctx.db, parseBody(createUnitSchema, req.body));
-      res.status(201).json(unitJson(unit));
+    async createUnit(req: Req<{ body: typeof createUnitSchema }>, res: Response) {
+      res.status(201).json(unitJson(await accounts.createUnit(ctx.db, req.input.body)));
     },
-    async updateUnit(req: Request, res: Response) {
-      const unit = await accounts.updateUnit(ctx.db, String(req.params.code), parseBody(updateUnitSchema, req.body));
-      res.json(unitJson(unit));
+    async updateUnit(req: Req<{ params: typeof unitCodeParams; body: typeof updateUnitSchema }>, res: Response) {
+      res.json(unitJson(await accounts.updateUnit(ctx.db, req.input.params.code, req.input.body)));
     },
-    async listUsers(_req: Request, res: Response) {
-      const items = (await listUsers(ctx.db)).map(userJson);
-      res.json({ items, total: items.length });
+    async listUsers(req: Req<{ query: typeof usersQuerySchema }>, res: Response) {
+      const { page, pageSize, q } = req.input.query;
+      // Until accounts.service pages and searches users itself: filter and page the whole list here.
+      const needle = q ? fold(q) : '';
+      const all = (await listUsers(ctx.db)).filter((u) => fold(`${u.username} ${u.fullName}`).includes(needle));
+      const items = all.slice((page - 1) * pageSize, page * pageSize).map(userJson);
+      res.json({ items, total: all.length });
     },
-    async createUser(req: Request, res: Response) {
-      const user = await accounts.createUser(ctx.db, parseBody(createUserSchema, req.body));
-      res.status(201).json(userJson(user));
+    async createUser(req: Req<{ body: typeof createUserSchema }>, res: Response) {
+      res.status(201).json(userJson(await accounts.createUser(ctx.db, req.input.body)));
     },
-    async updateUser(req: Request, res: Response) {
-      const user = await accounts.updateUser(
-        ctx.db,
-        String(req.params.username),
-        parseBody(updateUserSchema, req.body),
-      );
-      res.json(userJson(user));
+    async updateUser(req: Req<{ params: typeof usernameParams; body: typeof updateUserSchema }>, res: Response) {
+      res.json(userJson(await accounts.updateUser(ctx.db, req.input.params.username, req.input.body)));
     },
   };
 }

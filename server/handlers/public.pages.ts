@@ -3,10 +3,9 @@ import { rateLimit } from 'express-rate-limit';
 import type { AppContext } from '../context';
 import { AppError, NotFound, TooMany } from '../errors';
 import { publicDossier, publicTimeline } from '../services/public-lookup.service';
+import { DOSSIER_CODE } from './public.api';
 
-const CODE = /^[A-Za-z0-9.]{1,64}-\d{6}-\d{4,}$/;
-
-/** Public lookup, no sign-in: per-address rate limit, JSON or a phone-friendly page. */
+/** Public lookup page, no sign-in, with the per-address rate limit it shares with the JSON lookup. */
 export function publicPages(ctx: AppContext) {
   const limiter = rateLimit({
     windowMs: 60_000,
@@ -18,17 +17,13 @@ export function publicPages(ctx: AppContext) {
   });
   return {
     limiter,
-    async api(req: Request, res: Response) {
-      const code = String(req.params.code).trim();
-      if (!CODE.test(code)) throw new NotFound('Không tìm thấy hồ sơ với mã này.');
-      res.set('Cache-Control', 'no-store').json((await publicDossier(ctx.db, code)).body);
-    },
     async page(req: Request, res: Response) {
       const code = typeof req.query.ma === 'string' ? req.query.ma.trim().slice(0, 100) : '';
       const view = { title: 'Tra cứu hồ sơ', layout: 'public', code };
       if (!code) return res.render('pages/public/lookup', view);
       try {
-        if (!CODE.test(code)) throw new NotFound('Mã hồ sơ không đúng định dạng (ví dụ 000.01.01.H05-261125-0001).');
+        if (!DOSSIER_CODE.test(code))
+          throw new NotFound('Mã hồ sơ không đúng định dạng (ví dụ 000.01.01.H05-261125-0001).');
         const found = await publicDossier(ctx.db, code);
         res
           .set('Cache-Control', 'no-store')

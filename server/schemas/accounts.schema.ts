@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../workflows/labels';
+import { pagingSchema } from './validate';
 
 const unitCode = z
   .string({ error: 'Mã đơn vị là bắt buộc' })
@@ -94,4 +95,14 @@ export type UpdateUserInput = z.infer<typeof updateUserSchema>;
 export const credentialsSchema = z.object({
   username: z.string({ error: 'Tên đăng nhập là bắt buộc' }).trim().min(1, 'Tên đăng nhập là bắt buộc').max(64),
   password: z.string({ error: 'Mật khẩu là bắt buộc' }).min(1, 'Mật khẩu là bắt buộc').max(200),
+});
+
+/** `GET /users`: pages like every list; `q` matches the username and the full name. */
+export const usersQuerySchema = pagingSchema.extend({
+  q: z
+    .string()
+    .trim()
+    .max(100, 'Từ khóa tối đa 100 ký tự')
+    .optional()
+    .meta({ description: 'Tên đăng nhập hoặc họ tên' }),
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { REPLY_POSITIONS } from '../../workflows/labels';
+import { pagingSchema } from './validate';
 import { isValidDateString } from '../../workflows/calendar';
+import { DISPATCH_EVENT_TYPES, DispatchEventType, REPLY_EVENT_TYPES, ReplyEventType } from '../../workflows/dispatch';
 
 const date = z
   .string({ error: 'Hạn trả lời là bắt buộc (YYYY-MM-DD)' })
@@ -33,42 +35,90 @@ const comment = z
   .max(4000, 'Tối đa 4.000 ký tự')
   .nullish()
   .transform((v) => (v ? v : null));
+const reason = (missing: string) => z.string({ error: missing }).trim().min(1, missing).max(4000, 'Tối đa 4.000 ký tự');
+const version = z
+  .number({ error: 'Phiên bản (version) là bắt buộc' })
+  .int()
+  .min(1)
+  .meta({ description: 'Phiên bản đang xem (409 nếu đã cũ)' });
 
-export const dispatchEventSchema = z
-  .object({
-    type: z.enum(['SUBMIT', 'APPROVE', 'REJECT', 'ISSUE', 'CLOSE'], { error: 'Loại thao tác không hợp lệ' }),
-    version: z.number({ error: 'Phiên bản (version) là bắt buộc' }).int().min(1),
-    comment,
-  })
-  .superRefine((e, ctx) => {
-    if (e.type === 'REJECT' && !e.comment)
-      ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Cần ghi rõ lý do trả lại dự thảo' });
-  });
+// Built from the machine's own event list: REJECT needs a reason, the others take an optional comment.
+const PLAIN_DISPATCH = DISPATCH_EVENT_TYPES.filter((t): t is Exclude<DispatchEventType, 'REJECT'> => t !== 'REJECT');
+
+/** `POST /dispatches/:id/events`, discriminated by `type`. */
+export const dispatchEventSchema = z.intersection(
+  z.object({ type: z.enum(DISPATCH_EVENT_TYPES, { error: 'Loại thao tác không hợp lệ' }), version }),
+  z.discriminatedUnion(
+    'type',
+    [
+      z.object({ type: z.enum(PLAIN_DISPATCH), version, comment }),
+      z.object({ type: z.literal('REJECT'), version, comment: reason('Cần ghi rõ lý do trả lại dự thảo') }),
+    ],
+    { error: 'Loại thao tác không hợp lệ' },
+  ),
+);
 export type DispatchEventInput = z.infer<typeof dispatchEventSchema>;
 
-export const replyEventSchema = z
-  .object({
-    type: z.enum(['ASSIGN', 'SUBMIT', 'APPROVE', 'RETURN'], { error: 'Loại thao tác không hợp lệ' }),
-    version: z.number({ error: 'Phiên bản (version) là bắt buộc' }).int().min(1),
-    assignee: z.string().trim().max(64).nullish(),
-    position: z.enum(REPLY_POSITIONS, { error: 'Ý kiến phải là agree, comments hoặc disagree' }).nullish(),
-    content: z.string().trim().max(20000, 'Nội dung tối đa 20.000 ký tự').nullish(),
-    comment,
-  })
-  .superRefine((e, ctx) => {
-    if (e.type === 'ASSIGN' && !e.assignee)
-      ctx.addIssue({ code: 'custom', path: ['assignee'], message: 'Cần chọn chuyên viên được giao' });
-    if (e.type === 'SUBMIT' && !e.position)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['position'],
-        message: 'Cần chọn ý kiến: thống nhất, góp ý hoặc không thống nhất',
-      });
-    if (e.type === 'SUBMIT' && e.position && e.position !== 'agree' && !e.content)
-      ctx.addIssue({ code: 'custom', path: ['content'], message: 'Cần nêu nội dung góp ý' });
-    if (e.type === 'RETURN' && !e.comment)
-      ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Cần ghi rõ lý do trả lại' });
-  });
+/** Reply events a person sends: the machine's list less the scheduler's EXPIRE. */
+const REPLY_ACTIONS = REPLY_EVENT_TYPES.filter((t): t is Exclude<ReplyEventType, 'EXPIRE'> => t !== 'EXPIRE');
+
+const positionMissing = 'Cần chọn ý kiến: thống nhất, góp ý hoặc không thống nhất';
+
+/**
+ * `POST /dispatches/:id/replies/:unitCode/events`: the reply machine's events a person sends
+ * (EXPIRE is the scheduler's), discriminated by `type`.
+ */
+export const replyEventSchema = z.intersection(
+  z.object({ type: z.enum(REPLY_ACTIONS, { error: 'Loại thao tác không hợp lệ' }), version }),
+  z.discriminatedUnion(
+    'type',
+    [
+      z.object({
+        type: z.literal('ASSIGN'),
+        version,
+        assignee: z
+          .string({ error: 'Cần chọn chuyên viên được giao' })
+          .trim()
+          .min(1, 'Cần chọn chuyên viên được giao')
+          .max(64)
+          .meta({ description: 'Tên đăng nhập của chuyên viên đơn vị nhận' }),
+        comment,
+      }),
+      z
+        .object({
+          type: z.literal('SUBMIT'),
+          version,
+          position: z.enum(REPLY_POSITIONS, {
+            error: (iss) => (iss.input == null ? positionMissing : 'Ý kiến phải là agree, comments hoặc disagree'),
+          }),
+          content: z
+            .string()
+            .trim()
+            .max(20000, 'Nội dung tối đa 20.000 ký tự')
+            .nullish()
+            .transform((v) => (v ? v : null))
+            .meta({ description: 'Nội dung góp ý; bắt buộc khi position khác agree' }),
+          comment,
+        })
+        .superRefine((e, ctx) => {
+          if (e.position !== 'agree' && !e.content)
+            ctx.addIssue({ code: 'custom', path: ['content'], message: 'Cần nêu nội dung góp ý' });
+        }),
+      z.object({ type: z.literal('APPROVE'), version, comment }),
+      z.object({ type: z.literal('RETURN'), version, comment: reason('Cần ghi rõ lý do trả lại') }),
+    ],
+    { error: 'Loại thao tác không hợp lệ' },
+  ),
+);
 export type ReplyEventInput = z.infer<typeof replyEventSchema>;
 
 export const responseSchema = z.object({ response: z.string().trim().max(20000, 'Tối đa 20.000 ký tự').nullable() });
+
+/** `GET /dispatches`: sent by my unit (and below), or received by it with `inbox=1`. */
+export const dispatchListQuerySchema = pagingSchema.extend({
+  inbox: z
+    .enum(['1', 'true', '0', 'false'])
+    .transform((v) => v === '1' || v === 'true')
+    .optional()
+    .meta({ description: '1: công văn đơn vị mình nhận' }),
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DOSSIER_EVENT_TYPES } from '../../workflows/labels';
+import { DOSSIER_EVENT_TYPES, DossierEventType } from '../../workflows/labels';
 import { pagingSchema } from './validate';
 
 const text = (max: number, label: string) =>
@@ -52,24 +52,60 @@ export const intakeSchema = z.object({
 export type IntakeInput = z.infer<typeof intakeSchema>;
 
 /** Events that need a written reason (design.md §4). */
-export const COMMENT_REQUIRED = ['RETURN', 'REQUEST_SUPPLEMENT', 'REFUSE', 'EXTEND', 'WITHDRAW'] as const;
+export const COMMENT_REQUIRED = [
+  'RETURN',
+  'REQUEST_SUPPLEMENT',
+  'REFUSE',
+  'EXTEND',
+  'WITHDRAW',
+] as const satisfies readonly DossierEventType[];
+type NeedsComment = (typeof COMMENT_REQUIRED)[number];
+const needsComment = (t: DossierEventType): t is NeedsComment => (COMMENT_REQUIRED as readonly string[]).includes(t);
 
-export const eventSchema = z
-  .object({
-    type: z.enum(DOSSIER_EVENT_TYPES, { error: 'Loại thao tác không hợp lệ' }),
-    version: z.number({ error: 'Phiên bản (version) là bắt buộc' }).int('Phiên bản phải là số nguyên').min(1),
-    comment: optional(4000, 'Nội dung'),
-    dueAt: z.iso
-      .datetime({ offset: true, error: 'Ngày hẹn mới phải theo ISO 8601, ví dụ 2027-05-06T10:00:00+07:00' })
-      .nullish(),
-  })
-  .superRefine((e, ctx) => {
-    if ((COMMENT_REQUIRED as readonly string[]).includes(e.type) && !e.comment) {
-      ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Cần ghi rõ lý do/nội dung cho thao tác này' });
-    }
-    if (e.type === 'EXTEND' && !e.dueAt)
-      ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'Cần ngày hẹn trả mới' });
-  });
+const version = z
+  .number({ error: 'Phiên bản (version) là bắt buộc' })
+  .int('Phiên bản phải là số nguyên')
+  .min(1)
+  .meta({ description: 'Phiên bản hồ sơ đang xem (409 nếu đã cũ)' });
+const reason = z
+  .string({ error: 'Cần ghi rõ lý do/nội dung cho thao tác này' })
+  .trim()
+  .min(1, 'Cần ghi rõ lý do/nội dung cho thao tác này')
+  .max(4000, 'Nội dung tối đa 4000 ký tự');
+const dueAt = z.iso.datetime({
+  offset: true,
+  error: 'Ngày hẹn mới phải theo ISO 8601, ví dụ 2027-05-06T10:00:00+07:00',
+});
+
+// Built from the machine's own event list: each type falls in exactly one variant.
+const PLAIN = DOSSIER_EVENT_TYPES.filter((t): t is Exclude<DossierEventType, NeedsComment> => !needsComment(t));
+const REASONED = COMMENT_REQUIRED.filter((t): t is Exclude<NeedsComment, 'EXTEND'> => t !== 'EXTEND');
+
+/**
+ * `POST /dossiers/:code/events`: one variant per rule, discriminated by `type`. The fields every
+ * variant shares are checked beside the union, so an unknown `type` and a bad `version` are both named.
+ */
+export const eventSchema = z.intersection(
+  z.object({ type: z.enum(DOSSIER_EVENT_TYPES, { error: 'Loại thao tác không hợp lệ' }), version }),
+  z.discriminatedUnion(
+    'type',
+    [
+      z.object({ type: z.enum(PLAIN), version, comment: optional(4000, 'Nội dung'), dueAt: dueAt.nullish() }),
+      z.object({ type: z.enum(REASONED), version, comment: reason, dueAt: dueAt.nullish() }),
+      z.object({
+        type: z.literal('EXTEND'),
+        version,
+        comment: reason,
+        dueAt: z.iso.datetime({
+          offset: true,
+          error: 'Cần ngày hẹn trả mới (ISO 8601, ví dụ 2027-05-06T10:00:00+07:00)',
+        }),
+      }),
+    ],
+    { error: 'Loại thao tác không hợp lệ' },
+  ),
+);
+export const dossierEventSchema = eventSchema;
 export type EventInput = z.infer<typeof eventSchema>;
 
 const flag = z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true');

@@ -1,0 +1,20 @@
+import type { Response } from 'express';
+import type { AppContext } from '../context';
+import type { Req } from '../routes/route';
+import type { dossierCodeParams } from '../schemas/params.schema';
+import { NotFound } from '../errors';
+import { publicDossier } from '../services/public-lookup.service';
+
+/** The shape of a dossier code; anything else cannot be one (404 without asking the database). */
+export const DOSSIER_CODE = /^[A-Za-z0-9.]{1,64}-\d{6}-\d{4,}$/;
+
+/** /api/v1/public: what a citizen may see of a dossier by its code, no sign-in. */
+export function publicApi(ctx: AppContext) {
+  return {
+    async dossier(req: Req<{ params: typeof dossierCodeParams }>, res: Response) {
+      const { code } = req.input.params;
+      if (!DOSSIER_CODE.test(code)) throw new NotFound('Không tìm thấy hồ sơ với mã này.');
+      res.set('Cache-Control', 'no-store').json((await publicDossier(ctx.db, code)).body);
+    },
+  };
+}
