@@ -5,7 +5,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import type { AppContext } from '../context';
 import { authenticate } from '../services/accounts.service';
 import { findUserById } from '../queries/users.queries';
-import { AppError } from '../errors';
+import { Unauthorized } from '../errors';
 
 /** A Passport instance per app (tests build several apps in one process). */
 export function createPassport(ctx: AppContext): Authenticator {
@@ -19,8 +19,7 @@ export function createPassport(ctx: AppContext): Authenticator {
     new LocalStrategy({ passReqToCallback: true }, (req, username, password, done) => {
       authenticate(ctx.db, rules, username, password, req.ip ?? 'unknown').then(
         (user) => done(null, user),
-        (err) =>
-          err instanceof AppError && err.status === 401 ? done(null, false, { message: err.message }) : done(err),
+        (err) => (err instanceof Unauthorized ? done(null, false, { message: err.message }) : done(err)),
       );
     }),
   );

@@ -1,5 +1,12 @@
 import session from 'express-session';
 import type { Db } from '../db';
+import {
+  deleteExpiredSessions,
+  deleteSession,
+  extendSession,
+  findLiveSession,
+  upsertSession,
+} from '../queries/sessions.queries';
 
 /**
  * express-session store on the `sessions` table: sessions survive restarts and are shared by every
@@ -24,47 +31,33 @@ export class DbSessionStore extends session.Store {
   }
 
   override get(sid: string, cb: (err: unknown, s?: session.SessionData | null) => void): void {
-    this.db('sessions')
-      .where({ sid })
-      .andWhere('expires_at', '>', Date.now())
-      .first('data')
-      .then((row) => cb(null, row ? JSON.parse(row.data) : null), cb);
+    findLiveSession(this.db, sid, Date.now()).then((row) => cb(null, row ? JSON.parse(row.data) : null), cb);
   }
 
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
     const row = { sid, user_id: this.userId(sess), data: JSON.stringify(sess), expires_at: this.expiry(sess) };
-    this.db('sessions')
-      .insert(row)
-      .onConflict('sid')
-      .merge(['user_id', 'data', 'expires_at'])
-      .then(
-        () => cb?.(),
-        (e) => cb?.(e),
-      );
+    upsertSession(this.db, row).then(
+      () => cb?.(),
+      (e) => cb?.(e),
+    );
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
-    this.db('sessions')
-      .where({ sid })
-      .update({ expires_at: this.expiry(sess) })
-      .then(
-        () => cb?.(),
-        (e) => cb?.(e),
-      );
+    extendSession(this.db, sid, this.expiry(sess)).then(
+      () => cb?.(),
+      (e) => cb?.(e),
+    );
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
-    this.db('sessions')
-      .where({ sid })
-      .delete()
-      .then(
-        () => cb?.(),
-        (e) => cb?.(e),
-      );
+    deleteSession(this.db, sid).then(
+      () => cb?.(),
+      (e) => cb?.(e),
+    );
   }
 
   /** Remove expired rows; called by the scheduler. */
   async prune(): Promise<number> {
-    return this.db('sessions').where('expires_at', '<=', Date.now()).delete();
+    return deleteExpiredSessions(this.db, Date.now());
   }
 }

@@ -1,4 +1,11 @@
 import type { Knex } from 'knex';
+import {
+  countFailuresFromIp,
+  deleteFailuresBefore,
+  deleteFailuresOf,
+  insertLoginFailure,
+  recentFailureTimes,
+} from '../queries/login-failures.queries';
 
 type Q = Knex | Knex.Transaction;
 
@@ -14,37 +21,26 @@ export interface ThrottleRules {
  */
 export async function lockedFor(db: Q, rules: ThrottleRules, username: string, ip: string): Promise<number> {
   const since = Date.now() - rules.windowMs;
-  const byUser = await db('login_failures')
-    .where('username', username.toLowerCase())
-    .andWhere('at', '>', since)
-    .orderBy('at', 'desc')
-    .limit(rules.maxPerUsername)
-    .select('at');
-  const byIp = await db('login_failures').where({ ip }).andWhere('at', '>', since).count<{ n: number }[]>('id as n');
+  const byUser = await recentFailureTimes(db, username.toLowerCase(), since, rules.maxPerUsername);
+  const byIp = await countFailuresFromIp(db, ip, since);
   let wait = 0;
   if (byUser.length >= rules.maxPerUsername) {
     // Locked until the oldest of the last N failures leaves the window.
-    const oldest = Number(byUser[byUser.length - 1].at);
+    const oldest = byUser[byUser.length - 1];
     wait = Math.max(wait, oldest + rules.windowMs - Date.now());
   }
-  if (Number(byIp[0].n) >= rules.maxPerIp) wait = Math.max(wait, rules.windowMs);
+  if (byIp >= rules.maxPerIp) wait = Math.max(wait, rules.windowMs);
   return Math.ceil(wait / 1000);
 }
 
 export async function recordFailure(db: Q, username: string, ip: string): Promise<void> {
-  await db('login_failures').insert({
-    username: username.toLowerCase().slice(0, 64),
-    ip: ip.slice(0, 64),
-    at: Date.now(),
-  });
+  await insertLoginFailure(db, { username: username.toLowerCase().slice(0, 64), ip: ip.slice(0, 64), at: Date.now() });
 }
 
 export async function clearFailures(db: Q, username: string): Promise<void> {
-  await db('login_failures').where('username', username.toLowerCase()).delete();
+  await deleteFailuresOf(db, username.toLowerCase());
 }
 
 export async function pruneFailures(db: Q, olderThanMs: number): Promise<void> {
-  await db('login_failures')
-    .where('at', '<', Date.now() - olderThanMs)
-    .delete();
+  await deleteFailuresBefore(db, Date.now() - olderThanMs);
 }

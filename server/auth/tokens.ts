@@ -1,7 +1,14 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { User } from '../queries/users.queries';
-import type { Role } from '../../workflows/labels';
+import {
+  findTokenUser,
+  insertApiToken,
+  markApiTokenUsed,
+  revokeApiToken,
+  revokeApiTokensOfUser,
+} from '../queries/api-tokens.queries';
+import { rolesOf } from '../queries/user-roles.queries';
 
 type Q = Knex | Knex.Transaction;
 
@@ -14,21 +21,16 @@ export async function issueToken(db: Q, userId: number, ttlMs: number): Promise<
   const token = 'mc_' + crypto.randomBytes(32).toString('base64url');
   const now = Date.now();
   const expiresAt = now + ttlMs;
-  await db('api_tokens').insert({
-    user_id: userId,
-    token_hash: hashToken(token),
-    created_at: now,
-    expires_at: expiresAt,
-  });
+  await insertApiToken(db, { userId, tokenHash: hashToken(token), createdAt: now, expiresAt });
   return { token, expiresAt: new Date(expiresAt) };
 }
 
 export async function revokeToken(db: Q, tokenId: number): Promise<void> {
-  await db('api_tokens').where({ id: tokenId }).update({ revoked_at: Date.now() });
+  await revokeApiToken(db, tokenId, Date.now());
 }
 
 export async function revokeAllForUser(db: Q, userId: number): Promise<void> {
-  await db('api_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: Date.now() });
+  await revokeApiTokensOfUser(db, userId, Date.now());
 }
 
 /**
@@ -36,29 +38,10 @@ export async function revokeAllForUser(db: Q, userId: number): Promise<void> {
  * joined, then roles): this runs on every API request.
  */
 export async function userForToken(db: Q, token: string): Promise<{ user: User; tokenId: number } | null> {
-  const row = await db('api_tokens as t')
-    .join('users as u', 'u.id', 't.user_id')
-    .leftJoin('units as un', 'un.id', 'u.unit_id')
-    .where('t.token_hash', hashToken(token))
-    .whereNull('t.revoked_at')
-    .andWhere('t.expires_at', '>', Date.now())
-    .andWhere('u.active', true)
-    .first(
-      't.id as token_id',
-      't.last_used_at',
-      'u.id',
-      'u.username',
-      'u.full_name',
-      'u.email',
-      'u.unit_id',
-      'un.code as unit_code',
-      'un.name as unit_name',
-    );
+  const row = await findTokenUser(db, hashToken(token), Date.now());
   if (!row) return null;
-  const roles = ((await db('user_roles').where({ user_id: row.id }).pluck('role')) as Role[]).sort();
-  if (!row.last_used_at || Date.now() - Number(row.last_used_at) > 60_000) {
-    await db('api_tokens').where({ id: row.token_id }).update({ last_used_at: Date.now() });
-  }
+  const roles = await rolesOf(db, row.id);
+  if (!row.last_used_at || Date.now() - row.last_used_at > 60_000) await markApiTokenUsed(db, row.token_id, Date.now());
   return {
     tokenId: row.token_id,
     user: {

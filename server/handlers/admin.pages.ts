@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
-import { AppError, NotFound } from '../errors';
+import { Conflict, Invalid, NotFound } from '../errors';
 import { parseFields } from '../schemas/validate';
 import { createUnitSchema, createUserSchema, updateUnitSchema, updateUserSchema } from '../schemas/accounts.schema';
 import * as accounts from '../services/accounts.service';
@@ -42,7 +42,8 @@ function userForm(body: Record<string, unknown>, editing: boolean) {
 
 /** Errors a form shows beside its fields; anything else goes to the error page. */
 function formErrors(err: unknown): { status: number; error: string; fields: Record<string, string> } | null {
-  if (!(err instanceof AppError) || ![409, 422].includes(err.status)) return null;
+  // A duplicate code or username (Conflict) and bad fields (Invalid) are shown beside the form.
+  if (!(err instanceof Conflict || err instanceof Invalid)) return null;
   const fields = ((err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {}) as Record<
     string,
     string

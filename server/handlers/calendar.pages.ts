@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { AppError, NotFound } from '../errors';
+import { Invalid, NotFound } from '../errors';
 import { parseFields } from '../schemas/validate';
 import { deleteOverride, getCalendar, listOverrides, setOverride } from '../services/calendar.service';
 import { flash } from '../middleware/locals';
@@ -113,11 +113,7 @@ export function calendarPages(ctx: AppContext) {
   const yearPage = async (res: Response, year: number, extra: Record<string, unknown> = {}, status = 200) => {
     const cal = await getCalendar(ctx.db, ctx.config);
     const holidays = cal.holidays(year);
-    const overrides = (await listOverrides(ctx.db, year)) as Array<{
-      date: string;
-      kind: 'holiday' | 'workday';
-      name: string | null;
-    }>;
+    const overrides = await listOverrides(ctx.db, year);
     res.status(status).render('pages/admin/calendar', {
       title: `Lịch làm việc năm ${year}`,
       year,
@@ -158,7 +154,7 @@ export function calendarPages(ctx: AppContext) {
         flash(req, 'success', `Đã đánh dấu ngày ${vnDay(day.date)} là ${what}${day.name ? ` (${day.name})` : ''}.`);
         res.redirect(303, `/quan-tri/lich?nam=${day.date.slice(0, 4)}#dieu-chinh`);
       } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 422) throw err;
+        if (!(err instanceof Invalid)) throw err;
         const fields = (err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
         const year = Number(parseDateInput(kept.date)?.slice(0, 4)) || kept.nam || currentYear();
         await yearPage(

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { AppError, NotFound } from '../errors';
+import { Invalid, NotFound } from '../errors';
 import { parseFields } from '../schemas/validate';
 import { createVersion, getVersion } from '../services/catalog.service';
 import { findVersion, listLatest, listVersions } from '../queries/procedures.queries';
@@ -156,7 +156,7 @@ function details(def: ProcedureDefinition) {
 }
 
 function invalidErrors(err: unknown): DefinitionError[] | null {
-  if (!(err instanceof AppError) || err.status !== 422) return null;
+  if (!(err instanceof Invalid)) return null;
   const d = (err.details ?? {}) as { errors?: DefinitionError[]; fields?: Record<string, string> };
   if (d.errors?.length) return d.errors;
   const fields = Object.entries(d.fields ?? {}).map(([path, message]) => ({ path: path === '_' ? '' : path, message }));

@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { NotFound } from '../errors';
 import { flash } from '../middleware/locals';
 import { resendMail } from '../jobs/outbox.job';
+import { countMails, listMails } from '../queries/outbox.queries';
 
 const STATUS: Record<string, string> = { pending: 'Đang chờ gửi', sent: 'Đã gửi', failed: 'Gửi thất bại' };
 
@@ -11,14 +12,8 @@ export function mailPages(ctx: AppContext) {
   return {
     async list(req: Request, res: Response) {
       const only = req.query['trang-thai'] === 'failed' ? 'failed' : null;
-      const q = ctx
-        .db('outbox')
-        .where({ kind: 'mail' })
-        .orderBy('id', 'desc')
-        .limit(200)
-        .select('id', 'payload', 'status', 'attempts', 'last_error', 'created_at', 'sent_at', 'available_at');
-      if (only) q.where({ status: only });
-      const rows = (await q).map((r) => {
+      const mails = await listMails(ctx.db, { status: only ?? undefined, limit: 200 });
+      const rows = mails.map((r) => {
         const m = JSON.parse(r.payload) as { to: string; subject: string };
         return {
           id: r.id,
@@ -28,19 +23,15 @@ export function mailPages(ctx: AppContext) {
           statusText: STATUS[r.status] ?? r.status,
           attempts: r.attempts,
           error: r.last_error,
-          createdAt: Number(r.created_at),
-          sentAt: r.sent_at ? Number(r.sent_at) : null,
-          nextAt: r.status === 'pending' ? Number(r.available_at) : null,
+          createdAt: r.created_at,
+          sentAt: r.sent_at,
+          nextAt: r.status === 'pending' ? r.available_at : null,
         };
       });
-      const [{ n }] = await ctx
-        .db('outbox')
-        .where({ kind: 'mail', status: 'failed' })
-        .count<{ n: number }[]>({ n: '*' });
       res.render('pages/admin/mail', {
         title: 'Thư đã gửi',
         rows,
-        failedCount: Number(n),
+        failedCount: await countMails(ctx.db, 'failed'),
         only,
         transport: ctx.config.SMTP_URL ? 'SMTP' : `tệp .eml trong ${ctx.config.dataDir}/mail`,
       });

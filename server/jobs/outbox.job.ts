@@ -3,6 +3,14 @@ import { withTransaction } from '../db';
 import type { Mailer, Mail } from '../mail/mailer';
 import { dossierMails, DossierMailEvent } from '../mail/compose';
 import { dispatchMails } from '../mail/dispatch-mails';
+import {
+  claimOutbox,
+  dueOutbox,
+  insertOutbox,
+  OutboxRow,
+  releaseOutbox,
+  requeueFailedMail,
+} from '../queries/outbox.queries';
 
 export interface OutboxOptions {
   owner: string;
@@ -12,13 +20,6 @@ export interface OutboxOptions {
   leaseMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
-}
-
-interface OutboxRow {
-  id: number;
-  kind: string;
-  payload: string;
-  attempts: number;
 }
 
 /**
@@ -44,61 +45,39 @@ export class OutboxWorker {
     this.baseDelayMs = opts.baseDelayMs ?? 30_000;
   }
 
-  private async candidates(now: number): Promise<OutboxRow[]> {
-    return (await this.db('outbox')
-      .where('status', 'pending')
-      .andWhere('available_at', '<=', now)
-      .andWhere((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now))
-      .orderBy('id')
-      .limit(this.batch)
-      .select('id', 'kind', 'payload', 'attempts')) as OutboxRow[];
-  }
-
   /**
    * Lease one row right before handling it (never a whole batch up front: a slow mail server must not
    * let a batch's later leases expire while earlier rows are still being sent).
    */
   private async claim(row: OutboxRow): Promise<boolean> {
     const now = Date.now();
-    const got = await this.db('outbox')
-      .where({ id: row.id, status: 'pending' })
-      .andWhere((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now))
-      .update({ locked_by: this.opts.owner, locked_until: now + this.leaseMs });
-    return got === 1;
+    return claimOutbox(this.db, row.id, this.opts.owner, now, now + this.leaseMs);
   }
 
   /** One pass: claim what is due and handle it. Returns how many rows were sent, expanded, failed. */
   async tick(now = Date.now()): Promise<{ sent: number; expanded: number; retried: number; failed: number }> {
     const stats = { sent: 0, expanded: 0, retried: 0, failed: 0 };
-    for (const row of await this.candidates(now)) {
+    for (const row of await dueOutbox(this.db, now, this.batch)) {
       if (!(await this.claim(row))) continue;
       if (row.kind === 'mail') {
         try {
           await this.mailer.send(JSON.parse(row.payload) as Mail);
-          await this.db('outbox')
-            .where({ id: row.id, locked_by: this.opts.owner })
-            .update({
-              status: 'sent',
-              sent_at: Date.now(),
-              attempts: row.attempts + 1,
-              locked_by: null,
-              locked_until: null,
-              last_error: null,
-            });
+          await releaseOutbox(this.db, row.id, this.opts.owner, {
+            status: 'sent',
+            sentAt: Date.now(),
+            attempts: row.attempts + 1,
+            lastError: null,
+          });
           stats.sent++;
         } catch (err) {
           const attempts = row.attempts + 1;
           const failed = attempts >= this.maxAttempts;
-          await this.db('outbox')
-            .where({ id: row.id, locked_by: this.opts.owner })
-            .update({
-              status: failed ? 'failed' : 'pending',
-              attempts,
-              available_at: Date.now() + Math.min(this.baseDelayMs * 2 ** (attempts - 1), 3_600_000),
-              locked_by: null,
-              locked_until: null,
-              last_error: String((err as Error)?.message ?? err).slice(0, 1000),
-            });
+          await releaseOutbox(this.db, row.id, this.opts.owner, {
+            status: failed ? 'failed' : 'pending',
+            attempts,
+            availableAt: Date.now() + Math.min(this.baseDelayMs * 2 ** (attempts - 1), 3_600_000),
+            lastError: String((err as Error)?.message ?? err).slice(0, 1000),
+          });
           if (failed) stats.failed++;
           else stats.retried++;
         }
@@ -118,29 +97,19 @@ export class OutboxWorker {
         ? await dispatchMails(this.db, row.kind, payload, this.opts.publicUrl)
         : [];
     await withTransaction(this.db, async (trx) => {
-      const still = await trx('outbox')
-        .where({ id: row.id, locked_by: this.opts.owner, status: 'pending' })
-        .update({ status: 'done', locked_by: null, locked_until: null, sent_at: Date.now() });
-      if (still !== 1) return; // the lease expired and someone else took it: they expand it
+      const still = await releaseOutbox(trx, row.id, this.opts.owner, {
+        status: 'done',
+        sentAt: Date.now(),
+        onlyIfPending: true,
+      });
+      if (!still) return; // the lease expired and someone else took it: they expand it
       const now = Date.now();
-      for (const m of mails)
-        await trx('outbox').insert({
-          kind: 'mail',
-          payload: JSON.stringify(m),
-          status: 'pending',
-          attempts: 0,
-          available_at: now,
-          created_at: now,
-        });
+      for (const m of mails) await insertOutbox(trx, 'mail', m, now);
     });
   }
 }
 
 /** Put a failed mail back in the queue (admin "resend"). */
 export async function resendMail(db: Db, id: number): Promise<boolean> {
-  return (
-    (await db('outbox')
-      .where({ id, kind: 'mail', status: 'failed' })
-      .update({ status: 'pending', attempts: 0, available_at: Date.now(), last_error: null })) === 1
-  );
+  return requeueFailedMail(db, id, Date.now());
 }

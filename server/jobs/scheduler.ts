@@ -6,6 +6,7 @@ import { OutboxWorker } from './outbox.job';
 import { runDailyDigest } from './digest.job';
 import { getCalendar } from '../services/calendar.service';
 import { pruneFailures } from '../auth/throttle';
+import { deleteExpiredSessions } from '../queries/sessions.queries';
 import { expireReplies, remindDue } from './dispatch.jobs';
 
 export interface Scheduler {
@@ -56,7 +57,7 @@ export function startScheduler(
       await runDailyDigest(ctx.db, cal, ctx.config.PUBLIC_URL, owner);
       if (Date.now() - lastHousekeeping > 10 * 60_000) {
         lastHousekeeping = Date.now();
-        await ctx.db('sessions').where('expires_at', '<=', Date.now()).delete();
+        await deleteExpiredSessions(ctx.db, Date.now());
         await pruneFailures(ctx.db, 24 * 3_600_000);
       }
     } catch (err) {

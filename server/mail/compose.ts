@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import { render } from '../views';
 import type { Mail } from './mailer';
+import { dossierMailFacts } from '../queries/dossiers.queries';
+import { activeStaffWithRoles } from '../queries/user-roles.queries';
 import { STATUS_TEXT } from '../../workflows/status';
 
 type Q = Knex | Knex.Transaction;
@@ -61,22 +63,18 @@ const APPLICANT: Record<string, { subject: string; intro: string; dueLabel?: str
  * notice to the applicant when an email was given. Built from the event's own payload.
  */
 export async function dossierMails(db: Q, e: DossierMailEvent, publicUrl: string): Promise<Mail[]> {
-  const d = await db('dossiers as d')
-    .join('units as u', 'u.id', 'd.receiving_unit_id')
-    .join('procedure_versions as pv', 'pv.id', 'd.procedure_version_id')
-    .where('d.code', e.code)
-    .first('d.procedure_name', 'd.applicant', 'u.name as unit_name', 'pv.definition');
+  const d = await dossierMailFacts(db, e.code);
   if (!d) return [];
   const out: Mail[] = [];
   const url = `${publicUrl}/ho-so/${encodeURIComponent(e.code)}`;
   const kind = e.type ?? 'RECEIVE';
   const isNewWork = (kind === 'RECEIVE' || e.changed) && e.handlingUnitId && e.actorRole;
   if (isNewWork) {
-    const staff = await db('users as u')
-      .join('user_roles as r', 'r.user_id', 'u.id')
-      .where({ 'u.unit_id': e.handlingUnitId, 'r.role': e.actorRole, 'u.active': true })
-      .whereNotNull('u.email')
-      .select('u.full_name', 'u.email');
+    const staff = await activeStaffWithRoles(db, {
+      unitIds: [e.handlingUnitId!],
+      roles: [e.actorRole!],
+      withEmail: true,
+    });
     const step = (JSON.parse(d.definition).steps as Array<{ code: string; name: string }>).find((s) => s.code === e.to);
     const task =
       e.to === 'waiting_supplement'
@@ -86,7 +84,7 @@ export async function dossierMails(db: Q, e: DossierMailEvent, publicUrl: string
           : (step?.name ?? e.to);
     for (const s of staff) {
       out.push(
-        mail('new-work', s.email, `[Một Cửa] Hồ sơ ${e.code} chờ xử lý`, {
+        mail('new-work', s.email!, `[Một Cửa] Hồ sơ ${e.code} chờ xử lý`, {
           name: s.full_name,
           code: e.code,
           procedureName: d.procedure_name,

@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
 import type { Mail } from './mailer';
 import { mail } from './compose';
-import { OPEN_REPLY_STATES } from '../../workflows/dispatch';
+import { findDispatch, repliesOf } from '../queries/dispatches.queries';
+import { findUnitById } from '../queries/units.queries';
+import { activeStaffWithRoles, activeUserWithEmail, StaffRow } from '../queries/user-roles.queries';
+import { isOpenReplyState } from '../../workflows/dispatch';
 
 type Q = Knex | Knex.Transaction;
 
@@ -14,44 +17,25 @@ interface Payload {
   automatic?: boolean;
 }
 
-async function people(db: Q, unitIds: number[], roles: string[]) {
-  if (!unitIds.length) return [];
-  return db('users as u')
-    .join('user_roles as r', 'r.user_id', 'u.id')
-    .whereIn('u.unit_id', unitIds)
-    .whereIn('r.role', roles)
-    .where('u.active', true)
-    .whereNotNull('u.email')
-    .distinct('u.id', 'u.full_name', 'u.email');
-}
+const people = (db: Q, unitIds: number[], roles: string[]) =>
+  activeStaffWithRoles(db, { unitIds, roles, withEmail: true });
 
-async function byId(db: Q, id: number | null | undefined) {
-  if (!id) return [];
-  return db('users').where({ id, active: true }).whereNotNull('email').select('id', 'full_name', 'email');
-}
+const byId = async (db: Q, id: number | null | undefined) => (id ? activeUserWithEmail(db, id) : []);
 
 /** The mails of one dispatch event or reminder, built when the outbox row is expanded. */
 export async function dispatchMails(db: Q, kind: string, p: Payload, publicUrl: string): Promise<Mail[]> {
-  const d = await db('dispatches as d')
-    .join('units as u', 'u.id', 'd.issuing_unit_id')
-    .where('d.id', p.dispatchId)
-    .first('d.*', 'u.name as unit_name');
+  const d = await findDispatch(db, p.dispatchId);
   if (!d) return [];
   const url = `${publicUrl}/cong-van/${d.id}`;
   const base = [
     `Trích yếu: ${d.title}`,
-    `Đơn vị soạn: ${d.unit_name}`,
+    `Đơn vị soạn: ${d.issuing_name}`,
     ...(d.number ? [`Số: ${d.number}`] : []),
     `Hạn trả lời: ${d.due_date.split('-').reverse().join('/')}`,
   ];
-  const build = (
-    to: Array<{ full_name: string; email: string }>,
-    subject: string,
-    intro: string,
-    comment?: string | null,
-  ) =>
+  const build = (to: StaffRow[], subject: string, intro: string, comment?: string | null) =>
     to.map((u) =>
-      mail('notice', u.email, `[Một Cửa] ${subject}`, {
+      mail('notice', u.email!, `[Một Cửa] ${subject}`, {
         name: u.full_name,
         intro,
         lines: base,
@@ -59,13 +43,10 @@ export async function dispatchMails(db: Q, kind: string, p: Payload, publicUrl: 
         url,
       }),
     );
-  const replyUnit = p.replyUnitId ? await db('units').where({ id: p.replyUnitId }).first('name') : null;
+  const replyUnit = p.replyUnitId ? await findUnitById(db, p.replyUnitId) : null;
 
   if (kind === 'dispatch.remind') {
-    const open = await db('dispatch_replies')
-      .where({ dispatch_id: d.id })
-      .whereIn('state', [...OPEN_REPLY_STATES])
-      .select('unit_id', 'assignee_id');
+    const open = (await repliesOf(db, d.id)).filter((r) => isOpenReplyState(r.state));
     const out: Mail[] = [];
     for (const r of open) {
       const to = r.assignee_id
@@ -119,7 +100,7 @@ export async function dispatchMails(db: Q, kind: string, p: Payload, publicUrl: 
       return build(
         await people(db, JSON.parse(d.recipients), ['head', 'leader', 'clerk']),
         `Công văn xin ý kiến số ${d.number}`,
-        `${d.unit_name} xin ý kiến của đơn vị về nội dung sau.`,
+        `${d.issuing_name} xin ý kiến của đơn vị về nội dung sau.`,
       );
     case 'ASSIGN':
       return build(

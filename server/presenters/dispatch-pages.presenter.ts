@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import { listDispatchFiles } from '../services/dispatch-files.service';
 import { dispatchJson, DispatchView, listDispatches } from '../services/dispatches.service';
 import { listUnits } from '../queries/units.queries';
+import { activeStaffWithRoles } from '../queries/user-roles.queries';
 import { DispatchRow, dispatchEvents, repliesOf, ReplyRow } from '../queries/dispatches.queries';
 import { vnDate } from '../../workflows/calendar';
 import {
@@ -213,11 +214,7 @@ async function replyActions(db: Db, user: Express.User, r: ReplyRow, dispatchSta
     const v = f?.values ?? {};
     let specialists = null;
     if (type === 'ASSIGN') {
-      const rows = await db('users as u')
-        .join('user_roles as ur', 'ur.user_id', 'u.id')
-        .where({ 'u.unit_id': r.unit_id, 'u.active': true, 'ur.role': 'specialist' })
-        .orderBy('u.full_name')
-        .select('u.username', 'u.full_name');
+      const rows = await activeStaffWithRoles(db, { unitIds: [r.unit_id], roles: ['specialist'] });
       const chosen = v.assignee ?? r.assignee_username ?? '';
       specialists = rows.map((s) => ({ username: s.username, fullName: s.full_name, selected: s.username === chosen }));
     }

@@ -2,6 +2,7 @@ import QRCode from 'qrcode';
 import type { Db } from '../db';
 import { NotFound } from '../errors';
 import { documentsOf, DossierRow, EventRow, listEvents } from '../queries/dossiers.queries';
+import { unitNamesByCode } from '../queries/units.queries';
 import { compiledVersion } from '../services/catalog.service';
 import { getVisibleRow } from '../services/dossiers.service';
 import { CHANNELS } from '../../workflows/labels';
@@ -42,14 +43,6 @@ const dataOf = (e: EventRow): Record<string, unknown> => {
   }
 };
 
-async function unitNames(db: Db, events: EventRow[]): Promise<Map<string, string>> {
-  const codes = [...new Set(events.map((e) => e.actor_unit_code).filter((c): c is string => !!c))];
-  const rows = codes.length
-    ? ((await db('units').whereIn('code', codes).select('code', 'name')) as Array<{ code: string; name: string }>)
-    : [];
-  return new Map(rows.map((r) => [r.code, r.name]));
-}
-
 /**
  * Everything one printed form needs, for a dossier the user may see. 404 for a dossier out of sight,
  * an unknown form number, or a form the dossier has no event for (02 supplement request, 03 refusal,
@@ -68,7 +61,9 @@ export async function printForm(
     throw new NotFound('Không có mẫu in này.');
   const formNo = form as FormNo;
   const events = await listEvents(db, row.id);
-  const names = await unitNames(db, events);
+  const names = await unitNamesByCode(db, [
+    ...new Set(events.map((e) => e.actor_unit_code).filter((c): c is string => !!c)),
+  ]);
   const d = basics(row);
   const base = { formNo, formTitle: upper(FORM_TITLES[formNo]), title: `Mẫu ${formNo} · ${row.code}`, d };
   const ref = `Mã hồ sơ: ${row.code}`;

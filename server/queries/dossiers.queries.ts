@@ -98,3 +98,66 @@ export async function documentsOf(db: Q, dossierId: number) {
     .orderBy('id')
     .select('code', 'name', 'required', 'received');
 }
+
+// ---------------------------------------------------------------- mail and public reads (layers refactor, issue 12)
+
+/** What the mails of a dossier event need: names, the applicant JSON and the version's definition. */
+export interface DossierMailFacts {
+  procedure_name: string;
+  applicant: string;
+  unit_name: string;
+  definition: string;
+}
+
+export async function dossierMailFacts(db: Q, code: string): Promise<DossierMailFacts | null> {
+  const raw = await db('dossiers as d')
+    .join('units as u', 'u.id', 'd.receiving_unit_id')
+    .join('procedure_versions as pv', 'pv.id', 'd.procedure_version_id')
+    .where('d.code', code)
+    .first('d.procedure_name', 'd.applicant', 'u.name as unit_name', 'pv.definition');
+  return raw ?? null;
+}
+
+/** The columns the public lookup may show (contract.md §2), timestamps as numbers. */
+export interface PublicDossierRow {
+  id: number;
+  code: string;
+  procedure_name: string;
+  unit_name: string;
+  status: string;
+  received_at: number;
+  due_at: number;
+  completed_at: number | null;
+  applicant_name: string;
+}
+
+export async function findPublicDossier(db: Q, code: string): Promise<PublicDossierRow | null> {
+  const raw = await db('dossiers as d')
+    .join('units as u', 'u.id', 'd.receiving_unit_id')
+    .where('d.code', code)
+    .first(
+      'd.id',
+      'd.code',
+      'd.procedure_name',
+      'u.name as unit_name',
+      'd.status',
+      'd.received_at',
+      'd.due_at',
+      'd.completed_at',
+      'd.applicant_name',
+    );
+  if (!raw) return null;
+  return {
+    ...raw,
+    id: Number(raw.id),
+    received_at: Number(raw.received_at),
+    due_at: Number(raw.due_at),
+    completed_at: raw.completed_at == null ? null : Number(raw.completed_at),
+  };
+}
+
+/** The states a dossier passed through and when, oldest first. */
+export async function stateChangesOf(db: Q, dossierId: number): Promise<Array<{ to_state: string; at: number }>> {
+  const rows = await db('dossier_events').where({ dossier_id: dossierId }).orderBy('id').select('to_state', 'at');
+  return rows.map((r) => ({ to_state: String(r.to_state), at: Number(r.at) }));
+}

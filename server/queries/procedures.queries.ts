@@ -71,3 +71,50 @@ export async function listVersions(db: Q, code: string): Promise<Array<{ version
     .select('v.version', 'v.created_at');
   return rows.map((r) => ({ version: r.version, createdAt: Number(r.created_at) }));
 }
+
+// ---------------------------------------------------------------- writing versions (layers refactor, issue 12)
+
+import { forUpdate } from '../db';
+
+/** The procedure with this code, locked for the rest of the transaction (MySQL), or null. */
+export async function lockProcedureByCode(
+  trx: Knex.Transaction,
+  code: string,
+): Promise<{ id: number; latestVersion: number } | null> {
+  const row = await forUpdate(trx, trx('procedures').where({ code })).first('id', 'latest_version');
+  return row ? { id: Number(row.id), latestVersion: Number(row.latest_version) } : null;
+}
+
+export async function insertProcedure(db: Q, p: { code: string; name: string; now: number }): Promise<number> {
+  const [id] = await db('procedures').insert({
+    code: p.code,
+    name: p.name,
+    latest_version: 0,
+    created_at: p.now,
+    updated_at: p.now,
+  });
+  return Number(id);
+}
+
+export async function insertProcedureVersion(
+  db: Q,
+  v: { procedureId: number; version: number; definition: ProcedureDefinition; createdBy: number | null; now: number },
+): Promise<void> {
+  await db('procedure_versions').insert({
+    procedure_id: v.procedureId,
+    version: v.version,
+    definition: JSON.stringify(v.definition),
+    created_by: v.createdBy,
+    created_at: v.now,
+  });
+}
+
+export async function setLatestVersion(
+  db: Q,
+  procedureId: number,
+  p: { version: number; name: string; now: number },
+): Promise<void> {
+  await db('procedures')
+    .where({ id: procedureId })
+    .update({ latest_version: p.version, name: p.name, updated_at: p.now });
+}

@@ -119,3 +119,15 @@ export async function ancestorIds(db: Q, unitId: number): Promise<number[]> {
   }
   return out;
 }
+
+// ---------------------------------------------------------------- names by code (layers refactor, issue 12)
+
+/** Unit names by code, for the codes that exist. */
+export async function unitNamesByCode(db: Q, codes: readonly string[]): Promise<Map<string, string>> {
+  if (!codes.length) return new Map();
+  const rows = (await db('units').whereIn('code', [...codes]).select('code', 'name')) as Array<{
+    code: string;
+    name: string;
+  }>;
+  return new Map(rows.map((r) => [r.code, r.name]));
+}

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Db } from '../db';
 import { countUsers, insertUser } from '../queries/users.queries';
 import { hashPassword } from '../auth/passwords';
+import { getSetting, insertSettingIfAbsent } from '../queries/app-settings.queries';
 
 /**
  * The session secret: from SESSION_SECRET, else one generated once and kept in the database so every
@@ -9,11 +10,11 @@ import { hashPassword } from '../auth/passwords';
  */
 export async function sessionSecret(db: Db, configured?: string): Promise<string> {
   if (configured) return configured;
-  const row = await db('app_settings').where({ key: 'session_secret' }).first('value');
-  if (row) return row.value;
-  const value = crypto.randomBytes(32).toString('base64url');
-  await db('app_settings').insert({ key: 'session_secret', value }).onConflict('key').ignore();
-  return (await db('app_settings').where({ key: 'session_secret' }).first('value')).value;
+  const stored = await getSetting(db, 'session_secret');
+  if (stored) return stored;
+  // Two processes starting at once: the first insert wins and both read it back.
+  await insertSettingIfAbsent(db, 'session_secret', crypto.randomBytes(32).toString('base64url'));
+  return (await getSetting(db, 'session_secret'))!;
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { Db } from '../db';
 import type { Config } from '../config';
+import {
+  calendarDaysStamp,
+  deleteCalendarDay,
+  listCalendarDays,
+  upsertCalendarDay,
+} from '../queries/calendar-days.queries';
 import { DayOverride, WorkCalendar } from '../../workflows/calendar';
 
 type CalendarSettings = Pick<Config, 'workPeriods' | 'WORK_CUTOFF' | 'HOLIDAY_SEP1'>;
@@ -20,21 +26,14 @@ const RECHECK_MS = 2000;
 export async function getCalendar(db: Db, settings: CalendarSettings): Promise<WorkCalendar> {
   const fresh = cache.get(db);
   if (fresh && Date.now() - fresh.checkedAt < RECHECK_MS) return fresh.calendar;
-  const agg = (await db('calendar_days').first(db.raw('count(*) as n, max(updated_at) as m'))) as {
-    n: number;
-    m: number | null;
-  };
-  const stamp = `${agg.n}:${agg.m}:${settings.workPeriods.map((p) => p.start + p.end).join()}`;
+  const agg = await calendarDaysStamp(db);
+  const stamp = `${agg.count}:${agg.lastUpdatedAt}:${settings.workPeriods.map((p) => p.start + p.end).join()}`;
   const hit = cache.get(db);
   if (hit && hit.stamp === stamp) {
     hit.checkedAt = Date.now();
     return hit.calendar;
   }
-  const rows = (await db('calendar_days').select('date', 'kind', 'name')) as Array<{
-    date: string;
-    kind: DayOverride['kind'];
-    name: string | null;
-  }>;
+  const rows = await listCalendarDays(db);
   const overrides: Record<string, DayOverride> = {};
   for (const r of rows) overrides[r.date] = { kind: r.kind, name: r.name };
   const calendar = new WorkCalendar({
@@ -47,21 +46,20 @@ export async function getCalendar(db: Db, settings: CalendarSettings): Promise<W
 
 /** Record an override for one local date (an extra day off, or a make-up working day). */
 export async function setOverride(db: Db, date: string, kind: DayOverride['kind'], name: string | null): Promise<void> {
-  await db('calendar_days')
-    .insert({ date, kind, name, updated_at: Date.now() })
-    .onConflict('date')
-    .merge(['kind', 'name', 'updated_at']);
+  await upsertCalendarDay(db, { date, kind, name, updated_at: Date.now() });
   cache.delete(db);
 }
 
 export async function deleteOverride(db: Db, date: string): Promise<boolean> {
-  const removed = (await db('calendar_days').where({ date }).delete()) > 0;
+  const removed = await deleteCalendarDay(db, date);
   cache.delete(db);
   return removed;
 }
 
-export async function listOverrides(db: Db, year?: number) {
-  const q = db('calendar_days').select('date', 'kind', 'name').orderBy('date');
-  if (year) q.where('date', 'like', `${year}-%`);
-  return q;
+/** The overrides of a year (or all), by date, as the API and the admin page show them. */
+export async function listOverrides(
+  db: Db,
+  year?: number,
+): Promise<Array<{ date: string; kind: DayOverride['kind']; name: string | null }>> {
+  return (await listCalendarDays(db, year)).map(({ date, kind, name }) => ({ date, kind, name }));
 }

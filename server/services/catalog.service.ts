@@ -1,5 +1,6 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db';
-import { forUpdate, isDuplicate, withTransaction } from '../db';
+import { isDuplicate, withTransaction } from '../db';
 import { Invalid, NotFound } from '../errors';
 import * as procedures from '../queries/procedures.queries';
 import { findUnitByCode } from '../queries/units.queries';
@@ -43,7 +44,7 @@ export async function createVersion(
   }
   for (let attempt = 0; ; attempt++) {
     try {
-      return await withTransaction(db, (trx) => storeVersion(trx as unknown as Db, def, userId));
+      return await withTransaction(db, (trx) => storeVersion(trx, def, userId));
     } catch (err) {
       // Two first versions of one code at once: the loser retries and becomes version 2.
       if (attempt < 2 && isDuplicate(err)) continue;
@@ -52,35 +53,15 @@ export async function createVersion(
   }
 }
 
-async function storeVersion(trx: Db, def: ProcedureDefinition, userId: number | null) {
+async function storeVersion(trx: Knex.Transaction, def: ProcedureDefinition, userId: number | null) {
   const now = Date.now();
-  const existing = await forUpdate(trx, trx('procedures').where({ code: def.code })).first('id', 'latest_version');
-  let procedureId: number;
-  let version: number;
-  if (existing) {
-    procedureId = existing.id;
-    version = existing.latest_version + 1;
-  } else {
-    const [id] = await trx('procedures').insert({
-      code: def.code,
-      name: def.name,
-      latest_version: 0,
-      created_at: now,
-      updated_at: now,
-    });
-    procedureId = Number(id);
-    version = 1;
-  }
-  await trx('procedure_versions').insert({
-    procedure_id: procedureId,
-    version,
-    definition: JSON.stringify(def),
-    created_by: userId,
-    created_at: now,
-  });
-  await trx('procedures')
-    .where({ id: procedureId })
-    .update({ latest_version: version, name: def.name, updated_at: now });
+  const existing = await procedures.lockProcedureByCode(trx, def.code);
+  const procedureId = existing
+    ? existing.id
+    : await procedures.insertProcedure(trx, { code: def.code, name: def.name, now });
+  const version = existing ? existing.latestVersion + 1 : 1;
+  await procedures.insertProcedureVersion(trx, { procedureId, version, definition: def, createdBy: userId, now });
+  await procedures.setLatestVersion(trx, procedureId, { version, name: def.name, now });
   return { code: def.code, version };
 }
 

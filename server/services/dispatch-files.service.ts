@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import type { Db } from '../db';
 import { NotFound } from '../errors';
+import {
+  dispatchAttachmentsOf,
+  findDispatchAttachment,
+  insertDispatchAttachments,
+} from '../queries/dispatch-attachments.queries';
 import { blobPath, checkFiles, storeBlob, UploadedFile } from './attachments.service';
 
 /** Check files before anything is written: the same types and checks as dossier attachments. */
@@ -21,26 +26,19 @@ export async function storeDispatchFiles(
     uploaded_by: userId,
     created_at: Date.now(),
   }));
-  if (rows.length) await db('dispatch_attachments').insert(rows);
+  await insertDispatchAttachments(db, rows);
   return rows.length;
 }
 
 export async function listDispatchFiles(db: Db, dispatchId: number) {
-  return db('dispatch_attachments as a')
-    .leftJoin('users as u', 'u.id', 'a.uploaded_by')
-    .where('a.dispatch_id', dispatchId)
-    .orderBy('a.id')
-    .select('a.id', 'a.filename', 'a.size', 'u.full_name as uploader');
+  return dispatchAttachmentsOf(db, dispatchId);
 }
 
 /** The stored file of one attachment of this dispatch (the caller has checked visibility). */
 export async function dispatchFile(db: Db, dataDir: string, dispatchId: number, id: number) {
-  const row =
-    Number.isSafeInteger(id) && id > 0
-      ? await db('dispatch_attachments').where({ id, dispatch_id: dispatchId }).first()
-      : null;
+  const row = Number.isSafeInteger(id) && id > 0 ? await findDispatchAttachment(db, dispatchId, id) : null;
   if (!row) throw new NotFound('Không tìm thấy tệp.');
   const file = blobPath(dataDir, row.sha256);
   if (!fs.existsSync(file)) throw new NotFound('Tệp không còn trên máy chủ.');
-  return { file, filename: row.filename as string, mime: row.mime as string };
+  return { file, filename: row.filename, mime: row.mime };
 }

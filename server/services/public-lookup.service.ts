@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { NotFound } from '../errors';
+import { findPublicDossier, stateChangesOf } from '../queries/dossiers.queries';
 import { toVnIso } from '../../workflows/calendar';
 import { PublicStatus, STATUS_TEXT, statusOfState } from '../../workflows/status';
 
@@ -11,35 +12,22 @@ export function maskName(fullName: string): string {
   return [first, ...rest.map((p) => `${Array.from(p)[0].toUpperCase()}.`)].join(' ');
 }
 
-const iso = (ms: number | null) => (ms == null ? null : toVnIso(new Date(Number(ms))));
+const iso = (ms: number | null) => (ms == null ? null : toVnIso(new Date(ms)));
 
 /**
  * What a citizen may see of a dossier by its code, and nothing more (contract.md §2): no id number,
  * phone, address, comments, files or staff names.
  */
 export async function publicDossier(db: Db, code: string) {
-  const row = await db('dossiers as d')
-    .join('units as u', 'u.id', 'd.receiving_unit_id')
-    .where('d.code', code)
-    .first(
-      'd.id',
-      'd.code',
-      'd.procedure_name',
-      'u.name as unit_name',
-      'd.status',
-      'd.received_at',
-      'd.due_at',
-      'd.completed_at',
-      'd.applicant_name',
-    );
+  const row = await findPublicDossier(db, code);
   if (!row) throw new NotFound('Không tìm thấy hồ sơ với mã này. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.');
   const status = row.status as PublicStatus;
   return {
-    id: row.id as number,
+    id: row.id,
     body: {
-      code: row.code as string,
-      procedureName: row.procedure_name as string,
-      receivingUnitName: row.unit_name as string,
+      code: row.code,
+      procedureName: row.procedure_name,
+      receivingUnitName: row.unit_name,
       status,
       statusText: STATUS_TEXT[status],
       receivedAt: iso(row.received_at),
@@ -52,7 +40,7 @@ export async function publicDossier(db: Db, code: string) {
 
 /** The public timeline: only the moments the public status changed, with no names or comments. */
 export async function publicTimeline(db: Db, dossierId: number): Promise<Array<{ at: string; statusText: string }>> {
-  const events = await db('dossier_events').where({ dossier_id: dossierId }).orderBy('id').select('to_state', 'at');
+  const events = await stateChangesOf(db, dossierId);
   const out: Array<{ at: string; statusText: string }> = [];
   let last: PublicStatus | null = null;
   for (const e of events) {

@@ -1,6 +1,7 @@
 import type { Db } from '../../../server/db';
 import type { Config } from '../../../server/config';
 import { findUserByUsername, User } from '../../../server/queries/users.queries';
+import { discardPending } from '../../../server/queries/outbox.queries';
 import { createDispatch } from '../../../server/services/dispatches.service';
 import {
   applyDispatchEventFor,
@@ -262,6 +263,6 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
   made++;
 
   // Demo history is not news: no mail about it on first start.
-  await db('outbox').where({ status: 'pending' }).update({ status: 'done' });
+  await discardPending(db);
   return made;
 }

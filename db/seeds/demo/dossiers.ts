@@ -2,6 +2,7 @@ import type { Db } from '../../../server/db';
 import type { Config } from '../../../server/config';
 import { findUserByUsername, User } from '../../../server/queries/users.queries';
 import { findDossierByCode } from '../../../server/queries/dossiers.queries';
+import { findUnitById } from '../../../server/queries/units.queries';
 import { createVersion } from '../../../server/services/catalog.service';
 import { receiveDossier } from '../../../server/services/intake.service';
 import { applyDossierEvent } from '../../../server/services/transition.service';
@@ -55,7 +56,7 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
   const desks = [...users.values()].filter((u) => u.roles.includes('intake'));
   const byLevel = async (level: string) => {
     const out: User[] = [];
-    for (const d of desks) if ((await db('units').where({ id: d.unitId }).first('level'))?.level === level) out.push(d);
+    for (const d of desks) if ((await findUnitById(db, d.unitId!))?.level === level) out.push(d);
     return out;
   };
   const deskOf = { commune: await byLevel('commune'), district: await byLevel('district') };

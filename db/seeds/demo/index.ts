@@ -4,6 +4,9 @@ import { seedDemoDossiers } from './dossiers';
 import { seedDemoDispatches } from './dispatches';
 import { withTransaction } from '../../../server/db';
 import { hashPassword } from '../../../server/auth/passwords';
+import { insertUnit } from '../../../server/queries/units.queries';
+import { insertUser } from '../../../server/queries/users.queries';
+import { discardPending } from '../../../server/queries/outbox.queries';
 import { SEED_UNITS } from './units';
 import { SEED_USERS } from './users';
 import { ROLE_LABELS } from '../../../workflows/labels';
@@ -19,38 +22,29 @@ export async function seedDemo(db: Db, config: Config, dossiers = 400): Promise<
   const hash = await hashPassword(DEMO_PASSWORD);
   await withTransaction(db, async (trx) => {
     const ids = new Map<string, number>();
-    const now = Date.now();
     for (const u of SEED_UNITS) {
-      const [id] = await trx('units').insert({
-        code: u.code,
-        name: u.name,
-        level: u.level,
-        parent_id: u.parentCode ? ids.get(u.parentCode) : null,
-        symbol: u.symbol,
-        active: true,
-        created_at: now,
-        updated_at: now,
-      });
-      ids.set(u.code, Number(id));
+      const parentId = u.parentCode ? (ids.get(u.parentCode) ?? null) : null;
+      ids.set(
+        u.code,
+        await insertUnit(trx, { code: u.code, name: u.name, level: u.level, parentId, symbol: u.symbol }),
+      );
     }
     for (const u of SEED_USERS) {
-      const [id] = await trx('users').insert({
+      const unitId = ids.get(u.unitCode) ?? null;
+      await insertUser(trx, {
         username: u.username,
-        password_hash: hash,
-        full_name: u.fullName,
+        passwordHash: hash,
+        fullName: u.fullName,
         email: u.email,
-        unit_id: ids.get(u.unitCode),
-        active: true,
-        created_at: now,
-        updated_at: now,
+        unitId,
+        roles: u.roles,
       });
-      await trx('user_roles').insert(u.roles.map((role) => ({ user_id: Number(id), role })));
     }
   });
   const made = await seedDemoDossiers(db, config, dossiers);
   const dispatches = await seedDemoDispatches(db, config);
   // The demo's history is not news: nobody should get hundreds of mails about it on first start.
-  await db('outbox').where({ status: 'pending' }).update({ status: 'done' });
+  await discardPending(db);
   const sample = SEED_USERS.filter((u) => u.username.endsWith('.p1') || u.username.endsWith('.hb'));
   const lines = sample.map((u) => `  ${u.username.padEnd(20)} ${ROLE_LABELS[u.roles[0]]}`);
   return {
