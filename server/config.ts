@@ -20,7 +20,8 @@ const envSchema = z.object({
     .string()
     .regex(/^(sqlite:.+|mysql2?:\/\/.+)$/, 'phải là sqlite:ĐƯỜNG_DẪN hoặc mysql://USER:PASS@HOST:PORT/DB')
     .optional(),
-  SEED_DEMO: bool.default(true),
+  // Unset: demo data on an empty database, except with NODE_ENV=production (contract §1).
+  SEED_DEMO: bool.optional(),
   ADMIN_PASSWORD: z.string().min(8, 'ít nhất 8 ký tự').optional(),
   SESSION_SECRET: z.string().min(16, 'ít nhất 16 ký tự').optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(8),
@@ -43,7 +44,8 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\/.+/, 'phải là smtp://host:port')
     .optional(),
   MAIL_FROM: z.string().default('Một Cửa <no-reply@motcua.local>'),
-  PUBLIC_URL: z.string().url('phải là một địa chỉ http(s)').default('http://localhost:3000'),
+  // Unset: http://localhost:PORT with the port actually served (see publicUrlFollowsPort).
+  PUBLIC_URL: z.string().url('phải là một địa chỉ http(s)').optional(),
   JOBS: bool.default(true),
   JOB_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
   MAIL_RETRY_BASE_MS: z.coerce.number().int().positive().default(30000),
@@ -53,7 +55,13 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, 'SEED_DEMO' | 'PUBLIC_URL'> {
+  /** Load the demo data set on an empty database: SEED_DEMO, or by default everywhere but production. */
+  SEED_DEMO: boolean;
+  /** The public address (no trailing slash) used in mail, QR codes and links. */
+  PUBLIC_URL: string;
+  /** True when PUBLIC_URL was not set: start() replaces it with the address of the port it listens on. */
+  publicUrlFollowsPort: boolean;
   databaseUrl: string;
   dataDir: string;
   workPeriods: Array<{ start: string; end: string }>;
@@ -76,5 +84,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const [start, end] = p.split('-');
     return { start, end };
   });
-  return { ...e, databaseUrl, dataDir, workPeriods };
+  return {
+    ...e,
+    SEED_DEMO: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
+    PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlFollowsPort: e.PUBLIC_URL === undefined,
+    databaseUrl,
+    dataDir,
+    workPeriods,
+  };
 }

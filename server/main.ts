@@ -39,8 +39,6 @@ export async function start(config: Config, opts: { print?: (s: string) => void 
   });
   const ctx: AppContext = { config, db, logger, sessionSecret: await sessionSecret(db, config.SESSION_SECRET) };
   const app = createApp(ctx);
-  const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, dataDir: config.dataDir });
-  const scheduler: Scheduler | null = config.JOBS ? startScheduler(ctx, mailer) : null;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
@@ -48,6 +46,11 @@ export async function start(config: Config, opts: { print?: (s: string) => void 
   server.keepAliveTimeout = 5000;
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  // PUBLIC_URL unset: links, mail and QR codes name the port actually served (PORT=0 picks one).
+  // Set before the first request is read and before the scheduler copies it.
+  if (config.publicUrlFollowsPort) ctx.config = { ...config, PUBLIC_URL: `http://localhost:${port}` };
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, dataDir: config.dataDir });
+  const scheduler: Scheduler | null = config.JOBS ? startScheduler(ctx, mailer) : null;
   logger.info({ port }, 'listening');
   print(`Một Cửa đang chạy tại http://localhost:${port}`);
 
