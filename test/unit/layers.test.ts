@@ -1,0 +1,133 @@
+/**
+ * The layers of design.md §2, read from the source (no database): SQL lives in server/queries/ (and
+ * db/ for migrations and seeds), page view models and print presenters live in server/presenters/,
+ * demo data lives in db/seeds/. A file that slips back fails here with its line.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
+
+function walk(rel: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(path.join(ROOT, rel), { withFileTypes: true })) {
+    const p = `${rel}/${e.name}`;
+    if (e.isDirectory()) out.push(...walk(p));
+    else if (e.name.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Files that reach tables only through server/queries/. Every file that has been moved over is listed
+ * here; the rest of server/ joins the list as it is moved (issue 12).
+ */
+const NO_TABLE_ACCESS = [
+  'server/auth/passport.ts',
+  'server/auth/passwords.ts',
+  'server/auth/session-store.ts',
+  'server/auth/throttle.ts',
+  'server/auth/tokens.ts',
+  'server/services/bootstrap.service.ts',
+  'server/services/catalog.service.ts',
+  'server/services/calendar.service.ts',
+  'server/services/public-lookup.service.ts',
+  'server/services/dispatch-files.service.ts',
+  'server/jobs/outbox.job.ts',
+  'server/jobs/scheduler.ts',
+  'server/mail/compose.ts',
+  'server/mail/dispatch-mails.ts',
+  'server/mail/mailer.ts',
+  'server/handlers/admin.pages.ts',
+  'server/handlers/auth.pages.ts',
+  'server/handlers/calendar.pages.ts',
+  'server/handlers/catalog.pages.ts',
+  'server/handlers/mail.pages.ts',
+  'server/presenters/dispatch-export.presenter.ts',
+  'server/presenters/dispatch-pages.presenter.ts',
+  'server/presenters/print.presenter.ts',
+  'server/presenters/register.presenter.ts',
+];
+
+/**
+ * Direct table access as this code base writes it: a knex handle called with a table name
+ * (`db('units')`, `trx('outbox')`, `this.db('sessions')`, `ctx\n  .db('outbox')`), a query builder
+ * pointed at a table (`.from('units')`, `.into(…)`, `.table(…)`), or raw SQL naming one.
+ */
+const TABLE_ACCESS: RegExp[] = [
+  /\b(?:db|trx|knex|tx)\s*\(\s*['"`][a-z_]+/,
+  /\.\s*(?:from|into|table)\s*\(\s*['"`][a-z_]+/,
+  /\.\s*raw\s*\(\s*['"`][^'"`]*\b(?:from|into|update|join)\s+[a-z_]+/i,
+];
+
+/** Each hit as `file:line: text`, comments left out. */
+function tableAccesses(file: string, source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/\/\/.*$/gm, '');
+  const hits: string[] = [];
+  for (const re of TABLE_ACCESS) {
+    const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    for (const m of code.matchAll(g)) {
+      const line = code.slice(0, m.index).split('\n').length;
+      hits.push(`${file}:${line}: ${m[0].replace(/\s+/g, ' ')}`);
+    }
+  }
+  return hits;
+}
+
+describe('the layers of design.md §2', () => {
+  it('recognises every way this code base reaches a table (so the checks below can fail)', () => {
+    const samples = [
+      "await db('users').where({ id })",
+      "await trx('outbox').insert(row)",
+      "this.db('sessions')\n  .where({ sid })",
+      "ctx\n  .db('outbox')\n  .where({ kind: 'mail' })",
+      "db.select('id').from('units')",
+      "await knex.raw('SELECT id FROM dossiers WHERE code = ?', [code])",
+    ];
+    for (const s of samples) expect(tableAccesses('sample.ts', s)).toHaveLength(1);
+    expect(tableAccesses('sample.ts', "// db('users') in a comment\nawait findUserById(db, id);")).toEqual([]);
+    expect(tableAccesses('sample.ts', "const names = ['a', 'b'].join(', ');")).toEqual([]);
+  });
+
+  it('files moved to queries/ reach no table directly', () => {
+    const missing = NO_TABLE_ACCESS.filter((f) => !fs.existsSync(path.join(ROOT, f)));
+    // A renamed file must be renamed here too, not silently dropped from the check.
+    expect(missing).toEqual([]);
+    // Presenters shape what queries and services return: all of them, present and future.
+    const files = [...new Set([...NO_TABLE_ACCESS, ...walk('server/presenters')])];
+    const hits = files.flatMap((f) => tableAccesses(f, read(f)));
+    expect(hits).toEqual([]);
+  });
+
+  it('services hold no page view models, print presenters or demo data', () => {
+    const services = walk('server/services');
+    // By name: presenters, print forms, pages, views and seeding have their own folders.
+    expect(services.filter((f) => /present|print|pages?\b|view|demo|seed/i.test(path.basename(f)))).toEqual([]);
+    const offences: string[] = [];
+    for (const f of services) {
+      const src = read(f);
+      if (/from\s+['"](?:handlebars|express-handlebars)['"]/.test(src)) offences.push(`${f}: imports handlebars`);
+      if (/from\s+['"][./]*views(?:\.ts)?['"]/.test(src) || /from\s+['"][./]*views\//.test(src))
+        offences.push(`${f}: imports views`);
+      if (/\brender\s*\(/.test(src)) offences.push(`${f}: renders a template`);
+      if (/from\s+['"][./]*(?:db\/seeds|\.\.\/\.\.\/db\/seeds)/.test(src)) offences.push(`${f}: imports demo seeds`);
+      for (const m of src.matchAll(/export\s+(?:async\s+)?function\s+(\w+)/g))
+        if (/Model$|^present|^print/.test(m[1])) offences.push(`${f}: exports view model ${m[1]}`);
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it('demo seeding lives under db/seeds/, not in server/', () => {
+    const hits = walk('server').filter((f) => /export\s+(?:async\s+)?function\s+seedDemo/.test(read(f)));
+    expect(hits).toEqual([]);
+    expect(read('db/seeds/demo/index.ts')).toMatch(/export async function seedDemo\(/);
+  });
+
+  it('presenters never depend on HTTP (handlers, routes, express)', () => {
+    const offences = walk('server/presenters').filter((f) =>
+      /from\s+['"](?:express|\.\.\/handlers\/[^'"]*|\.\.\/routes\/[^'"]*)['"]/.test(read(f)),
+    );
+    expect(offences).toEqual([]);
+  });
+});
