@@ -5,8 +5,13 @@ import type { AppContext } from '../context';
 import { AppError, Forbidden, Invalid, NotFound } from '../errors';
 import { flash } from '../middleware/locals';
 import { fieldErrors, parseFields } from '../schemas/validate';
-import { createDispatchSchema, responseSchema } from '../schemas/dispatch.schema';
-import { checkFile, UploadedFile } from '../services/attachments.service';
+import {
+  createDispatchSchema,
+  dispatchEventSchema,
+  replyEventSchema,
+  responseSchema,
+} from '../schemas/dispatch.schema';
+import { checkFile, storeBlob, UploadedFile } from '../services/attachments.service';
 import { createDispatch, listDispatches, loadVisible } from '../services/dispatches.service';
 import { applyDispatchEventFor, applyReplyEventFor, setResponse } from '../services/dispatch-transitions.service';
 import {
@@ -18,9 +23,10 @@ import {
   REPLY_ACTION_LABELS,
   showModel,
 } from '../presenters/dispatch-pages.presenter';
-import { dispatchFile, storeDispatchFiles } from '../services/dispatch-files.service';
+import { dispatchFile } from '../services/dispatch-files.service';
 import { synthesisCsv, synthesisModel, synthesisXlsx } from '../presenters/dispatch-export.presenter';
 import { remindNow } from '../jobs/dispatch.jobs';
+import { mayRemind } from '../policies/dispatch.policy';
 import { OPEN_REPLY_STATES } from '../../workflows/dispatch';
 
 const TABS = [
@@ -167,8 +173,9 @@ export function dispatchPages(ctx: AppContext) {
         if (!parsed.success) Object.assign(fields, fieldErrors(parsed.error));
         if (Object.keys(fields).length || !parsed.success)
           throw new Invalid('Công văn chưa được lưu: vui lòng kiểm tra các mục được đánh dấu.', { fields });
-        const id = await createDispatch(db, req.user!, parsed.data);
-        const n = files.length ? await storeDispatchFiles(db, ctx.config.dataDir, id, req.user!.id, files) : 0;
+        const stored = files.map((f) => storeBlob(ctx.config.dataDir, f));
+        const id = await createDispatch(db, req.user!, parsed.data, Date.now(), stored);
+        const n = stored.length;
         flash(
           req,
           'success',
@@ -192,11 +199,12 @@ export function dispatchPages(ctx: AppContext) {
       const b = (req.body ?? {}) as Record<string, unknown>;
       const type = str(b.type);
       try {
-        await applyDispatchEventFor(db, req.user!, id, {
+        const input = parseFields(dispatchEventSchema, {
           type,
           version: Number(b.version),
           comment: str(b.comment) || undefined,
         });
+        await applyDispatchEventFor(db, req.user!, id, input);
         flash(req, 'success', `Đã thực hiện: ${DISPATCH_ACTION_LABELS[type] ?? type}.`);
         res.redirect(303, `/cong-van/${id}`);
       } catch (err) {
@@ -217,7 +225,7 @@ export function dispatchPages(ctx: AppContext) {
       const type = str(b.type);
       try {
         const opt = (v: string) => v || undefined;
-        await applyReplyEventFor(db, req.user!, id, String(req.params.unitCode), {
+        const input = parseFields(replyEventSchema, {
           type,
           version: Number(b.version),
           assignee: opt(values.assignee),
@@ -225,6 +233,7 @@ export function dispatchPages(ctx: AppContext) {
           content: opt(values.content),
           comment: opt(values.comment),
         });
+        await applyReplyEventFor(db, req.user!, id, String(req.params.unitCode), input);
         const done: Record<string, string> = {
           ASSIGN: `Đã giao xử lý cho ${values.assignee}.`,
           SUBMIT: 'Đã trình lãnh đạo duyệt ý kiến trả lời.',
@@ -241,7 +250,7 @@ export function dispatchPages(ctx: AppContext) {
     /** "Nhắc các đơn vị chưa trả lời": one reminder mail batch to the open replies, now. */
     async remind(req: Request, res: Response) {
       const { d, view } = await loadVisible(db, req.user!, idOf(req));
-      if (view !== 'sender' || req.user!.unitId !== d.issuing_unit_id)
+      if (view !== 'sender' || !mayRemind(req.user!, d))
         throw new Forbidden('Chỉ đơn vị soạn công văn được nhắc các đơn vị trả lời.');
       const open = Number(
         (

@@ -2,18 +2,20 @@ import fs from 'node:fs';
 import { uploadFiles } from '../middleware/upload';
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
-import { AppError } from '../errors';
+import { Conflict, Invalid, NotAllowed } from '../errors';
 import { flash } from '../middleware/locals';
 import { parseFields } from '../schemas/validate';
-import { listQuerySchema } from '../schemas/dossier.schema';
+import { eventSchema, listQuerySchema } from '../schemas/dossier.schema';
 import { getVisibleRow, listWork } from '../services/dossiers.service';
 import { dossierJson, eventJson } from '../presenters/dossier.presenter';
-import { documentsOf, listEvents } from '../queries/dossiers.queries';
+import { documentsOf, findOwnEvent, listEvents } from '../queries/dossiers.queries';
+import { attachmentsOf, findAttachment } from '../queries/attachments.queries';
+import { mayAttachToDossier } from '../policies/dossier.policy';
 import { compiledVersion } from '../services/catalog.service';
 import { getCalendar } from '../services/calendar.service';
-import { applyDossierEvent } from '../services/transition.service';
+import { applyDossierEvent, attachToDossier } from '../services/transition.service';
 import { availableActions, whoActs } from '../services/dossier-actions';
-import { attachmentFile, listAttachments, storeAttachments, UploadedFile } from '../services/attachments.service';
+import { blobFile, UploadedFile } from '../services/attachments.service';
 import { urgencyBadge } from '../presenters/urgency.presenter';
 import { intakePages } from './intake.pages';
 import { CHANNELS, EVENT_LABELS } from '../../workflows/labels';
@@ -57,9 +59,9 @@ export function dossierPages(ctx: AppContext) {
       whoActs: whoActs(row, def),
       events,
       actions,
-      files: await listAttachments(ctx.db, row.id),
+      files: await attachmentsOf(ctx.db, row.id),
       forms,
-      canAttach: !['returned', 'refused', 'withdrawn'].includes(row.state) && req.user!.unitId != null,
+      canAttach: mayAttachToDossier(req.user!, row, def),
       in: /^0[234]$/.test(String(req.query.in)) ? String(req.query.in) : null,
       ...extra,
     });
@@ -110,58 +112,42 @@ export function dossierPages(ctx: AppContext) {
     /** One handler for every action form; the service decides, the page explains. */
     async act(req: Request, res: Response) {
       const code = String(req.params.code);
-      const body = {
+      const raw = {
         type: req.body.type,
         version: Number(req.body.version),
         comment: req.body.comment || undefined,
         dueAt: localToIso(req.body.dueAt),
       };
+      const label = EVENT_LABELS[raw.type as keyof typeof EVENT_LABELS] ?? String(raw.type);
       try {
-        await applyDossierEvent(ctx.db, ctx.config, req.user!, code, body);
-        flash(req, 'success', `Đã thực hiện: ${EVENT_LABELS[body.type as keyof typeof EVENT_LABELS] ?? body.type}.`);
+        const input = parseFields(eventSchema, raw);
+        await applyDossierEvent(ctx.db, ctx.config, req.user!, code, input);
+        flash(req, 'success', `Đã thực hiện: ${label}.`);
         const printable: Record<string, string> = { REQUEST_SUPPLEMENT: '02', REFUSE: '03', EXTEND: '04' };
-        res.redirect(
-          303,
-          printable[body.type]
-            ? `/ho-so/${encodeURIComponent(code)}?in=${printable[body.type]}`
-            : `/ho-so/${encodeURIComponent(code)}`,
-        );
+        const form = printable[input.type];
+        res.redirect(303, `/ho-so/${encodeURIComponent(code)}${form ? `?in=${form}` : ''}`);
       } catch (err) {
-        if (err instanceof AppError && err.status === 409) {
+        if (err instanceof Conflict) {
           // A double-clicked form: the first click did exactly this. Say so rather than "not done".
-          const done = await ctx
-            .db('dossier_events as e')
-            .join('dossiers as d', 'd.id', 'e.dossier_id')
-            .where({
-              'd.code': code,
-              'e.dossier_version': body.version + 1,
-              'e.actor_id': req.user!.id,
-              'e.type': body.type,
-            })
-            .first('e.id');
-          if (done) {
+          if (await findOwnEvent(ctx.db, code, raw.version + 1, req.user!.id, String(raw.type))) {
+            flash(req, 'success', `Đã thực hiện: ${label}.`);
+          } else {
             flash(
               req,
-              'success',
-              `Đã thực hiện: ${EVENT_LABELS[body.type as keyof typeof EVENT_LABELS] ?? body.type}.`,
+              'error',
+              'Hồ sơ vừa được người khác cập nhật nên thao tác chưa được thực hiện. Trang đã được tải lại với thông tin mới nhất; vui lòng kiểm tra và thao tác lại.',
             );
-            return res.redirect(303, `/ho-so/${encodeURIComponent(code)}`);
           }
-          flash(
-            req,
-            'error',
-            'Hồ sơ vừa được người khác cập nhật nên thao tác chưa được thực hiện. Trang đã được tải lại với thông tin mới nhất; vui lòng kiểm tra và thao tác lại.',
-          );
           return res.redirect(303, `/ho-so/${encodeURIComponent(code)}`);
         }
-        if (err instanceof AppError && err.status === 422) {
+        if (err instanceof Invalid || err instanceof NotAllowed) {
           const fields = (err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
           return renderShow(
             req,
             res,
             {
               error: err.message,
-              failed: { type: body.type, comment: req.body.comment ?? '', dueAt: req.body.dueAt ?? '', fields },
+              failed: { type: raw.type, comment: req.body.comment ?? '', dueAt: req.body.dueAt ?? '', fields },
             },
             422,
           );
@@ -171,29 +157,23 @@ export function dossierPages(ctx: AppContext) {
     },
 
     async attach(req: Request, res: Response) {
-      const row = await getVisibleRow(ctx.db, req.user!, String(req.params.code));
+      const code = String(req.params.code);
       const files = (req.files as UploadedFile[] | undefined) ?? [];
       try {
-        if (!files.length) throw new AppError(422, 'invalid', 'Chưa chọn tệp nào.');
-        const n = await storeAttachments(
-          ctx.db,
-          ctx.config.dataDir,
-          row.id,
-          req.user!.id,
-          files,
-          req.body.documentCode || null,
-        );
+        if (!files.length) throw new Invalid('Chưa chọn tệp nào.', { fields: { files: 'Chưa chọn tệp' } });
+        const n = await attachToDossier(ctx.db, ctx.config, req.user!, code, files, req.body.documentCode || null);
         flash(req, 'success', `Đã đính kèm ${n} tệp.`);
-        res.redirect(303, `/ho-so/${encodeURIComponent(row.code)}#tep`);
+        res.redirect(303, `/ho-so/${encodeURIComponent(code)}#tep`);
       } catch (err) {
-        if (err instanceof AppError && err.status === 422) return renderShow(req, res, { error: err.message }, 422);
+        if (err instanceof Invalid || err instanceof NotAllowed)
+          return renderShow(req, res, { error: err.message }, 422);
         throw err;
       }
     },
 
     async download(req: Request, res: Response) {
       const row = await getVisibleRow(ctx.db, req.user!, String(req.params.code));
-      const f = await attachmentFile(ctx.db, ctx.config.dataDir, row.id, Number(req.params.id) || 0);
+      const f = blobFile(ctx.config.dataDir, await findAttachment(ctx.db, row.id, Number(req.params.id) || 0));
       res.setHeader('Content-Type', f.mime);
       res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.filename)}`);
       res.setHeader('X-Content-Type-Options', 'nosniff');

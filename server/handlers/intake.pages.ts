@@ -5,7 +5,9 @@ import { flash } from '../middleware/locals';
 import { parseFields } from '../schemas/validate';
 import { intakeSchema } from '../schemas/dossier.schema';
 import { receiveDossier } from '../services/intake.service';
-import { storeAttachments, UploadedFile, checkFile } from '../services/attachments.service';
+import { storeBlob, UploadedFile, checkFile } from '../services/attachments.service';
+import { insertAttachments } from '../queries/attachments.queries';
+import { findDossierByCode } from '../queries/dossiers.queries';
 import { findVersion, listLatest } from '../queries/procedures.queries';
 import { listUnits } from '../queries/units.queries';
 import { CHANNELS } from '../../workflows/labels';
@@ -76,11 +78,20 @@ export function intakePages(ctx: AppContext) {
         const bad = files.map(checkFile).filter(Boolean);
         if (bad.length) throw new Invalid(bad.join(' '), { fields: { files: bad.join(' ') } });
         const input = parseFields(intakeSchema, form);
-        const code = await receiveDossier(ctx.db, ctx.config, req.user!, input);
-        if (files.length) {
-          const id = (await ctx.db('dossiers').where({ code }).first('id')).id;
-          await storeAttachments(ctx.db, ctx.config.dataDir, id, req.user!.id, files);
-        }
+        // Files are part of the intake: stored by hash first, recorded in the intake's own transaction.
+        const stored = files.map((f) => storeBlob(ctx.config.dataDir, f));
+        const code = await receiveDossier(ctx.db, ctx.config, req.user!, input, Date.now(), async (trx, code) => {
+          const { id } = (await findDossierByCode(trx, code))!;
+          const at = Date.now();
+          const rows = stored.map((f) => ({
+            dossier_id: id,
+            document_code: null,
+            ...f,
+            uploaded_by: req.user!.id,
+            created_at: at,
+          }));
+          await insertAttachments(trx, rows);
+        });
         flash(req, 'success', `Đã tiếp nhận hồ sơ ${code}. In giấy tiếp nhận và hẹn trả kết quả cho công dân.`);
         res.redirect(303, `/ho-so/${encodeURIComponent(code)}/in/01`);
       } catch (err) {

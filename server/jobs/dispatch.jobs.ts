@@ -1,58 +1,11 @@
 import type { Db } from '../db';
-import { appendDispatchEvent } from '../services/audit';
 import { withTransaction } from '../db';
 import { enqueue } from '../services/outbox.service';
 import { vnDate, vnStartOfDay, WorkCalendar } from '../../workflows/calendar';
-import { applyReplyEvent, OPEN_REPLY_STATES } from '../../workflows/dispatch';
 
 const DAY = 86_400_000;
 
-/**
- * At the end of a dispatch's due date (local midnight), every open reply becomes `deemed_agreed`
- * (silence means agreement) or `overdue`. Each reply changes under its version check, so with several
- * processes running this, each reply expires exactly once. Returns how many this call expired.
- */
-export async function expireReplies(db: Db, now = Date.now()): Promise<number> {
-  const today = vnDate(new Date(now));
-  const due = await db('dispatch_replies as r')
-    .join('dispatches as d', 'd.id', 'r.dispatch_id')
-    .where('d.state', 'issued')
-    .andWhere('d.due_date', '<', today)
-    .whereIn('r.state', [...OPEN_REPLY_STATES])
-    .select('r.id', 'r.version', 'r.state', 'r.snapshot', 'r.dispatch_id', 'd.silence_means_agreement', 'd.due_date');
-  let expired = 0;
-  for (const r of due) {
-    if (now < vnStartOfDay(r.due_date).getTime() + DAY) continue;
-    const result = applyReplyEvent(JSON.parse(r.snapshot), {
-      type: 'EXPIRE',
-      silenceMeansAgreement: Boolean(r.silence_means_agreement),
-    });
-    if (!result.ok) continue;
-    const done = await withTransaction(db, async (trx) => {
-      const n = await trx('dispatch_replies')
-        .where({ id: r.id, version: r.version })
-        .update({
-          state: result.state,
-          snapshot: JSON.stringify(result.snapshot),
-          version: r.version + 1,
-          updated_at: now,
-        });
-      if (n !== 1) return false; // another process got there first
-      await appendDispatchEvent(trx, {
-        dispatch_id: r.dispatch_id,
-        reply_id: r.id,
-        type: 'EXPIRE',
-        from_state: r.state,
-        to_state: result.state,
-        comment: 'Hết hạn trả lời',
-        at: now,
-      });
-      return true;
-    });
-    if (done) expired++;
-  }
-  return expired;
-}
+export { expireReplies } from '../services/dispatch-transitions.service';
 
 /**
  * One working day before the due date, remind every open reply once (the dispatch row's

@@ -1,3 +1,4 @@
+import { mayRespond } from '../policies/dispatch.policy';
 // exceljs is loaded on first export only: it adds ~17 MB to every process that never exports.
 import type ExcelJSType from 'exceljs';
 import { csvField } from '../reports/export';
@@ -56,10 +57,7 @@ export async function synthesisModel(db: Db, user: Express.User, id: number) {
   const byPosition: Record<string, number> = {};
   for (const i of syn.items)
     if (i.state === 'replied' && i.position) byPosition[i.position] = (byPosition[i.position] ?? 0) + 1;
-  const canRespond =
-    d.state === 'issued' &&
-    user.unitId === d.issuing_unit_id &&
-    ['specialist', 'leader', 'head'].some((r) => user.roles.includes(r as never));
+  const canRespond = d.state === 'issued' && mayRespond(user, d);
   // A response answers an opinion: rows still waiting for one get no box (the API still accepts it).
   // Answers first, in the order they came, then the units that did not answer.
   const when = (i: Item) => (i.state === 'replied' && i.repliedAt ? Date.parse(i.repliedAt) : Infinity);

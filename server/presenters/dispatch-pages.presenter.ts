@@ -18,8 +18,8 @@ import {
   REPLY_POSITIONS,
   REPLY_STATE_LABELS,
   ReplyState,
-  Role,
 } from '../../workflows/labels';
+import { mayActOnDispatch, mayActOnReply, mayRemind } from '../policies/dispatch.policy';
 
 /** Button words: the dispatch's own events, then a reply's (what the recipient unit does). */
 export const DISPATCH_ACTION_LABELS: Record<string, string> = {
@@ -53,7 +53,6 @@ const REPLY_EVENT_TEXT: Record<string, string> = {
 
 /** 'YYYY-MM-DD' → 'dd/mm/yyyy'. */
 export const dayText = (s: string | null) => (s ? `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)}` : '');
-const has = (user: Express.User, ...roles: Role[]) => roles.some((r) => user.roles.includes(r));
 const today = () => vnDate(new Date());
 /** Past the due date (replies are due by the end of it). */
 export const pastDue = (dueDate: string) => today() > dueDate;
@@ -131,9 +130,14 @@ export async function listModel(db: Db, user: Express.User, inbox: boolean, page
     const reply = inbox ? d.recipients[0] : null;
     let todo: string | null = null;
     if (reply && d.state === 'issued') {
-      if (reply.state === 'received' && has(user, 'head', 'leader', 'clerk')) todo = 'Chờ giao xử lý';
-      if (reply.state === 'assigned' && reply.assignee?.username === user.username) todo = 'Chờ bạn soạn ý kiến';
-      if (reply.state === 'pending_approval' && has(user, 'head', 'leader')) todo = 'Chờ bạn duyệt';
+      // What this user may do with the reply now, in the policy's words.
+      const r = {
+        unit_id: user.unitId ?? -1,
+        assignee_id: reply.assignee?.username === user.username ? user.id : null,
+      };
+      if (reply.state === 'received' && mayActOnReply(user, 'ASSIGN', r)) todo = 'Chờ giao xử lý';
+      if (reply.state === 'assigned' && mayActOnReply(user, 'SUBMIT', r)) todo = 'Chờ bạn soạn ý kiến';
+      if (reply.state === 'pending_approval' && mayActOnReply(user, 'APPROVE', r)) todo = 'Chờ bạn duyệt';
     }
     return {
       ...d,
@@ -161,17 +165,9 @@ export interface Failed {
 }
 
 function dispatchActions(user: Express.User, d: DispatchRow, openReplies: number, failed: Failed | null) {
-  if (user.unitId !== d.issuing_unit_id) return [];
-  const may: Record<string, boolean> = {
-    SUBMIT: has(user, 'specialist'),
-    APPROVE: has(user, 'head', 'leader'),
-    REJECT: has(user, 'head', 'leader'),
-    ISSUE: has(user, 'clerk'),
-    CLOSE: has(user, 'specialist', 'leader'),
-  };
   const allowed = allowedDispatchEvents(JSON.parse(d.snapshot), { openReplies });
   const out = [];
-  for (const type of allowed.filter((t) => may[t])) {
+  for (const type of allowed.filter((t) => mayActOnDispatch(user, t, d))) {
     let blocked: string | null = null;
     if (type === 'ISSUE' && pastDue(d.due_date))
       blocked = 'Hạn trả lời đã qua nên không thể ban hành; cần soạn lại công văn với hạn mới.';
@@ -200,14 +196,8 @@ function dispatchActions(user: Express.User, d: DispatchRow, openReplies: number
 }
 
 async function replyActions(db: Db, user: Express.User, r: ReplyRow, dispatchState: string, failed: Failed | null) {
-  if (dispatchState !== 'issued' || user.unitId !== r.unit_id) return [];
-  const may: Record<string, boolean> = {
-    ASSIGN: has(user, 'head', 'leader', 'clerk'),
-    SUBMIT: r.assignee_id === user.id,
-    APPROVE: has(user, 'head', 'leader'),
-    RETURN: has(user, 'head', 'leader'),
-  };
-  const allowed = allowedReplyEvents(JSON.parse(r.snapshot)).filter((t) => t !== 'EXPIRE' && may[t]);
+  if (dispatchState !== 'issued') return [];
+  const allowed = allowedReplyEvents(JSON.parse(r.snapshot)).filter((t) => mayActOnReply(user, t, r));
   const out = [];
   for (const type of allowed) {
     const f = failed?.scope === 'reply' && failed.type === type ? failed : null;
@@ -304,7 +294,6 @@ export async function showModel(
   const late = pastDue(d.due_date);
   const own = view === 'recipient' ? (replies.find((r) => r.unit_id === user.unitId) ?? null) : null;
   const sender = view === 'sender';
-  const mine = user.unitId === d.issuing_unit_id;
   // Overdue in the header: any open reply for the sender, its own reply for a recipient.
   const mineOpen = sender ? open : own && isOpenReplyState(own.state) ? 1 : 0;
   return {
@@ -318,10 +307,10 @@ export async function showModel(
     sender,
     actions: sender ? dispatchActions(user, d, open, failed) : [],
     closeHint:
-      sender && mine && d.state === 'issued' && open > 0 && has(user, 'specialist', 'leader')
+      sender && d.state === 'issued' && open > 0 && mayActOnDispatch(user, 'CLOSE', d)
         ? `Còn ${open} đơn vị chưa trả lời; chỉ kết thúc được khi mọi đơn vị đã trả lời hoặc đã hết hạn trả lời.`
         : null,
-    canRemind: sender && mine && d.state === 'issued' && open > 0,
+    canRemind: sender && mayRemind(user, d) && d.state === 'issued' && open > 0,
     open,
     tracking: sender
       ? json.recipients.map((r) => ({

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { forUpdate } from '../db';
 
 type Q = Knex | Knex.Transaction;
 
@@ -91,4 +92,71 @@ export async function dispatchEvents(db: Q, dispatchId: number) {
     .where('e.dispatch_id', dispatchId)
     .orderBy('e.id')
     .select('e.*', 'u.code as reply_unit_code', 'u.name as reply_unit_name');
+}
+
+/** A reply by its own id, with its unit and assignee, and what the reply machine needs of its dispatch. */
+export async function findReplyById(
+  db: Q,
+  id: number,
+): Promise<(ReplyRow & { dispatch_state: string; silence_means_agreement: boolean }) | null> {
+  const r = await replySelect(db)
+    .join('dispatches as d', 'd.id', 'r.dispatch_id')
+    .where('r.id', id)
+    .first('d.state as dispatch_state', 'd.silence_means_agreement');
+  return r ? { ...r, silence_means_agreement: Boolean(r.silence_means_agreement) } : null;
+}
+
+/** How many replies of a dispatch are still open (received, assigned, pending approval). */
+export async function countOpenReplies(db: Q, dispatchId: number, openStates: readonly string[]): Promise<number> {
+  const [{ n }] = await db('dispatch_replies')
+    .where({ dispatch_id: dispatchId })
+    .whereIn('state', [...openStates])
+    .count<{ n: number }[]>({ n: '*' });
+  return Number(n);
+}
+
+/** One reply row per recipient unit, opened when the dispatch is issued. */
+export async function insertReplies(db: Q, dispatchId: number, unitIds: number[], snapshot: string, now: number) {
+  if (!unitIds.length) return;
+  await db('dispatch_replies').insert(
+    unitIds.map((unitId) => ({
+      dispatch_id: dispatchId,
+      unit_id: unitId,
+      state: 'received',
+      snapshot,
+      version: 1,
+      updated_at: now,
+    })),
+  );
+}
+
+/** Open replies of issued dispatches whose due date is before `today` (candidates for expiry). */
+export async function expiringReplies(db: Q, today: string, openStates: readonly string[]) {
+  const rows = await db('dispatch_replies as r')
+    .join('dispatches as d', 'd.id', 'r.dispatch_id')
+    .where('d.state', 'issued')
+    .andWhere('d.due_date', '<', today)
+    .whereIn('r.state', [...openStates])
+    .select('r.id', 'r.version', 'r.dispatch_id', 'd.due_date');
+  return rows.map((r) => ({
+    id: Number(r.id),
+    version: Number(r.version),
+    dispatchId: Number(r.dispatch_id),
+    dueDate: String(r.due_date),
+  }));
+}
+
+/** The active specialist of a unit with this username, if any (who a reply may be assigned to). */
+export async function findUnitSpecialist(db: Q, unitId: number, username: string): Promise<number | null> {
+  const a = await db('users as u')
+    .join('user_roles as r', 'r.user_id', 'u.id')
+    .where({ 'u.username': username.toLowerCase(), 'u.unit_id': unitId, 'u.active': true, 'r.role': 'specialist' })
+    .first('u.id');
+  return a ? Number(a.id) : null;
+}
+
+/** Lock a dispatch row (MySQL `FOR UPDATE`) and read what a reply's annotation needs of it. */
+export async function lockDispatchState(trx: Knex.Transaction, id: number) {
+  const d = await forUpdate(trx, trx('dispatches').where({ id })).first('state', 'issuing_unit_id');
+  return { state: String(d.state), issuingUnitId: Number(d.issuing_unit_id) };
 }

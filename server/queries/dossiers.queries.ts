@@ -161,3 +161,13 @@ export async function stateChangesOf(db: Q, dossierId: number): Promise<Array<{ 
   const rows = await db('dossier_events').where({ dossier_id: dossierId }).orderBy('id').select('to_state', 'at');
   return rows.map((r) => ({ to_state: String(r.to_state), at: Number(r.at) }));
 }
+
+/** The event this actor sent to reach `version` of the dossier, if any (a double-submitted form). */
+export async function findOwnEvent(db: Q, code: string, version: number, actorId: number, type: string) {
+  return (
+    (await db('dossier_events as e')
+      .join('dossiers as d', 'd.id', 'e.dossier_id')
+      .where({ 'd.code': code, 'e.dossier_version': version, 'e.actor_id': actorId, 'e.type': type })
+      .first('e.id')) ?? null
+  );
+}

@@ -125,7 +125,9 @@ export async function ancestorIds(db: Q, unitId: number): Promise<number[]> {
 /** Unit names by code, for the codes that exist. */
 export async function unitNamesByCode(db: Q, codes: readonly string[]): Promise<Map<string, string>> {
   if (!codes.length) return new Map();
-  const rows = (await db('units').whereIn('code', [...codes]).select('code', 'name')) as Array<{
+  const rows = (await db('units')
+    .whereIn('code', [...codes])
+    .select('code', 'name')) as Array<{
     code: string;
     name: string;
   }>;

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../db';
 import { Invalid, NotFound } from '../errors';
 
 /** What the desk may attach: scans and office documents, 10 MB each, 20 a request. */
@@ -67,7 +66,9 @@ export function checkFiles(files: UploadedFile[]): void {
  * one blob; written to a temp name then renamed, so a reader never sees half a file). Returns the
  * columns every attachment row keeps. Blobs are written before rows: a row never points at nothing.
  */
-export function storeBlob(dataDir: string, f: UploadedFile) {
+export type StoredBlob = { filename: string; mime: string; size: number; sha256: string };
+
+export function storeBlob(dataDir: string, f: UploadedFile): StoredBlob {
   const sha = crypto.createHash('sha256').update(f.buffer).digest('hex');
   const target = blobPath(dataDir, sha);
   if (!fs.existsSync(target)) {
@@ -85,40 +86,10 @@ export function storeBlob(dataDir: string, f: UploadedFile) {
   };
 }
 
-/** Store a dossier's attachments and record them. */
-export async function storeAttachments(
-  db: Db,
-  dataDir: string,
-  dossierId: number,
-  userId: number,
-  files: UploadedFile[],
-  documentCode: string | null = null,
-): Promise<number> {
-  checkFiles(files);
-  const rows = files.map((f) => ({
-    dossier_id: dossierId,
-    document_code: documentCode,
-    ...storeBlob(dataDir, f),
-    uploaded_by: userId,
-    created_at: Date.now(),
-  }));
-  if (rows.length) await db('attachments').insert(rows);
-  return rows.length;
-}
-
-export async function listAttachments(db: Db, dossierId: number) {
-  return db('attachments as a')
-    .leftJoin('users as u', 'u.id', 'a.uploaded_by')
-    .where('a.dossier_id', dossierId)
-    .orderBy('a.id')
-    .select('a.id', 'a.filename', 'a.mime', 'a.size', 'a.created_at', 'a.document_code', 'u.full_name as uploader');
-}
-
-/** The stored file of an attachment of this dossier (the caller has checked visibility). */
-export async function attachmentFile(db: Db, dataDir: string, dossierId: number, id: number) {
-  const row = await db('attachments').where({ id, dossier_id: dossierId }).first();
+/** The stored file behind an attachment row (the caller has checked visibility); 404 when gone. */
+export function blobFile(dataDir: string, row: { sha256: string; filename: string; mime: string } | null) {
   if (!row) throw new NotFound('Không tìm thấy tệp.');
   const file = blobPath(dataDir, row.sha256);
   if (!fs.existsSync(file)) throw new NotFound('Tệp không còn trên máy chủ.');
-  return { file, filename: row.filename as string, mime: row.mime as string };
+  return { file, filename: row.filename, mime: row.mime };
 }

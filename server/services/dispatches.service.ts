@@ -1,9 +1,12 @@
 import type { Db } from '../db';
+import { withTransaction } from '../db';
 import { appendDispatchEvent } from './audit';
-import { Forbidden, Invalid, NotFound } from '../errors';
+import { Invalid, NotFound } from '../errors';
 import { findUnitById, subtreeIds } from '../queries/units.queries';
 import { DispatchRow, findDispatch, ReplyRow, repliesOf } from '../queries/dispatches.queries';
 import type { CreateDispatchInput } from '../schemas/dispatch.schema';
+import { insertDispatchAttachments } from '../queries/dispatch-attachments.queries';
+import type { StoredBlob } from './attachments.service';
 import { toVnIso, vnDate } from '../../workflows/calendar';
 import {
   DISPATCH_STATE_LABELS,
@@ -17,26 +20,8 @@ import { initialDispatchSnapshot, isOpenReplyState } from '../../workflows/dispa
 
 const iso = (ms: number | null) => (ms == null ? null : toVnIso(new Date(Number(ms))));
 
-export type DispatchView = 'sender' | 'recipient';
-
-/**
- * Who sees a dispatch: the issuing unit and the units above it (everything), a recipient unit once
- * it is issued (the dispatch and its own reply only), admins. Anyone else: 404.
- */
-export async function viewOf(db: Db, user: Express.User, d: DispatchRow): Promise<DispatchView | null> {
-  if (user.roles.includes('admin')) return 'sender';
-  if (user.unitId == null) return null;
-  if ((await subtreeIds(db, user.unitId)).includes(d.issuing_unit_id)) return 'sender';
-  const recipients = JSON.parse(d.recipients) as number[];
-  if (
-    d.state !== 'draft' &&
-    d.state !== 'pending_approval' &&
-    d.state !== 'approved' &&
-    recipients.includes(user.unitId)
-  )
-    return 'recipient';
-  return null;
-}
+import { assertMayCreateDispatch, dispatchView, DispatchView } from '../policies/dispatch.policy';
+export type { DispatchView };
 
 export async function loadVisible(
   db: Db,
@@ -44,7 +29,7 @@ export async function loadVisible(
   id: number,
 ): Promise<{ d: DispatchRow; view: DispatchView }> {
   const d = await findDispatch(db, id);
-  const view = d ? await viewOf(db, user, d) : null;
+  const view = d ? await dispatchView(db, user, d) : null;
   if (!d || !view) throw new NotFound('Không tìm thấy công văn.');
   return { d, view };
 }
@@ -143,6 +128,7 @@ export async function createDispatch(
   user: Express.User,
   input: CreateDispatchInput,
   now = Date.now(),
+  files: StoredBlob[] = [],
 ): Promise<number> {
   const units = await db('units').whereIn('code', input.recipientUnitCodes).select('id', 'code', 'active');
   const unknown = input.recipientUnitCodes.filter((c) => !units.some((u) => u.code === c && u.active));
@@ -152,39 +138,45 @@ export async function createDispatch(
     });
   if (input.dueDate < vnDate(new Date(now)))
     throw new Invalid('Hạn trả lời đã qua.', { fields: { dueDate: 'Hạn trả lời phải từ hôm nay trở đi' } });
-  if (!user.roles.includes('specialist') || user.unitId == null)
-    throw new Forbidden('Chỉ chuyên viên được soạn công văn xin ý kiến.');
+  assertMayCreateDispatch(user);
   if (units.some((u) => u.id === user.unitId))
     throw new Invalid('Không gửi xin ý kiến chính đơn vị mình.', {
       fields: { recipientUnitCodes: 'Có đơn vị soạn trong danh sách nhận' },
     });
-  const issuing = (await findUnitById(db, user.unitId))!;
-  const [id] = await db('dispatches').insert({
-    issuing_unit_id: issuing.id,
-    title: input.title,
-    summary: input.summary,
-    due_date: input.dueDate,
-    silence_means_agreement: input.silenceMeansAgreement,
-    recipients: JSON.stringify(units.map((u) => u.id)),
-    state: 'draft',
-    snapshot: JSON.stringify(initialDispatchSnapshot()),
-    version: 1,
-    created_by: user.id,
-    created_at: now,
-    updated_at: now,
+  const issuing = (await findUnitById(db, user.unitId!))!;
+  // The draft and its CREATE event commit together.
+  return withTransaction(db, async (trx) => {
+    const [id] = await trx('dispatches').insert({
+      issuing_unit_id: issuing.id,
+      title: input.title,
+      summary: input.summary,
+      due_date: input.dueDate,
+      silence_means_agreement: input.silenceMeansAgreement,
+      recipients: JSON.stringify(units.map((u) => u.id)),
+      state: 'draft',
+      snapshot: JSON.stringify(initialDispatchSnapshot()),
+      version: 1,
+      created_by: user.id,
+      created_at: now,
+      updated_at: now,
+    });
+    await appendDispatchEvent(trx, {
+      dispatch_id: Number(id),
+      type: 'CREATE',
+      from_state: null,
+      to_state: 'draft',
+      actor_id: user.id,
+      actor_username: user.username,
+      actor_name: user.fullName,
+      actor_unit_code: user.unitCode,
+      at: now,
+    });
+    await insertDispatchAttachments(
+      trx,
+      files.map((f) => ({ dispatch_id: Number(id), ...f, uploaded_by: user.id, created_at: now })),
+    );
+    return Number(id);
   });
-  await appendDispatchEvent(db, {
-    dispatch_id: Number(id),
-    type: 'CREATE',
-    from_state: null,
-    to_state: 'draft',
-    actor_id: user.id,
-    actor_username: user.username,
-    actor_name: user.fullName,
-    actor_unit_code: user.unitCode,
-    at: now,
-  });
-  return Number(id);
 }
 
 /** Dispatches for a list: sent by my unit (and below), or received by my unit (`inbox`). */

@@ -1,7 +1,7 @@
 import type { DossierRow } from '../queries/dossiers.queries';
-import { requiredActor } from './transition.service';
+import { dossierEventsFor } from '../policies/dossier.policy';
 import { COMMENT_REQUIRED } from '../schemas/dossier.schema';
-import { allowedEvents, DossierMachine, ProcedureDefinition, stepOf } from '../../workflows/procedure';
+import { DossierMachine, ProcedureDefinition, stepOf } from '../../workflows/procedure';
 import { DossierEventType, EVENT_LABELS, forwardLabel, ROLE_LABELS } from '../../workflows/labels';
 
 export interface Action {
@@ -34,40 +34,34 @@ export function availableActions(
   def: ProcedureDefinition,
   machine: DossierMachine,
 ): Action[] {
-  const allowed = allowedEvents(machine, JSON.parse(row.snapshot));
   const step = stepOf(def, row.state);
-  return allowed
-    .filter((type) => {
-      const actor = requiredActor(type, row, def);
-      return !!actor && user.roles.includes(actor.role) && user.unitId === actor.unitId;
-    })
-    .map((type) => ({
-      type,
-      label:
-        type === 'FORWARD' && step
-          ? def.steps.at(-1) === step && step.role !== 'clerk' && step.role !== 'leader'
-            ? 'Hoàn thành, chuyển trả kết quả'
-            : forwardLabel(step.role)
-          : EVENT_LABELS[type],
-      needsComment: (COMMENT_REQUIRED as readonly string[]).includes(type),
-      needsDueAt: type === 'EXTEND',
-      commentLabel: COMMENT_LABELS[type] ?? 'Ghi chú (không bắt buộc)',
-      confirm:
-        type === 'REFUSE'
-          ? 'Từ chối giải quyết hồ sơ này? Thao tác không thể hoàn tác.'
-          : type === 'WITHDRAW'
-            ? 'Xác nhận công dân rút hồ sơ? Thao tác không thể hoàn tác.'
-            : type === 'RETURN_RESULT'
-              ? 'Xác nhận đã trả kết quả cho công dân?'
-              : type === 'EXTEND'
-                ? 'Gia hạn chỉ được một lần cho mỗi hồ sơ. Tiếp tục?'
-                : null,
-      warning:
-        type === 'REQUEST_SUPPLEMENT' && row.supplement_count >= 1
-          ? `Hồ sơ đã được yêu cầu bổ sung ${row.supplement_count} lần. Yêu cầu thêm lần nữa sẽ tính hồ sơ là trễ hạn (Quyết định 766/QĐ-TTg).`
-          : null,
-      danger: type === 'REFUSE' || type === 'WITHDRAW',
-    }));
+  return dossierEventsFor(user, row, def, machine).map((type) => ({
+    type,
+    label:
+      type === 'FORWARD' && step
+        ? def.steps.at(-1) === step && step.role !== 'clerk' && step.role !== 'leader'
+          ? 'Hoàn thành, chuyển trả kết quả'
+          : forwardLabel(step.role)
+        : EVENT_LABELS[type],
+    needsComment: (COMMENT_REQUIRED as readonly string[]).includes(type),
+    needsDueAt: type === 'EXTEND',
+    commentLabel: COMMENT_LABELS[type] ?? 'Ghi chú (không bắt buộc)',
+    confirm:
+      type === 'REFUSE'
+        ? 'Từ chối giải quyết hồ sơ này? Thao tác không thể hoàn tác.'
+        : type === 'WITHDRAW'
+          ? 'Xác nhận công dân rút hồ sơ? Thao tác không thể hoàn tác.'
+          : type === 'RETURN_RESULT'
+            ? 'Xác nhận đã trả kết quả cho công dân?'
+            : type === 'EXTEND'
+              ? 'Gia hạn chỉ được một lần cho mỗi hồ sơ. Tiếp tục?'
+              : null,
+    warning:
+      type === 'REQUEST_SUPPLEMENT' && row.supplement_count >= 1
+        ? `Hồ sơ đã được yêu cầu bổ sung ${row.supplement_count} lần. Yêu cầu thêm lần nữa sẽ tính hồ sơ là trễ hạn (Quyết định 766/QĐ-TTg).`
+        : null,
+    danger: type === 'REFUSE' || type === 'WITHDRAW',
+  }));
 }
 
 /** Who acts now, in words, for the dossier page ("Chuyên viên xử lý — UBND phường 1"). */

@@ -12,7 +12,7 @@ import { findVersion } from '../queries/procedures.queries';
 import type { IntakeInput } from '../schemas/dossier.schema';
 import { compiledVersion } from './catalog.service';
 import { getCalendar } from './calendar.service';
-import { stepUnitId } from './dossier-access';
+import { stepUnitId } from './step-unit';
 import { enqueue } from './outbox.service';
 import { vnDate } from '../../workflows/calendar';
 import { firstStep, initialSnapshot, ProcedureDefinition } from '../../workflows/procedure';

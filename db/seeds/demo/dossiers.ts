@@ -6,6 +6,7 @@ import { findUnitById } from '../../../server/queries/units.queries';
 import { createVersion } from '../../../server/services/catalog.service';
 import { receiveDossier } from '../../../server/services/intake.service';
 import { applyDossierEvent } from '../../../server/services/transition.service';
+import type { DossierEventInput } from '../../../server/services/engine/dossier.kind';
 import { getCalendar } from '../../../server/services/calendar.service';
 import { SEED_PROCEDURES, SEED_PROCEDURE_UNITS } from './procedures';
 import { SEED_USERS } from './users';
@@ -114,7 +115,7 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
       // Most hand-offs happen within the step's time, some are late.
       t += (rand() < 0.85 ? 0.2 + rand() * 0.7 : 1.2 + rand()) * (step ? step.hours : 4) * HOUR * 1.5;
       if (t >= now) break;
-      let event: Record<string, unknown> | null = null;
+      let event: Omit<DossierEventInput, 'version'> | null = null;
       let who: User | undefined;
       if (step) {
         const idx = def.steps.indexOf(step);

@@ -1,0 +1,27 @@
+import type { Role } from '../../workflows/labels';
+
+/**
+ * Who is acting: a signed-in user, or the system (scheduled jobs such as reply expiry). The system
+ * actor has no roles and no unit, so no role rule ever lets it act; each kind's policy names the
+ * events the system may send.
+ */
+export type Actor = Express.User;
+
+export const SYSTEM_ACTOR: Actor = Object.freeze({
+  id: 0,
+  username: 'he-thong',
+  fullName: 'Hệ thống',
+  email: null,
+  unitId: null,
+  unitCode: null,
+  unitName: null,
+  roles: [] as Role[],
+  active: true,
+});
+
+export const isSystem = (actor: Actor): boolean => actor === SYSTEM_ACTOR;
+export const isAdmin = (actor: Actor): boolean => actor.roles.includes('admin');
+export const hasRole = (actor: Actor, ...roles: Role[]): boolean => roles.some((r) => actor.roles.includes(r));
+/** The actor holds one of `roles` in unit `unitId`. */
+export const actsIn = (actor: Actor, unitId: number | null, ...roles: Role[]): boolean =>
+  unitId != null && actor.unitId === unitId && hasRole(actor, ...roles);

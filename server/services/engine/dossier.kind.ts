@@ -1,0 +1,223 @@
+import type { Knex } from 'knex';
+import type { Config } from '../../config';
+import { Invalid, NotAllowed } from '../../errors';
+import { addDossierUnit, documentsOf, DossierRow } from '../../queries/dossiers.queries';
+import { findUnitById } from '../../queries/units.queries';
+import { insertAttachments } from '../../queries/attachments.queries';
+import { assertMayActOnDossier, attachRefusal } from '../../policies/dossier.policy';
+import { dossierJson, DossierJson } from '../../presenters/dossier.presenter';
+import { stepUnitId } from '../step-unit';
+import { WorkCalendar } from '../../../workflows/calendar';
+import { checkExtension, isOnTime, resumeClock, stepDueAt } from '../../../workflows/clock';
+import { applyEvent, DossierEvent, DossierMachine, ProcedureDefinition, stepOf } from '../../../workflows/procedure';
+import { statusOfState } from '../../../workflows/status';
+import { DossierEventType, EVENT_LABELS } from '../../../workflows/labels';
+import type { Effects, Kind, Next } from './engine';
+
+/** What a dossier kind needs that is read before the transaction (SQLite has one connection). */
+export interface DossierSetting {
+  config: Config;
+  def: ProcedureDefinition;
+  machine: DossierMachine;
+  cal: WorkCalendar;
+  /** The visibility-checked row read before the transaction (unit codes and names). */
+  seen: DossierRow;
+}
+
+/** A dossier event as the engine takes it (the route's schema has checked its fields). */
+export interface DossierEventInput {
+  type: DossierEventType;
+  version: number;
+  comment?: string | null;
+  /** EXTEND: the new due time, ISO 8601 with offset. */
+  dueAt?: string | null;
+}
+
+/** A file being attached: the columns of its attachment row, written by the effects. */
+export interface AttachInput {
+  type: 'ATTACH';
+  files: Array<{ filename: string; mime: string; size: number; sha256: string }>;
+  documentCode: string | null;
+}
+
+const base = (s: DossierSetting) => ({
+  name: 'dossier' as const,
+  table: 'dossiers' as const,
+  noun: 'Hồ sơ',
+  // Unit codes and names come from the read before the transaction: they do not change with state.
+  load: async (_trx: Knex.Transaction, locked: object) => ({ ...s.seen, ...locked }) as DossierRow,
+  stream: (row: DossierRow) => ({ dossier_id: row.id }),
+});
+
+/** A dossier event of the procedure's machine (design.md §4). */
+export function dossierKind(s: DossierSetting): Kind<DossierRow, DossierEventInput, DossierJson> {
+  return {
+    ...base(s),
+    authorize: (actor, row, input) => assertMayActOnDossier(actor, input.type, row, s.def),
+    machine(_trx, row, input) {
+      const event = { type: input.type, comment: input.comment ?? undefined, dueAt: input.dueAt ?? undefined };
+      const r = applyEvent(s.machine, JSON.parse(row.snapshot), event as DossierEvent);
+      return r.ok ? { state: r.state, snapshot: r.snapshot } : null;
+    },
+    notAllowed: (row, input) =>
+      new NotAllowed(`Không thể "${EVENT_LABELS[input.type]}" khi hồ sơ ở trạng thái hiện tại.`, {
+        state: row.state,
+        event: input.type,
+      }),
+    effects: (trx, t) => dossierEffects(trx, s, t.row, t.input, t.next, t.now),
+    async answer(trx, { row, after, now }) {
+      if (after.handling_unit_id !== row.handling_unit_id) {
+        const hu = after.handling_unit_id == null ? null : await findUnitById(trx, after.handling_unit_id);
+        after.handling_code = hu?.code ?? null;
+        after.handling_name = hu?.name ?? null;
+      }
+      return dossierJson(after, s.def, await documentsOf(trx, row.id), now);
+    },
+  };
+}
+
+/**
+ * What an event does to the dossier's clock and holder: the step it enters (unit, role, due time),
+ * the pause and resume of a supplement, resolution and on-time, extension, completion. The rules
+ * themselves are the pure ones in workflows/clock.
+ */
+async function dossierEffects(
+  trx: Knex.Transaction,
+  s: DossierSetting,
+  row: DossierRow,
+  input: DossierEventInput,
+  next: Next,
+  now: number,
+): Promise<Effects> {
+  const { cal, def } = s;
+  const to = next.state;
+  const patch: Record<string, unknown> = { status: statusOfState(to) };
+  const leaving = stepOf(def, row.state);
+  const dueAt = Number(row.due_at);
+  const late = Boolean(row.late_marked);
+  const enterStep = async (code: string, start: number, due: number) => {
+    const step = stepOf(def, code)!;
+    const unitId = await stepUnitId(trx, step, row.competent_unit_id);
+    Object.assign(patch, { handling_unit_id: unitId, step_role: step.role, step_started_at: start, step_due_at: due });
+    if (unitId !== row.handling_unit_id) await addDossierUnit(trx, row.id, unitId);
+  };
+  const atDesk = { handling_unit_id: row.receiving_unit_id, step_role: 'intake' };
+  const resolved = { resolved_at: now, on_time: isOnTime({ resolvedAt: now, dueAt, lateMarked: late }) };
+
+  switch (input.type) {
+    case 'FORWARD':
+    case 'RETURN': {
+      const target = stepOf(def, to);
+      if (target) await enterStep(to, now, stepDueAt(cal, now, target.hours));
+      else Object.assign(patch, atDesk, { step_due_at: null, step_started_at: null }, resolved);
+      break;
+    }
+    case 'REQUEST_SUPPLEMENT': {
+      const count = row.supplement_count + 1;
+      Object.assign(patch, atDesk, { paused_at: now, supplement_count: count, late_marked: late || count >= 2 });
+      break;
+    }
+    case 'SUPPLEMENT_RECEIVED': {
+      const clock = resumeClock(cal, {
+        now,
+        pausedAt: row.paused_at == null ? null : Number(row.paused_at),
+        startAt: Number(row.start_at),
+        dueAt,
+        stepStartedAt: row.step_started_at == null ? null : Number(row.step_started_at),
+        stepDueAt: row.step_due_at == null ? null : Number(row.step_due_at),
+        stepHours: stepOf(def, to)!.hours,
+      });
+      await enterStep(to, clock.stepStart, clock.stepDueAt);
+      Object.assign(patch, { due_at: clock.dueAt, paused_at: null });
+      break;
+    }
+    case 'REFUSE':
+      Object.assign(patch, { handling_unit_id: null, step_role: null, step_due_at: null, completed_at: now }, resolved);
+      break;
+    case 'EXTEND': {
+      const newDue = Date.parse(input.dueAt!);
+      const problem = checkExtension(cal, { currentDueAt: dueAt, newDueAt: newDue });
+      if (problem) throw new Invalid(problem.message, { fields: { [problem.field]: problem.fieldMessage } });
+      Object.assign(patch, { due_at: newDue, extended: true });
+      break;
+    }
+    case 'RETURN_RESULT':
+      Object.assign(patch, { handling_unit_id: null, step_role: null, completed_at: now });
+      break;
+    case 'WITHDRAW':
+      Object.assign(patch, {
+        handling_unit_id: null,
+        step_role: null,
+        step_due_at: null,
+        paused_at: null,
+        completed_at: now,
+      });
+      break;
+  }
+
+  const stepDue = row.step_due_at == null ? null : Number(row.step_due_at);
+  const leavesStep = !!leaving && to !== row.state;
+  const after = (k: string) => (k in patch ? patch[k] : row[k as keyof DossierRow]);
+  return {
+    patch,
+    event: {
+      comment: input.comment ?? null,
+      step_due_at: leaving ? stepDue : null,
+      on_time: leavesStep && stepDue != null ? now <= stepDue : null,
+      data: input.type === 'EXTEND' ? JSON.stringify({ previousDueAt: dueAt, dueAt: patch.due_at }) : null,
+    },
+    // Everything the mails need, as of this event: later events must not change who is told what.
+    outbox: [
+      {
+        kind: 'dossier.event',
+        payload: {
+          code: row.code,
+          type: input.type,
+          from: row.state,
+          to,
+          comment: input.comment ?? null,
+          dueAt: after('due_at'),
+          handlingUnitId: after('handling_unit_id'),
+          actorRole: after('step_role'),
+          stepDueAt: after('step_due_at'),
+          changed: to !== row.state,
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * Files attached to a dossier: an event of their own (ATTACH), under the same lock, policy and
+ * version as a state change, so the history says who added what and when.
+ */
+export function attachKind(s: DossierSetting): Kind<DossierRow, AttachInput, number> {
+  return {
+    ...base(s),
+    authorize(actor, row) {
+      const refusal = attachRefusal(actor, row, s.def);
+      if (refusal) throw refusal;
+    },
+    machine: (_trx, row) => ({ state: row.state, snapshot: JSON.parse(row.snapshot) }),
+    notAllowed: () => new NotAllowed('Không thể đính kèm tệp lúc này.'),
+    async effects(trx, { row, input, actor, now }) {
+      await insertAttachments(
+        trx,
+        input.files.map((f) => ({
+          dossier_id: row.id,
+          document_code: input.documentCode,
+          ...f,
+          uploaded_by: actor.id,
+          created_at: now,
+        })),
+      );
+      return {
+        event: {
+          comment: input.files.map((f) => f.filename).join(', '),
+          data: JSON.stringify({ documentCode: input.documentCode, files: input.files.map((f) => f.sha256) }),
+        },
+      };
+    },
+    answer: async (_trx, { input }) => input.files.length,
+  };
+}
