@@ -4,7 +4,17 @@ import type { Req } from '../routes/route';
 import type { dateParams } from '../schemas/params.schema';
 import type { daySchema, deadlineQuerySchema, yearQuerySchema } from '../schemas/calendar.schema';
 import { deleteOverride, getCalendar, listOverrides, setOverride } from '../services/calendar.service';
-import { toVnIso } from '../../workflows/calendar';
+import { toVnIso, type WorkCalendar } from '../../workflows/calendar';
+
+/**
+ * `from` is a moment of receipt: the 15:00 rule places the start for `hours` as it does for `days`
+ * (contract, "Calendar"). A deadline of 0 days is exactly where counting starts.
+ */
+function receiptDeadline(cal: WorkCalendar, from: Date, q: { days?: number; hours?: number }) {
+  if (q.days !== undefined) return cal.deadline(from, { days: q.days });
+  const { start } = cal.deadline(from, { days: 0 });
+  return { start, dueAt: cal.deadline(start, { hours: q.hours }).dueAt };
+}
 
 /** /api/v1/calendar: deadlines and the admin's per-date overrides. */
 export function calendarApi(ctx: AppContext) {
@@ -12,10 +22,7 @@ export function calendarApi(ctx: AppContext) {
     async deadline(req: Req<{ query: typeof deadlineQuerySchema }>, res: Response) {
       const q = req.input.query;
       const cal = await getCalendar(ctx.db, ctx.config);
-      const { start, dueAt } = cal.deadline(
-        new Date(q.from),
-        q.days !== undefined ? { days: q.days } : { hours: q.hours },
-      );
+      const { start, dueAt } = receiptDeadline(cal, new Date(q.from), q);
       res.json({ from: q.from, start: toVnIso(start), dueAt: toVnIso(dueAt) });
     },
     async putDay(req: Req<{ params: typeof dateParams; body: typeof daySchema }>, res: Response) {

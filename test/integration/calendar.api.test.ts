@@ -22,14 +22,26 @@ describe.each(ENGINES)('calendar API on %s', (engine) => {
     expect(res.body).toEqual({ from, start: '2027-04-29T10:00:00+07:00', dueAt: '2027-05-06T10:00:00+07:00' });
   });
 
-  it('applies the 15:00 rule to days, not to hours, and tolerates an unencoded +', async () => {
+  it('applies the 15:00 rule to days and hours alike (from is a receipt), and tolerates an unencoded +', async () => {
     const late = await deadline('from=2027-04-28T15:30:00+07:00&days=1');
     expect(late.body.start).toBe('2027-04-29T07:30:00+07:00');
     expect(late.body.dueAt).toBe('2027-04-29T17:30:00+07:00');
     const hours = await deadline(`from=${encodeURIComponent('2027-04-28T15:30:00+07:00')}&hours=2`);
-    expect(hours.body.dueAt).toBe('2027-04-28T17:30:00+07:00');
+    expect(hours.body).toEqual({
+      from: '2027-04-28T15:30:00+07:00',
+      start: '2027-04-29T07:30:00+07:00',
+      dueAt: '2027-04-29T09:30:00+07:00',
+    });
     const edge = await deadline(`from=${encodeURIComponent('2027-04-28T15:00:00+07:00')}&days=1`);
     expect(edge.body.start).toBe('2027-04-28T15:00:00+07:00');
+    const edgeHours = await deadline(`from=${encodeURIComponent('2027-04-28T15:00:00+07:00')}&hours=2`);
+    expect([edgeHours.body.start, edgeHours.body.dueAt]).toEqual([
+      '2027-04-28T15:00:00+07:00',
+      '2027-04-28T17:00:00+07:00',
+    ]);
+    // From the lunch break, hours start at 13:30 as days do.
+    const lunch = await deadline(`from=${encodeURIComponent('2027-04-28T12:00:00+07:00')}&hours=1`);
+    expect([lunch.body.start, lunch.body.dueAt]).toEqual(['2027-04-28T13:30:00+07:00', '2027-04-28T14:30:00+07:00']);
   });
 
   it('rejects bad queries with 422 naming the field', async () => {
