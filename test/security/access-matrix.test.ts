@@ -5,7 +5,6 @@
  */
 import pino from 'pino';
 import request from 'supertest';
-import type { Express } from 'express';
 import { ENGINES } from '../helpers/db';
 import { buildTestApp, csrfFrom, signIn, TestApp, tokenFor } from '../helpers/app';
 import { PASSWORD } from '../factories/accounts';
@@ -13,7 +12,17 @@ import { loadConfig } from '../../server/config';
 import { apiRoutes, ApiRoute } from '../../server/routes/api.routes';
 import type { AppContext } from '../../server/context';
 import { ACCESS, Fx, Probe } from './access-table';
-import { buildSecWorld, driver, Driver, errorShapeProblem, fingerprint, Principal, PROC, SecWorld } from './fixture';
+import {
+  buildSecWorld,
+  driver,
+  Driver,
+  errorShapeProblem,
+  fingerprint,
+  listRoutes,
+  Principal,
+  PROC,
+  SecWorld,
+} from './fixture';
 
 // The table is read at collection time, so one test per route; handlers are never called on this ctx.
 const stubCtx = {
@@ -24,21 +33,6 @@ const stubCtx = {
 } as unknown as AppContext;
 const ROUTES = apiRoutes(stubCtx).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as [string, ApiRoute]);
 const PUBLIC_PAGES = ['/dang-nhap', '/tra-cuu', '/healthz'];
-
-/** Method and full path of every route in the app's router stack (Express 5: app.router.stack). */
-export function listRoutes(app: Express): Array<{ method: string; path: string }> {
-  const out: Array<{ method: string; path: string }> = [];
-  const walk = (stack: any[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route)
-        for (const m of Object.keys(layer.route.methods)) out.push({ method: m, path: prefix + layer.route.path });
-      else if (layer.handle?.stack)
-        walk(layer.handle.stack, prefix + (layer.rawPath && layer.rawPath !== '/' ? layer.rawPath : ''));
-    }
-  };
-  walk((app as unknown as { router: { stack: unknown[] } }).router.stack, '');
-  return out;
-}
 
 const zero = () => ({ api: 0, apiRoutes: 0, probes: 0, anon: 0, pages: 0, pageGets: 0, csrf: 0 });
 const allCounts: Record<string, ReturnType<typeof zero>> = {};
@@ -121,9 +115,11 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
             if (shape) problems.push(`${who}: ${shape}`);
             if (before && (await fingerprint(t.tdb.db)) !== before)
               problems.push(`${who}: refused with ${res.status} but data changed`);
-          } else if (probe.check) {
-            const bad = probe.check(res.body, p, f);
+          } else {
+            const bad = probe.check?.(res.body, p, f) ?? null;
             if (bad) problems.push(`${who}: ${bad}`);
+            const missing = probe.effect ? await probe.effect(t.tdb.db, f) : null;
+            if (missing) problems.push(`${who}: ${missing}`);
           }
           if (probe.freshToken && res.status < 300) {
             const after = await request(t.app).get('/api/v1/units').set('Authorization', `Bearer ${token}`);
@@ -283,50 +279,7 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
     expect(problems).toEqual([]);
     expect(await fingerprint(t.tdb.db)).toBe(before);
   }, 180_000);
-
-  it('page POSTs with a valid CSRF token follow the API rules: 404 when not visible, 403 when visible but not allowed', async () => {
-    const sees = (p: Principal) => p.role === 'admin' || p.rel !== 'other';
-    const drafter = (p: Principal) => p.rel === 'parent' && ['specialist', 'head', 'leader'].includes(p.role);
-    const A = base.unitCode;
-    // [path, body, expected]; a stale version (999) is a 409 that the page turns into a redirect, so nothing changes
-    const cases: Array<[string, Record<string, string>, (p: Principal) => number[]]> = [
-      [`/ho-so/${base.code}/thao-tac`, { type: 'FORWARD', version: '999' }, (p) => (sees(p) ? [303] : [404])],
-      [`/ho-so/${base.code}/tep`, {}, (p) => (sees(p) ? [422] : [404])],
-      [`/cong-van/${base.id}/thao-tac`, { type: 'CLOSE', version: '999' }, (p) => (sees(p) ? [303] : [404])],
-      [
-        `/cong-van/${base.id}/y-kien/${A}/thao-tac`,
-        { type: 'APPROVE', version: '999' },
-        (p) => (sees(p) ? [303] : [404]),
-      ],
-      [
-        `/cong-van/${base.id}/tong-hop/${A}`,
-        { response: '' },
-        (p) => (drafter(p) ? [303] : p.rel === 'own' || p.rel === 'other' ? [404] : [403]),
-      ],
-      [`/cong-van/${base.id}/nhac`, {}, (p) => (p.rel === 'parent' ? [303] : p.rel === 'other' ? [404] : [403])],
-      ['/quan-tri/lich', { date: 'khong-phai-ngay', kind: 'holiday' }, (p) => (p.role === 'admin' ? [422] : [403])],
-      ['/quan-tri/thu/999999/gui-lai', {}, (p) => (p.role === 'admin' ? [404] : [403])],
-      [`/quan-tri/nguoi-dung/${base.username}`, { fullName: '' }, (p) => (p.role === 'admin' ? [422] : [403])],
-    ];
-    const problems: string[] = [];
-    const before = await fingerprint(t.tdb.db);
-    for (const p of w.principals) {
-      const agent = await agentOf(p);
-      const csrf = csrfFrom((await agent.get('/')).text);
-      for (const [path, body, expect_] of cases) {
-        const res = await agent
-          .post(path)
-          .type('form')
-          .send({ ...body, _csrf: csrf });
-        counts.csrf++;
-        if (!expect_(p).includes(res.status))
-          problems.push(`POST ${path} × ${p.role} × ${p.rel} → got ${res.status}, expected ${expect_(p).join('|')}`);
-      }
-    }
-    expect(problems).toEqual([]);
-    const after = JSON.parse(await fingerprint(t.tdb.db));
-    expect({ ...after, outbox: 0, responses: 0 }).toEqual({ ...JSON.parse(before), outbox: 0, responses: 0 }); // only reminders and the drafter's (allowed) response may change
-  }, 180_000);
+  // Page POSTs with a valid CSRF token, every caller, as the rules say: state-matrix.test.ts (page-rules.ts).
 });
 
 afterAll(() => {

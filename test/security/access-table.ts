@@ -4,10 +4,12 @@
  * A probe names a situation (a body, a dossier or dispatch in some state) and the expected status for
  * every principal: staff role × unit relation to commune A, and the admin.
  */
+import type { Db } from '../../server/db';
 import type { Driver, Principal, SecWorld } from './fixture';
 import { PROC, PROC_LT } from './fixture';
 import { definition } from '../factories/dossiers';
-import { toVnIso } from '../../workflows/calendar';
+import { vnDate } from '../../workflows/calendar';
+import { WorkCalendar } from '../../workflows/calendar/work-calendar';
 
 export type Fx = Record<string, string | number>;
 export interface Probe {
@@ -21,23 +23,37 @@ export interface Probe {
   check?: (body: any, p: Principal, fx: Fx) => string | null;
   /** Call with a token issued just for this call (the route revokes it). */
   freshToken?: boolean;
+  /** What an accepted call must have written besides its answer (an event row, …); a problem or null. */
+  effect?: (db: Db, fx: Fx) => Promise<string | null>;
 }
 
-const admin = (p: Principal) => p.role === 'admin';
-const at =
+/** The accepted call wrote one event row of `type` for the dispatch `fx.id` (issue 12: every change is an event). */
+export const dispatchEventWritten =
+  (type: string) =>
+  async (db: Db, fx: Fx): Promise<string | null> => {
+    const rows = await db('dispatch_events')
+      .where({ dispatch_id: Number(fx.id), type })
+      .select('id');
+    return rows.length === 1
+      ? null
+      : `${rows.length} ${type} rows in dispatch_events for dispatch ${fx.id}, expected 1`;
+  };
+
+export const admin = (p: Principal) => p.role === 'admin';
+export const at =
   (rel: Principal['rel'], ...roles: string[]) =>
   (p: Principal) =>
     p.rel === rel && roles.includes(p.role);
 /** Sees a dossier received and handled at A: A, the units above A, the admin (design.md §4). */
-const seesDossier = (p: Principal) => admin(p) || p.rel === 'own' || p.rel === 'parent' || p.rel === 'province';
+export const seesDossier = (p: Principal) => admin(p) || p.rel === 'own' || p.rel === 'parent' || p.rel === 'province';
 /** Sees a dispatch issued by D: D and above, the admin; recipients (A) only once issued (design.md §6). */
-const sender = (p: Principal) => admin(p) || p.rel === 'parent' || p.rel === 'province';
-const seesIssued = (p: Principal) => sender(p) || p.rel === 'own';
+export const sender = (p: Principal) => admin(p) || p.rel === 'parent' || p.rel === 'province';
+export const seesIssued = (p: Principal) => sender(p) || p.rel === 'own';
 
 const all = (status: number) => () => status;
 const adminOnly = (status: number) => (p: Principal) => (admin(p) ? status : 403);
 /** `ok` for whoever may act, 403 for whoever sees but may not act, 404 for the rest. */
-const act =
+export const act =
   (may: (p: Principal) => boolean, sees: (p: Principal) => boolean, ok = 200) =>
   (p: Principal) =>
     may(p) ? ok : sees(p) ? 403 : 404;
@@ -50,7 +66,13 @@ const presence =
 
 let seq = 0;
 const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
-const later = (days: number) => toVnIso(new Date(Date.now() + days * 86_400_000));
+/** 10:00 on the first working day at least `days` days from now: inside working hours whatever the time now. */
+const later = (days: number) => {
+  const cal = new WorkCalendar();
+  let day = vnDate(new Date(Date.now() + days * 86_400_000));
+  while (!cal.isWorkingDay(day)) day = vnDate(new Date(Date.parse(`${day}T12:00:00+07:00`) + 86_400_000));
+  return `${day}T10:00:00+07:00`;
+};
 
 const dossierEvent = (
   name: string,
@@ -60,6 +82,8 @@ const dossierEvent = (
 ): Probe => ({ name, setup, body, expect });
 const fresh = (dr: Driver) => dr.dossier();
 const spA = at('own', 'specialist');
+/** The drafting unit's staff who answer replies (tiếp thu, giải trình): D's specialist, head, leader. */
+export const drafter = at('parent', 'specialist', 'head', 'leader');
 const intakeA = at('own', 'intake');
 
 export const ACCESS: Record<string, Probe[]> = {
@@ -320,11 +344,20 @@ export const ACCESS: Record<string, Probe[]> = {
       expect: (p) => (sender(p) ? 422 : 404),
     },
   ],
+  // The drafting unit's tiếp thu / giải trình: an event like any other change, and none after CLOSE.
   'put /dispatches/:id/replies/:unitCode/response': [
     {
       name: 'response to A',
+      setup: (dr) => dr.dispatch('issued'),
       body: () => ({ response: 'Tiếp thu' }),
-      expect: act(at('parent', 'specialist', 'head', 'leader'), sender),
+      expect: act(drafter, sender),
+      effect: dispatchEventWritten('RESPOND'),
+    },
+    {
+      name: 'response to A after CLOSE',
+      setup: (dr) => dr.closedDispatch(),
+      body: () => ({ response: 'Tiếp thu sau khi kết thúc' }),
+      expect: act(drafter, sender, 422),
     },
   ],
 };

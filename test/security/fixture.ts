@@ -97,6 +97,7 @@ export function driver(app: Express, w: SecWorld) {
   const api = (token: string) => ({
     get: (path: string) => request(app).get(`/api/v1${path}`).set(bearer(token)),
     post: (path: string, body: object) => request(app).post(`/api/v1${path}`).set(bearer(token)).send(body),
+    put: (path: string, body: object) => request(app).put(`/api/v1${path}`).set(bearer(token)).send(body),
   });
   const ok = async (p: Promise<request.Response>, what: string) => {
     const res = await p;
@@ -184,6 +185,29 @@ export function driver(app: Express, w: SecWorld) {
       );
       return { id: d.id, version: 3 };
     },
+    /** A dossier of A in a final state, through the API (withdrawn, refused or returned). */
+    async final(state: 'withdrawn' | 'refused' | 'returned'): Promise<{ code: string; version: number }> {
+      if (state === 'returned') {
+        const d = await this.resultReady();
+        await ev('intake', d.code, { type: 'RETURN_RESULT', version: d.version });
+        return { code: d.code, version: d.version + 1 };
+      }
+      const d = await this.dossier();
+      if (state === 'withdrawn') await ev('intake', d.code, { type: 'WITHDRAW', version: 1, comment: 'Công dân rút' });
+      else await ev('specialist', d.code, { type: 'REFUSE', version: 1, comment: 'Không đủ điều kiện' });
+      return { code: d.code, version: 2 };
+    },
+    /** A dispatch by D to A alone, A's reply approved, then closed by D's specialist. */
+    async closedDispatch(): Promise<{ id: number; version: number }> {
+      const r = await this.reply('pending_approval', { recipientUnitCodes: [w.units.A.code] });
+      await ok(
+        A('head').post(`/dispatches/${r.id}/replies/${w.units.A.code}/events`, { type: 'APPROVE', version: 3 }),
+        'APPROVE reply',
+      );
+      const cur = await ok(D('specialist').get(`/dispatches/${r.id}`), 'read dispatch');
+      await ok(D('specialist').post(`/dispatches/${r.id}/events`, { type: 'CLOSE', version: cur.version }), 'CLOSE');
+      return { id: r.id, version: cur.version + 1 };
+    },
     dayAfter,
   };
 }
@@ -204,6 +228,7 @@ export async function fingerprint(db: Db): Promise<string> {
     'dispatches',
     'dispatch_replies',
     'dispatch_events',
+    'dispatch_attachments',
     'procedures',
     'procedure_versions',
     'calendar_days',
@@ -215,6 +240,8 @@ export async function fingerprint(db: Db): Promise<string> {
   cols.push('(select coalesce(max(updated_at), 0) from units) as units_updated');
   cols.push('(select coalesce(max(updated_at), 0) from users) as users_updated');
   cols.push('(select count(*) from dispatch_replies where response is not null) as responses');
+  cols.push('(select coalesce(sum(updated_at), 0) from dispatch_replies) as replies_updated');
+  cols.push('(select coalesce(sum(attempts), 0) from outbox) as outbox_attempts');
   const rows = await db.raw(`select ${cols.join(', ')}`);
   const row = Array.isArray(rows) ? (Array.isArray(rows[0]) ? rows[0][0] : rows[0]) : rows;
   return JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])));
@@ -232,4 +259,19 @@ export function errorShapeProblem(res: { status: number; type?: string; body: un
   if (!VIETNAMESE.test(e.message)) return `message not Vietnamese: ${e.message}`;
   if (/\n\s+at |node_modules|\.ts:\d+/.test(res.text)) return 'stack trace in body';
   return null;
+}
+
+/** Method and full path of every route in the app's router stack (Express 5: app.router.stack). */
+export function listRoutes(app: Express): Array<{ method: string; path: string }> {
+  const out: Array<{ method: string; path: string }> = [];
+  const walk = (stack: any[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route)
+        for (const m of Object.keys(layer.route.methods)) out.push({ method: m, path: prefix + layer.route.path });
+      else if (layer.handle?.stack)
+        walk(layer.handle.stack, prefix + (layer.rawPath && layer.rawPath !== '/' ? layer.rawPath : ''));
+    }
+  };
+  walk((app as unknown as { router: { stack: unknown[] } }).router.stack, '');
+  return out;
 }

@@ -1,0 +1,288 @@
+/**
+ * What each state-changing HTML form (every POST in html.routes.ts) must answer to each caller, written
+ * once per route as a rule over the caller (role × unit relation to commune A, or the admin). A form
+ * that mirrors an API route takes that route's rule from access-table.ts (a 2xx there is a 303 here);
+ * the rest state their own. The test (state-matrix.test.ts) adds the signed-out and CSRF-less callers,
+ * and checks that an accepted form changed data (and wrote what `effect` asks) and a refused one
+ * changed nothing: no version, event, attachment, outbox row or stored file.
+ */
+import crypto from 'node:crypto';
+import type { Db } from '../../server/db';
+import { definition } from '../factories/dossiers';
+import { ACCESS, act, admin, at, Fx, Probe, seesDossier, seesIssued } from './access-table';
+import { PASSWORD } from '../factories/accounts';
+import type { Driver, Principal, SecWorld } from './fixture';
+import { PROC, PROC_LT } from './fixture';
+
+export type Fields = Record<string, string | string[]>;
+export interface FormProbe {
+  name: string;
+  setup?: (dr: Driver, w: SecWorld) => Promise<Fx>;
+  fields?: (fx: Fx, p: Principal, w: SecWorld) => Fields;
+  /** Sent as multipart/form-data with this many small, valid PDF files (field `files`). */
+  files?: number;
+  /** The page's answer: 303 = accepted (data must change), 200 = answered without changing anything, else refused. */
+  expect: (p: Principal) => number;
+  /** An accepted call answers 303 but changes nothing (sign-in, sign-out). */
+  changesNothing?: boolean;
+  effect?: (db: Db, fx: Fx, p: Principal) => Promise<string | null>;
+  /** Public form: a signed-out caller gets the same answer as anyone. */
+  public?: boolean;
+}
+
+let seq = 0;
+const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
+
+/** A small valid PDF whose bytes differ per call (so a stored blob is always a new file). */
+export const pdf = () => ({
+  name: `tep-${uniq()}.pdf`,
+  buffer: Buffer.from(`%PDF-1.4\n% ${crypto.randomBytes(8).toString('hex')}\n`),
+});
+
+const toFields = (body: unknown): Fields =>
+  Object.fromEntries(
+    Object.entries((body ?? {}) as Record<string, unknown>).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? v.map(String) : String(v),
+    ]),
+  );
+const pageStatus = (api: number) => (api >= 200 && api < 300 ? 303 : api);
+
+/** The API route's probes, sent through its form: same caller rule, a 2xx there is a 303 here. */
+function mirror(apiKey: string, only?: (probe: Probe) => boolean): FormProbe[] {
+  const probes = ACCESS[apiKey];
+  if (!probes) throw new Error(`no API rule ${apiKey}`);
+  return probes
+    .filter((pr) => !only || only(pr))
+    .map((pr) => ({
+      name: `as ${apiKey} [${pr.name}]`,
+      setup: pr.setup,
+      fields: (fx, p, w) => toFields(pr.body?.(fx, p, w)),
+      expect: (p) => pageStatus(pr.expect(p)),
+      effect: pr.effect ? (db, fx) => pr.effect!(db, fx) : undefined,
+    }));
+}
+
+const adminForm = (name: string, fields: FormProbe['fields'], setup?: FormProbe['setup'], ok = 303): FormProbe => ({
+  name,
+  setup,
+  fields,
+  expect: (p) => (admin(p) ? ok : 403),
+});
+
+/** Rows of `table` for one dossier, by code. */
+async function countFor(db: Db, table: string, code: string, where: Record<string, string> = {}): Promise<number> {
+  const d = await db('dossiers').where({ code }).first('id');
+  if (!d) return -1;
+  const [{ n }] = await db(table)
+    .where({ dossier_id: d.id, ...where })
+    .count<{ n: number }[]>({ n: '*' });
+  return Number(n);
+}
+
+/**
+ * Who may attach a file to a dossier (the rule the policy implements): whoever may act on it now —
+ * the current step's role in the unit handling that step, or the receiving unit's intake officer
+ * (at the desk: waiting for a supplement or with the result ready; and at any other time before a
+ * final state). Nobody once it is final (returned, refused, withdrawn): the intake officer, who could
+ * attach before, gets 422 (not allowed in this state); everyone else who sees it 403; the rest 404.
+ */
+function attach(name: string, setup: FormProbe['setup'], mayAct: (p: Principal) => boolean, final = false): FormProbe {
+  const intakeA = at('own', 'intake');
+  return {
+    name,
+    setup,
+    files: 1,
+    fields: () => ({}),
+    expect: final
+      ? (p) => (intakeA(p) ? 422 : seesDossier(p) ? 403 : 404)
+      : act((p) => intakeA(p) || mayAct(p), seesDossier, 303),
+    effect: async (db, fx) => {
+      const files = await countFor(db, 'attachments', String(fx.code));
+      const events = await countFor(db, 'dossier_events', String(fx.code), { type: 'ATTACH' });
+      const bad: string[] = [];
+      if (files !== 1) bad.push(`${files} attachment rows, expected 1`);
+      if (events !== 1) bad.push(`${events} ATTACH rows in dossier_events, expected 1`);
+      return bad.length ? bad.join('; ') : null;
+    },
+  };
+}
+
+export const PAGE_RULES: Record<string, FormProbe[]> = {
+  'post /dang-nhap': [
+    {
+      name: 'sign in as oneself',
+      public: true,
+      changesNothing: true,
+      fields: (_fx, p) => ({ username: p.username, password: PASSWORD }),
+      expect: () => 303,
+    },
+  ],
+  'post /dang-xuat': [{ name: 'sign out', public: true, changesNothing: true, expect: () => 303 }],
+
+  // Intake with files: one dossier and its attachment rows, in the caller's unit.
+  'post /ho-so/moi': [
+    {
+      name: 'intake with a file',
+      files: 1,
+      fields: () => ({ procedureCode: PROC, fullName: 'Trần Thị Bình', documents: ['TO_TRINH', 'BAO_CAO'] }),
+      expect: (p) => (p.role === 'intake' ? 303 : 403),
+      effect: async (db) => {
+        const last = await db('dossiers').orderBy('id', 'desc').first('code');
+        const n = await countFor(db, 'attachments', last.code);
+        return n === 1 ? null : `${n} attachment rows on the new dossier ${last.code}, expected 1`;
+      },
+    },
+  ],
+  'post /ho-so/:code/thao-tac': mirror('post /dossiers/:code/events'),
+  'post /ho-so/:code/tep': [
+    {
+      name: 'no file chosen',
+      fields: () => ({}),
+      expect: (p) => (seesDossier(p) ? 422 : 404),
+    },
+    attach('first step (A specialist)', (dr) => dr.dossier(), at('own', 'specialist')),
+    attach('check step (A head)', (dr) => dr.atCheck(), at('own', 'head')),
+    attach('inter-level step (D specialist)', (dr) => dr.dossier({}, PROC_LT), at('parent', 'specialist')),
+    attach(
+      'waiting for a supplement (desk)',
+      (dr) => dr.waitingSupplement(),
+      () => false,
+    ),
+    attach(
+      'result ready (desk)',
+      (dr) => dr.resultReady(),
+      () => false,
+    ),
+    attach(
+      'withdrawn',
+      (dr) => dr.final('withdrawn'),
+      () => false,
+      true,
+    ),
+    attach(
+      'refused',
+      (dr) => dr.final('refused'),
+      () => false,
+      true,
+    ),
+    attach(
+      'returned',
+      (dr) => dr.final('returned'),
+      () => false,
+      true,
+    ),
+  ],
+
+  // A dispatch drafted with a file: the dispatch and its file rows.
+  'post /cong-van/moi': [
+    {
+      name: 'draft to C with a file',
+      files: 1,
+      fields: (fx) => ({
+        title: 'Xin ý kiến',
+        summary: 'Nội dung',
+        dueDate: String(fx.dueDate),
+        recipients: [String(fx.cCode)],
+      }),
+      expect: (p) => (p.role === 'specialist' ? 303 : 403),
+      effect: async (db) => {
+        const last = await db('dispatches').orderBy('id', 'desc').first('id');
+        const [{ n }] = await db('dispatch_attachments')
+          .where({ dispatch_id: last.id })
+          .count<{ n: number }[]>({ n: '*' });
+        return Number(n) === 1 ? null : `${n} dispatch_attachments rows on dispatch ${last.id}, expected 1`;
+      },
+    },
+  ],
+  'post /cong-van/:id/thao-tac': mirror('post /dispatches/:id/events'),
+  'post /cong-van/:id/y-kien/:unitCode/thao-tac': mirror('post /dispatches/:id/replies/:unitCode/events'),
+  'post /cong-van/:id/tong-hop/:unitCode': mirror('put /dispatches/:id/replies/:unitCode/response'),
+  // Reminders: any user of the issuing unit, while replies are open (an outbox row).
+  'post /cong-van/:id/nhac': [
+    {
+      name: 'remind open replies',
+      setup: (dr) => dr.dispatch('issued'),
+      expect: act(at('parent', 'intake', 'specialist', 'head', 'leader', 'clerk'), seesIssued, 303),
+    },
+  ],
+
+  'post /quan-tri/don-vi': [
+    adminForm('create a unit', (fx) => ({
+      code: `SEC.U${uniq()}`,
+      name: 'UBND xã Mới',
+      level: 'commune',
+      parentCode: String(fx.districtCode),
+    })),
+  ],
+  'post /quan-tri/don-vi/:code': [
+    adminForm(
+      'rename C',
+      (fx) => ({ name: `UBND xã Ba ${uniq()}`, level: 'commune', parentCode: String(fx.districtCode), active: 'on' }),
+      async (_dr, w) => ({ code: w.units.C.code }),
+    ),
+  ],
+  'post /quan-tri/nguoi-dung': [
+    adminForm('create a user', (fx) => ({
+      username: `sec.${uniq()}`,
+      password: 'mat-khau-dai-du',
+      fullName: 'Người Mới',
+      unitCode: String(fx.unitCode),
+      roles: ['specialist'],
+    })),
+  ],
+  'post /quan-tri/nguoi-dung/:username': [
+    adminForm('rename C specialist', (fx) => ({
+      fullName: `Cán bộ ${uniq()}`,
+      unitCode: String(fx.cCode),
+      roles: ['specialist'],
+      active: 'on',
+    })),
+  ],
+  'post /quan-tri/thu-tuc': [
+    adminForm('new procedure', () => ({ definition: JSON.stringify(definition(`SEC.P${uniq()}`)) })),
+  ],
+  'post /quan-tri/thu-tuc/xem-truoc': [
+    adminForm(
+      'preview (changes nothing)',
+      () => ({ definition: JSON.stringify(definition(`SEC.P${uniq()}`)) }),
+      undefined,
+      200,
+    ),
+  ],
+  'post /quan-tri/thu/:id/gui-lai': [
+    adminForm('resend a failed mail', undefined, async (dr, w) => ({ id: await failedMail(dr, w) })),
+  ],
+  'post /quan-tri/lich': [
+    adminForm('a day off', () => ({
+      date: `2032-0${1 + (seq % 9)}-1${seq++ % 10}`,
+      kind: 'holiday',
+      name: 'Nghỉ thử',
+    })),
+  ],
+  'post /quan-tri/lich/:date/xoa': [
+    adminForm('remove an override', undefined, async (dr, w) => {
+      const date = `2033-0${1 + (seq % 9)}-1${seq++ % 10}`;
+      const res = await dr
+        .api(w.by('admin', 'none').token)
+        .put(`/calendar/days/${date}`, { kind: 'holiday', name: 'Nghỉ thử' });
+      if (res.status !== 200) throw new Error(`override ${date}: ${res.status}`);
+      return { date };
+    }),
+  ],
+};
+
+/** A failed mail in the outbox, for the resend form; its id. */
+let failedMailDb: Db | null = null;
+export const useDb = (db: Db) => void (failedMailDb = db);
+async function failedMail(_dr: Driver, _w: SecWorld): Promise<number> {
+  const [id] = await failedMailDb!('outbox').insert({
+    kind: 'mail',
+    payload: JSON.stringify({ to: 'x@example.vn', subject: 'Thử', text: 'a', html: '<p>a</p>' }),
+    status: 'failed',
+    attempts: 5,
+    available_at: Date.now(),
+    created_at: Date.now(),
+  });
+  return Number(id);
+}
