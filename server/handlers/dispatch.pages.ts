@@ -26,7 +26,7 @@ import {
 import { dispatchFile } from '../services/dispatch-files.service';
 import { synthesisCsv, synthesisModel, synthesisXlsx } from '../presenters/dispatch-export.presenter';
 import { remindNow } from '../jobs/dispatch.jobs';
-import { mayRemind } from '../policies/dispatch.policy';
+import { mayCreateDispatch, mayRemind } from '../policies/dispatch.policy';
 import { OPEN_REPLY_STATES } from '../../workflows/dispatch';
 
 const TABS = [
@@ -140,7 +140,7 @@ export function dispatchPages(ctx: AppContext) {
         pages,
         prev: page > 1 ? `?loc=${tab}&trang=${page - 1}` : null,
         next: page < pages ? `?loc=${tab}&trang=${page + 1}` : null,
-        canCreate: user.roles.includes('specialist') && user.unitId != null,
+        canCreate: mayCreateDispatch(user),
       });
     },
 

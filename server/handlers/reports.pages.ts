@@ -1,3 +1,4 @@
+import { mayReportOnAllUnits } from '../policies/unit.policy';
 import type { Request, Response } from 'express';
 import { toCsv, toXlsx } from '../reports/export';
 import type { AppContext } from '../context';
@@ -162,7 +163,7 @@ export function reportsPages(ctx: AppContext) {
         errors: {} as Record<string, string>,
       };
       const units = scope.visible.map((u) => ({ code: u.code, label: `${'— '.repeat(u.depth)}${u.name}` }));
-      const admin = req.user!.roles.includes('admin');
+      const admin = mayReportOnAllUnits(req.user!);
       let period: Period;
       try {
         period = parsePeriod(raw, { from: 'tu', to: 'den' });

@@ -97,6 +97,18 @@ export function assertMayActOnReply(actor: Actor, type: ReplyEventType, r: Pick<
   throw refuse(type);
 }
 
+/** The replies this view shows: all of them to the sender side, its own to a recipient unit. */
+export function visibleReplies<R extends Pick<ReplyRow, 'unit_id'>>(
+  actor: Actor,
+  view: DispatchView,
+  replies: R[],
+): R[] {
+  return view === 'recipient' ? replies.filter((r) => r.unit_id === actor.unitId) : replies;
+}
+
+/** A dispatch is never sent to the drafter's own unit. */
+export const isOwnUnit = (actor: Actor, unitId: number): boolean => actor.unitId === unitId;
+
 /** A recipient sees only its own reply; the sender side sees every reply (404 otherwise). */
 export function assertCanSeeReply(actor: Actor, view: DispatchView, r: Pick<ReplyRow, 'unit_id'> | null): void {
   if (!r || (view === 'recipient' && r.unit_id !== actor.unitId))

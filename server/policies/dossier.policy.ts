@@ -126,3 +126,18 @@ export function attachRefusal(actor: Actor, row: Row, def: ProcedureDefinition):
 
 export const mayAttachToDossier = (actor: Actor, row: Row, def: ProcedureDefinition): boolean =>
   attachRefusal(actor, row, def) === null;
+
+/** Only a desk officer (role `intake`) of a unit receives dossiers, for that unit. */
+export const mayReceiveDossier = (actor: Actor): boolean => actor.unitId != null && actor.roles.includes('intake');
+
+/**
+ * A knex filter on `dossiers as d` for "my work" (`mine=1`): the dossiers whose current step this
+ * actor may act on now: held by the actor's unit, in a role the actor has, not final.
+ */
+export function actionableFilter(actor: Actor): (qb: Knex.QueryBuilder) => void {
+  return (qb) =>
+    void qb
+      .where('d.handling_unit_id', actor.unitId ?? -1)
+      .whereIn('d.step_role', actor.roles)
+      .whereIn('d.status', ['processing', 'waiting_supplement', 'result_ready']);
+}

@@ -19,7 +19,7 @@ import {
   REPLY_STATE_LABELS,
   ReplyState,
 } from '../../workflows/labels';
-import { mayActOnDispatch, mayActOnReply, mayRemind } from '../policies/dispatch.policy';
+import { mayActOnDispatch, mayActOnReply, mayRemind, visibleReplies } from '../policies/dispatch.policy';
 
 /** Button words: the dispatch's own events, then a reply's (what the recipient unit does). */
 export const DISPATCH_ACTION_LABELS: Record<string, string> = {
@@ -292,7 +292,7 @@ export async function showModel(
   const replies = await repliesOf(db, d.id);
   const open = replies.filter((r) => (OPEN_REPLY_STATES as readonly string[]).includes(r.state)).length;
   const late = pastDue(d.due_date);
-  const own = view === 'recipient' ? (replies.find((r) => r.unit_id === user.unitId) ?? null) : null;
+  const own = view === 'recipient' ? (visibleReplies(user, view, replies)[0] ?? null) : null;
   const sender = view === 'sender';
   // Overdue in the header: any open reply for the sender, its own reply for a recipient.
   const mineOpen = sender ? open : own && isOpenReplyState(own.state) ? 1 : 0;

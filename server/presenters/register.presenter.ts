@@ -1,6 +1,7 @@
+import { mayReportOn } from '../policies/unit.policy';
 import type { Db } from '../db';
 import { Invalid, NotFound } from '../errors';
-import { findUnitByCode, findUnitById, subtreeIds } from '../queries/units.queries';
+import { findUnitByCode, findUnitById } from '../queries/units.queries';
 import { registerRows } from '../queries/register.queries';
 import {
   daysInMonth,
@@ -51,13 +52,11 @@ export async function printRegister(
   now = Date.now(),
 ): Promise<Record<string, unknown>> {
   const period = parseDates(q, now);
-  const admin = user.roles.includes('admin');
   const code = typeof q.unit === 'string' && q.unit ? q.unit : null;
   if (!code && user.unitId == null) throw new Invalid('Vui lòng chọn đơn vị (tham số don-vi, mã đơn vị).');
   const unit = code ? await findUnitByCode(db, code) : await findUnitById(db, user.unitId!);
   if (!unit) throw new NotFound('Không tìm thấy đơn vị.');
-  if (!admin && (user.unitId == null || !(await subtreeIds(db, user.unitId)).includes(unit.id)))
-    throw new NotFound('Không tìm thấy đơn vị.');
+  if (!(await mayReportOn(db, user, unit.id))) throw new NotFound('Không tìm thấy đơn vị.');
   const fromMs = vnStartOfDay(period.from).getTime();
   const toMs = vnStartOfDay(period.to).getTime() + MS_PER_DAY;
   const found = await registerRows(db, unit.id, fromMs, toMs, REGISTER_CAP + 1);

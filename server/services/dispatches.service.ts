@@ -1,8 +1,9 @@
+import { reportableUnitIds } from '../policies/unit.policy';
 import type { Db } from '../db';
 import { withTransaction } from '../db';
 import { appendDispatchEvent } from './audit';
 import { Invalid, NotFound } from '../errors';
-import { findUnitById, subtreeIds } from '../queries/units.queries';
+import { findUnitById } from '../queries/units.queries';
 import { DispatchRow, findDispatch, ReplyRow, repliesOf } from '../queries/dispatches.queries';
 import type { CreateDispatchInput } from '../schemas/dispatch.schema';
 import { insertDispatchAttachments } from '../queries/dispatch-attachments.queries';
@@ -20,7 +21,13 @@ import { initialDispatchSnapshot, isOpenReplyState } from '../../workflows/dispa
 
 const iso = (ms: number | null) => (ms == null ? null : toVnIso(new Date(Number(ms))));
 
-import { assertMayCreateDispatch, dispatchView, DispatchView } from '../policies/dispatch.policy';
+import {
+  assertMayCreateDispatch,
+  dispatchView,
+  DispatchView,
+  isOwnUnit,
+  visibleReplies,
+} from '../policies/dispatch.policy';
 export type { DispatchView };
 
 export async function loadVisible(
@@ -87,7 +94,7 @@ export async function dispatchJson(db: Db, d: DispatchRow, view: DispatchView, u
       response: null,
     }));
   } else {
-    if (view === 'recipient') replies = replies.filter((r) => r.unit_id === user.unitId);
+    replies = visibleReplies(user, view, replies);
     // A reply is the recipient unit's own draft until its leader approves it: the sender sees the
     // position and content only once it has been sent.
     recipients = replies.map((r) =>
@@ -139,7 +146,7 @@ export async function createDispatch(
   if (input.dueDate < vnDate(new Date(now)))
     throw new Invalid('Hạn trả lời đã qua.', { fields: { dueDate: 'Hạn trả lời phải từ hôm nay trở đi' } });
   assertMayCreateDispatch(user);
-  if (units.some((u) => u.id === user.unitId))
+  if (units.some((u) => isOwnUnit(user, u.id)))
     throw new Invalid('Không gửi xin ý kiến chính đơn vị mình.', {
       fields: { recipientUnitCodes: 'Có đơn vị soạn trong danh sách nhận' },
     });
@@ -188,8 +195,10 @@ export async function listDispatches(
   const base = db('dispatches as d');
   if (opts.inbox) {
     base.join('dispatch_replies as r', 'r.dispatch_id', 'd.id').where('r.unit_id', user.unitId ?? -1);
-  } else if (!user.roles.includes('admin')) {
-    base.whereIn('d.issuing_unit_id', user.unitId == null ? [] : await subtreeIds(db, user.unitId));
+  } else {
+    // The sender side: the issuing unit and the units above it (the dispatch policy's 'sender' view).
+    const units = await reportableUnitIds(db, user);
+    if (units) base.whereIn('d.issuing_unit_id', units);
   }
   const [{ n }] = await base.clone().count<{ n: number }[]>({ n: '*' });
   const ids = (await base

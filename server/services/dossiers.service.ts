@@ -2,8 +2,13 @@ import type { Knex } from 'knex';
 import type { Db } from '../db';
 import { documentsOf, DossierRow, dossierSelect, findDossierByCode, listEvents } from '../queries/dossiers.queries';
 import type { ListQuery } from '../schemas/dossier.schema';
+import { whereSearch } from '../queries/search';
 import { compiledVersion } from './catalog.service';
-import { assertVisible, visibilityFilter } from './dossier-access';
+import {
+  actionableFilter,
+  assertCanSeeDossier as assertVisible,
+  dossierVisibilityFilter as visibilityFilter,
+} from '../policies/dossier.policy';
 import { clockOf, dossierJson, DossierJson, eventJson } from '../presenters/dossier.presenter';
 import type { WorkCalendar } from '../../workflows/calendar';
 import { dossierUrgency, type Urgency } from '../../workflows/clock';
@@ -91,11 +96,7 @@ async function listRows(
   const visible = await visibilityFilter(db, user);
   const filter = (qb: Knex.QueryBuilder) => {
     if (visible) visible(qb);
-    if (q.mine) {
-      qb.where('d.handling_unit_id', user.unitId ?? -1)
-        .whereIn('d.step_role', user.roles)
-        .whereIn('d.status', ['processing', 'waiting_supplement', 'result_ready']);
-    }
+    if (q.mine) actionableFilter(user)(qb);
     if (q.status) qb.where('d.status', q.status);
     if (q.procedureCode) qb.where('d.procedure_code', q.procedureCode);
     if (q.overdue) {
@@ -106,13 +107,8 @@ async function listRows(
           .orWhere((b) => b.where('d.status', 'waiting_supplement').andWhereRaw('d.paused_at > d.due_at')),
       );
     }
-    if (q.q) {
-      // '!' as the LIKE escape: a backslash literal is spelled differently in SQLite and MySQL.
-      const like = `%${q.q.replace(/[%_!]/g, (c) => '!' + c)}%`;
-      qb.where((w) =>
-        w.whereRaw("d.code like ? escape '!'", [like]).orWhereRaw("d.applicant_name like ? escape '!'", [like]),
-      );
-    }
+    // Code and applicant name, ignoring case and diacritics (queries/search.ts).
+    if (q.q) whereSearch(qb, 'd.search_text', q.q);
   };
   const [{ n }] = await db('dossiers as d').modify(filter).count<{ n: number }[]>({ n: '*' });
   // Deferred join: find the page's ids on the narrow index first, then read just those wide rows

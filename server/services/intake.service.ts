@@ -1,3 +1,4 @@
+import { mayReceiveDossier } from '../policies/dossier.policy';
 import type { Knex } from 'knex';
 import { appendDossierEvent } from './audit';
 import type { Db } from '../db';
@@ -16,6 +17,7 @@ import { stepUnitId } from './step-unit';
 import { enqueue } from './outbox.service';
 import { vnDate } from '../../workflows/calendar';
 import { firstStep, initialSnapshot, ProcedureDefinition } from '../../workflows/procedure';
+import { searchText } from '../../workflows/text';
 
 /**
  * Receive a dossier at the desk (role `intake`): check the document checklist, give it its code
@@ -57,9 +59,8 @@ export async function receiveDossier(
     throw new Invalid('Đơn vị có thẩm quyền không tồn tại.', { fields: { competentUnitCode: 'Đơn vị không tồn tại' } });
   }
   // Field errors first, then the role (contract.md §2: 422 before 403).
-  if (!user.roles.includes('intake') || user.unitId == null)
-    throw new Forbidden('Chỉ cán bộ tiếp nhận của Bộ phận Một cửa được tiếp nhận hồ sơ.');
-  const receiving = (await findUnitById(db, user.unitId))!;
+  if (!mayReceiveDossier(user)) throw new Forbidden('Chỉ cán bộ tiếp nhận của Bộ phận Một cửa được tiếp nhận hồ sơ.');
+  const receiving = (await findUnitById(db, user.unitId!))!;
   const competent = competentGiven ?? receiving;
 
   const step = firstStep(def);
@@ -90,6 +91,7 @@ export async function receiveDossier(
       version: 1,
       channel: input.channel,
       applicant_name: input.applicant.fullName,
+      search_text: searchText(code, input.applicant.fullName),
       applicant: JSON.stringify(input.applicant),
       note: input.note,
       received_at: now,

@@ -1,3 +1,4 @@
+import { mayReportOnAllUnits } from '../policies/unit.policy';
 import type { Db } from '../db';
 import { Invalid, NotFound } from '../errors';
 import { listUnits, Unit } from '../queries/units.queries';
@@ -152,7 +153,7 @@ export interface Scope {
  */
 export async function reportScope(db: Db, user: Express.User, unitCode?: string): Promise<Scope> {
   const all = await listUnits(db);
-  const admin = user.roles.includes('admin');
+  const admin = mayReportOnAllUnits(user);
   if (!admin && user.unitId == null)
     throw new NotFound('Tài khoản chưa thuộc đơn vị nào nên không có số liệu báo cáo.');
   const visible = treeOrder(all, admin ? null : user.unitId);
