@@ -8,6 +8,8 @@ import { findUnitByCode, listUnits } from '../queries/units.queries';
 import { findUserByUsername, listUsers } from '../queries/users.queries';
 import { flash } from '../middleware/locals';
 import { ROLE_LABELS, ROLES } from '../../workflows/labels';
+import type { Req } from '../routes/route';
+import type { unitCodeParams, usernameParams } from '../schemas/params.schema';
 
 const LEVELS = [
   { value: 'province', label: 'Cấp tỉnh' },
@@ -84,8 +86,8 @@ export function adminPages(ctx: AppContext) {
         await unitsPage(res, { form, ...fe }, fe.status);
       }
     },
-    async editUnit(req: Request, res: Response) {
-      const unit = await findUnitByCode(ctx.db, String(req.params.code));
+    async editUnit(req: Req<{ params: typeof unitCodeParams }>, res: Response) {
+      const unit = await findUnitByCode(ctx.db, req.input.params.code);
       if (!unit) throw new NotFound('Không tìm thấy đơn vị.');
       const units = (await listUnits(ctx.db)).filter((u) => u.id !== unit.id);
       res.render('pages/admin/unit-edit', {
@@ -96,8 +98,8 @@ export function adminPages(ctx: AppContext) {
         levels: LEVELS,
       });
     },
-    async updateUnit(req: Request, res: Response) {
-      const unit = await findUnitByCode(ctx.db, String(req.params.code));
+    async updateUnit(req: Req<{ params: typeof unitCodeParams }>, res: Response) {
+      const unit = await findUnitByCode(ctx.db, req.input.params.code);
       if (!unit) throw new NotFound('Không tìm thấy đơn vị.');
       const form = { ...unitForm(req.body), active: req.body.active === 'on' };
       try {
@@ -131,8 +133,8 @@ export function adminPages(ctx: AppContext) {
         await usersPage(res, { form: { ...form, password: '' }, ...fe }, fe.status);
       }
     },
-    async editUser(req: Request, res: Response) {
-      const user = await findUserByUsername(ctx.db, String(req.params.username));
+    async editUser(req: Req<{ params: typeof usernameParams }>, res: Response) {
+      const user = await findUserByUsername(ctx.db, req.input.params.username);
       if (!user) throw new NotFound('Không tìm thấy người dùng.');
       const units = await listUnits(ctx.db);
       res.render('pages/admin/user-edit', {
@@ -143,8 +145,8 @@ export function adminPages(ctx: AppContext) {
         roles: ROLE_OPTIONS,
       });
     },
-    async updateUser(req: Request, res: Response) {
-      const user = await findUserByUsername(ctx.db, String(req.params.username));
+    async updateUser(req: Req<{ params: typeof usernameParams }>, res: Response) {
+      const user = await findUserByUsername(ctx.db, req.input.params.username);
       if (!user) throw new NotFound('Không tìm thấy người dùng.');
       const form = userForm(req.body, true);
       try {

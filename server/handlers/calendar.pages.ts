@@ -1,7 +1,10 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { Invalid, NotFound } from '../errors';
+import { Invalid } from '../errors';
+import type { Req } from '../routes/route';
+import type { dateParams } from '../schemas/params.schema';
+import type { calendarYearQuerySchema } from '../schemas/pages.schema';
 import { parseFields } from '../schemas/validate';
 import { deleteOverride, getCalendar, listOverrides, setOverride } from '../services/calendar.service';
 import { flash } from '../middleware/locals';
@@ -37,7 +40,6 @@ export function parseDateInput(input: string): string | null {
   return year >= MIN_YEAR && year <= MAX_YEAR ? iso : null;
 }
 
-const yearSchema = z.object({ nam: z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR).optional().catch(undefined) });
 const daySchema = z.object({
   date: z
     .string({ error: 'Nhập ngày cần điều chỉnh' })
@@ -141,8 +143,8 @@ export function calendarPages(ctx: AppContext) {
   const currentYear = () => Number(vnDate(new Date()).slice(0, 4));
 
   return {
-    async year(req: Request, res: Response) {
-      const { nam } = parseFields(yearSchema, req.query);
+    async year(req: Req<{ query: typeof calendarYearQuerySchema }>, res: Response) {
+      const { nam } = req.input.query;
       await yearPage(res, nam ?? currentYear());
     },
     async setDay(req: Request, res: Response) {
@@ -165,9 +167,8 @@ export function calendarPages(ctx: AppContext) {
         );
       }
     },
-    async deleteDay(req: Request, res: Response) {
-      const date = String(req.params.date);
-      if (!isValidDateString(date)) throw new NotFound('Ngày không hợp lệ (định dạng YYYY-MM-DD).');
+    async deleteDay(req: Req<{ params: typeof dateParams }>, res: Response) {
+      const { date } = req.input.params;
       if (await deleteOverride(ctx.db, date))
         flash(req, 'success', `Đã xóa điều chỉnh ngày ${vnDay(date)}; ngày này trở lại theo lịch mặc định.`);
       else flash(req, 'info', `Ngày ${vnDay(date)} không có điều chỉnh nào.`);

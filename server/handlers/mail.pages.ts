@@ -1,6 +1,9 @@
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { AppContext } from '../context';
 import { NotFound } from '../errors';
+import type { Req } from '../routes/route';
+import type { mailIdParams } from '../schemas/params.schema';
+import type { mailListQuerySchema } from '../schemas/pages.schema';
 import { flash } from '../middleware/locals';
 import { resendMail } from '../jobs/outbox.job';
 import { countMails, listMails } from '../queries/outbox.queries';
@@ -10,8 +13,8 @@ const STATUS: Record<string, string> = { pending: 'Đang chờ gửi', sent: 'Đ
 /** Admin: recent mail from the outbox, failures first, with a resend button. */
 export function mailPages(ctx: AppContext) {
   return {
-    async list(req: Request, res: Response) {
-      const only = req.query['trang-thai'] === 'failed' ? 'failed' : null;
+    async list(req: Req<{ query: typeof mailListQuerySchema }>, res: Response) {
+      const only = req.input.query['trang-thai'] ?? null;
       const mails = await listMails(ctx.db, { status: only ?? undefined, limit: 200 });
       const rows = mails.map((r) => {
         const m = JSON.parse(r.payload) as { to: string; subject: string };
@@ -36,9 +39,8 @@ export function mailPages(ctx: AppContext) {
         transport: ctx.config.SMTP_URL ? 'SMTP' : `tệp .eml trong ${ctx.config.dataDir}/mail`,
       });
     },
-    async resend(req: Request, res: Response) {
-      if (!(await resendMail(ctx.db, Number(req.params.id) || 0)))
-        throw new NotFound('Không có thư gửi thất bại với mã này.');
+    async resend(req: Req<{ params: typeof mailIdParams }>, res: Response) {
+      if (!(await resendMail(ctx.db, req.input.params.id))) throw new NotFound('Không có thư gửi thất bại với mã này.');
       flash(req, 'success', 'Đã đưa thư vào hàng đợi gửi lại.');
       res.redirect(303, '/quan-tri/thu');
     },

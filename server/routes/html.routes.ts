@@ -2,6 +2,19 @@ import { Router } from 'express';
 import type { Authenticator as Passport } from '../auth/passport';
 import type { AppContext } from '../context';
 import { routes } from './define';
+import {
+  dateParams,
+  dispatchFileParams,
+  dispatchIdParams,
+  dossierCodeParams,
+  dossierFileParams,
+  mailIdParams,
+  printParams,
+  replyParams,
+  unitCodeParams,
+  usernameParams,
+} from '../schemas/params.schema';
+import { calendarYearQuerySchema, mailListQuerySchema } from '../schemas/pages.schema';
 import { authPages } from '../handlers/auth.pages';
 import { adminPages } from '../handlers/admin.pages';
 import { homePages } from '../handlers/home.pages';
@@ -36,36 +49,36 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/ho-so', 'user', dossier.list);
   r.get('/ho-so/moi', ['intake'], dossier.intakeForm);
   r.post('/ho-so/moi', ['intake'], dossier.upload, dossier.intake);
-  r.get('/ho-so/:code', 'user', dossier.show);
-  r.post('/ho-so/:code/thao-tac', 'user', dossier.act);
-  r.post('/ho-so/:code/tep', 'user', dossier.upload, dossier.attach);
-  r.get('/ho-so/:code/tep/:id', 'user', dossier.download);
-  r.get('/ho-so/:code/in/:form', 'user', print.form);
+  r.get('/ho-so/:code', 'user', { params: dossierCodeParams }, dossier.show);
+  r.post('/ho-so/:code/thao-tac', 'user', { params: dossierCodeParams }, dossier.act);
+  r.post('/ho-so/:code/tep', 'user', { params: dossierCodeParams }, dossier.upload, dossier.attach);
+  r.get('/ho-so/:code/tep/:id', 'user', { params: dossierFileParams }, dossier.download);
+  r.get('/ho-so/:code/in/:form', 'user', { params: printParams }, print.form);
   r.get('/so-theo-doi', 'user', print.register);
   r.get('/cong-van', 'user', dispatch.list);
   r.get('/cong-van/moi', ['specialist'], dispatch.newForm);
   r.post('/cong-van/moi', ['specialist'], dispatch.upload, dispatch.create);
-  r.get('/cong-van/:id', 'user', dispatch.show);
-  r.post('/cong-van/:id/thao-tac', 'user', dispatch.act);
-  r.post('/cong-van/:id/y-kien/:unitCode/thao-tac', 'user', dispatch.replyAct);
-  r.post('/cong-van/:id/nhac', 'user', dispatch.remind);
-  r.get('/cong-van/:id/tong-hop.xlsx', 'user', dispatch.exportXlsx);
-  r.get('/cong-van/:id/tong-hop.csv', 'user', dispatch.exportCsv);
-  r.get('/cong-van/:id/tong-hop', 'user', dispatch.synthesis);
-  r.post('/cong-van/:id/tong-hop/:unitCode', 'user', dispatch.respond);
-  r.get('/cong-van/:id/tep/:fileId', 'user', dispatch.download);
+  r.get('/cong-van/:id', 'user', { params: dispatchIdParams }, dispatch.show);
+  r.post('/cong-van/:id/thao-tac', 'user', { params: dispatchIdParams }, dispatch.act);
+  r.post('/cong-van/:id/y-kien/:unitCode/thao-tac', 'user', { params: replyParams }, dispatch.replyAct);
+  r.post('/cong-van/:id/nhac', 'user', { params: dispatchIdParams }, dispatch.remind);
+  r.get('/cong-van/:id/tong-hop.xlsx', 'user', { params: dispatchIdParams }, dispatch.exportXlsx);
+  r.get('/cong-van/:id/tong-hop.csv', 'user', { params: dispatchIdParams }, dispatch.exportCsv);
+  r.get('/cong-van/:id/tong-hop', 'user', { params: dispatchIdParams }, dispatch.synthesis);
+  r.post('/cong-van/:id/tong-hop/:unitCode', 'user', { params: replyParams }, dispatch.respond);
+  r.get('/cong-van/:id/tep/:fileId', 'user', { params: dispatchFileParams }, dispatch.download);
   r.get('/bao-cao', 'user', reports.page);
   r.get('/bao-cao/ho-so', 'user', reports.dossiers);
   r.get('/bao-cao/xuat', 'user', reports.export);
 
   r.get('/quan-tri/don-vi', ['admin'], admin.listUnits);
   r.post('/quan-tri/don-vi', ['admin'], admin.createUnit);
-  r.get('/quan-tri/don-vi/:code', ['admin'], admin.editUnit);
-  r.post('/quan-tri/don-vi/:code', ['admin'], admin.updateUnit);
+  r.get('/quan-tri/don-vi/:code', ['admin'], { params: unitCodeParams }, admin.editUnit);
+  r.post('/quan-tri/don-vi/:code', ['admin'], { params: unitCodeParams }, admin.updateUnit);
   r.get('/quan-tri/nguoi-dung', ['admin'], admin.listUsers);
   r.post('/quan-tri/nguoi-dung', ['admin'], admin.createUser);
-  r.get('/quan-tri/nguoi-dung/:username', ['admin'], admin.editUser);
-  r.post('/quan-tri/nguoi-dung/:username', ['admin'], admin.updateUser);
+  r.get('/quan-tri/nguoi-dung/:username', ['admin'], { params: usernameParams }, admin.editUser);
+  r.post('/quan-tri/nguoi-dung/:username', ['admin'], { params: usernameParams }, admin.updateUser);
 
   r.get('/quan-tri/thu-tuc', ['admin'], catalog.list);
   r.get('/quan-tri/thu-tuc/moi', ['admin'], catalog.editor);
@@ -73,10 +86,10 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.post('/quan-tri/thu-tuc', ['admin'], catalog.save);
   r.get('/quan-tri/thu-tuc/:code', ['admin'], catalog.show);
   r.get('/quan-tri/thu-tuc/:code/sua', ['admin'], catalog.editor);
-  r.get('/quan-tri/thu', ['admin'], mailAdmin.list);
-  r.post('/quan-tri/thu/:id/gui-lai', ['admin'], mailAdmin.resend);
-  r.get('/quan-tri/lich', ['admin'], calendarAdmin.year);
+  r.get('/quan-tri/thu', ['admin'], { query: mailListQuerySchema }, mailAdmin.list);
+  r.post('/quan-tri/thu/:id/gui-lai', ['admin'], { params: mailIdParams }, mailAdmin.resend);
+  r.get('/quan-tri/lich', ['admin'], { query: calendarYearQuerySchema }, calendarAdmin.year);
   r.post('/quan-tri/lich', ['admin'], calendarAdmin.setDay);
-  r.post('/quan-tri/lich/:date/xoa', ['admin'], calendarAdmin.deleteDay);
+  r.post('/quan-tri/lich/:date/xoa', ['admin'], { params: dateParams }, calendarAdmin.deleteDay);
   return router;
 }

@@ -44,3 +44,18 @@ export const dateParams = z.object({
     .refine(isValidDateString, 'Ngày không hợp lệ (định dạng YYYY-MM-DD).')
     .meta({ description: 'Ngày YYYY-MM-DD', example: '2027-09-02', format: 'date' }),
 });
+
+const positiveId = (notFound: string) =>
+  z.coerce.number({ error: notFound }).int(notFound).min(1, notFound).max(Number.MAX_SAFE_INTEGER, notFound);
+
+/** `/ho-so/:code/tep/:id`: a file of a dossier. */
+export const dossierFileParams = dossierCodeParams.extend({ id: positiveId('Không tìm thấy tệp.') });
+
+/** `/ho-so/:code/in/:form`: which printed form is checked by the print view (404 when the dossier has none). */
+export const printParams = dossierCodeParams.extend({ form: z.string().max(10, 'Không tìm thấy biểu mẫu.') });
+
+/** `/cong-van/:id/tep/:fileId`: a file of a dispatch. */
+export const dispatchFileParams = dispatchIdParams.extend({ fileId: positiveId('Không tìm thấy tệp.') });
+
+/** `/quan-tri/thu/:id`: a mail of the outbox. */
+export const mailIdParams = z.object({ id: positiveId('Không có thư gửi thất bại với mã này.') });

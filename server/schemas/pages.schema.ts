@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/*
+ * Query strings of admin pages. A page never refuses a bad query: a value it cannot use falls back
+ * to the default, as a person who edits the address bar expects.
+ */
+
+/** `/quan-tri/lich?nam=`: the year shown (default: this year). */
+export const calendarYearQuerySchema = z.object({
+  nam: z.coerce.number().int().min(1900).max(2199).optional().catch(undefined),
+});
+
+/** `/quan-tri/thu?trang-thai=failed`: only the failed mail. */
+export const mailListQuerySchema = z.object({
+  'trang-thai': z.enum(['failed']).optional().catch(undefined),
+});
