@@ -16,6 +16,7 @@ import * as m014 from './014_dispatches';
 import * as m015 from './015_dispatch_attachments';
 import * as m016 from './016_event_hashes';
 import * as m017 from './017_report_index';
+import * as m018 from './018_search_text';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '015_dispatch_attachments': m015,
   '016_event_hashes': m016,
   '017_report_index': m017,
+  '018_search_text': m018,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

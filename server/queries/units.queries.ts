@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { searchText } from '../../workflows/text';
 
 export type Level = 'province' | 'district' | 'commune';
 
@@ -67,6 +68,7 @@ export async function insertUnit(
   const [id] = await db('units').insert({
     code: u.code,
     name: u.name,
+    search_text: searchText(u.code, u.name),
     level: u.level,
     parent_id: u.parentId,
     symbol: u.symbol,
@@ -82,9 +84,14 @@ export async function updateUnitRow(
   id: number,
   patch: Partial<{ name: string; level: Level; parent_id: number | null; symbol: string | null; active: boolean }>,
 ): Promise<void> {
+  // The folded search column follows the name (the code never changes).
+  const search =
+    patch.name !== undefined
+      ? { search_text: searchText((await db('units').where({ id }).first('code'))?.code, patch.name) }
+      : {};
   await db('units')
     .where({ id })
-    .update({ ...patch, updated_at: Date.now() });
+    .update({ ...patch, ...search, updated_at: Date.now() });
 }
 
 /** Ids of the unit and every unit below it (the tree is shallow: province → district → commune). */

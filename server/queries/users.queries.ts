@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { Role } from '../../workflows/labels';
+import { searchText } from '../../workflows/text';
+import { whereSearch } from './search';
 
 type Q = Knex | Knex.Transaction;
 
@@ -55,6 +57,27 @@ async function withRoles(db: Q, rows: UserRow[]): Promise<User[]> {
   }));
 }
 
+/**
+ * One page of users, by username: `q` matches the username and the full name ignoring case and
+ * diacritics; `unitId` and `role` narrow it.
+ */
+export async function searchUsers(
+  db: Q,
+  opts: { q?: string; unitId?: number; role?: Role; offset: number; limit: number },
+): Promise<{ rows: User[]; total: number }> {
+  const filter = (qb: Knex.QueryBuilder) => {
+    if (opts.q) whereSearch(qb, 'us.search_text', opts.q);
+    if (opts.unitId !== undefined) qb.where('us.unit_id', opts.unitId);
+    if (opts.role)
+      qb.whereExists((e) =>
+        e.select(1).from('user_roles as r').whereRaw('r.user_id = us.id').where('r.role', opts.role!),
+      );
+  };
+  const [{ n }] = await db('users as us').modify(filter).count<{ n: number }[]>({ n: '*' });
+  const rows = await base(db).modify(filter).orderBy('us.username').offset(opts.offset).limit(opts.limit);
+  return { rows: await withRoles(db, rows), total: Number(n) };
+}
+
 export async function listUsers(db: Q, opts: { unitIds?: number[] } = {}): Promise<User[]> {
   const q = base(db).orderBy('us.username');
   if (opts.unitIds) q.whereIn('us.unit_id', opts.unitIds);
@@ -95,6 +118,7 @@ export async function insertUser(
     username: u.username,
     password_hash: u.passwordHash,
     full_name: u.fullName,
+    search_text: searchText(u.username, u.fullName),
     email: u.email,
     unit_id: u.unitId,
     active: true,
@@ -117,9 +141,14 @@ export async function updateUserRow(
     password_hash: string;
   }>,
 ): Promise<void> {
+  // The folded search column follows the full name (the username never changes).
+  const search =
+    patch.full_name !== undefined
+      ? { search_text: searchText((await db('users').where({ id }).first('username'))?.username, patch.full_name) }
+      : {};
   await db('users')
     .where({ id })
-    .update({ ...patch, updated_at: Date.now() });
+    .update({ ...patch, ...search, updated_at: Date.now() });
 }
 
 export async function replaceRoles(db: Q, userId: number, roles: Role[]): Promise<void> {

@@ -6,6 +6,7 @@ import * as users from '../queries/users.queries';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { revokeAllForUser } from '../auth/tokens';
 import { clearFailures, lockedFor, recordFailure, ThrottleRules } from '../auth/throttle';
+import type { Role } from '../../workflows/labels';
 import type { CreateUnitInput, CreateUserInput, UpdateUnitInput, UpdateUserInput } from '../schemas/accounts.schema';
 
 const LEVEL_NAMES = { province: 'cấp tỉnh', district: 'cấp huyện', commune: 'cấp xã' } as const;
@@ -75,6 +76,31 @@ async function unitIdFor(db: Db, unitCode: string | null | undefined): Promise<n
   const unit = await units.findUnitByCode(db, unitCode);
   if (!unit) throw new Invalid('Đơn vị không tồn tại.', { fields: { unitCode: `Không có đơn vị mã "${unitCode}"` } });
   return unit.id;
+}
+
+/**
+ * `GET /api/v1/users`: one page of users by username (contract.md §2, lists). `q` matches the
+ * username and the full name ignoring case and diacritics; `unitCode` and `role` narrow the list
+ * (an unknown unit finds nobody).
+ */
+export async function listUsers(
+  db: Db,
+  opts: { q?: string; unitCode?: string; role?: Role; page: number; pageSize: number },
+): Promise<{ items: users.User[]; total: number }> {
+  let unitId: number | undefined;
+  if (opts.unitCode) {
+    const unit = await units.findUnitByCode(db, opts.unitCode);
+    if (!unit) return { items: [], total: 0 };
+    unitId = unit.id;
+  }
+  const { rows, total } = await users.searchUsers(db, {
+    q: opts.q,
+    unitId,
+    role: opts.role,
+    offset: (opts.page - 1) * opts.pageSize,
+    limit: opts.pageSize,
+  });
+  return { items: rows, total };
 }
 
 /** Create a user with a hashed password. */
