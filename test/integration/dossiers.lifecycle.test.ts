@@ -1,3 +1,4 @@
+import { saturdayAfter, workingDayAfter } from '../helpers/time';
 import request from 'supertest';
 import { ENGINES } from '../helpers/db';
 import { buildTestApp, TestApp } from '../helpers/app';
@@ -221,7 +222,7 @@ describe.each(ENGINES)('dossier lifecycle through the API on %s', (engine) => {
 
   it('EXTEND: leader of the competent unit only, a later date, once per dossier', async () => {
     const d = await receive(t.app, w, '1.000775');
-    const later = new Date(Date.parse(d.dueAt) + 3 * 86_400_000).toISOString();
+    const later = workingDayAfter(Date.parse(d.dueAt), 3);
     expect(
       (await send(t.app, w.tokens.specialist, d.code, { type: 'EXTEND', version: 1, comment: 'x', dueAt: later }))
         .status,
@@ -237,6 +238,12 @@ describe.each(ENGINES)('dossier lifecycle through the API on %s', (engine) => {
     });
     expect(earlier.status).toBe(422);
     expect(earlier.body.error.details.fields.dueAt).toBeDefined();
+    // A new appointment must fall inside the working hours of a working day (contract §2).
+    for (const dueAt of [saturdayAfter(Date.parse(d.dueAt), 1), later.replace('T10:00', 'T19:00')]) {
+      const off = await send(t.app, w.tokens.leader, d.code, { type: 'EXTEND', version: 1, comment: 'Xin lỗi', dueAt });
+      expect(off.status).toBe(422);
+      expect(off.body.error.details.fields.dueAt).toBeDefined();
+    }
     const ok = await send(t.app, w.tokens.leader, d.code, {
       type: 'EXTEND',
       version: 1,
@@ -251,7 +258,7 @@ describe.each(ENGINES)('dossier lifecycle through the API on %s', (engine) => {
       type: 'EXTEND',
       version: 2,
       comment: 'Lần hai',
-      dueAt: new Date(Date.parse(later) + 86_400_000).toISOString(),
+      dueAt: workingDayAfter(Date.parse(later), 1),
     });
     expect(twice.status).toBe(422);
     expect(twice.body.error.code).toBe('event_not_allowed');

@@ -1,3 +1,4 @@
+import { workingDayAfter } from '../helpers/time';
 import request from 'supertest';
 import { ENGINES } from '../helpers/db';
 import { buildTestApp, signIn, TestApp } from '../helpers/app';
@@ -141,7 +142,7 @@ describe.each(ENGINES)('print views on %s', (engine) => {
 
   it('04: the apology with the reason, the previous and the new due date', async () => {
     const d = await receive(t.app, w, '1.000775');
-    const later = new Date(Date.parse(d.dueAt) + 3 * 86_400_000).toISOString();
+    const later = workingDayAfter(Date.parse(d.dueAt), 3);
     expect(
       (
         await send(t.app, w.tokens.leader, d.code, {

@@ -1,3 +1,4 @@
+import { workingDayAfter } from '../helpers/time';
 /**
  * Stored and reflected XSS: markup in every text a user can set (unit and person names, procedure,
  * step and document names, applicant data, every event's comment, dispatch texts, replies, calendar
@@ -80,7 +81,7 @@ describe.each(ENGINES)('XSS on %s', (engine) => {
       type: 'EXTEND',
       version: 3,
       comment: `Xin lỗi ${X}`,
-      dueAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+      dueAt: workingDayAfter(Date.now(), 90),
     });
     await ev('specialist', d.code, { type: 'FORWARD', version: 4, comment: `Chuyển ${X}` });
     await ev('head', d.code, { type: 'RETURN', version: 5, comment: `Trả lại ${X}` });
