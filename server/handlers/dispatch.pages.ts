@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { uploadFiles } from '../middleware/upload';
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
-import { AppError, Forbidden, Invalid, NotFound } from '../errors';
+import { AppError, Conflict, Forbidden, Invalid, NotAllowed, NotFound } from '../errors';
 import { flash } from '../middleware/locals';
 import { fieldErrors, parseFields } from '../schemas/validate';
 import {
@@ -28,6 +28,7 @@ import { synthesisCsv, synthesisModel, synthesisXlsx } from '../presenters/dispa
 import { remindNow } from '../jobs/dispatch.jobs';
 import { mayCreateDispatch, mayRemind } from '../policies/dispatch.policy';
 import { OPEN_REPLY_STATES } from '../../workflows/dispatch';
+import { countOpenReplies } from '../queries/dispatches.queries';
 
 const TABS = [
   { key: 'da-gui', label: 'Công văn đã gửi' },
@@ -107,11 +108,11 @@ export function dispatchPages(ctx: AppContext) {
     type: string,
     values: Record<string, string>,
   ) => {
-    if (err instanceof AppError && err.status === 409) {
+    if (err instanceof Conflict) {
       flash(req, 'error', STALE);
       return res.redirect(303, `/cong-van/${idOf(req)}`);
     }
-    if (err instanceof AppError && err.status === 422)
+    if (err instanceof Invalid || err instanceof NotAllowed)
       return renderShow(req, res, { scope, type, error: messageOf(err), fields: fieldsOf(err), values }, 422);
     throw err;
   };
@@ -183,7 +184,7 @@ export function dispatchPages(ctx: AppContext) {
         );
         res.redirect(303, `/cong-van/${id}`);
       } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 422) throw err;
+        if (!(err instanceof Invalid || err instanceof NotAllowed)) throw err;
         const fields = Object.fromEntries(
           Object.entries(fieldsOf(err)).map(([k, v]) => [k.startsWith('recipientUnitCodes') ? 'recipients' : k, v]),
         );
@@ -252,14 +253,7 @@ export function dispatchPages(ctx: AppContext) {
       const { d, view } = await loadVisible(db, req.user!, idOf(req));
       if (view !== 'sender' || !mayRemind(req.user!, d))
         throw new Forbidden('Chỉ đơn vị soạn công văn được nhắc các đơn vị trả lời.');
-      const open = Number(
-        (
-          await db('dispatch_replies')
-            .where({ dispatch_id: d.id })
-            .whereIn('state', [...OPEN_REPLY_STATES])
-            .count<{ n: number }[]>({ n: '*' })
-        )[0].n,
-      );
+      const open = await countOpenReplies(db, d.id, OPEN_REPLY_STATES);
       if (d.state !== 'issued' || open === 0) {
         flash(req, 'info', 'Không còn đơn vị nào chưa trả lời.');
       } else {
@@ -282,7 +276,7 @@ export function dispatchPages(ctx: AppContext) {
         flash(req, 'success', 'Đã lưu ý kiến tiếp thu, giải trình.');
         res.redirect(303, `/cong-van/${id}/tong-hop#dv-${unitCode}`);
       } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 422) throw err;
+        if (!(err instanceof Invalid || err instanceof NotAllowed)) throw err;
         await renderSynthesis(req, res, { unitCode, error: messageOf(err), value }, 422);
       }
     },

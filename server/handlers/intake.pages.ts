@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
-import { AppError, Invalid } from '../errors';
+import { Conflict, Invalid, NotAllowed } from '../errors';
 import { flash } from '../middleware/locals';
 import { parseFields } from '../schemas/validate';
 import { intakeSchema } from '../schemas/dossier.schema';
@@ -95,7 +95,7 @@ export function intakePages(ctx: AppContext) {
         flash(req, 'success', `Đã tiếp nhận hồ sơ ${code}. In giấy tiếp nhận và hẹn trả kết quả cho công dân.`);
         res.redirect(303, `/ho-so/${encodeURIComponent(code)}/in/01`);
       } catch (err) {
-        if (!(err instanceof AppError) || (err.status !== 422 && err.status !== 409)) throw err;
+        if (!(err instanceof Invalid || err instanceof NotAllowed || err instanceof Conflict)) throw err;
         const details = (err.details ?? {}) as { fields?: Record<string, string>; missingDocuments?: string[] };
         const fields = Object.fromEntries(
           Object.entries(details.fields ?? {}).map(([k, v]) => [k.replace(/^applicant\./, ''), v]),

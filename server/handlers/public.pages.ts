@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AppContext } from '../context';
-import { AppError, NotFound, TooMany } from '../errors';
+import { NotFound, TooMany } from '../errors';
 import { publicDossier, publicTimeline } from '../services/public-lookup.service';
 import { DOSSIER_CODE } from './public.api';
 
@@ -29,7 +29,7 @@ export function publicPages(ctx: AppContext) {
           .set('Cache-Control', 'no-store')
           .render('pages/public/lookup', { ...view, d: found.body, timeline: await publicTimeline(ctx.db, found.id) });
       } catch (err) {
-        if (err instanceof AppError && err.status === 404)
+        if (err instanceof NotFound)
           return res.status(404).render('pages/public/lookup', { ...view, error: err.message });
         throw err;
       }
