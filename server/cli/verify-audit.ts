@@ -1,13 +1,15 @@
 import { loadConfig } from '../config';
 import { createDb } from '../db';
 import { verifyChains } from '../services/audit';
+import { countDossierEvents } from '../queries/dossier-events.queries';
+import { countDispatchEvents } from '../queries/dispatch-events.queries';
 
 /** `npm run audit:verify`: recompute every event hash chain and list any row that was altered. */
 async function main(): Promise<void> {
   const db = createDb(loadConfig().databaseUrl);
   try {
-    const [{ n }] = await db('dossier_events').count<{ n: number }[]>({ n: '*' });
-    const [{ m }] = await db('dispatch_events').count<{ m: number }[]>({ m: '*' });
+    const n = await countDossierEvents(db);
+    const m = await countDispatchEvents(db);
     const bad = await verifyChains(db);
     if (bad.length === 0) {
       process.stdout.write(`Nhật ký toàn vẹn: ${n} sự kiện hồ sơ, ${m} sự kiện công văn, không có sai lệch.\n`);

@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { withTransaction } from '../db';
 import { enqueue } from '../services/outbox.service';
+import { markReminded, unremindedDispatches } from '../queries/dispatches.queries';
 import { vnDate, vnStartOfDay, WorkCalendar } from '../../workflows/calendar';
 
 const DAY = 86_400_000;
@@ -13,20 +14,15 @@ export { expireReplies } from '../services/dispatch-transitions.service';
  */
 export async function remindDue(db: Db, cal: WorkCalendar, now = Date.now()): Promise<number> {
   const today = vnDate(new Date(now));
-  const candidates = await db('dispatches')
-    .where('state', 'issued')
-    .whereNull('reminded_at')
-    .andWhere('due_date', '>=', today)
-    .select('id', 'due_date');
+  const candidates = await unremindedDispatches(db, today);
   let reminded = 0;
   for (const d of candidates) {
     // The working day before the due date: walk back from the due date to the previous working day.
-    let day = vnStartOfDay(d.due_date).getTime() - DAY;
+    let day = vnStartOfDay(d.dueDate).getTime() - DAY;
     for (let i = 0; i < 30 && !cal.isWorkingDay(vnDate(new Date(day))); i++) day -= DAY;
     if (now < day) continue;
     const sent = await withTransaction(db, async (trx) => {
-      const n = await trx('dispatches').where({ id: d.id }).whereNull('reminded_at').update({ reminded_at: now });
-      if (n !== 1) return false;
+      if (!(await markReminded(trx, d.id, now))) return false;
       await enqueue(trx, 'dispatch.remind', { dispatchId: d.id, automatic: true }, now);
       return true;
     });

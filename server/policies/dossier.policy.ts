@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { Forbidden, NotAllowed, NotFound } from '../errors';
 import { ancestorIds, subtreeIds } from '../queries/units.queries';
-import { dossierUnitIds, DossierRow } from '../queries/dossiers.queries';
+import { dossiersSeenBy, DossierRow, DossierScope, dossierUnitIds } from '../queries/dossiers.queries';
 import { allowedEvents, DossierMachine, ProcedureDefinition, stepOf } from '../../workflows/procedure';
 import { DossierEventType, EVENT_LABELS, ROLE_LABELS, Role } from '../../workflows/labels';
 import { isFinalState } from '../../workflows/status';
@@ -38,23 +38,11 @@ export async function assertCanSeeDossier<R extends Row>(db: Q, actor: Actor, ro
 }
 
 /** A knex filter on `dossiers as d`: the dossiers this actor may see (lists, reports); null = all. */
-export async function dossierVisibilityFilter(db: Q, actor: Actor): Promise<((qb: Knex.QueryBuilder) => void) | null> {
+export async function dossierVisibilityFilter(db: Q, actor: Actor): Promise<DossierScope | null> {
   if (isAdmin(actor)) return null;
   if (actor.unitId == null) return (qb) => void qb.whereRaw('1 = 0');
   const units = await subtreeIds(db, actor.unitId);
-  const unitId = actor.unitId;
-  return (qb) =>
-    void qb.where((w) =>
-      w
-        .whereIn('d.receiving_unit_id', units)
-        .orWhereExists((s) =>
-          s
-            .select(db.raw('1'))
-            .from('dossier_units as du')
-            .whereRaw('du.dossier_id = d.id')
-            .andWhere('du.unit_id', unitId),
-        ),
-    );
+  return dossiersSeenBy(units, actor.unitId);
 }
 
 /** Who may send an event in the dossier's current state (design.md §4), or null when no one can. */

@@ -72,8 +72,8 @@ export async function synthesisModel(db: Db, user: Express.User, id: number) {
   return {
     syn,
     issued: d.issued_at != null,
-    issuedOn: d.issued_at ? formatVnDate(new Date(Number(d.issued_at))) : null,
-    dateLine: `${localityOf(syn.issuingUnit.name)}, ${dateWords(d.closed_at ? Number(d.closed_at) : Date.now())}`,
+    issuedOn: d.issued_at ? formatVnDate(new Date(d.issued_at)) : null,
+    dateLine: `${localityOf(syn.issuingUnit.name)}, ${dateWords(d.closed_at ?? Date.now())}`,
     counts: syn.counts,
     byPosition: {
       agree: byPosition.agree ?? 0,

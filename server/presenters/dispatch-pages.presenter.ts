@@ -3,7 +3,7 @@ import { listDispatchFiles } from '../services/dispatch-files.service';
 import { dispatchJson, DispatchView, listDispatches } from '../services/dispatches.service';
 import { listUnits } from '../queries/units.queries';
 import { activeStaffWithRoles } from '../queries/user-roles.queries';
-import { DispatchRow, dispatchEvents, repliesOf, ReplyRow } from '../queries/dispatches.queries';
+import { DispatchEventRow, DispatchRow, dispatchEvents, repliesOf, ReplyRow } from '../queries/dispatches.queries';
 import { vnDate } from '../../workflows/calendar';
 import {
   allowedDispatchEvents,
@@ -230,19 +230,8 @@ async function replyActions(db: Db, user: Express.User, r: ReplyRow, dispatchSta
   return out;
 }
 
-type EventRow = {
-  type: string;
-  reply_id: number | null;
-  to_state: string;
-  at: number;
-  actor_name: string | null;
-  actor_unit_code: string | null;
-  comment: string | null;
-  reply_unit_name: string | null;
-};
-
 /** The history, oldest first; the scheduler's expiries of one night are one line, not one per unit. */
-function timeline(events: EventRow[], only: number | null) {
+function timeline(events: DispatchEventRow[], only: number | null) {
   const out: Array<{
     at: number;
     label: string;
@@ -252,21 +241,21 @@ function timeline(events: EventRow[], only: number | null) {
     units?: string[];
   }> = [];
   for (const e of events.filter(
-    (x) => only == null || (x.reply_id == null ? ['ISSUE', 'CLOSE'].includes(x.type) : Number(x.reply_id) === only),
+    (x) => only == null || (x.reply_id == null ? ['ISSUE', 'CLOSE'].includes(x.type) : x.reply_id === only),
   )) {
     const to =
       e.reply_id == null
         ? DISPATCH_STATE_LABELS[e.to_state as DispatchState]
         : REPLY_STATE_LABELS[e.to_state as ReplyState];
     const prev = out[out.length - 1];
-    if (e.type === 'EXPIRE' && prev?.units && prev.at === Number(e.at) && prev.to === to) {
+    if (e.type === 'EXPIRE' && prev?.units && prev.at === e.at && prev.to === to) {
       prev.units.push(e.reply_unit_name ?? '');
       prev.label = `Hết hạn trả lời: ${prev.units.length} đơn vị`;
       prev.comment = prev.units.join(', ');
       continue;
     }
     out.push({
-      at: Number(e.at),
+      at: e.at,
       label:
         e.reply_id == null
           ? (EVENT_TEXT[e.type] ?? e.type)
@@ -325,6 +314,6 @@ export async function showModel(
       actions: await replyActions(db, user, own, d.state, failed),
     },
     files: await listDispatchFiles(db, d.id),
-    events: timeline((await dispatchEvents(db, d.id)) as EventRow[], own ? own.id : sender ? null : -1),
+    events: timeline(await dispatchEvents(db, d.id), own ? own.id : sender ? null : -1),
   };
 }

@@ -1,28 +1,26 @@
-import type { DossierRow, EventRow } from '../queries/dossiers.queries';
+import type { DocumentRow, DossierRow, EventRow } from '../queries/dossiers.queries';
 import { toVnIso } from '../../workflows/calendar';
 import { NATIONAL_STATUS, PublicStatus, STATUS_TEXT } from '../../workflows/status';
 import { ProcedureDefinition, stepOf } from '../../workflows/procedure';
 import { isOverdue as clockIsOverdue, type DossierClock } from '../../workflows/clock';
 
-const iso = (ms: number | null | undefined) => (ms == null ? null : toVnIso(new Date(Number(ms))));
-const bool = (v: number | boolean | null) => (v == null ? null : Boolean(v));
+const iso = (ms: number | null | undefined) => (ms == null ? null : toVnIso(new Date(ms)));
 
 type ClockRow = Pick<
   DossierRow,
   'status' | 'received_at' | 'due_at' | 'paused_at' | 'resolved_at' | 'completed_at' | 'step_due_at'
 >;
-const ms = (v: number | null | undefined) => (v == null ? null : Number(v));
 
-/** The clock fields of a row as workflows/clock reads them (numbers, whatever the driver returned). */
+/** The clock fields of a row as workflows/clock reads them. */
 export function clockOf(row: ClockRow): DossierClock & { stepDueAt: number | null } {
   return {
     status: row.status,
-    receivedAt: Number(row.received_at),
-    dueAt: Number(row.due_at),
-    pausedAt: ms(row.paused_at),
-    resolvedAt: ms(row.resolved_at),
-    completedAt: ms(row.completed_at),
-    stepDueAt: ms(row.step_due_at),
+    receivedAt: row.received_at,
+    dueAt: row.due_at,
+    pausedAt: row.paused_at,
+    resolvedAt: row.resolved_at,
+    completedAt: row.completed_at,
+    stepDueAt: row.step_due_at,
   };
 }
 
@@ -35,7 +33,7 @@ export function isOverdue(row: Omit<ClockRow, 'step_due_at'>, now: number): bool
 export function dossierJson(
   row: DossierRow,
   def: ProcedureDefinition,
-  documents: Array<{ code: string; name: string; required: unknown; received: unknown }>,
+  documents: Array<Pick<DocumentRow, 'code' | 'name' | 'required' | 'received'>>,
   now = Date.now(),
 ) {
   const step = stepOf(def, row.state);
@@ -56,18 +54,13 @@ export function dossierJson(
     resolvedAt: iso(row.resolved_at),
     completedAt: iso(row.completed_at),
     overdue: isOverdue(row, now),
-    onTime: bool(row.on_time),
+    onTime: row.on_time,
     version: row.version,
     channel: row.channel,
     supplementCount: row.supplement_count,
-    extended: Boolean(row.extended),
+    extended: row.extended,
     applicant: JSON.parse(row.applicant),
-    documents: documents.map((d) => ({
-      code: d.code,
-      name: d.name,
-      required: Boolean(d.required),
-      received: Boolean(d.received),
-    })),
+    documents: documents.map((d) => ({ code: d.code, name: d.name, required: d.required, received: d.received })),
     note: row.note,
   };
 }
@@ -85,7 +78,7 @@ export function eventJson(e: EventRow) {
     comment: e.comment,
     at: iso(e.at),
     stepDueAt: iso(e.step_due_at),
-    onTime: bool(e.on_time),
+    onTime: e.on_time,
     ...(e.data ? { data: JSON.parse(e.data) } : {}),
   };
 }

@@ -16,10 +16,10 @@ export const DESK = 'Bộ phận Một cửa';
 
 export const upper = (s: string) => s.toLocaleUpperCase('vi-VN');
 export const when = (ms: number | null | undefined) =>
-  ms == null ? '' : `${formatVnTime(new Date(Number(ms)))} ngày ${formatVnDate(new Date(Number(ms)))}`;
+  ms == null ? '' : `${formatVnTime(new Date(ms))} ngày ${formatVnDate(new Date(ms))}`;
 export const stamp = (ms: number | null | undefined) =>
-  ms == null ? '' : `${formatVnTime(new Date(Number(ms)))} ${formatVnDate(new Date(Number(ms)))}`;
-export const day = (ms: number | null | undefined) => (ms == null ? '' : formatVnDate(new Date(Number(ms))));
+  ms == null ? '' : `${formatVnTime(new Date(ms))} ${formatVnDate(new Date(ms))}`;
+export const day = (ms: number | null | undefined) => (ms == null ? '' : formatVnDate(new Date(ms)));
 
 /** "ngày 25 tháng 11 năm 2026", the date line of a printed form (Decree 30/2020). */
 export function dateWords(ms: number): string {

@@ -74,17 +74,12 @@ export async function printForm(
     const receive = events.find((e) => e.type === 'RECEIVE');
     const appointment = Number(dataOf(receive ?? ({} as EventRow)).dueAt ?? row.due_at);
     const { def } = await compiledVersion(db, row.procedure_version_id);
-    const docs = (await documentsOf(db, row.id)) as Array<{ name: string; required: unknown; received: unknown }>;
+    const docs = await documentsOf(db, row.id);
     const lookupUrl = `${publicUrl.replace(/\/+$/, '')}/tra-cuu?ma=${encodeURIComponent(row.code)}`;
     return {
       ...base,
-      header: header(formNo, row.receiving_name, Number(row.received_at), true, ref),
-      documents: docs.map((x, i) => ({
-        n: i + 1,
-        name: x.name,
-        required: Boolean(x.required),
-        received: Boolean(x.received),
-      })),
+      header: header(formNo, row.receiving_name, row.received_at, true, ref),
+      documents: docs.map((x, i) => ({ n: i + 1, name: x.name, required: x.required, received: x.received })),
       totalDays: def.totalDays.toLocaleString('vi-VN'),
       fee: def.fee ? `${def.fee.toLocaleString('vi-VN')} đồng` : 'Không',
       appointment: when(appointment),
@@ -107,7 +102,7 @@ export async function printForm(
     const e = asks[nth - 1];
     return {
       ...base,
-      header: header(formNo, row.receiving_name, Number(e.at), true, ref),
+      header: header(formNo, row.receiving_name, e.at, true, ref),
       reason: e.comment ?? '',
       actor: e.actor_name ?? '',
       actorUnit: actorUnit(e),
@@ -122,7 +117,7 @@ export async function printForm(
     if (!e) throw missing('quyết định từ chối');
     return {
       ...base,
-      header: header(formNo, row.receiving_name, Number(e.at), true, ref),
+      header: header(formNo, row.receiving_name, e.at, true, ref),
       reason: e.comment ?? '',
       actor: e.actor_name ?? '',
       actorUnit: actorUnit(e),
@@ -137,7 +132,7 @@ export async function printForm(
     const unitName = actorUnit(e) || row.competent_name;
     return {
       ...base,
-      header: header(formNo, unitName, Number(e.at), false, ref),
+      header: header(formNo, unitName, e.at, false, ref),
       unitName,
       reason: e.comment ?? '',
       actor: e.actor_name ?? '',
@@ -161,8 +156,8 @@ export async function printForm(
     by: e.actor_name ?? '',
     byUnit: actorUnit(e),
     at: stamp(e.at),
-    result: e.on_time == null ? '' : e.on_time === true || Number(e.on_time) === 1 ? 'Đúng hạn' : 'Quá hạn',
+    result: e.on_time == null ? '' : e.on_time ? 'Đúng hạn' : 'Quá hạn',
     note: e.comment ?? '',
   }));
-  return { ...base, header: header(formNo, row.receiving_name, Number(row.received_at), true, ref), rows };
+  return { ...base, header: header(formNo, row.receiving_name, row.received_at, true, ref), rows };
 }

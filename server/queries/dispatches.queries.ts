@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import { forUpdate } from '../db';
+import { bool, num, numOrNull, str, strOrNull } from './normalise';
 
 type Q = Knex | Knex.Transaction;
+type Raw = Record<string, unknown>;
 
 export interface DispatchRow {
   id: number;
@@ -12,7 +14,8 @@ export interface DispatchRow {
   title: string;
   summary: string;
   due_date: string;
-  silence_means_agreement: number | boolean;
+  silence_means_agreement: boolean;
+  /** The recipient unit ids as stored (JSON). */
   recipients: string;
   state: string;
   snapshot: string;
@@ -43,6 +46,89 @@ export interface ReplyRow {
   response: string | null;
 }
 
+/** The one place a dispatch row from either driver becomes a {@link DispatchRow}. */
+export function toDispatchRow(raw: Raw): DispatchRow {
+  return {
+    id: num(raw.id),
+    issuing_unit_id: num(raw.issuing_unit_id),
+    issuing_code: str(raw.issuing_code),
+    issuing_name: str(raw.issuing_name),
+    issuing_symbol: strOrNull(raw.issuing_symbol),
+    title: str(raw.title),
+    summary: str(raw.summary),
+    due_date: str(raw.due_date),
+    silence_means_agreement: bool(raw.silence_means_agreement),
+    recipients: str(raw.recipients),
+    state: str(raw.state),
+    snapshot: str(raw.snapshot),
+    version: num(raw.version),
+    number: strOrNull(raw.number),
+    created_by: num(raw.created_by),
+    creator_name: strOrNull(raw.creator_name),
+    created_at: num(raw.created_at),
+    issued_at: numOrNull(raw.issued_at),
+    closed_at: numOrNull(raw.closed_at),
+  };
+}
+
+/** The one place a reply row from either driver becomes a {@link ReplyRow}. */
+export function toReplyRow(raw: Raw): ReplyRow {
+  return {
+    id: num(raw.id),
+    dispatch_id: num(raw.dispatch_id),
+    unit_id: num(raw.unit_id),
+    unit_code: str(raw.unit_code),
+    unit_name: str(raw.unit_name),
+    state: str(raw.state),
+    snapshot: str(raw.snapshot),
+    version: num(raw.version),
+    assignee_id: numOrNull(raw.assignee_id),
+    assignee_name: strOrNull(raw.assignee_name),
+    assignee_username: strOrNull(raw.assignee_username),
+    position: strOrNull(raw.position),
+    content: strOrNull(raw.content),
+    replied_at: numOrNull(raw.replied_at),
+    response: strOrNull(raw.response),
+  };
+}
+
+/** A dispatch event (its own, or one of a reply's) with the reply's unit, oldest first. */
+export interface DispatchEventRow {
+  id: number;
+  dispatch_id: number;
+  reply_id: number | null;
+  type: string;
+  from_state: string | null;
+  to_state: string;
+  actor_id: number | null;
+  actor_username: string | null;
+  actor_name: string | null;
+  actor_unit_code: string | null;
+  comment: string | null;
+  at: number;
+  reply_unit_code: string | null;
+  reply_unit_name: string | null;
+}
+
+export function toDispatchEventRow(raw: Raw): DispatchEventRow {
+  return {
+    id: num(raw.id),
+    dispatch_id: num(raw.dispatch_id),
+    reply_id: numOrNull(raw.reply_id),
+    type: str(raw.type),
+    from_state: strOrNull(raw.from_state),
+    to_state: str(raw.to_state),
+    actor_id: numOrNull(raw.actor_id),
+    actor_username: strOrNull(raw.actor_username),
+    actor_name: strOrNull(raw.actor_name),
+    actor_unit_code: strOrNull(raw.actor_unit_code),
+    comment: strOrNull(raw.comment),
+    at: num(raw.at),
+    reply_unit_code: strOrNull(raw.reply_unit_code),
+    reply_unit_name: strOrNull(raw.reply_unit_name),
+  };
+}
+
 export function dispatchSelect(db: Q) {
   return db('dispatches as d')
     .join('units as u', 'u.id', 'd.issuing_unit_id')
@@ -58,7 +144,8 @@ export function dispatchSelect(db: Q) {
 
 export async function findDispatch(db: Q, id: number): Promise<DispatchRow | null> {
   if (!Number.isSafeInteger(id) || id < 1) return null;
-  return ((await dispatchSelect(db).where('d.id', id).first()) as DispatchRow | undefined) ?? null;
+  const raw = await dispatchSelect(db).where('d.id', id).first();
+  return raw ? toDispatchRow(raw) : null;
 }
 
 export function replySelect(db: Q) {
@@ -75,23 +162,22 @@ export function replySelect(db: Q) {
 }
 
 export async function repliesOf(db: Q, dispatchId: number): Promise<ReplyRow[]> {
-  return (await replySelect(db).where('r.dispatch_id', dispatchId).orderBy('u.code')) as ReplyRow[];
+  return (await replySelect(db).where('r.dispatch_id', dispatchId).orderBy('u.code')).map(toReplyRow);
 }
 
 export async function findReply(db: Q, dispatchId: number, unitCode: string): Promise<ReplyRow | null> {
-  return (
-    ((await replySelect(db).where('r.dispatch_id', dispatchId).andWhere('u.code', unitCode).first()) as
-      ReplyRow | undefined) ?? null
-  );
+  const raw = await replySelect(db).where('r.dispatch_id', dispatchId).andWhere('u.code', unitCode).first();
+  return raw ? toReplyRow(raw) : null;
 }
 
-export async function dispatchEvents(db: Q, dispatchId: number) {
-  return db('dispatch_events as e')
+export async function dispatchEvents(db: Q, dispatchId: number): Promise<DispatchEventRow[]> {
+  const rows = await db('dispatch_events as e')
     .leftJoin('dispatch_replies as r', 'r.id', 'e.reply_id')
     .leftJoin('units as u', 'u.id', 'r.unit_id')
     .where('e.dispatch_id', dispatchId)
     .orderBy('e.id')
     .select('e.*', 'u.code as reply_unit_code', 'u.name as reply_unit_name');
+  return rows.map(toDispatchEventRow);
 }
 
 /** A reply by its own id, with its unit and assignee, and what the reply machine needs of its dispatch. */
@@ -103,7 +189,13 @@ export async function findReplyById(
     .join('dispatches as d', 'd.id', 'r.dispatch_id')
     .where('r.id', id)
     .first('d.state as dispatch_state', 'd.silence_means_agreement');
-  return r ? { ...r, silence_means_agreement: Boolean(r.silence_means_agreement) } : null;
+  return r
+    ? {
+        ...toReplyRow(r),
+        dispatch_state: str(r.dispatch_state),
+        silence_means_agreement: bool(r.silence_means_agreement),
+      }
+    : null;
 }
 
 /** How many replies of a dispatch are still open (received, assigned, pending approval). */
@@ -112,7 +204,7 @@ export async function countOpenReplies(db: Q, dispatchId: number, openStates: re
     .where({ dispatch_id: dispatchId })
     .whereIn('state', [...openStates])
     .count<{ n: number }[]>({ n: '*' });
-  return Number(n);
+  return num(n);
 }
 
 /** One reply row per recipient unit, opened when the dispatch is issued. */
@@ -139,10 +231,10 @@ export async function expiringReplies(db: Q, today: string, openStates: readonly
     .whereIn('r.state', [...openStates])
     .select('r.id', 'r.version', 'r.dispatch_id', 'd.due_date');
   return rows.map((r) => ({
-    id: Number(r.id),
-    version: Number(r.version),
-    dispatchId: Number(r.dispatch_id),
-    dueDate: String(r.due_date),
+    id: num(r.id),
+    version: num(r.version),
+    dispatchId: num(r.dispatch_id),
+    dueDate: str(r.due_date),
   }));
 }
 
@@ -152,11 +244,71 @@ export async function findUnitSpecialist(db: Q, unitId: number, username: string
     .join('user_roles as r', 'r.user_id', 'u.id')
     .where({ 'u.username': username.toLowerCase(), 'u.unit_id': unitId, 'u.active': true, 'r.role': 'specialist' })
     .first('u.id');
-  return a ? Number(a.id) : null;
+  return a ? num(a.id) : null;
 }
 
 /** Lock a dispatch row (MySQL `FOR UPDATE`) and read what a reply's annotation needs of it. */
 export async function lockDispatchState(trx: Knex.Transaction, id: number) {
   const d = await forUpdate(trx, trx('dispatches').where({ id })).first('state', 'issuing_unit_id');
-  return { state: String(d.state), issuingUnitId: Number(d.issuing_unit_id) };
+  return { state: str(d.state), issuingUnitId: num(d.issuing_unit_id) };
+}
+
+// ---------------------------------------------------------------- reminders and drafts (issue 12)
+
+/** Issued dispatches not yet reminded whose due date is today or later (candidates for the reminder). */
+export async function unremindedDispatches(db: Q, today: string): Promise<Array<{ id: number; dueDate: string }>> {
+  const rows = await db('dispatches')
+    .where('state', 'issued')
+    .whereNull('reminded_at')
+    .andWhere('due_date', '>=', today)
+    .select('id', 'due_date');
+  return rows.map((r) => ({ id: num(r.id), dueDate: str(r.due_date) }));
+}
+
+/** Mark a dispatch reminded unless it already was; false when another process got there first. */
+export async function markReminded(db: Q, id: number, now: number): Promise<boolean> {
+  const n = await db('dispatches').where({ id }).whereNull('reminded_at').update({ reminded_at: now });
+  return n === 1;
+}
+
+/** The columns of a new draft dispatch. */
+export interface NewDispatch {
+  issuing_unit_id: number;
+  title: string;
+  summary: string;
+  due_date: string;
+  silence_means_agreement: boolean;
+  /** The recipient unit ids, as JSON. */
+  recipients: string;
+  state: string;
+  snapshot: string;
+  version: number;
+  created_by: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Insert a draft; its id. */
+export async function insertDispatch(db: Q, row: NewDispatch): Promise<number> {
+  const [id] = await db('dispatches').insert(row);
+  return num(id);
+}
+
+/**
+ * Dispatch ids for a list, newest first, and how many there are: those received by `inboxUnitId`, or
+ * those issued by one of `issuingUnitIds` (null: every dispatch).
+ */
+export async function dispatchIdPage(
+  db: Q,
+  f: { inboxUnitId?: number; issuingUnitIds?: number[] | null; offset: number; limit: number },
+): Promise<{ ids: number[]; total: number }> {
+  const base = db('dispatches as d');
+  if (f.inboxUnitId !== undefined) {
+    base.join('dispatch_replies as r', 'r.dispatch_id', 'd.id').where('r.unit_id', f.inboxUnitId);
+  } else if (f.issuingUnitIds) {
+    base.whereIn('d.issuing_unit_id', f.issuingUnitIds);
+  }
+  const [{ n }] = await base.clone().count<{ n: number }[]>({ n: '*' });
+  const ids = await base.clone().orderBy('d.id', 'desc').offset(f.offset).limit(f.limit).pluck('d.id');
+  return { ids: ids.map(num), total: num(n) };
 }

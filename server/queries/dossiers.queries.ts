@@ -1,8 +1,11 @@
 import type { Knex } from 'knex';
+import { bool, boolOrNull, num, numOrNull, str, strOrNull } from './normalise';
+import { whereSearch } from './search';
 
 type Q = Knex | Knex.Transaction;
+type Raw = Record<string, unknown>;
 
-/** A dossier row with the codes and names of its three units. */
+/** A dossier row with the codes and names of its three units: numbers, booleans and strings as such. */
 export interface DossierRow {
   id: number;
   code: string;
@@ -22,6 +25,7 @@ export interface DossierRow {
   version: number;
   channel: number;
   applicant_name: string;
+  /** The applicant as stored (JSON); the presenter parses it. */
   applicant: string;
   note: string | null;
   received_at: number;
@@ -30,9 +34,9 @@ export interface DossierRow {
   paused_at: number | null;
   resolved_at: number | null;
   completed_at: number | null;
-  on_time: number | boolean | null;
-  late_marked: number | boolean;
-  extended: number | boolean;
+  on_time: boolean | null;
+  late_marked: boolean;
+  extended: boolean;
   supplement_count: number;
   updated_at: number;
   receiving_code: string;
@@ -41,6 +45,49 @@ export interface DossierRow {
   competent_name: string;
   handling_code: string | null;
   handling_name: string | null;
+}
+
+/** The one place a dossier row from either driver becomes a {@link DossierRow}. */
+export function toDossierRow(raw: Raw): DossierRow {
+  return {
+    id: num(raw.id),
+    code: str(raw.code),
+    procedure_version_id: num(raw.procedure_version_id),
+    procedure_code: str(raw.procedure_code),
+    procedure_version: num(raw.procedure_version),
+    procedure_name: str(raw.procedure_name),
+    receiving_unit_id: num(raw.receiving_unit_id),
+    competent_unit_id: num(raw.competent_unit_id),
+    handling_unit_id: numOrNull(raw.handling_unit_id),
+    state: str(raw.state),
+    status: str(raw.status),
+    step_role: strOrNull(raw.step_role),
+    step_started_at: numOrNull(raw.step_started_at),
+    step_due_at: numOrNull(raw.step_due_at),
+    snapshot: str(raw.snapshot),
+    version: num(raw.version),
+    channel: num(raw.channel),
+    applicant_name: str(raw.applicant_name),
+    applicant: str(raw.applicant),
+    note: strOrNull(raw.note),
+    received_at: num(raw.received_at),
+    start_at: num(raw.start_at),
+    due_at: num(raw.due_at),
+    paused_at: numOrNull(raw.paused_at),
+    resolved_at: numOrNull(raw.resolved_at),
+    completed_at: numOrNull(raw.completed_at),
+    on_time: boolOrNull(raw.on_time),
+    late_marked: bool(raw.late_marked),
+    extended: bool(raw.extended),
+    supplement_count: num(raw.supplement_count),
+    updated_at: num(raw.updated_at),
+    receiving_code: str(raw.receiving_code),
+    receiving_name: str(raw.receiving_name),
+    competent_code: str(raw.competent_code),
+    competent_name: str(raw.competent_name),
+    handling_code: strOrNull(raw.handling_code),
+    handling_name: strOrNull(raw.handling_name),
+  };
 }
 
 export function dossierSelect(db: Q) {
@@ -60,7 +107,14 @@ export function dossierSelect(db: Q) {
 }
 
 export async function findDossierByCode(db: Q, code: string): Promise<DossierRow | null> {
-  return ((await dossierSelect(db).where('d.code', code).first()) as DossierRow | undefined) ?? null;
+  const raw = await dossierSelect(db).where('d.code', code).first();
+  return raw ? toDossierRow(raw) : null;
+}
+
+/** Dossiers by id, in no particular order (ids that do not exist are left out). */
+export async function findDossiersByIds(db: Q, ids: readonly number[]): Promise<DossierRow[]> {
+  if (!ids.length) return [];
+  return (await dossierSelect(db).whereIn('d.id', [...ids])).map(toDossierRow);
 }
 
 export async function dossierUnitIds(db: Q, dossierId: number): Promise<number[]> {
@@ -74,29 +128,81 @@ export async function addDossierUnit(db: Q, dossierId: number, unitId: number): 
     .ignore();
 }
 
+/** A dossier event row (append-only history), numbers and booleans as such. */
 export interface EventRow {
+  id: number;
+  dossier_id: number;
   type: string;
   from_state: string | null;
   to_state: string;
+  actor_id: number | null;
   actor_username: string | null;
   actor_name: string | null;
   actor_unit_code: string | null;
   comment: string | null;
   at: number;
   step_due_at: number | null;
-  on_time: number | boolean | null;
+  on_time: boolean | null;
+  dossier_version: number;
+  /** Extra facts of the event as stored (JSON); callers parse it. */
   data: string | null;
 }
 
-export async function listEvents(db: Q, dossierId: number): Promise<EventRow[]> {
-  return db('dossier_events').where({ dossier_id: dossierId }).orderBy('id', 'asc');
+export function toEventRow(raw: Raw): EventRow {
+  return {
+    id: num(raw.id),
+    dossier_id: num(raw.dossier_id),
+    type: str(raw.type),
+    from_state: strOrNull(raw.from_state),
+    to_state: str(raw.to_state),
+    actor_id: numOrNull(raw.actor_id),
+    actor_username: strOrNull(raw.actor_username),
+    actor_name: strOrNull(raw.actor_name),
+    actor_unit_code: strOrNull(raw.actor_unit_code),
+    comment: strOrNull(raw.comment),
+    at: num(raw.at),
+    step_due_at: numOrNull(raw.step_due_at),
+    on_time: boolOrNull(raw.on_time),
+    dossier_version: num(raw.dossier_version),
+    data: strOrNull(raw.data),
+  };
 }
 
-export async function documentsOf(db: Q, dossierId: number) {
-  return db('dossier_documents')
-    .where({ dossier_id: dossierId })
+export async function listEvents(db: Q, dossierId: number): Promise<EventRow[]> {
+  return (await db('dossier_events').where({ dossier_id: dossierId }).orderBy('id', 'asc')).map(toEventRow);
+}
+
+/** A line of a dossier's document checklist. */
+export interface DocumentRow {
+  dossier_id: number;
+  code: string;
+  name: string;
+  required: boolean;
+  received: boolean;
+}
+
+function toDocumentRow(raw: Raw): DocumentRow {
+  return {
+    dossier_id: num(raw.dossier_id),
+    code: str(raw.code),
+    name: str(raw.name),
+    required: bool(raw.required),
+    received: bool(raw.received),
+  };
+}
+
+export async function documentsOf(db: Q, dossierId: number): Promise<DocumentRow[]> {
+  return documentsOfMany(db, [dossierId]);
+}
+
+/** The checklists of several dossiers, in checklist order. */
+export async function documentsOfMany(db: Q, dossierIds: readonly number[]): Promise<DocumentRow[]> {
+  if (!dossierIds.length) return [];
+  const rows = await db('dossier_documents')
+    .whereIn('dossier_id', [...dossierIds])
     .orderBy('id')
-    .select('code', 'name', 'required', 'received');
+    .select('dossier_id', 'code', 'name', 'required', 'received');
+  return rows.map(toDocumentRow);
 }
 
 // ---------------------------------------------------------------- mail and public reads (layers refactor, issue 12)
@@ -149,17 +255,17 @@ export async function findPublicDossier(db: Q, code: string): Promise<PublicDoss
   if (!raw) return null;
   return {
     ...raw,
-    id: Number(raw.id),
-    received_at: Number(raw.received_at),
-    due_at: Number(raw.due_at),
-    completed_at: raw.completed_at == null ? null : Number(raw.completed_at),
+    id: num(raw.id),
+    received_at: num(raw.received_at),
+    due_at: num(raw.due_at),
+    completed_at: numOrNull(raw.completed_at),
   };
 }
 
 /** The states a dossier passed through and when, oldest first. */
 export async function stateChangesOf(db: Q, dossierId: number): Promise<Array<{ to_state: string; at: number }>> {
   const rows = await db('dossier_events').where({ dossier_id: dossierId }).orderBy('id').select('to_state', 'at');
-  return rows.map((r) => ({ to_state: String(r.to_state), at: Number(r.at) }));
+  return rows.map((r) => ({ to_state: str(r.to_state), at: num(r.at) }));
 }
 
 /** The event this actor sent to reach `version` of the dossier, if any (a double-submitted form). */
@@ -170,4 +276,117 @@ export async function findOwnEvent(db: Q, code: string, version: number, actorId
       .where({ 'd.code': code, 'e.dossier_version': version, 'e.actor_id': actorId, 'e.type': type })
       .first('e.id')) ?? null
   );
+}
+
+// ---------------------------------------------------------------- lists, visibility and intake (issue 12)
+
+/** A narrowing of `dossiers as d` decided elsewhere (the dossier policy's visibility, "my work"). */
+export type DossierScope = (qb: Knex.QueryBuilder) => void;
+
+/**
+ * The dossiers a user of `unitId` may see when the units in `receivingUnitIds` are theirs (their unit
+ * and those below it): received there, or handled by their unit at some step. The policy decides who;
+ * this writes it in SQL.
+ */
+export function dossiersSeenBy(receivingUnitIds: readonly number[], unitId: number): DossierScope {
+  return (qb) =>
+    void qb.where((w) =>
+      w
+        .whereIn('d.receiving_unit_id', [...receivingUnitIds])
+        .orWhereExists((s) =>
+          s
+            .select('du.dossier_id')
+            .from('dossier_units as du')
+            .whereRaw('du.dossier_id = d.id')
+            .andWhere('du.unit_id', unitId),
+        ),
+    );
+}
+
+/** What a dossier list asks for (contract.md §2 filters). */
+export interface DossierListFilter {
+  scopes: DossierScope[];
+  status?: string;
+  procedureCode?: string;
+  /** Only dossiers overdue at this moment. */
+  overdueAt?: number;
+  /** Code and applicant name, ignoring case and diacritics (queries/search.ts). */
+  q?: string;
+  /** `step_due`: most urgent step first; `newest`: latest received first. */
+  order: 'step_due' | 'newest';
+  offset: number;
+  limit: number;
+}
+
+/** One page of dossiers and the total matching the filter. */
+export async function dossierPage(db: Q, f: DossierListFilter): Promise<{ rows: DossierRow[]; total: number }> {
+  const filter = (qb: Knex.QueryBuilder) => {
+    for (const scope of f.scopes) scope(qb);
+    if (f.status) qb.where('d.status', f.status);
+    if (f.procedureCode) qb.where('d.procedure_code', f.procedureCode);
+    if (f.overdueAt !== undefined) {
+      const now = f.overdueAt;
+      // workflows/clock's isOverdue at `now`, in SQL (a test holds the two together).
+      qb.where((w) =>
+        w
+          .where((a) => a.where('d.status', 'processing').andWhere('d.due_at', '<', now))
+          .orWhere((b) => b.where('d.status', 'waiting_supplement').andWhereRaw('d.paused_at > d.due_at')),
+      );
+    }
+    if (f.q) whereSearch(qb, 'd.search_text', f.q);
+  };
+  const [{ n }] = await db('dossiers as d').modify(filter).count<{ n: number }[]>({ n: '*' });
+  // Deferred join: find the page's ids on the narrow index first, then read just those wide rows
+  // (sorting a million full rows to return twenty was the slow part at scale).
+  const ids = (
+    await db('dossiers as d')
+      .modify(filter)
+      .modify((qb) =>
+        f.order === 'step_due'
+          ? qb.orderBy([
+              { column: 'd.step_due_at', order: 'asc' },
+              { column: 'd.id', order: 'asc' },
+            ])
+          : qb.orderBy('d.id', 'desc'),
+      )
+      .offset(f.offset)
+      .limit(f.limit)
+      .pluck('d.id')
+  ).map(Number);
+  const byId = new Map((await findDossiersByIds(db, ids)).map((r) => [r.id, r]));
+  const rows = ids.map((id) => byId.get(id)).filter((r): r is DossierRow => !!r);
+  return { rows, total: num(n) };
+}
+
+/** The columns of a new dossier row (intake). */
+export type NewDossier = Omit<
+  DossierRow,
+  | 'id'
+  | 'paused_at'
+  | 'resolved_at'
+  | 'completed_at'
+  | 'on_time'
+  | 'late_marked'
+  | 'extended'
+  | 'supplement_count'
+  | 'receiving_code'
+  | 'receiving_name'
+  | 'competent_code'
+  | 'competent_name'
+  | 'handling_code'
+  | 'handling_name'
+> & { search_text: string; created_by: number };
+
+/** Insert a dossier; its id. */
+export async function insertDossier(trx: Q, row: NewDossier): Promise<number> {
+  const [id] = await trx('dossiers').insert(row);
+  return num(id);
+}
+
+/** The checklist of a new dossier. */
+export async function insertDossierDocuments(
+  trx: Q,
+  docs: Array<{ dossier_id: number; code: string; name: string; required: boolean; received: boolean }>,
+): Promise<void> {
+  if (docs.length) await trx('dossier_documents').insert(docs);
 }

@@ -7,3 +7,5 @@ export const num = (v: unknown): number => Number(v);
 export const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
 export const bool = (v: unknown): boolean => v === true || Number(v) === 1;
 export const boolOrNull = (v: unknown): boolean | null => (v == null ? null : bool(v));
+export const str = (v: unknown): string => String(v);
+export const strOrNull = (v: unknown): string | null => (v == null ? null : String(v));

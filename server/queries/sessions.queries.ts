@@ -42,3 +42,8 @@ export async function deleteSession(db: Q, sid: string): Promise<void> {
 export async function deleteExpiredSessions(db: Q, now: number): Promise<number> {
   return db('sessions').where('expires_at', '<=', now).delete();
 }
+
+/** Sign a user out everywhere (disabled, or a new password). */
+export async function deleteSessionsOfUser(db: Q, userId: number): Promise<void> {
+  await db('sessions').where({ user_id: userId }).delete();
+}

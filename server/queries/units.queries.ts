@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { searchText } from '../../workflows/text';
+import { bool, num, str } from './normalise';
 
 export type Level = 'province' | 'district' | 'commune';
 
@@ -139,4 +140,28 @@ export async function unitNamesByCode(db: Q, codes: readonly string[]): Promise<
     name: string;
   }>;
   return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+// ---------------------------------------------------------------- dispatch recipients (issue 12)
+
+/** Codes and names of these units, by code (a draft's recipients before it is issued). */
+export async function unitLabelsByIds(db: Q, ids: readonly number[]): Promise<Array<{ code: string; name: string }>> {
+  if (!ids.length) return [];
+  const rows = await db('units')
+    .whereIn('id', [...ids])
+    .orderBy('code')
+    .select('code', 'name');
+  return rows.map((r) => ({ code: str(r.code), name: str(r.name) }));
+}
+
+/** The units with these codes that exist, active or not. */
+export async function unitsByCodes(
+  db: Q,
+  codes: readonly string[],
+): Promise<Array<{ id: number; code: string; active: boolean }>> {
+  if (!codes.length) return [];
+  const rows = await db('units')
+    .whereIn('code', [...codes])
+    .select('id', 'code', 'active');
+  return rows.map((r) => ({ id: num(r.id), code: str(r.code), active: bool(r.active) }));
 }

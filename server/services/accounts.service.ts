@@ -5,6 +5,7 @@ import * as units from '../queries/units.queries';
 import * as users from '../queries/users.queries';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { revokeAllForUser } from '../auth/tokens';
+import { deleteSessionsOfUser } from '../queries/sessions.queries';
 import { clearFailures, lockedFor, recordFailure, ThrottleRules } from '../auth/throttle';
 import type { Role } from '../../workflows/labels';
 import type { CreateUnitInput, CreateUserInput, UpdateUnitInput, UpdateUserInput } from '../schemas/accounts.schema';
@@ -146,7 +147,7 @@ export async function updateUser(db: Db, username: string, input: UpdateUserInpu
     });
     if (input.roles) await users.replaceRoles(trx, user.id, input.roles);
     if (input.active === false || passwordHash) {
-      await trx('sessions').where({ user_id: user.id }).delete();
+      await deleteSessionsOfUser(trx, user.id);
       await revokeAllForUser(trx, user.id);
     }
   });

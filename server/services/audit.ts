@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import { allDossierEvents, insertDossierEvent, lastDossierEventHash } from '../queries/dossier-events.queries';
+import { allDispatchEvents, insertDispatchEvent, lastDispatchEventHash } from '../queries/dispatch-events.queries';
 
 type Q = Knex | Knex.Transaction;
 
@@ -60,33 +62,30 @@ export function eventHash(prev: string | null, row: Record<string, unknown>, kin
  * (the dossier row, the dispatch row, or the reply row), so "previous" is well defined.
  */
 export async function appendDossierEvent(trx: Q, row: Record<string, unknown>): Promise<void> {
-  const prev = await trx('dossier_events').where({ dossier_id: row.dossier_id }).orderBy('id', 'desc').first('hash');
-  await trx('dossier_events').insert({ ...row, hash: eventHash(prev?.hash ?? null, row, 'dossier') });
+  const prev = await lastDossierEventHash(trx, row.dossier_id);
+  await insertDossierEvent(trx, { ...row, hash: eventHash(prev, row, 'dossier') });
 }
 
 export async function appendDispatchEvent(trx: Q, row: Record<string, unknown>): Promise<void> {
-  const q = trx('dispatch_events').where({ dispatch_id: row.dispatch_id });
-  if (row.reply_id == null) q.whereNull('reply_id');
-  else q.where({ reply_id: row.reply_id });
-  const prev = await q.orderBy('id', 'desc').first('hash');
-  await trx('dispatch_events').insert({ ...row, hash: eventHash(prev?.hash ?? null, row, 'dispatch') });
+  const prev = await lastDispatchEventHash(trx, row.dispatch_id, row.reply_id);
+  await insertDispatchEvent(trx, { ...row, hash: eventHash(prev, row, 'dispatch') });
 }
 
 /** Recompute every chain; returns the rows whose hash does not match. */
 export async function verifyChains(db: Q): Promise<Array<{ table: string; id: number; stream: string }>> {
   const bad: Array<{ table: string; id: number; stream: string }> = [];
   const last = new Map<string, string | null>();
-  for (const r of await db('dossier_events').orderBy('id')) {
+  for (const r of await allDossierEvents(db)) {
     const key = `d:${r.dossier_id}`;
     const h = eventHash(last.get(key) ?? null, r, 'dossier');
     if (h !== r.hash) bad.push({ table: 'dossier_events', id: Number(r.id), stream: key });
-    last.set(key, r.hash);
+    last.set(key, r.hash as string);
   }
-  for (const r of await db('dispatch_events').orderBy('id')) {
+  for (const r of await allDispatchEvents(db)) {
     const key = `c:${r.dispatch_id}:${r.reply_id ?? '-'}`;
     const h = eventHash(last.get(key) ?? null, r, 'dispatch');
     if (h !== r.hash) bad.push({ table: 'dispatch_events', id: Number(r.id), stream: key });
-    last.set(key, r.hash);
+    last.set(key, r.hash as string);
   }
   return bad;
 }

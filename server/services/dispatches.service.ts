@@ -3,8 +3,15 @@ import type { Db } from '../db';
 import { withTransaction } from '../db';
 import { appendDispatchEvent } from './audit';
 import { Invalid, NotFound } from '../errors';
-import { findUnitById } from '../queries/units.queries';
-import { DispatchRow, findDispatch, ReplyRow, repliesOf } from '../queries/dispatches.queries';
+import { findUnitById, unitLabelsByIds, unitsByCodes } from '../queries/units.queries';
+import {
+  dispatchIdPage,
+  DispatchRow,
+  findDispatch,
+  insertDispatch,
+  ReplyRow,
+  repliesOf,
+} from '../queries/dispatches.queries';
 import type { CreateDispatchInput } from '../schemas/dispatch.schema';
 import { insertDispatchAttachments } from '../queries/dispatch-attachments.queries';
 import type { StoredBlob } from './attachments.service';
@@ -19,7 +26,7 @@ import {
 } from '../../workflows/labels';
 import { initialDispatchSnapshot, isOpenReplyState } from '../../workflows/dispatch';
 
-const iso = (ms: number | null) => (ms == null ? null : toVnIso(new Date(Number(ms))));
+const iso = (ms: number | null) => (ms == null ? null : toVnIso(new Date(ms)));
 
 import {
   assertMayCreateDispatch,
@@ -76,10 +83,7 @@ export async function dispatchJson(db: Db, d: DispatchRow, view: DispatchView, u
   let replies = await repliesOf(db, d.id);
   let recipients;
   if (d.issued_at == null) {
-    const units = await db('units')
-      .whereIn('id', JSON.parse(d.recipients) as number[])
-      .orderBy('code')
-      .select('code', 'name');
+    const units = await unitLabelsByIds(db, JSON.parse(d.recipients) as number[]);
     recipients = units.map((u) => ({
       unitCode: u.code,
       unitName: u.name,
@@ -113,7 +117,7 @@ export async function dispatchJson(db: Db, d: DispatchRow, view: DispatchView, u
     title: d.title,
     summary: d.summary,
     dueDate: d.due_date,
-    silenceMeansAgreement: Boolean(d.silence_means_agreement),
+    silenceMeansAgreement: d.silence_means_agreement,
     state: d.state,
     stateText: DISPATCH_STATE_LABELS[d.state as DispatchState],
     version: d.version,
@@ -137,7 +141,7 @@ export async function createDispatch(
   now = Date.now(),
   files: StoredBlob[] = [],
 ): Promise<number> {
-  const units = await db('units').whereIn('code', input.recipientUnitCodes).select('id', 'code', 'active');
+  const units = await unitsByCodes(db, input.recipientUnitCodes);
   const unknown = input.recipientUnitCodes.filter((c) => !units.some((u) => u.code === c && u.active));
   if (unknown.length)
     throw new Invalid(`Đơn vị nhận không tồn tại: ${unknown.join(', ')}.`, {
@@ -153,7 +157,7 @@ export async function createDispatch(
   const issuing = (await findUnitById(db, user.unitId!))!;
   // The draft and its CREATE event commit together.
   return withTransaction(db, async (trx) => {
-    const [id] = await trx('dispatches').insert({
+    const id = await insertDispatch(trx, {
       issuing_unit_id: issuing.id,
       title: input.title,
       summary: input.summary,
@@ -168,7 +172,7 @@ export async function createDispatch(
       updated_at: now,
     });
     await appendDispatchEvent(trx, {
-      dispatch_id: Number(id),
+      dispatch_id: id,
       type: 'CREATE',
       from_state: null,
       to_state: 'draft',
@@ -180,9 +184,9 @@ export async function createDispatch(
     });
     await insertDispatchAttachments(
       trx,
-      files.map((f) => ({ dispatch_id: Number(id), ...f, uploaded_by: user.id, created_at: now })),
+      files.map((f) => ({ dispatch_id: id, ...f, uploaded_by: user.id, created_at: now })),
     );
-    return Number(id);
+    return id;
   });
 }
 
@@ -192,27 +196,19 @@ export async function listDispatches(
   user: Express.User,
   opts: { inbox: boolean; page: number; pageSize: number },
 ) {
-  const base = db('dispatches as d');
-  if (opts.inbox) {
-    base.join('dispatch_replies as r', 'r.dispatch_id', 'd.id').where('r.unit_id', user.unitId ?? -1);
-  } else {
-    // The sender side: the issuing unit and the units above it (the dispatch policy's 'sender' view).
-    const units = await reportableUnitIds(db, user);
-    if (units) base.whereIn('d.issuing_unit_id', units);
-  }
-  const [{ n }] = await base.clone().count<{ n: number }[]>({ n: '*' });
-  const ids = (await base
-    .clone()
-    .orderBy('d.id', 'desc')
-    .offset((opts.page - 1) * opts.pageSize)
-    .limit(opts.pageSize)
-    .pluck('d.id')) as number[];
+  // Inbox: replies asked of the user's unit. Otherwise the sender side: the issuing unit and the units
+  // above it (the dispatch policy's 'sender' view).
+  const { ids, total } = await dispatchIdPage(db, {
+    ...(opts.inbox ? { inboxUnitId: user.unitId ?? -1 } : { issuingUnitIds: await reportableUnitIds(db, user) }),
+    offset: (opts.page - 1) * opts.pageSize,
+    limit: opts.pageSize,
+  });
   const items = [];
   for (const id of ids) {
     const d = (await findDispatch(db, id))!;
     items.push(await dispatchJson(db, d, opts.inbox ? 'recipient' : 'sender', user));
   }
-  return { items, total: Number(n) };
+  return { items, total };
 }
 
 /** The synthesis table: every recipient with its position (silence shown as agreement), counts. */

@@ -1,8 +1,14 @@
-import type { Knex } from 'knex';
 import type { Db } from '../db';
-import { documentsOf, DossierRow, dossierSelect, findDossierByCode, listEvents } from '../queries/dossiers.queries';
+import {
+  documentsOf,
+  documentsOfMany,
+  dossierPage,
+  DossierRow,
+  DossierScope,
+  findDossierByCode,
+  listEvents,
+} from '../queries/dossiers.queries';
 import type { ListQuery } from '../schemas/dossier.schema';
-import { whereSearch } from '../queries/search';
 import { compiledVersion } from './catalog.service';
 import {
   actionableFilter,
@@ -15,12 +21,10 @@ import { dossierUrgency, type Urgency } from '../../workflows/clock';
 
 async function present(db: Db, rows: DossierRow[], now = Date.now()): Promise<DossierJson[]> {
   if (rows.length === 0) return [];
-  const docs = (await db('dossier_documents')
-    .whereIn(
-      'dossier_id',
-      rows.map((r) => r.id),
-    )
-    .orderBy('id')) as Array<{ dossier_id: number; code: string; name: string; required: unknown; received: unknown }>;
+  const docs = await documentsOfMany(
+    db,
+    rows.map((r) => r.id),
+  );
   const out: DossierJson[] = [];
   for (const r of rows) {
     const { def } = await compiledVersion(db, r.procedure_version_id);
@@ -94,40 +98,18 @@ async function listRows(
   now: number,
 ): Promise<{ rows: DossierRow[]; total: number }> {
   const visible = await visibilityFilter(db, user);
-  const filter = (qb: Knex.QueryBuilder) => {
-    if (visible) visible(qb);
-    if (q.mine) actionableFilter(user)(qb);
-    if (q.status) qb.where('d.status', q.status);
-    if (q.procedureCode) qb.where('d.procedure_code', q.procedureCode);
-    if (q.overdue) {
-      // workflows/clock's isOverdue at `now`, in SQL (a test holds the two together).
-      qb.where((w) =>
-        w
-          .where((a) => a.where('d.status', 'processing').andWhere('d.due_at', '<', now))
-          .orWhere((b) => b.where('d.status', 'waiting_supplement').andWhereRaw('d.paused_at > d.due_at')),
-      );
-    }
-    // Code and applicant name, ignoring case and diacritics (queries/search.ts).
-    if (q.q) whereSearch(qb, 'd.search_text', q.q);
-  };
-  const [{ n }] = await db('dossiers as d').modify(filter).count<{ n: number }[]>({ n: '*' });
-  // Deferred join: find the page's ids on the narrow index first, then read just those wide rows
-  // (sorting a million full rows to return twenty was the slow part at scale).
-  const ids = (await db('dossiers as d')
-    .modify(filter)
-    .modify((qb) =>
-      q.mine
-        ? qb.orderBy([
-            { column: 'd.step_due_at', order: 'asc' },
-            { column: 'd.id', order: 'asc' },
-          ])
-        : qb.orderBy('d.id', 'desc'),
-    )
-    .offset((q.page - 1) * q.pageSize)
-    .limit(q.pageSize)
-    .pluck('d.id')) as number[];
-  const found = ids.length ? ((await dossierSelect(db).whereIn('d.id', ids)) as DossierRow[]) : [];
-  const byId = new Map(found.map((r) => [r.id, r]));
-  const rows = ids.map((id) => byId.get(id)).filter((r): r is DossierRow => !!r);
-  return { rows, total: Number(n) };
+  const scopes: DossierScope[] = [];
+  if (visible) scopes.push(visible);
+  if (q.mine) scopes.push(actionableFilter(user));
+  return dossierPage(db, {
+    scopes,
+    status: q.status,
+    procedureCode: q.procedureCode,
+    overdueAt: q.overdue ? now : undefined,
+    // Code and applicant name, ignoring case and diacritics.
+    q: q.q,
+    order: q.mine ? 'step_due' : 'newest',
+    offset: (q.page - 1) * q.pageSize,
+    limit: q.pageSize,
+  });
 }

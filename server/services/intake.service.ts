@@ -6,7 +6,13 @@ import type { Config } from '../config';
 import { withTransaction } from '../db';
 import { Forbidden, Invalid } from '../errors';
 import { findUnitByCode, findUnitById } from '../queries/units.queries';
-import { addDossierUnit, documentsOf, findDossierByCode } from '../queries/dossiers.queries';
+import {
+  addDossierUnit,
+  documentsOf,
+  findDossierByCode,
+  insertDossier,
+  insertDossierDocuments,
+} from '../queries/dossiers.queries';
 import { dossierJson, DossierJson } from '../presenters/dossier.presenter';
 import { nextSequence } from '../queries/sequences.queries';
 import { findVersion } from '../queries/procedures.queries';
@@ -73,7 +79,7 @@ export async function receiveDossier(
   return withTransaction(db, async (trx: Knex.Transaction) => {
     const seq = await nextSequence(trx, `dossier:${receiving.code}:${day}`);
     const code = `${receiving.code}-${day}-${String(seq).padStart(4, '0')}`;
-    const [id] = await trx('dossiers').insert({
+    const dossierId = await insertDossier(trx, {
       code,
       procedure_version_id: pv.id,
       procedure_code: def.code,
@@ -100,18 +106,16 @@ export async function receiveDossier(
       created_by: user.id,
       updated_at: now,
     });
-    const dossierId = Number(id);
-    if (def.documents.length) {
-      await trx('dossier_documents').insert(
-        def.documents.map((d) => ({
-          dossier_id: dossierId,
-          code: d.code,
-          name: d.name,
-          required: d.required,
-          received: given.has(d.code),
-        })),
-      );
-    }
+    await insertDossierDocuments(
+      trx,
+      def.documents.map((d) => ({
+        dossier_id: dossierId,
+        code: d.code,
+        name: d.name,
+        required: d.required,
+        received: given.has(d.code),
+      })),
+    );
     await addDossierUnit(trx, dossierId, receiving.id);
     await addDossierUnit(trx, dossierId, handlingUnitId);
     await appendDossierEvent(trx, {

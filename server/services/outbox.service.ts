@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { insertOutbox } from '../queries/outbox.queries';
 
 /**
  * Add a message to the outbox inside the caller's transaction: it exists if and only if the change
@@ -10,12 +11,5 @@ export async function enqueue(
   payload: Record<string, unknown>,
   now = Date.now(),
 ): Promise<void> {
-  await trx('outbox').insert({
-    kind,
-    payload: JSON.stringify(payload),
-    status: 'pending',
-    attempts: 0,
-    available_at: now,
-    created_at: now,
-  });
+  await insertOutbox(trx, kind, payload, now);
 }

@@ -20,20 +20,37 @@ function walk(rel: string): string[] {
 }
 
 /**
- * Files that reach tables only through server/queries/. Every file that has been moved over is listed
- * here; the rest of server/ joins the list as it is moved (issue 12).
+ * Every file of server/ reaches tables only through server/queries/ (issue 12), with these exceptions,
+ * each for a reason that does not go away by moving code:
+ * - the transition engine locks and updates the row of the kind it was given (`trx(kind.table)`): it is
+ *   the one module that writes state and version columns, and the static test of that rule reads it there.
  */
-const NO_TABLE_ACCESS = [
+const TABLE_ACCESS_EXCEPTIONS = ['server/services/engine/engine.ts'];
+
+/**
+ * Files moved over from direct table access, named so that a rename or removal is noticed here (the
+ * tree-wide check below would pass silently without them).
+ */
+const MOVED = [
   'server/auth/passport.ts',
   'server/auth/passwords.ts',
   'server/auth/session-store.ts',
   'server/auth/throttle.ts',
   'server/auth/tokens.ts',
+  'server/cli/verify-audit.ts',
+  'server/services/accounts.service.ts',
+  'server/services/audit.ts',
   'server/services/bootstrap.service.ts',
   'server/services/catalog.service.ts',
   'server/services/calendar.service.ts',
+  'server/services/dispatches.service.ts',
+  'server/services/dossiers.service.ts',
+  'server/services/intake.service.ts',
+  'server/services/outbox.service.ts',
   'server/services/public-lookup.service.ts',
   'server/services/dispatch-files.service.ts',
+  'server/jobs/digest.job.ts',
+  'server/jobs/dispatch.jobs.ts',
   'server/jobs/outbox.job.ts',
   'server/jobs/scheduler.ts',
   'server/mail/compose.ts',
@@ -43,7 +60,9 @@ const NO_TABLE_ACCESS = [
   'server/handlers/auth.pages.ts',
   'server/handlers/calendar.pages.ts',
   'server/handlers/catalog.pages.ts',
+  'server/handlers/dispatch.pages.ts',
   'server/handlers/mail.pages.ts',
+  'server/policies/dossier.policy.ts',
   'server/presenters/dispatch-export.presenter.ts',
   'server/presenters/dispatch-pages.presenter.ts',
   'server/presenters/print.presenter.ts',
@@ -52,11 +71,13 @@ const NO_TABLE_ACCESS = [
 
 /**
  * Direct table access as this code base writes it: a knex handle called with a table name
- * (`db('units')`, `trx('outbox')`, `this.db('sessions')`, `ctx\n  .db('outbox')`), a query builder
- * pointed at a table (`.from('units')`, `.into(…)`, `.table(…)`), or raw SQL naming one.
+ * (`db('units')`, `trx('outbox')`, `this.db('sessions')`, `ctx\n  .db('outbox')`) or with a table name
+ * it was handed (`trx(kind.table)`), a query builder pointed at a table (`.from('units')`, `.into(…)`,
+ * `.table(…)`), or raw SQL naming one.
  */
 const TABLE_ACCESS: RegExp[] = [
   /\b(?:db|trx|knex|tx)\s*\(\s*['"`][a-z_]+/,
+  /\b(?:db|trx|knex|tx)\s*\(\s*\w+\.table\s*\)/,
   /\.\s*(?:from|into|table)\s*\(\s*['"`][a-z_]+/,
   /\.\s*raw\s*\(\s*['"`][^'"`]*\b(?:from|into|update|join)\s+[a-z_]+/i,
 ];
@@ -84,20 +105,25 @@ describe('the layers of design.md §2', () => {
       "ctx\n  .db('outbox')\n  .where({ kind: 'mail' })",
       "db.select('id').from('units')",
       "await knex.raw('SELECT id FROM dossiers WHERE code = ?', [code])",
+      'await trx(kind.table).where({ id })',
     ];
     for (const s of samples) expect(tableAccesses('sample.ts', s)).toHaveLength(1);
     expect(tableAccesses('sample.ts', "// db('users') in a comment\nawait findUserById(db, id);")).toEqual([]);
     expect(tableAccesses('sample.ts', "const names = ['a', 'b'].join(', ');")).toEqual([]);
   });
 
-  it('files moved to queries/ reach no table directly', () => {
-    const missing = NO_TABLE_ACCESS.filter((f) => !fs.existsSync(path.join(ROOT, f)));
+  it('no file of server/ outside queries/ reaches a table directly (documented exceptions aside)', () => {
+    const missing = [...MOVED, ...TABLE_ACCESS_EXCEPTIONS].filter((f) => !fs.existsSync(path.join(ROOT, f)));
     // A renamed file must be renamed here too, not silently dropped from the check.
     expect(missing).toEqual([]);
-    // Presenters shape what queries and services return: all of them, present and future.
-    const files = [...new Set([...NO_TABLE_ACCESS, ...walk('server/presenters')])];
+    const files = walk('server').filter(
+      (f) => !f.startsWith('server/queries/') && !TABLE_ACCESS_EXCEPTIONS.includes(f),
+    );
+    expect(files).toEqual(expect.arrayContaining(MOVED));
     const hits = files.flatMap((f) => tableAccesses(f, read(f)));
     expect(hits).toEqual([]);
+    // An exception that no longer reaches a table is no exception: take it off the list.
+    for (const f of TABLE_ACCESS_EXCEPTIONS) expect(tableAccesses(f, read(f))).not.toEqual([]);
   });
 
   it('services hold no page view models, print presenters or demo data', () => {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Config } from '../../config';
 import { Invalid, NotAllowed } from '../../errors';
-import { addDossierUnit, documentsOf, DossierRow } from '../../queries/dossiers.queries';
+import { addDossierUnit, documentsOf, DossierRow, toDossierRow } from '../../queries/dossiers.queries';
 import { findUnitById } from '../../queries/units.queries';
 import { insertAttachments } from '../../queries/attachments.queries';
 import { assertMayActOnDossier, attachRefusal } from '../../policies/dossier.policy';
@@ -45,7 +45,8 @@ const base = (s: DossierSetting) => ({
   table: 'dossiers' as const,
   noun: 'Hồ sơ',
   // Unit codes and names come from the read before the transaction: they do not change with state.
-  load: async (_trx: Knex.Transaction, locked: object) => ({ ...s.seen, ...locked }) as DossierRow,
+  // The locked row is as the driver returned it: normalised here like every other dossier row.
+  load: async (_trx: Knex.Transaction, locked: object) => toDossierRow({ ...s.seen, ...locked }),
   stream: (row: DossierRow) => ({ dossier_id: row.id }),
 });
 
@@ -93,8 +94,8 @@ async function dossierEffects(
   const to = next.state;
   const patch: Record<string, unknown> = { status: statusOfState(to) };
   const leaving = stepOf(def, row.state);
-  const dueAt = Number(row.due_at);
-  const late = Boolean(row.late_marked);
+  const dueAt = row.due_at;
+  const late = row.late_marked;
   const enterStep = async (code: string, start: number, due: number) => {
     const step = stepOf(def, code)!;
     const unitId = await stepUnitId(trx, step, row.competent_unit_id);
@@ -120,11 +121,11 @@ async function dossierEffects(
     case 'SUPPLEMENT_RECEIVED': {
       const clock = resumeClock(cal, {
         now,
-        pausedAt: row.paused_at == null ? null : Number(row.paused_at),
-        startAt: Number(row.start_at),
+        pausedAt: row.paused_at,
+        startAt: row.start_at,
         dueAt,
-        stepStartedAt: row.step_started_at == null ? null : Number(row.step_started_at),
-        stepDueAt: row.step_due_at == null ? null : Number(row.step_due_at),
+        stepStartedAt: row.step_started_at,
+        stepDueAt: row.step_due_at,
         stepHours: stepOf(def, to)!.hours,
       });
       await enterStep(to, clock.stepStart, clock.stepDueAt);
@@ -155,7 +156,7 @@ async function dossierEffects(
       break;
   }
 
-  const stepDue = row.step_due_at == null ? null : Number(row.step_due_at);
+  const stepDue = row.step_due_at;
   const leavesStep = !!leaving && to !== row.state;
   const after = (k: string) => (k in patch ? patch[k] : row[k as keyof DossierRow]);
   return {
