@@ -48,6 +48,17 @@ export class NotAllowed extends AppError {
     super(422, 'event_not_allowed', message, details);
   }
 }
+export class TooLarge extends AppError {
+  constructor(message = 'Dữ liệu gửi lên vượt quá giới hạn cho phép.', details?: unknown) {
+    super(413, 'payload_too_large', message, details);
+  }
+}
+/** A form without a valid CSRF token (a stale page, or a forged request). */
+export class CsrfRejected extends AppError {
+  constructor(message = 'Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.') {
+    super(403, 'csrf', message);
+  }
+}
 export class TooMany extends AppError {
   constructor(
     message = 'Quá nhiều yêu cầu. Vui lòng thử lại sau.',

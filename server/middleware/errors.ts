@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, NotFound, TooMany } from '../errors';
+import { AppError, BadRequest, CsrfRejected, Invalid, NotFound, TooLarge, TooMany, Unavailable } from '../errors';
 import { isApi } from './auth';
 import { isUnavailable } from '../db';
 
@@ -23,22 +23,15 @@ function normalise(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   const e = err as { type?: string; status?: number; code?: string; errno?: number; message?: string; name?: string };
   if (e?.type === 'entity.too.large' || e?.status === 413)
-    return new AppError(413, 'payload_too_large', 'Dữ liệu gửi lên vượt quá giới hạn cho phép (1 MB).');
-  if (e?.type === 'entity.parse.failed') return new AppError(400, 'bad_request', 'Nội dung JSON không đúng cú pháp.');
+    return new TooLarge('Dữ liệu gửi lên vượt quá giới hạn cho phép (1 MB).');
+  if (e?.type === 'entity.parse.failed') return new BadRequest('Nội dung JSON không đúng cú pháp.');
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
-    return new AppError(400, 'bad_request', 'Bảng mã không được hỗ trợ.');
-  if (e?.code === 'EBADCSRFTOKEN')
-    return new AppError(
-      403,
-      'csrf',
-      'Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.',
-    );
-  if (isUnavailable(err))
-    return new AppError(503, 'unavailable', 'Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau.');
-  if (e?.status === 400) return new AppError(400, 'bad_request', 'Yêu cầu không đúng định dạng.');
+    return new BadRequest('Bảng mã không được hỗ trợ.');
+  if (e?.code === 'EBADCSRFTOKEN') return new CsrfRejected();
+  if (isUnavailable(err)) return new Unavailable();
+  if (e?.status === 400) return new BadRequest('Yêu cầu không đúng định dạng.');
   // The calendar computes lunar holidays for 1800–2199 only; a date outside is bad input, not a crash.
-  if (err instanceof RangeError)
-    return new AppError(422, 'invalid', 'Ngày tháng nằm ngoài phạm vi hệ thống hỗ trợ (năm 1900–2100).');
+  if (err instanceof RangeError) return new Invalid('Ngày tháng nằm ngoài phạm vi hệ thống hỗ trợ (năm 1900–2100).');
   return null;
 }
 

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import multer from 'multer';
-import { AppError } from '../errors';
+import { BadRequest, TooLarge } from '../errors';
 import { MAX_FILE_BYTES, MAX_FILES } from '../services/attachments.service';
 
 /**
@@ -17,11 +17,9 @@ export function uploadFiles(maxFields: number): RequestHandler {
     mem.array('files', MAX_FILES)(req, res, (err: unknown) => {
       if (!err) return next();
       const code = (err as { code?: string }).code;
-      if (code === 'LIMIT_FILE_SIZE')
-        return next(new AppError(413, 'payload_too_large', `Tệp vượt quá ${MAX_FILE_BYTES / 1024 / 1024} MB.`));
-      if (code === 'LIMIT_FILE_COUNT')
-        return next(new AppError(413, 'payload_too_large', `Tối đa ${MAX_FILES} tệp mỗi lần.`));
-      next(new AppError(400, 'bad_request', 'Không đọc được tệp gửi lên.'));
+      if (code === 'LIMIT_FILE_SIZE') return next(new TooLarge(`Tệp vượt quá ${MAX_FILE_BYTES / 1024 / 1024} MB.`));
+      if (code === 'LIMIT_FILE_COUNT') return next(new TooLarge(`Tối đa ${MAX_FILES} tệp mỗi lần.`));
+      next(new BadRequest('Không đọc được tệp gửi lên.'));
     });
   };
 }
