@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { boolOrNull, num, numOrNull, str } from './normalise';
 
 type Q = Knex | Knex.Transaction;
 
@@ -168,7 +169,24 @@ export interface BehindRow {
   paused_at: number | null;
   resolved_at: number | null;
   completed_at: number | null;
-  on_time: number | boolean | null;
+  on_time: boolean | null;
+}
+
+function toBehindRow(raw: Record<string, unknown>): BehindRow {
+  return {
+    code: str(raw.code),
+    applicant_name: str(raw.applicant_name),
+    procedure_code: str(raw.procedure_code),
+    procedure_name: str(raw.procedure_name),
+    receiving_name: str(raw.receiving_name),
+    status: str(raw.status),
+    received_at: num(raw.received_at),
+    due_at: num(raw.due_at),
+    paused_at: numOrNull(raw.paused_at),
+    resolved_at: numOrNull(raw.resolved_at),
+    completed_at: numOrNull(raw.completed_at),
+    on_time: boolOrNull(raw.on_time),
+  };
 }
 
 /** One page of the dossiers behind a figure, oldest received first, and how many there are. */
@@ -208,6 +226,6 @@ export async function listBehind(
       { column: 'd.id', order: 'asc' },
     ])
     .offset((opts.page - 1) * opts.pageSize)
-    .limit(opts.pageSize)) as BehindRow[];
-  return { rows, total: Number(n) };
+    .limit(opts.pageSize)) as Array<Record<string, unknown>>;
+  return { rows: rows.map(toBehindRow), total: num(n) };
 }
