@@ -14,7 +14,7 @@ import * as accounts from '../services/accounts.service';
 import { issueToken, revokeToken } from '../auth/tokens';
 import { throttleRules } from '../auth/passport';
 import { listUnits, Unit } from '../queries/units.queries';
-import { listUsers, User } from '../queries/users.queries';
+import type { User } from '../queries/users.queries';
 import { toVnIso } from '../../workflows/calendar/time';
 
 export function unitJson(u: Unit) {
@@ -31,9 +31,6 @@ export function userJson(u: User) {
     active: u.active,
   };
 }
-
-/** Lower case without Vietnamese diacritics: `Nguyễn Đức` → `nguyen duc` (contract.md §2, search). */
-const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
 
 /** Handlers for tokens, units and users on /api/v1. */
 export function accountsApi(ctx: AppContext) {
@@ -58,12 +55,8 @@ export function accountsApi(ctx: AppContext) {
       res.json(unitJson(await accounts.updateUnit(ctx.db, req.input.params.code, req.input.body)));
     },
     async listUsers(req: Req<{ query: typeof usersQuerySchema }>, res: Response) {
-      const { page, pageSize, q } = req.input.query;
-      // Until accounts.service pages and searches users itself: filter and page the whole list here.
-      const needle = q ? fold(q) : '';
-      const all = (await listUsers(ctx.db)).filter((u) => fold(`${u.username} ${u.fullName}`).includes(needle));
-      const items = all.slice((page - 1) * pageSize, page * pageSize).map(userJson);
-      res.json({ items, total: all.length });
+      const { items, total } = await accounts.listUsers(ctx.db, req.input.query);
+      res.json({ items: items.map(userJson), total });
     },
     async createUser(req: Req<{ body: typeof createUserSchema }>, res: Response) {
       res.status(201).json(userJson(await accounts.createUser(ctx.db, req.input.body)));
