@@ -15,7 +15,7 @@ import { findReply } from '../queries/dispatches.queries';
 import { findUnitByCode } from '../queries/units.queries';
 import { findUserByUsername } from '../queries/users.queries';
 import { assertCanSeeDossier } from '../policies/dossier.policy';
-import { assertCanSeeReply } from '../policies/dispatch.policy';
+import { assertCanSeeReply, mayReadSynthesis } from '../policies/dispatch.policy';
 import { loadVisible } from '../services/dispatches.service';
 import { getVersion } from '../services/catalog.service';
 import { reportScope } from '../services/reports.service';
@@ -38,7 +38,7 @@ export const loaders = (ctx: AppContext) => ({
   /** The synthesis and the drafter's responses belong to the sender side: a recipient gets 404. */
   dispatchAsSender: async (req: P<typeof dispatchIdParams>) => {
     const { view } = await loadVisible(ctx.db, req.user!, req.input.params.id);
-    if (view !== 'sender') throw new NotFound('Không tìm thấy công văn.');
+    if (!mayReadSynthesis(view)) throw new NotFound('Không tìm thấy công văn.');
   },
   reply: async (req: P<typeof replyParams>) => {
     const { id, unitCode } = req.input.params;
@@ -48,7 +48,7 @@ export const loaders = (ctx: AppContext) => ({
   replyAsSender: async (req: P<typeof replyParams>) => {
     const { id, unitCode } = req.input.params;
     const { view } = await loadVisible(ctx.db, req.user!, id);
-    if (view !== 'sender') throw new NotFound('Không tìm thấy công văn.');
+    if (!mayReadSynthesis(view)) throw new NotFound('Không tìm thấy công văn.');
     assertCanSeeReply(req.user!, view, await findReply(ctx.db, id, unitCode));
   },
   unit: async (req: P<typeof unitCodeParams>) => {
