@@ -15,6 +15,7 @@ import { findVersion } from '../server/queries/procedures.queries';
 import { createVersion, compiledVersion } from '../server/services/catalog.service';
 import { eventHash } from '../server/services/audit';
 import { getDossier, history, listDossiers } from '../server/services/dossiers.service';
+import { dossierJson, eventJson } from '../server/presenters/dossier.presenter';
 import { fullReport, reportScope, summary } from '../server/services/reports.service';
 import { listQuerySchema } from '../server/schemas/dossier.schema';
 import { vnDate } from '../workflows/calendar';
@@ -604,6 +605,7 @@ export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: 
         const u = await userOf(pick(w.units).specialist);
         const t0 = now();
         const res = await listDossiers(k, u, mine);
+        res.items.map(dossierJson);
         lat.push(now() - t0);
         worklistRows.push(res.total);
       }
@@ -631,8 +633,8 @@ export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: 
         const unit = w.units.find((u) => u.id === row.receiving_unit_id)!;
         const u = await userOf(unit.intake);
         const t0 = now();
-        await getDossier(k, u, row.code);
-        await history(k, u, row.code);
+        dossierJson(await getDossier(k, u, row.code));
+        (await history(k, u, row.code)).map(eventJson);
         lat.push(now() - t0);
       }
       if (r > 0) page.push(percentile(lat, 95));
@@ -690,7 +692,7 @@ export async function scaleSuite(kind: 'sqlite' | 'mysql', s: Settings, report: 
     const lst: number[] = [];
     for (let r = 0; r <= Math.min(R, 3); r++) {
       const t0 = now();
-      await listDossiers(k, leader, plain);
+      (await listDossiers(k, leader, plain)).items.map(dossierJson);
       const ms = now() - t0;
       if (r > 0) lst.push(ms);
       if (ms > 10_000 && lst.length) break;

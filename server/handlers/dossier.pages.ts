@@ -6,9 +6,9 @@ import { Conflict, Invalid, NotAllowed } from '../errors';
 import { flash } from '../middleware/locals';
 import { parseFields } from '../schemas/validate';
 import { eventSchema, listQuerySchema } from '../schemas/dossier.schema';
-import { getVisibleRow, listWork } from '../services/dossiers.service';
-import { dossierJson, eventJson } from '../presenters/dossier.presenter';
-import { documentsOf, findOwnEvent, listEvents } from '../queries/dossiers.queries';
+import { getDossier, getVisibleRow, listWork } from '../services/dossiers.service';
+import { dossierJson, eventJson, workItemJson } from '../presenters/dossier.presenter';
+import { findOwnEvent, listEvents } from '../queries/dossiers.queries';
 import { attachmentsOf, findAttachment } from '../queries/attachments.queries';
 import { mayAttachToDossier } from '../policies/dossier.policy';
 import { compiledVersion } from '../services/catalog.service';
@@ -36,10 +36,11 @@ function localToIso(v: unknown): string | undefined {
 export function dossierPages(ctx: AppContext) {
   const renderShow = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const code = String(req.params.code);
-    const row = await getVisibleRow(ctx.db, req.user!, code);
-    const { def, machine } = await compiledVersion(ctx.db, row.procedure_version_id);
     // One visibility-checked read; the JSON and the timeline are built from that row.
-    const dossier = dossierJson(row, def, await documentsOf(ctx.db, row.id));
+    const view = await getDossier(ctx.db, req.user!, code);
+    const { row, def } = view;
+    const { machine } = await compiledVersion(ctx.db, row.procedure_version_id);
+    const dossier = dossierJson(view);
     const events = (await listEvents(ctx.db, row.id))
       .map(eventJson)
       .map((e) => ({ ...e, label: EVENT_LABELS[e.type as keyof typeof EVENT_LABELS] ?? 'Tiếp nhận hồ sơ' }));
@@ -84,7 +85,10 @@ export function dossierPages(ctx: AppContext) {
       });
       // Badges (clock rules): "Quá hạn" / "Sắp đến hạn" by workflows/clock, for the step and the overall due time.
       const { items, total } = await listWork(ctx.db, req.user!, q, await getCalendar(ctx.db, ctx.config));
-      const rows = items.map((d) => ({ ...d, badge: urgencyBadge(d.urgency), stepDue: d.step?.dueAt ?? null }));
+      const rows = items.map((w) => {
+        const d = workItemJson(w);
+        return { ...d, badge: urgencyBadge(d.urgency), stepDue: d.step?.dueAt ?? null };
+      });
       const pages = Math.max(1, Math.ceil(total / q.pageSize));
       const base = new URLSearchParams({
         loc: tab,

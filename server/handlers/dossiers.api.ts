@@ -6,6 +6,7 @@ import type { dossierCodeParams } from '../schemas/params.schema';
 import { receiveDossierJson } from '../services/intake.service';
 import { applyDossierEvent } from '../services/transition.service';
 import { getDossier, history, listDossiers } from '../services/dossiers.service';
+import { dossierJson, eventJson } from '../presenters/dossier.presenter';
 
 type Code = { params: typeof dossierCodeParams };
 
@@ -13,21 +14,22 @@ type Code = { params: typeof dossierCodeParams };
 export function dossiersApi(ctx: AppContext) {
   return {
     async create(req: Req<{ body: typeof intakeSchema }>, res: Response) {
-      const dossier = await receiveDossierJson(ctx.db, ctx.config, req.user!, req.input.body);
+      const dossier = dossierJson(await receiveDossierJson(ctx.db, ctx.config, req.user!, req.input.body));
       res.status(201).location(`/api/v1/dossiers/${dossier.code}`).json(dossier);
     },
     async list(req: Req<{ query: typeof listQuerySchema }>, res: Response) {
-      res.json(await listDossiers(ctx.db, req.user!, req.input.query));
+      const { items, total } = await listDossiers(ctx.db, req.user!, req.input.query);
+      res.json({ items: items.map(dossierJson), total });
     },
     async get(req: Req<Code>, res: Response) {
-      res.json(await getDossier(ctx.db, req.user!, req.input.params.code));
+      res.json(dossierJson(await getDossier(ctx.db, req.user!, req.input.params.code)));
     },
     async history(req: Req<Code>, res: Response) {
-      res.json({ items: await history(ctx.db, req.user!, req.input.params.code) });
+      res.json({ items: (await history(ctx.db, req.user!, req.input.params.code)).map(eventJson) });
     },
     async event(req: Req<Code & { body: typeof eventSchema }>, res: Response) {
       const { code } = req.input.params;
-      res.json(await applyDossierEvent(ctx.db, ctx.config, req.user!, code, req.input.body));
+      res.json(dossierJson(await applyDossierEvent(ctx.db, ctx.config, req.user!, code, req.input.body)));
     },
   };
 }

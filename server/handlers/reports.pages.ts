@@ -20,7 +20,7 @@ import {
   TableName,
   TABLES,
 } from '../services/reports.service';
-import { isOverdue } from '../presenters/dossier.presenter';
+import { isOverdue } from '../services/dossier-clock';
 import { barChart, fmtInt, fmtPercent, stackedShare } from '../reports/charts';
 import { formatVnDate, formatVnDateTime, vnDate } from '../../workflows/calendar/time';
 import { PublicStatus, STATUS_TEXT } from '../../workflows/status';

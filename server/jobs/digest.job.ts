@@ -9,7 +9,7 @@ import { digestDossiers, DigestDossier, digestRecipients } from '../queries/dige
 import { hasLease, insertLease } from '../queries/job-leases.queries';
 import { insertOutbox } from '../queries/outbox.queries';
 import { rolesOf } from '../queries/user-roles.queries';
-import { clockOf } from '../presenters/dossier.presenter';
+import { clockOf } from '../services/dossier-clock';
 
 const HOUR = 3_600_000;
 

@@ -1,41 +1,15 @@
-import type { DocumentRow, DossierRow, EventRow } from '../queries/dossiers.queries';
+import type { EventRow } from '../queries/dossiers.queries';
+import type { DossierView, WorkItem } from '../services/dossiers.service';
+import { isOverdue } from '../services/dossier-clock';
 import { toVnIso } from '../../workflows/calendar';
 import { NATIONAL_STATUS, PublicStatus, STATUS_TEXT } from '../../workflows/status';
-import { ProcedureDefinition, stepOf } from '../../workflows/procedure';
-import { isOverdue as clockIsOverdue, type DossierClock } from '../../workflows/clock';
+import { stepOf } from '../../workflows/procedure';
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : toVnIso(new Date(ms)));
 
-type ClockRow = Pick<
-  DossierRow,
-  'status' | 'received_at' | 'due_at' | 'paused_at' | 'resolved_at' | 'completed_at' | 'step_due_at'
->;
-
-/** The clock fields of a row as workflows/clock reads them. */
-export function clockOf(row: ClockRow): DossierClock & { stepDueAt: number | null } {
-  return {
-    status: row.status,
-    receivedAt: row.received_at,
-    dueAt: row.due_at,
-    pausedAt: row.paused_at,
-    resolvedAt: row.resolved_at,
-    completedAt: row.completed_at,
-    stepDueAt: row.step_due_at,
-  };
-}
-
-/** Overdue is computed, never stored: the one rule of workflows/clock ({@link clockIsOverdue}). */
-export function isOverdue(row: Omit<ClockRow, 'step_due_at'>, now: number): boolean {
-  return clockIsOverdue(clockOf({ ...row, step_due_at: null }), now);
-}
-
-/** The dossier shape of contract.md §2. */
-export function dossierJson(
-  row: DossierRow,
-  def: ProcedureDefinition,
-  documents: Array<Pick<DocumentRow, 'code' | 'name' | 'required' | 'received'>>,
-  now = Date.now(),
-) {
+/** The dossier shape of contract.md §2; `overdue` as of the moment the view was read. */
+export function dossierJson(view: DossierView) {
+  const { row, def, documents, asOf } = view;
   const step = stepOf(def, row.state);
   const status = row.status as PublicStatus;
   return {
@@ -53,7 +27,7 @@ export function dossierJson(
     dueAt: iso(row.due_at),
     resolvedAt: iso(row.resolved_at),
     completedAt: iso(row.completed_at),
-    overdue: isOverdue(row, now),
+    overdue: isOverdue(row, asOf),
     onTime: row.on_time,
     version: row.version,
     channel: row.channel,
@@ -65,6 +39,11 @@ export function dossierJson(
   };
 }
 export type DossierJson = ReturnType<typeof dossierJson>;
+
+/** A work-list item: the dossier's shape and how urgent it is. */
+export function workItemJson(item: WorkItem) {
+  return { ...dossierJson(item), urgency: item.urgency };
+}
 
 /** The event shape of contract.md §2. */
 export function eventJson(e: EventRow) {

@@ -1,10 +1,12 @@
 import type { Db } from '../db';
 import {
+  DocumentRow,
   documentsOf,
   documentsOfMany,
   dossierPage,
   DossierRow,
   DossierScope,
+  EventRow,
   findDossierByCode,
   listEvents,
 } from '../queries/dossiers.queries';
@@ -15,47 +17,63 @@ import {
   assertCanSeeDossier as assertVisible,
   dossierVisibilityFilter as visibilityFilter,
 } from '../policies/dossier.policy';
-import { clockOf, dossierJson, DossierJson, eventJson } from '../presenters/dossier.presenter';
+import { clockOf } from './dossier-clock';
 import type { WorkCalendar } from '../../workflows/calendar';
 import { dossierUrgency, type Urgency } from '../../workflows/clock';
+import type { ProcedureDefinition } from '../../workflows/procedure';
 
-async function present(db: Db, rows: DossierRow[], now = Date.now()): Promise<DossierJson[]> {
+/**
+ * A dossier as services hand it out: its row, the procedure version it follows and its document
+ * checklist, read together. `asOf` is the moment it was read: what is computed rather than stored
+ * (overdue) is computed at that moment. server/presenters/dossier.presenter shapes it for the API.
+ */
+export interface DossierView {
+  row: DossierRow;
+  def: ProcedureDefinition;
+  documents: DocumentRow[];
+  asOf: number;
+}
+
+/** The view of a row already read (inside a transaction, too: `db` may be the transaction). */
+export async function dossierViewOf(
+  db: Db,
+  row: DossierRow,
+  def: ProcedureDefinition,
+  asOf: number,
+): Promise<DossierView> {
+  return { row, def, documents: await documentsOf(db, row.id), asOf };
+}
+
+async function viewsOf(db: Db, rows: DossierRow[], asOf: number): Promise<DossierView[]> {
   if (rows.length === 0) return [];
   const docs = await documentsOfMany(
     db,
     rows.map((r) => r.id),
   );
-  const out: DossierJson[] = [];
-  for (const r of rows) {
-    const { def } = await compiledVersion(db, r.procedure_version_id);
-    out.push(
-      dossierJson(
-        r,
-        def,
-        docs.filter((d) => d.dossier_id === r.id),
-        now,
-      ),
-    );
+  const out: DossierView[] = [];
+  for (const row of rows) {
+    const { def } = await compiledVersion(db, row.procedure_version_id);
+    out.push({ row, def, documents: docs.filter((d) => d.dossier_id === row.id), asOf });
   }
   return out;
 }
 
-/** A dossier the user may see (404 otherwise), in the contract's shape. */
-export async function getDossier(db: Db, user: Express.User, code: string): Promise<DossierJson> {
+/** A dossier the user may see (404 otherwise). */
+export async function getDossier(db: Db, user: Express.User, code: string, now = Date.now()): Promise<DossierView> {
   const row = await assertVisible(db, user, await findDossierByCode(db, code));
   const { def } = await compiledVersion(db, row.procedure_version_id);
-  return dossierJson(row, def, await documentsOf(db, row.id));
+  return dossierViewOf(db, row, def, now);
 }
 
-/** The visible dossier's raw row, for pages that need more than the JSON shape. */
+/** The visible dossier's row alone (downloads, print forms). */
 export async function getVisibleRow(db: Db, user: Express.User, code: string): Promise<DossierRow> {
   return assertVisible(db, user, await findDossierByCode(db, code));
 }
 
 /** Every event of a visible dossier, oldest first. */
-export async function history(db: Db, user: Express.User, code: string) {
+export async function history(db: Db, user: Express.User, code: string): Promise<EventRow[]> {
   const row = await assertVisible(db, user, await findDossierByCode(db, code));
-  return (await listEvents(db, row.id)).map(eventJson);
+  return listEvents(db, row.id);
 }
 
 /**
@@ -67,13 +85,13 @@ export async function listDossiers(
   user: Express.User,
   q: ListQuery,
   now = Date.now(),
-): Promise<{ items: DossierJson[]; total: number }> {
+): Promise<{ items: DossierView[]; total: number }> {
   const { rows, total } = await listRows(db, user, q, now);
-  return { items: await present(db, rows, now), total };
+  return { items: await viewsOf(db, rows, now), total };
 }
 
 /** A work-list item: the dossier and how urgent it is (workflows/clock's one rule). */
-export type WorkItem = DossierJson & { urgency: Urgency | null };
+export type WorkItem = DossierView & { urgency: Urgency | null };
 
 /**
  * {@link listDossiers} for the pages (work list, home): each item also says whether it is overdue
@@ -87,8 +105,8 @@ export async function listWork(
   now = Date.now(),
 ): Promise<{ items: WorkItem[]; total: number }> {
   const { rows, total } = await listRows(db, user, q, now);
-  const items = await present(db, rows, now);
-  return { items: items.map((d, i) => ({ ...d, urgency: dossierUrgency(cal, clockOf(rows[i]), now) })), total };
+  const items = await viewsOf(db, rows, now);
+  return { items: items.map((v) => ({ ...v, urgency: dossierUrgency(cal, clockOf(v.row), now) })), total };
 }
 
 async function listRows(

@@ -6,14 +6,8 @@ import type { Config } from '../config';
 import { withTransaction } from '../db';
 import { Forbidden, Invalid } from '../errors';
 import { findUnitByCode, findUnitById } from '../queries/units.queries';
-import {
-  addDossierUnit,
-  documentsOf,
-  findDossierByCode,
-  insertDossier,
-  insertDossierDocuments,
-} from '../queries/dossiers.queries';
-import { dossierJson, DossierJson } from '../presenters/dossier.presenter';
+import { addDossierUnit, findDossierByCode, insertDossier, insertDossierDocuments } from '../queries/dossiers.queries';
+import { dossierViewOf, type DossierView } from './dossiers.service';
 import { nextSequence } from '../queries/sequences.queries';
 import { findVersion } from '../queries/procedures.queries';
 import type { IntakeInput } from '../schemas/dossier.schema';
@@ -154,7 +148,8 @@ export async function receiveDossier(
 
 /**
  * Receive a dossier and answer with it as stored, read inside the same transaction (a failing read
- * after the commit must not turn a committed intake into an error for the client).
+ * after the commit must not turn a committed intake into an error for the client). The API's
+ * handler shapes it with presenters/dossier.presenter.
  */
 export async function receiveDossierJson(
   db: Db,
@@ -162,11 +157,10 @@ export async function receiveDossierJson(
   user: Express.User,
   input: IntakeInput,
   now = Date.now(),
-): Promise<DossierJson> {
-  let json: DossierJson | null = null;
+): Promise<DossierView> {
+  let view: DossierView | null = null;
   await receiveDossier(db, config, user, input, now, async (trx, code, def) => {
-    const row = (await findDossierByCode(trx, code))!;
-    json = dossierJson(row, def, await documentsOf(trx, row.id), now);
+    view = await dossierViewOf(trx, (await findDossierByCode(trx, code))!, def, now);
   });
-  return json!;
+  return view!;
 }

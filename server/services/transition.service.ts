@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { findDossierByCode } from '../queries/dossiers.queries';
 import { COMMENT_REQUIRED } from '../schemas/dossier.schema';
 import { Invalid } from '../errors';
-import type { DossierJson } from '../presenters/dossier.presenter';
+import type { DossierView } from './dossiers.service';
 import { assertCanSeeDossier } from '../policies/dossier.policy';
 import type { Actor } from '../policies/actor';
 import { compiledVersion } from './catalog.service';
@@ -26,7 +26,7 @@ async function settingFor(db: Db, config: Config, actor: Actor, code: string): P
 /**
  * A dossier event (FORWARD, RETURN, …) through the one transition engine: 404 → 409 → 403 → 422,
  * one transaction, retried on deadlock. `input` is already validated by the route's schema.
- * @returns the dossier as it is after the event (contract shape)
+ * @returns the dossier as it is after the event, read inside the transaction
  */
 export async function applyDossierEvent(
   db: Db,
@@ -35,7 +35,7 @@ export async function applyDossierEvent(
   code: string,
   input: DossierEventInput,
   now = Date.now(),
-): Promise<DossierJson> {
+): Promise<DossierView> {
   const s = await settingFor(db, config, actor, code);
   // The route's schema says this to API and form callers; jobs and seeds are held to it here.
   if ((COMMENT_REQUIRED as readonly string[]).includes(input.type) && !input.comment?.trim())

@@ -7,7 +7,8 @@ import { listDossiers } from '../../server/services/dossiers.service';
 import { countFigures, listBehind } from '../../server/queries/reports.queries';
 import { findUserByUsername } from '../../server/queries/users.queries';
 import type { DossierRow } from '../../server/queries/dossiers.queries';
-import { clockOf } from '../../server/presenters/dossier.presenter';
+import { clockOf } from '../../server/services/dossier-clock';
+import { dossierJson } from '../../server/presenters/dossier.presenter';
 import { isInProgressAt, isOverdue } from '../../workflows/clock';
 
 const H = 3_600_000;
@@ -99,7 +100,7 @@ describe.each(ENGINES)('SQL overdue conditions agree with workflows/clock on %s'
 
   it('the list filter overdue=1 is isOverdue at now', async () => {
     const { items } = await listDossiers(t.tdb.db, user, { overdue: true, page: 1, pageSize: 100 }, T);
-    const sql = items.map((d) => nameOf(d.code)).sort();
+    const sql = items.map((d) => nameOf(d.row.code)).sort();
     expect(sql).toEqual(pure(T, isOverdue));
     // The edges themselves, so that a rule changed on both sides still says what users expect.
     expect(sql).toEqual(
@@ -111,7 +112,7 @@ describe.each(ENGINES)('SQL overdue conditions agree with workflows/clock on %s'
       ].sort(),
     );
     // The JSON's flag is the same rule.
-    expect(items.every((d) => d.overdue)).toBe(true);
+    expect(items.map(dossierJson).every((d) => d.overdue)).toBe(true);
   });
 
   it.each(MOMENTS.map((m) => [new Date(m).toISOString(), m]))(

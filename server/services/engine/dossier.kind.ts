@@ -5,7 +5,7 @@ import { addDossierUnit, documentsOf, DossierRow, toDossierRow } from '../../que
 import { findUnitById } from '../../queries/units.queries';
 import { insertAttachments } from '../../queries/attachments.queries';
 import { assertMayActOnDossier, attachRefusal } from '../../policies/dossier.policy';
-import { dossierJson, DossierJson } from '../../presenters/dossier.presenter';
+import type { DossierView } from '../dossiers.service';
 import { stepUnitId } from '../step-unit';
 import { WorkCalendar } from '../../../workflows/calendar';
 import { checkExtension, isOnTime, resumeClock, stepDueAt } from '../../../workflows/clock';
@@ -51,7 +51,7 @@ const base = (s: DossierSetting) => ({
 });
 
 /** A dossier event of the procedure's machine (design.md §4). */
-export function dossierKind(s: DossierSetting): Kind<DossierRow, DossierEventInput, DossierJson> {
+export function dossierKind(s: DossierSetting): Kind<DossierRow, DossierEventInput, DossierView> {
   return {
     ...base(s),
     authorize: (actor, row, input) => assertMayActOnDossier(actor, input.type, row, s.def),
@@ -72,7 +72,9 @@ export function dossierKind(s: DossierSetting): Kind<DossierRow, DossierEventInp
         after.handling_code = hu?.code ?? null;
         after.handling_name = hu?.name ?? null;
       }
-      return dossierJson(after, s.def, await documentsOf(trx, row.id), now);
+      // Read here, inside the transaction: a committed event is never reported as failed because a
+      // read after the commit failed. The handler shapes it (presenters/dossier.presenter).
+      return { row: after, def: s.def, documents: await documentsOf(trx, row.id), asOf: now };
     },
   };
 }
