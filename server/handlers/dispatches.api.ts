@@ -9,7 +9,8 @@ import type {
   responseSchema,
 } from '../schemas/dispatch.schema';
 import type { dispatchIdParams, replyParams } from '../schemas/params.schema';
-import { createDispatch, dispatchJson, listDispatches, loadVisible, synthesis } from '../services/dispatches.service';
+import { createDispatch, getDispatch, listDispatches, synthesis } from '../services/dispatches.service';
+import { dispatchJson, synthesisJson } from '../presenters/dispatch.presenter';
 import { applyDispatchEventFor, applyReplyEventFor, setResponse } from '../services/dispatch-transitions.service';
 
 type Id = { params: typeof dispatchIdParams };
@@ -17,8 +18,7 @@ type Id = { params: typeof dispatchIdParams };
 /** /api/v1/dispatches: comment-solicitation dispatches and their replies. */
 export function dispatchesApi(ctx: AppContext) {
   const show = async (req: Req, res: Response, id: number, status = 200) => {
-    const { d, view } = await loadVisible(ctx.db, req.user!, id);
-    res.status(status).json(await dispatchJson(ctx.db, d, view, req.user!));
+    res.status(status).json(dispatchJson(await getDispatch(ctx.db, req.user!, id)));
   };
   return {
     async create(req: Req<{ body: typeof createDispatchSchema }>, res: Response) {
@@ -28,7 +28,8 @@ export function dispatchesApi(ctx: AppContext) {
     },
     async list(req: Req<{ query: typeof dispatchListQuerySchema }>, res: Response) {
       const { inbox, page, pageSize } = req.input.query;
-      res.json(await listDispatches(ctx.db, req.user!, { inbox: inbox ?? false, page, pageSize }));
+      const { items, total } = await listDispatches(ctx.db, req.user!, { inbox: inbox ?? false, page, pageSize });
+      res.json({ items: items.map(dispatchJson), total });
     },
     get: (req: Req<Id>, res: Response) => show(req, res, req.input.params.id),
     async event(req: Req<Id & { body: typeof dispatchEventSchema }>, res: Response) {
@@ -44,10 +45,10 @@ export function dispatchesApi(ctx: AppContext) {
     async response(req: Req<{ params: typeof replyParams; body: typeof responseSchema }>, res: Response) {
       const { id, unitCode } = req.input.params;
       await setResponse(ctx.db, req.user!, id, unitCode, req.input.body.response);
-      res.json(await synthesis(ctx.db, req.user!, id));
+      res.json(synthesisJson(await synthesis(ctx.db, req.user!, id)));
     },
     async synthesis(req: Req<Id>, res: Response) {
-      res.json(await synthesis(ctx.db, req.user!, req.input.params.id));
+      res.json(synthesisJson(await synthesis(ctx.db, req.user!, req.input.params.id)));
     },
   };
 }

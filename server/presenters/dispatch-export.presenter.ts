@@ -4,14 +4,13 @@ import type ExcelJSType from 'exceljs';
 import { csvField } from '../reports/export';
 import type { Db } from '../db';
 import { synthesis } from '../services/dispatches.service';
-import { findDispatch } from '../queries/dispatches.queries';
+import { synthesisJson, type SynthesisJson } from './dispatch.presenter';
 import { dateWords, localityOf } from './print-format';
 import { formatVnDate } from '../../workflows/calendar';
 import { REPLY_POSITION_LABELS, REPLY_STATE_LABELS } from '../../workflows/labels';
 import { isOpenReplyState } from '../../workflows/dispatch';
 
-type Synthesis = Awaited<ReturnType<typeof synthesis>>;
-type Item = Synthesis['items'][number];
+type Item = SynthesisJson['items'][number];
 
 export const SYNTHESIS_TITLE = 'BẢNG TỔNG HỢP, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý';
 export const EXPORT_HEADERS = [
@@ -39,7 +38,7 @@ export function opinionOf(item: Item): { label: string; content: string | null; 
 const dateOf = (iso: string | null) => (iso ? formatVnDate(new Date(iso)) : '');
 
 /** The counts line; total = replied + deemed agreed + overdue + still open, always. */
-function countsLine(syn: Synthesis, byPosition: Record<string, number>): string {
+function countsLine(syn: SynthesisJson, byPosition: Record<string, number>): string {
   const c = syn.counts;
   const positions = (['agree', 'comments', 'disagree'] as const)
     .map((p) => `${REPLY_POSITION_LABELS[p].toLowerCase()}: ${byPosition[p] ?? 0}`)
@@ -52,8 +51,9 @@ function countsLine(syn: Synthesis, byPosition: Record<string, number>): string 
  * whether this user may still write the drafting unit's response (tiếp thu, giải trình).
  */
 export async function synthesisModel(db: Db, user: Express.User, id: number) {
-  const syn = await synthesis(db, user, id);
-  const d = (await findDispatch(db, id))!;
+  const detail = await synthesis(db, user, id);
+  const syn = synthesisJson(detail);
+  const d = detail.dispatch;
   const byPosition: Record<string, number> = {};
   for (const i of syn.items)
     if (i.state === 'replied' && i.position) byPosition[i.position] = (byPosition[i.position] ?? 0) + 1;

@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { listDispatchFiles } from '../services/dispatch-files.service';
-import { dispatchJson, DispatchView, listDispatches } from '../services/dispatches.service';
+import { dispatchDetail, DispatchView, listDispatches } from '../services/dispatches.service';
+import { dispatchJson } from './dispatch.presenter';
 import { listUnits } from '../queries/units.queries';
 import { activeStaffWithRoles } from '../queries/user-roles.queries';
 import { DispatchEventRow, DispatchRow, dispatchEvents, repliesOf, ReplyRow } from '../queries/dispatches.queries';
@@ -125,7 +126,7 @@ export async function expandRecipients(
 /** One page of the list: sent by my unit (and below) or my unit's inbox, with what each row needs. */
 export async function listModel(db: Db, user: Express.User, inbox: boolean, page: number) {
   const { items, total } = await listDispatches(db, user, { inbox, page, pageSize: 20 });
-  const rows = items.map((d) => {
+  const rows = items.map(dispatchJson).map((d) => {
     const late = d.state === 'issued' && pastDue(d.dueDate);
     const reply = inbox ? d.recipients[0] : null;
     let todo: string | null = null;
@@ -277,7 +278,7 @@ export async function showModel(
   view: DispatchView,
   failed: Failed | null = null,
 ) {
-  const json = await dispatchJson(db, d, view, user);
+  const json = dispatchJson(await dispatchDetail(db, d, view, user));
   const replies = await repliesOf(db, d.id);
   const open = replies.filter((r) => (OPEN_REPLY_STATES as readonly string[]).includes(r.state)).length;
   const late = pastDue(d.due_date);

@@ -15,19 +15,8 @@ import {
 import type { CreateDispatchInput } from '../schemas/dispatch.schema';
 import { insertDispatchAttachments } from '../queries/dispatch-attachments.queries';
 import type { StoredBlob } from './attachments.service';
-import { toVnIso, vnDate } from '../../workflows/calendar';
-import {
-  DISPATCH_STATE_LABELS,
-  DispatchState,
-  REPLY_POSITION_LABELS,
-  REPLY_STATE_LABELS,
-  ReplyPosition,
-  ReplyState,
-} from '../../workflows/labels';
-import { initialDispatchSnapshot, isOpenReplyState } from '../../workflows/dispatch';
-
-const iso = (ms: number | null) => (ms == null ? null : toVnIso(new Date(ms)));
-
+import { vnDate } from '../../workflows/calendar';
+import { initialDispatchSnapshot } from '../../workflows/dispatch';
 import {
   assertMayCreateDispatch,
   dispatchView,
@@ -48,90 +37,40 @@ export async function loadVisible(
   return { d, view };
 }
 
-export function countsOf(replies: Array<{ state: string }>) {
-  return {
-    total: replies.length,
-    replied: replies.filter((r) => r.state === 'replied').length,
-    open: replies.filter((r) => isOpenReplyState(r.state)).length,
-    deemedAgreed: replies.filter((r) => r.state === 'deemed_agreed').length,
-    overdue: replies.filter((r) => r.state === 'overdue').length,
-  };
+/**
+ * A dispatch as services hand it out (presenters/dispatch.presenter shapes it for the API):
+ * - `replies`: once issued, the replies this user may see (a recipient only its own unit's);
+ * - `recipients`: before issue, the units it will be sent to (there are no replies yet).
+ */
+export interface DispatchDetail {
+  dispatch: DispatchRow;
+  view: DispatchView;
+  replies: ReplyRow[];
+  recipients: Array<{ code: string; name: string }>;
 }
 
-function replyJson(r: ReplyRow) {
-  return {
-    unitCode: r.unit_code,
-    unitName: r.unit_name,
-    state: r.state,
-    stateText: REPLY_STATE_LABELS[r.state as ReplyState],
-    position: r.position,
-    positionText: r.position
-      ? REPLY_POSITION_LABELS[r.position as ReplyPosition]
-      : r.state === 'deemed_agreed'
-        ? 'Xem như thống nhất'
-        : null,
-    content: r.content,
-    repliedAt: iso(r.replied_at),
-    version: r.version,
-    assignee: r.assignee_username ? { username: r.assignee_username, fullName: r.assignee_name } : null,
-    response: r.response,
-  };
+/** The detail of a dispatch already read and seen by this user ({@link loadVisible}). */
+export async function dispatchDetail(
+  db: Db,
+  d: DispatchRow,
+  view: DispatchView,
+  user: Express.User,
+): Promise<DispatchDetail> {
+  if (d.issued_at == null)
+    return {
+      dispatch: d,
+      view,
+      replies: [],
+      recipients: await unitLabelsByIds(db, JSON.parse(d.recipients) as number[]),
+    };
+  return { dispatch: d, view, replies: visibleReplies(user, view, await repliesOf(db, d.id)), recipients: [] };
 }
 
-/** The contract's dispatch shape; a recipient sees only its own reply. */
-export async function dispatchJson(db: Db, d: DispatchRow, view: DispatchView, user: Express.User) {
-  let replies = await repliesOf(db, d.id);
-  let recipients;
-  if (d.issued_at == null) {
-    const units = await unitLabelsByIds(db, JSON.parse(d.recipients) as number[]);
-    recipients = units.map((u) => ({
-      unitCode: u.code,
-      unitName: u.name,
-      state: null,
-      stateText: 'Chưa ban hành',
-      position: null,
-      positionText: null,
-      content: null,
-      repliedAt: null,
-      version: null,
-      assignee: null,
-      response: null,
-    }));
-  } else {
-    replies = visibleReplies(user, view, replies);
-    // A reply is the recipient unit's own draft until its leader approves it: the sender sees the
-    // position and content only once it has been sent.
-    recipients = replies.map((r) =>
-      view === 'sender' && r.state !== 'replied'
-        ? {
-            ...replyJson(r),
-            position: null,
-            positionText: r.state === 'deemed_agreed' ? 'Xem như thống nhất' : null,
-            content: null,
-          }
-        : replyJson(r),
-    );
-  }
-  return {
-    id: d.id,
-    title: d.title,
-    summary: d.summary,
-    dueDate: d.due_date,
-    silenceMeansAgreement: d.silence_means_agreement,
-    state: d.state,
-    stateText: DISPATCH_STATE_LABELS[d.state as DispatchState],
-    version: d.version,
-    number: d.number,
-    issuingUnit: { code: d.issuing_code, name: d.issuing_name },
-    createdBy: d.creator_name,
-    createdAt: iso(d.created_at),
-    issuedAt: iso(d.issued_at),
-    closedAt: iso(d.closed_at),
-    recipients,
-    counts: countsOf(d.issued_at == null ? [] : replies),
-  };
+/** A dispatch this user may see (404 otherwise). */
+export async function getDispatch(db: Db, user: Express.User, id: number): Promise<DispatchDetail> {
+  const { d, view } = await loadVisible(db, user, id);
+  return dispatchDetail(db, d, view, user);
 }
-export type DispatchJson = Awaited<ReturnType<typeof dispatchJson>>;
 
 /** A new draft by a specialist of the issuing (the user's) unit. */
 export async function createDispatch(
@@ -203,27 +142,20 @@ export async function listDispatches(
     offset: (opts.page - 1) * opts.pageSize,
     limit: opts.pageSize,
   });
-  const items = [];
+  const items: DispatchDetail[] = [];
   for (const id of ids) {
     const d = (await findDispatch(db, id))!;
-    items.push(await dispatchJson(db, d, opts.inbox ? 'recipient' : 'sender', user));
+    items.push(await dispatchDetail(db, d, opts.inbox ? 'recipient' : 'sender', user));
   }
   return { items, total };
 }
 
-/** The synthesis table: every recipient with its position (silence shown as agreement), counts. */
-export async function synthesis(db: Db, user: Express.User, id: number) {
+/**
+ * The synthesis table's data, for the sender side only (404 otherwise): every recipient's reply
+ * (presenters/dispatch.presenter's synthesisJson shows silence as agreement and counts them).
+ */
+export async function synthesis(db: Db, user: Express.User, id: number): Promise<DispatchDetail> {
   const { d, view } = await loadVisible(db, user, id);
   if (view !== 'sender') throw new NotFound('Không tìm thấy công văn.');
-  const json = await dispatchJson(db, d, view, user);
-  return {
-    id: d.id,
-    title: d.title,
-    number: d.number,
-    dueDate: d.due_date,
-    state: d.state,
-    issuingUnit: json.issuingUnit,
-    items: json.recipients,
-    counts: json.counts,
-  };
+  return dispatchDetail(db, d, view, user);
 }
