@@ -34,15 +34,31 @@ export default tseslint.config(
     files: ['server/queries/**/*.ts'],
     rules: restrict([
       {
-        group: ['../services/*', '../handlers/*', '../routes/*', '../policies/*'],
-        message: 'queries/ sit below services, policies and handlers.',
+        group: ['../services/*', '../handlers/*', '../routes/*', '../policies/*', '../presenters/*'],
+        message: 'queries/ sit below services, policies, presenters and handlers.',
       },
     ]),
   },
   {
     files: ['server/services/**/*.ts', 'server/policies/**/*.ts'],
     rules: restrict([
-      { group: ['../handlers/*', '../routes/*', 'express'], message: 'services and policies never depend on HTTP.' },
+      {
+        group: ['../handlers/*', '../../handlers/*', '../routes/*', '../../routes/*', 'express'],
+        message: 'services and policies never depend on HTTP.',
+      },
+      {
+        group: ['../presenters', '../presenters/*', '../../presenters', '../../presenters/*'],
+        message: 'services and policies return domain data; presenters (above them) shape it.',
+      },
+    ]),
+  },
+  {
+    files: ['server/jobs/**/*.ts'],
+    rules: restrict([
+      {
+        group: ['../presenters', '../presenters/*'],
+        message: 'jobs sit below presenters: use the services and their domain data.',
+      },
     ]),
   },
   {

@@ -1,7 +1,8 @@
 /**
  * The layers of design.md §2, read from the source (no database): SQL lives in server/queries/ (and
- * db/ for migrations and seeds), page view models and print presenters live in server/presenters/,
- * demo data lives in db/seeds/. A file that slips back fails here with its line.
+ * db/ for migrations and seeds), page view models, print presenters and the API's JSON shapes live in
+ * server/presenters/, demo data lives in db/seeds/. Arrows point down: handlers → presenters →
+ * services → queries. A file that slips back fails here with its line.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -96,6 +97,24 @@ function tableAccesses(file: string, source: string): string[] {
   return hits;
 }
 
+/** Each import of server/presenters/ in a source, as `file:line: specifier` (static, dynamic or require). */
+function presenterImports(file: string, source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/\/\/.*$/gm, '');
+  const hits: string[] = [];
+  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"`])([^'"`]*)\1/gm;
+  for (const m of code.matchAll(re)) {
+    const spec = m[2];
+    if (/(?:^|\/)presenters(?:\/|$)/.test(spec)) {
+      const line = code.slice(0, m.index).split('\n').length;
+      hits.push(`${file}:${line}: ${spec}`);
+    }
+  }
+  return hits;
+}
+
+/** The layers below presenters: they hand out domain data and never shape output themselves. */
+const BELOW_PRESENTERS = ['server/services', 'server/jobs', 'server/policies', 'server/queries'];
+
 describe('the layers of design.md §2', () => {
   it('recognises every way this code base reaches a table (so the checks below can fail)', () => {
     const samples = [
@@ -154,6 +173,51 @@ describe('the layers of design.md §2', () => {
     const offences = walk('server/presenters').filter((f) =>
       /from\s+['"](?:express|\.\.\/handlers\/[^'"]*|\.\.\/routes\/[^'"]*)['"]/.test(read(f)),
     );
+    expect(offences).toEqual([]);
+  });
+
+  it('recognises every way a file imports a presenter (so the check below can fail)', () => {
+    const samples = [
+      "import { dossierJson } from '../presenters/dossier.presenter';",
+      "import type { DossierJson } from '../../presenters/dossier.presenter';",
+      "export { dispatchJson } from '../presenters/dispatch.presenter';",
+      "const { dossierJson } = await import('../presenters/dossier.presenter');",
+      "const p = require('../presenters');",
+      "import '../presenters/print-format';",
+    ];
+    for (const s of samples) expect(presenterImports('sample.ts', s)).toHaveLength(1);
+    expect(
+      presenterImports('sample.ts', "// from '../presenters/dossier.presenter'\nimport { x } from './dossier-clock';"),
+    ).toEqual([]);
+    expect(presenterImports('sample.ts', "import { clockOf } from '../services/dossier-clock';")).toEqual([]);
+  });
+
+  it('services, jobs, policies and queries never import a presenter (arrows point down)', () => {
+    const files = BELOW_PRESENTERS.flatMap(walk);
+    // The services that used to shape JSON themselves are among the files read.
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'server/services/dossiers.service.ts',
+        'server/services/dispatches.service.ts',
+        'server/services/intake.service.ts',
+        'server/services/transition.service.ts',
+        'server/services/engine/dossier.kind.ts',
+        'server/jobs/digest.job.ts',
+      ]),
+    );
+    expect(files.flatMap((f) => presenterImports(f, read(f)))).toEqual([]);
+  });
+
+  it("the API's presenters are pure: no database handle, no query, nothing awaited", () => {
+    const offences: string[] = [];
+    for (const f of ['server/presenters/dossier.presenter.ts', 'server/presenters/dispatch.presenter.ts']) {
+      const src = read(f);
+      if (/\bawait\b|\basync\b/.test(src)) offences.push(`${f}: awaits`);
+      if (/\bDb\b|\bKnex\b|from\s+['"][./]*db['"]/.test(src)) offences.push(`${f}: takes a database handle`);
+      // Row types only: a presenter reads what a service read.
+      for (const m of src.matchAll(/^import\s+(type\s+)?\{[^}]*\}\s+from\s+['"]([^'"]*\/queries\/[^'"]*)['"]/gm))
+        if (!m[1]) offences.push(`${f}: imports ${m[2]} at run time`);
+    }
     expect(offences).toEqual([]);
   });
 });
