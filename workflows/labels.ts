@@ -49,6 +49,16 @@ export const EVENT_LABELS: Record<DossierEventType, string> = {
   WITHDRAW: 'Rút hồ sơ (theo đề nghị của công dân)',
 };
 
+/** History labels: the events a person sends, plus the receipt and attached files. */
+export const HISTORY_LABELS: Record<string, string> = {
+  ...EVENT_LABELS,
+  RECEIVE: 'Tiếp nhận hồ sơ',
+  ATTACH: 'Đính kèm tệp',
+};
+
+/** Events that record something added to a dossier without a hand-off (not a row of form 06). */
+export const ANNOTATION_EVENTS: readonly string[] = ['ATTACH'];
+
 /**
  * The FORWARD button's wording depends on who acts: a head of division approves
  * ("Duyệt"), a committee leader signs ("Ký duyệt"), the clerk numbers and seals.

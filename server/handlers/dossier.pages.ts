@@ -18,7 +18,7 @@ import { availableActions, whoActs } from '../services/dossier-actions';
 import { blobFile, UploadedFile } from '../services/attachments.service';
 import { urgencyBadge } from '../presenters/urgency.presenter';
 import { intakePages } from './intake.pages';
-import { CHANNELS, EVENT_LABELS } from '../../workflows/labels';
+import { CHANNELS, EVENT_LABELS, HISTORY_LABELS } from '../../workflows/labels';
 import { PUBLIC_STATUSES, STATUS_TEXT } from '../../workflows/status';
 
 const TABS = [
@@ -43,7 +43,7 @@ export function dossierPages(ctx: AppContext) {
     const dossier = dossierJson(view);
     const events = (await listEvents(ctx.db, row.id))
       .map(eventJson)
-      .map((e) => ({ ...e, label: EVENT_LABELS[e.type as keyof typeof EVENT_LABELS] ?? 'Tiếp nhận hồ sơ' }));
+      .map((e) => ({ ...e, label: HISTORY_LABELS[e.type] ?? e.type }));
     const actions = availableActions(req.user!, row, def, machine);
     const forms = [
       { n: '01', label: 'Giấy tiếp nhận, hẹn trả' },

@@ -5,7 +5,7 @@ import { documentsOf, DossierRow, EventRow, listEvents } from '../queries/dossie
 import { unitNamesByCode } from '../queries/units.queries';
 import { compiledVersion } from '../services/catalog.service';
 import { getVisibleRow } from '../services/dossiers.service';
-import { CHANNELS } from '../../workflows/labels';
+import { ANNOTATION_EVENTS, CHANNELS } from '../../workflows/labels';
 import { stepOf } from '../../workflows/procedure';
 import { DESK, FORM_TITLES, FormNo, header, stamp, upper, when, day } from './print-format';
 
@@ -149,15 +149,17 @@ export async function printForm(
     if (state === 'returned' || state === 'withdrawn') return 'Tổ chức, cá nhân';
     return stepOf(def, state)?.name ?? DESK;
   };
-  const rows = events.map((e, i) => ({
-    n: i + 1,
-    from: place(e.from_state),
-    to: place(e.to_state),
-    by: e.actor_name ?? '',
-    byUnit: actorUnit(e),
-    at: stamp(e.at),
-    result: e.on_time == null ? '' : e.on_time ? 'Đúng hạn' : 'Quá hạn',
-    note: e.comment ?? '',
-  }));
+  const rows = events
+    .filter((e) => !ANNOTATION_EVENTS.includes(e.type))
+    .map((e, i) => ({
+      n: i + 1,
+      from: place(e.from_state),
+      to: place(e.to_state),
+      by: e.actor_name ?? '',
+      byUnit: actorUnit(e),
+      at: stamp(e.at),
+      result: e.on_time == null ? '' : e.on_time ? 'Đúng hạn' : 'Quá hạn',
+      note: e.comment ?? '',
+    }));
   return { ...base, header: header(formNo, row.receiving_name, row.received_at, true, ref), rows };
 }

@@ -72,6 +72,31 @@ describe.each(ENGINES)('desk and reviewer pages on %s', (engine) => {
     expect((await outsider.get(`/ho-so/${code}`)).status).toBe(404);
   });
 
+  it('a file attached on the dossier page is an event in its history, not a hand-off on form 06', async () => {
+    const { agent, res } = await intakeViaForm();
+    const code = decodeURIComponent(res.headers.location.split('/')[2]);
+    const page = await agent.get(`/ho-so/${code}`);
+    const up = await agent
+      .post(`/ho-so/${code}/tep?_csrf=${encodeURIComponent(csrfFrom(page.text))}`)
+      .attach('files', PNG, 'bo-sung.png');
+    expect(up.status).toBe(303);
+    const after = await agent.get(`/ho-so/${code}`);
+    expect(after.text).toContain('Đính kèm tệp');
+    expect(after.text).toContain('bo-sung.png');
+    const history = (
+      await t.tdb
+        .db('dossier_events as e')
+        .join('dossiers as d', 'd.id', 'e.dossier_id')
+        .where('d.code', code)
+        .orderBy('e.id')
+        .select('e.type', 'e.dossier_version')
+    ).map((e) => `${e.type}@${e.dossier_version}`);
+    expect(history).toEqual(['RECEIVE@1', 'ATTACH@2']);
+    const sheet = await agent.get(`/ho-so/${code}/in/06`);
+    expect(sheet.status).toBe(200);
+    expect(sheet.text).not.toContain('bo-sung.png');
+  });
+
   it('a missing required document re-renders the form with the input kept and nothing saved', async () => {
     const before = (await t.tdb.db('dossiers').count({ n: '*' }))[0];
     const { res } = await intakeViaForm({ documents: ['TO_TRINH'] });
