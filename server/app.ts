@@ -11,6 +11,7 @@ import { DbSessionStore } from './auth/session-store';
 import { createPassport } from './auth/passport';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { pageLocals } from './middleware/locals';
+import { workWaiting } from './services/work-counts.service';
 import { healthRoutes } from './routes/health.routes';
 import { apiRouter } from './routes/api.routes';
 import { htmlRouter } from './routes/html.routes';
@@ -100,7 +101,7 @@ export function createApp(ctx: AppContext): express.Express {
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
   });
   app.use(csrf.csrfSynchronisedProtection);
-  app.use(pageLocals(csrf.generateToken));
+  app.use(pageLocals(csrf.generateToken, (user) => workWaiting(ctx.db, user)));
   app.use(htmlRouter(ctx, passport));
 
   app.use(notFoundHandler);

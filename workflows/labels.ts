@@ -77,6 +77,51 @@ export function forwardLabel(role: Role): string {
   }
 }
 
+/** The words of a hand-off once done, by the role that finished the step (timeline and flash message). */
+export function forwardDoneLabel(role: Role): string {
+  switch (role) {
+    case 'specialist':
+      return 'Thẩm định xong';
+    case 'intake':
+      return 'Chuyển xử lý';
+    default:
+      return forwardLabel(role);
+  }
+}
+
+/** A procedure step as a history line names it. */
+export interface HistoryStep {
+  name: string;
+  role: Role;
+}
+
+/**
+ * What a history line says happened, in the words of the step it left or entered
+ * ("Ký duyệt", "Trả lại bước trước: Thẩm định hồ sơ"), rather than the generic event name.
+ * @param from the step the dossier left (null when it was not at a step)
+ * @param to the step it entered (null when it reached a non-step state)
+ */
+export function historyLabel(type: string, from: HistoryStep | null, to: HistoryStep | null): string {
+  switch (type) {
+    case 'FORWARD':
+      if (!from) return EVENT_LABELS.FORWARD;
+      if (!to && from.role !== 'clerk' && from.role !== 'leader') return 'Hoàn thành, chuyển trả kết quả';
+      return forwardDoneLabel(from.role);
+    case 'RETURN':
+      return to ? `${EVENT_LABELS.RETURN}: ${to.name}` : EVENT_LABELS.RETURN;
+    case 'SUPPLEMENT_RECEIVED':
+      return to ? `${EVENT_LABELS.SUPPLEMENT_RECEIVED}, tiếp tục: ${to.name}` : EVENT_LABELS.SUPPLEMENT_RECEIVED;
+    default:
+      return HISTORY_LABELS[type] ?? type;
+  }
+}
+
+/** The hand-off a history line records, as "Thẩm định hồ sơ → Xem xét, trình ký"; null when not a hand-off. */
+export function historyPath(type: string, from: HistoryStep | null, toName: string | null): string | null {
+  if (type !== 'FORWARD' || !from || !toName) return null;
+  return `${from.name} → ${toName}`;
+}
+
 /** How a dossier reached the office (`channel` in the API). */
 export const CHANNELS = {
   1: 'Trực tiếp',

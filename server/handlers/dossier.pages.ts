@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { uploadFiles } from '../middleware/upload';
+import { uploadErrorOf, uploadFiles } from '../middleware/upload';
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
 import { Conflict, Invalid, NotAllowed } from '../errors';
@@ -7,18 +7,29 @@ import { flash } from '../middleware/locals';
 import { parseFields } from '../schemas/validate';
 import { eventSchema, listQuerySchema } from '../schemas/dossier.schema';
 import { getDossier, getVisibleRow, listWork } from '../services/dossiers.service';
-import { dossierJson, eventJson, workItemJson } from '../presenters/dossier.presenter';
+import { dossierJson, workItemJson } from '../presenters/dossier.presenter';
 import { findOwnEvent, listEvents } from '../queries/dossiers.queries';
 import { attachmentsOf, findAttachment } from '../queries/attachments.queries';
 import { mayAttachToDossier } from '../policies/dossier.policy';
 import { compiledVersion } from '../services/catalog.service';
 import { getCalendar } from '../services/calendar.service';
 import { applyDossierEvent, attachToDossier } from '../services/transition.service';
-import { availableActions, whoActs } from '../services/dossier-actions';
+import {
+  availableActions,
+  doneMessage,
+  extensionDays,
+  extensionDueAt,
+  timelineOf,
+  whoActs,
+  workingTimes,
+} from '../services/dossier-actions';
+import { clockOf } from '../services/dossier-clock';
+import { unitNamesByCode } from '../queries/units.queries';
+import { dossierUrgency } from '../../workflows/clock';
 import { blobFile, UploadedFile } from '../services/attachments.service';
 import { urgencyBadge } from '../presenters/urgency.presenter';
 import { intakePages } from './intake.pages';
-import { CHANNELS, EVENT_LABELS, HISTORY_LABELS } from '../../workflows/labels';
+import { CHANNELS, EVENT_LABELS } from '../../workflows/labels';
 import { PUBLIC_STATUSES, STATUS_TEXT } from '../../workflows/status';
 
 const TABS = [
@@ -27,10 +38,17 @@ const TABS = [
   { key: 'tat-ca', label: 'Tất cả hồ sơ' },
 ];
 
-/** A `datetime-local` value is a Vietnam local time: give it the +07:00 offset the API expects. */
-function localToIso(v: unknown): string | undefined {
-  if (typeof v !== 'string' || !v) return undefined;
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+07:00` : v;
+/**
+ * The extension form's new appointment: a dd/mm/yyyy date and an HH:mm time, as the ISO time the
+ * engine takes. A date that cannot be read is refused here, beside the field.
+ */
+function formDueAt(body: Record<string, unknown>): string | undefined {
+  if (body.type !== 'EXTEND') return undefined;
+  const iso = extensionDueAt(body.dueDate, body.dueTime);
+  if (iso) return iso;
+  throw new Invalid('Ngày hẹn trả mới không hợp lệ: nhập theo dạng dd/mm/yyyy và chọn giờ.', {
+    fields: { dueAt: 'Nhập ngày theo dạng dd/mm/yyyy (ví dụ 05/03/2027)' },
+  });
 }
 
 export function dossierPages(ctx: AppContext) {
@@ -41,10 +59,17 @@ export function dossierPages(ctx: AppContext) {
     const { row, def } = view;
     const { machine } = await compiledVersion(ctx.db, row.procedure_version_id);
     const dossier = dossierJson(view);
-    const events = (await listEvents(ctx.db, row.id))
-      .map(eventJson)
-      .map((e) => ({ ...e, label: HISTORY_LABELS[e.type] ?? e.type }));
+    const eventRows = await listEvents(ctx.db, row.id);
+    const unitNames = await unitNamesByCode(ctx.db, [
+      ...new Set(eventRows.map((e) => e.actor_unit_code).filter((c): c is string => !!c)),
+    ]);
+    const events = timelineOf(eventRows, def, unitNames);
     const actions = availableActions(req.user!, row, def, machine);
+    const cal = await getCalendar(ctx.db, ctx.config);
+    const badge = urgencyBadge(dossierUrgency(cal, clockOf(row), Date.now()));
+    const extension = actions.some((a) => a.type === 'EXTEND')
+      ? { days: extensionDays(cal, row.due_at), times: workingTimes(cal) }
+      : null;
     const forms = [
       { n: '01', label: 'Giấy tiếp nhận, hẹn trả' },
       ...(row.supplement_count > 0 ? [{ n: '02', label: 'Phiếu yêu cầu bổ sung' }] : []),
@@ -60,6 +85,10 @@ export function dossierPages(ctx: AppContext) {
       whoActs: whoActs(row, def),
       events,
       actions,
+      primaryActions: actions.filter((a) => a.primary),
+      otherActions: actions.filter((a) => !a.primary),
+      badge,
+      extension,
       files: await attachmentsOf(ctx.db, row.id),
       forms,
       canAttach: mayAttachToDossier(req.user!, row, def),
@@ -68,10 +97,18 @@ export function dossierPages(ctx: AppContext) {
     });
   };
 
+  /** The flash after an action says what its history line says ("Đã thực hiện: Ký duyệt (…)"). */
+  const lastEventMessage = async (req: Request, code: string, fallback: string) => {
+    const { row, def } = await getDossier(ctx.db, req.user!, code);
+    const mine = (await listEvents(ctx.db, row.id)).filter((e) => e.actor_id === req.user!.id).at(-1);
+    const names = await unitNamesByCode(ctx.db, mine?.actor_unit_code ? [mine.actor_unit_code] : []);
+    return doneMessage(mine && timelineOf([mine], def, names)[0], fallback);
+  };
+
   return {
     ...intakePages(ctx),
 
-    upload: uploadFiles(100),
+    upload: uploadFiles(100, { keepForm: true }),
 
     async list(req: Request, res: Response) {
       const tab = TABS.some((t) => t.key === req.query.loc) ? String(req.query.loc) : 'cua-toi';
@@ -120,13 +157,14 @@ export function dossierPages(ctx: AppContext) {
         type: req.body.type,
         version: Number(req.body.version),
         comment: req.body.comment || undefined,
-        dueAt: localToIso(req.body.dueAt),
+        dueAt: undefined as string | undefined,
       };
       const label = EVENT_LABELS[raw.type as keyof typeof EVENT_LABELS] ?? String(raw.type);
       try {
+        raw.dueAt = formDueAt(req.body);
         const input = parseFields(eventSchema, raw);
         await applyDossierEvent(ctx.db, ctx.config, req.user!, code, input);
-        flash(req, 'success', `Đã thực hiện: ${label}.`);
+        flash(req, 'success', await lastEventMessage(req, code, label));
         const printable: Record<string, string> = { REQUEST_SUPPLEMENT: '02', REFUSE: '03', EXTEND: '04' };
         const form = printable[input.type];
         res.redirect(303, `/ho-so/${encodeURIComponent(code)}${form ? `?in=${form}` : ''}`);
@@ -134,7 +172,7 @@ export function dossierPages(ctx: AppContext) {
         if (err instanceof Conflict) {
           // A double-clicked form: the first click did exactly this. Say so rather than "not done".
           if (await findOwnEvent(ctx.db, code, raw.version + 1, req.user!.id, String(raw.type))) {
-            flash(req, 'success', `Đã thực hiện: ${label}.`);
+            flash(req, 'success', await lastEventMessage(req, code, label));
           } else {
             flash(
               req,
@@ -150,8 +188,15 @@ export function dossierPages(ctx: AppContext) {
             req,
             res,
             {
-              error: err.message,
-              failed: { type: raw.type, comment: req.body.comment ?? '', dueAt: req.body.dueAt ?? '', fields },
+              // [error display: helper A] Each message once: a field's beside the field, anything else at the top.
+              error: Object.keys(fields).length ? undefined : err.message,
+              failed: {
+                type: raw.type,
+                comment: req.body.comment ?? '',
+                dueDate: req.body.dueDate ?? '',
+                dueTime: req.body.dueTime ?? '',
+                fields,
+              },
             },
             422,
           );
@@ -163,6 +208,9 @@ export function dossierPages(ctx: AppContext) {
     async attach(req: Request, res: Response) {
       const code = String(req.params.code);
       const files = (req.files as UploadedFile[] | undefined) ?? [];
+      // [upload form: helper A] A file over the limit keeps the page, the message beside the file field.
+      const tooLarge = uploadErrorOf(req);
+      if (tooLarge) return renderShow(req, res, { uploadError: tooLarge.message }, 413);
       try {
         if (!files.length) throw new Invalid('Chưa chọn tệp nào.', { fields: { files: 'Chưa chọn tệp' } });
         const n = await attachToDossier(ctx.db, ctx.config, req.user!, code, files, req.body.documentCode || null);
@@ -170,7 +218,7 @@ export function dossierPages(ctx: AppContext) {
         res.redirect(303, `/ho-so/${encodeURIComponent(code)}#tep`);
       } catch (err) {
         if (err instanceof Invalid || err instanceof NotAllowed)
-          return renderShow(req, res, { error: err.message }, 422);
+          return renderShow(req, res, { uploadError: err.message }, 422);
         throw err;
       }
     },

@@ -7,6 +7,12 @@ interface NavItem {
   roles?: Role[];
 }
 
+/** What waits for a user, as the navigation shows it beside "Hồ sơ" and "Công văn". */
+export interface NavCounts {
+  dossiers: number;
+  dispatches: number;
+}
+
 /** Navigation by role: a user sees only what they may use. */
 export const NAV: NavItem[] = [
   { href: '/', label: 'Trang chủ' },
@@ -26,15 +32,42 @@ export function flash(req: Request, kind: 'success' | 'error' | 'info', text: st
   req.session.flash = [...(req.session.flash ?? []), { kind, text }];
 }
 
-/** Locals every page layout reads: the user, the CSRF token, navigation and flash messages. */
-export function pageLocals(generateToken: (req: Request) => string): RequestHandler {
-  return (req, res, next) => {
+/** Counts beside a navigation entry, and how a screen reader says them. */
+function navCount(href: string, counts: NavCounts | null): { count: number; countText: string } | null {
+  if (!counts) return null;
+  if (href === '/ho-so' && counts.dossiers > 0)
+    return { count: counts.dossiers, countText: `${counts.dossiers} hồ sơ chờ bạn xử lý` };
+  if (href === '/cong-van' && counts.dispatches > 0)
+    return { count: counts.dispatches, countText: `${counts.dispatches} việc công văn chờ bạn` };
+  return null;
+}
+
+/**
+ * Locals every page layout reads: the user, the CSRF token, navigation (with the counts of work
+ * waiting, on pages that render) and flash messages.
+ * @param countsOf what waits for a user (services/work-counts), asked on GET pages only
+ */
+export function pageLocals(
+  generateToken: (req: Request) => string,
+  countsOf?: (user: Express.User) => Promise<NavCounts>,
+): RequestHandler {
+  return async (req, res, next) => {
     res.locals.csrfToken = generateToken(req);
     const user = req.user;
     if (user) {
+      let counts: NavCounts | null = null;
+      if (countsOf && req.method === 'GET' && user.unitId != null) {
+        try {
+          counts = await countsOf(user);
+        } catch (err) {
+          return next(err);
+        }
+      }
+      res.locals.navCounts = counts;
       res.locals.currentUser = { ...user, roleNames: user.roles.map((r) => ROLE_LABELS[r]).join(', ') };
       res.locals.nav = NAV.filter((n) => !n.roles || n.roles.some((r) => user.roles.includes(r))).map((n) => ({
         ...n,
+        ...navCount(n.href, counts),
         current:
           n.href === '/'
             ? req.path === '/'

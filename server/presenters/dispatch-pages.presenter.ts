@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import { listDispatchFiles } from '../services/dispatch-files.service';
 import { dispatchDetail, DispatchView, listDispatches } from '../services/dispatches.service';
 import { dispatchJson } from './dispatch.presenter';
-import { listUnits } from '../queries/units.queries';
+import { listUnits, unitNamesByCode } from '../queries/units.queries';
 import { activeStaffWithRoles } from '../queries/user-roles.queries';
 import { DispatchEventRow, DispatchRow, dispatchEvents, repliesOf, ReplyRow } from '../queries/dispatches.queries';
 import { vnDate } from '../../workflows/calendar';
@@ -232,7 +232,7 @@ async function replyActions(db: Db, user: Express.User, r: ReplyRow, dispatchSta
 }
 
 /** The history, oldest first; the scheduler's expiries of one night are one line, not one per unit. */
-function timeline(events: DispatchEventRow[], only: number | null) {
+function timeline(events: DispatchEventRow[], only: number | null, unitNames: Map<string, string>) {
   const out: Array<{
     at: number;
     label: string;
@@ -262,12 +262,20 @@ function timeline(events: DispatchEventRow[], only: number | null) {
           ? (EVENT_TEXT[e.type] ?? e.type)
           : `${e.reply_unit_name}: ${REPLY_EVENT_TEXT[e.type] ?? e.type}`,
       to,
-      actor: e.actor_name ? `${e.actor_name}${e.actor_unit_code ? ` (${e.actor_unit_code})` : ''}` : null,
+      // People's names and their unit's name, never a username or a unit code.
+      actor: e.actor_name
+        ? `${e.actor_name}${e.actor_unit_code ? ` · ${unitNames.get(e.actor_unit_code) ?? e.actor_unit_code}` : ''}`
+        : null,
       comment: e.type === 'EXPIRE' ? null : e.comment,
       ...(e.type === 'EXPIRE' && only == null ? { units: [e.reply_unit_name ?? ''] } : {}),
     });
   }
   return out;
+}
+
+async function timelineWithNames(db: Db, events: DispatchEventRow[], only: number | null) {
+  const codes = [...new Set(events.map((e) => e.actor_unit_code).filter((c): c is string => !!c))];
+  return timeline(events, only, await unitNamesByCode(db, codes));
 }
 
 /** Everything the dispatch page shows to this user, in its sender or recipient view. */
@@ -315,6 +323,6 @@ export async function showModel(
       actions: await replyActions(db, user, own, d.state, failed),
     },
     files: await listDispatchFiles(db, d.id),
-    events: timeline(await dispatchEvents(db, d.id), own ? own.id : sender ? null : -1),
+    events: await timelineWithNames(db, await dispatchEvents(db, d.id), own ? own.id : sender ? null : -1),
   };
 }
