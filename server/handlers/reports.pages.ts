@@ -6,10 +6,12 @@ import { Invalid } from '../errors';
 import { METRICS, Metric } from '../queries/reports.queries';
 import {
   boundsOf,
+  defaultPeriod,
   dossiersBehind,
   fullReport,
   parsePeriod,
   Period,
+  periodName,
   periodText,
   Report,
   reportScope,
@@ -19,6 +21,9 @@ import {
   Summary,
   TableName,
   TABLES,
+  TOTAL_TEXT,
+  UNIT_SCOPE_TEXT,
+  unitLines,
 } from '../services/reports.service';
 import { isOverdue } from '../services/dossier-clock';
 import { barChart, fmtInt, fmtPercent, stackedShare } from '../reports/charts';
@@ -71,9 +76,14 @@ function baseQuery(scope: Scope, p: Period, extra: Record<string, string> = {}):
   }).toString();
 }
 
-/** Scope and period from `?don-vi=&tu=&den=`: 404 outside the user's tree first, then 422 for bad dates. */
+/**
+ * Scope and period from `?don-vi=&tu=&den=` (and `rieng=1`: the unit's own dossiers only): 404
+ * outside the user's tree first, then 422 for bad dates.
+ */
 async function scopeAndPeriod(ctx: AppContext, req: Request): Promise<{ scope: Scope; period: Period }> {
-  const scope = await reportScope(ctx.db, req.user!, str(req.query['don-vi']) || undefined);
+  const scope = await reportScope(ctx.db, req.user!, str(req.query['don-vi']) || undefined, {
+    ownOnly: req.query.rieng === '1',
+  });
   return { scope, period: parsePeriod({ from: req.query.tu, to: req.query.den }, { from: 'tu', to: 'den' }) };
 }
 
@@ -84,12 +94,13 @@ function figureCells(s: Summary, link: (m: Metric) => string | null) {
   ];
 }
 
-function pageView(r: Report, scope: Scope) {
+function pageView(r: Report, scope: Scope, today: string) {
   const q = (extra: Record<string, string>) => `?${baseQuery(scope, r.period, extra)}`;
   const behind = (m: Metric, extra: Record<string, string> = {}) => `/bao-cao/ho-so${q({ 'chi-so': m, ...extra })}`;
   const online = r.channels.find((c) => c.channel === 2)?.share ?? null;
   return {
     heading: reportTitle(r.period),
+    periodName: periodName(r.period, today),
     scopeName: scope.unit?.name ?? 'Tất cả đơn vị',
     allUnits: !scope.unit,
     // "In progress" is judged at the end of `to`, or now when `to` has not ended yet.
@@ -104,13 +115,22 @@ function pageView(r: Report, scope: Scope) {
       })),
       { label: 'Tỷ lệ đúng hạn', value: rateText(r.totals.onTimeRate), href: null, bad: false },
     ],
-    units: r.units.map((u) => ({
-      name: u.unit.name,
-      code: u.unit.code,
-      depth: Math.min(u.unit.depth, 4),
-      href: `/bao-cao${q({ 'don-vi': u.unit.code })}`,
-      cells: figureCells(u.figures, () => null),
-    })),
+    units: unitLines(r).map((l) => {
+      // A unit's own line of a unit with units below it drills down to its own dossiers only.
+      const only: Record<string, string> = l.part === 'own' && l.lines === 2 ? { rieng: '1' } : {};
+      return {
+        name: l.unit.name,
+        code: l.unit.code,
+        first: l.first,
+        lines: l.lines,
+        part: l.part,
+        partText: UNIT_SCOPE_TEXT[l.part],
+        depth: Math.min(l.unit.depth, 4),
+        href: `/bao-cao${q({ 'don-vi': l.unit.code })}`,
+        cells: figureCells(l.figures, (m) => behind(m, { 'don-vi': l.unit.code, ...only })),
+      };
+    }),
+    total: { name: TOTAL_TEXT, cells: figureCells(r.totals, (m) => behind(m)) },
     procedures: r.procedures.map((p) => ({
       code: p.code,
       name: p.name,
@@ -155,7 +175,8 @@ export function reportsPages(ctx: AppContext) {
       const scope = await reportScope(ctx.db, req.user!, str(req.query['don-vi']) || undefined);
       const now = Date.now();
       const today = vnDate(new Date(now));
-      const raw = { from: req.query.tu ?? `${today.slice(0, 8)}01`, to: req.query.den ?? today };
+      const fallback = defaultPeriod(today);
+      const raw = { from: req.query.tu ?? fallback.from, to: req.query.den ?? fallback.to };
       const form = {
         unitCode: scope.unit?.code ?? '',
         from: str(raw.from) ?? '',
@@ -173,7 +194,18 @@ export function reportsPages(ctx: AppContext) {
         return res.status(422).render('pages/reports/index', { title: 'Báo cáo', form, units, admin });
       }
       const report = await fullReport(ctx.db, scope, period, now);
-      res.render('pages/reports/index', { title: 'Báo cáo', form, units, admin, r: pageView(report, scope) });
+      // Said when the page opened on last month by itself (the first days of a month).
+      const lastMonthNote =
+        req.query.tu === undefined && req.query.den === undefined && fallback.to < today
+          ? `Những ngày đầu tháng, báo cáo mặc định hiển thị số liệu cả tháng trước.`
+          : null;
+      res.render('pages/reports/index', {
+        title: 'Báo cáo',
+        form,
+        units,
+        admin,
+        r: { ...pageView(report, scope, today), lastMonthNote },
+      });
     },
 
     async dossiers(req: Request, res: Response) {
@@ -186,6 +218,7 @@ export function reportsPages(ctx: AppContext) {
       const now = Date.now();
       const { rows, total, pages } = await dossiersBehind(ctx.db, scope, period, now, metric, { procedureCode, page });
       const base = baseQuery(scope, period, {
+        ...(scope.ownOnly ? { rieng: '1' } : {}),
         'chi-so': metric,
         ...(procedureCode ? { 'thu-tuc': procedureCode } : {}),
       });
@@ -194,6 +227,7 @@ export function reportsPages(ctx: AppContext) {
         heading: METRIC_TITLES[metric],
         period: periodText(period),
         scopeName: scope.unit?.name ?? 'Tất cả đơn vị',
+        scopePart: scope.unit ? UNIT_SCOPE_TEXT[scope.ownOnly ? 'own' : 'subtree'].toLowerCase() : null,
         procedureCode,
         back: `/bao-cao?${baseQuery(scope, period)}`,
         rows: rows.map((d) => ({

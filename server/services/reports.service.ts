@@ -13,7 +13,9 @@ import {
 } from '../queries/reports.queries';
 import {
   civilFromDayNumber,
+  dateStringFromDayNumber,
   dayNumberFromCivil,
+  daysInMonth,
   dayNumberFromDateString,
   formatVnDate,
   isValidDateString,
@@ -114,6 +116,38 @@ export function parsePeriod(
   return { from: raw.from as string, to: raw.to as string };
 }
 
+/** On the first days of a month the month so far is too thin to read: the default shows last month. */
+export const LAST_MONTH_UNTIL_DAY = 5;
+
+/**
+ * The period /bao-cao opens on for a local date `today` (YYYY-MM-DD): this month so far, or the
+ * whole of last month on the first LAST_MONTH_UNTIL_DAY days of a month.
+ */
+export function defaultPeriod(today: string): Period {
+  const { year, month, day } = civilFromDayNumber(dayNumberFromDateString(today));
+  if (day > LAST_MONTH_UNTIL_DAY)
+    return { from: dateStringFromDayNumber(dayNumberFromCivil(year, month, 1)), to: today };
+  const [y, m] = month === 1 ? [year - 1, 12] : [year, month - 1];
+  return {
+    from: dateStringFromDayNumber(dayNumberFromCivil(y, m, 1)),
+    to: dateStringFromDayNumber(dayNumberFromCivil(y, m, daysInMonth(y, m))),
+  };
+}
+
+/**
+ * What a period is, in words, when it has a short name: "Số liệu tháng 11/2026" for a whole month,
+ * "Từ 01/12/2026 đến nay" for this month so far (`today` is the local date); null otherwise.
+ */
+export function periodName(p: Period, today: string): string | null {
+  const from = civilFromDayNumber(dayNumberFromDateString(p.from));
+  const to = civilFromDayNumber(dayNumberFromDateString(p.to));
+  const mm = String(from.month).padStart(2, '0');
+  if (from.day !== 1 || from.year !== to.year || from.month !== to.month) return null;
+  if (to.day === daysInMonth(to.year, to.month)) return `Số liệu tháng ${mm}/${from.year}`;
+  if (p.to === today) return `Từ 01/${mm}/${from.year} đến nay`;
+  return null;
+}
+
 export interface TreeUnit extends Unit {
   depth: number;
 }
@@ -140,6 +174,8 @@ function treeOrder(all: Unit[], rootId: number | null): TreeUnit[] {
 export interface Scope {
   /** The unit asked for; null when an admin reports on every unit. */
   unit: Unit | null;
+  /** Only the unit's own dossiers, not those of the units below it. */
+  ownOnly: boolean;
   unitIds: number[] | null;
   /** Units this user may report on, in tree order (for the unit picker). */
   visible: TreeUnit[];
@@ -151,7 +187,12 @@ export interface Scope {
  * Which units a user reports on: their own unit and those below it by default; any of those on
  * request; admins any unit, or every unit when none is named. Anything else is 404 (contract.md §2).
  */
-export async function reportScope(db: Db, user: Express.User, unitCode?: string): Promise<Scope> {
+export async function reportScope(
+  db: Db,
+  user: Express.User,
+  unitCode?: string,
+  opts: { ownOnly?: boolean } = {},
+): Promise<Scope> {
   const all = await listUnits(db);
   const admin = mayReportOnAllUnits(user);
   if (!admin && user.unitId == null)
@@ -162,7 +203,9 @@ export async function reportScope(db: Db, user: Express.User, unitCode?: string)
   else if (!admin) unit = visible[0] ?? null;
   if (!unit && (unitCode || !admin)) throw new NotFound('Không tìm thấy đơn vị hoặc đơn vị ngoài phạm vi của bạn.');
   const units = unit ? treeOrder(all, unit.id) : visible;
-  return { unit, unitIds: unit ? units.map((u) => u.id) : null, visible, units };
+  // "Riêng đơn vị": the unit's own dossiers, none of the units below it.
+  if (unit && opts.ownOnly) return { unit, ownOnly: true, unitIds: [unit.id], visible, units: units.slice(0, 1) };
+  return { unit, ownOnly: false, unitIds: unit ? units.map((u) => u.id) : null, visible, units };
 }
 
 export interface MonthLine {
@@ -180,7 +223,11 @@ export interface Report {
   /** The moment "in progress" was judged at (epoch ms). */
   moment: number;
   totals: Summary;
-  units: Array<{ unit: TreeUnit; figures: Summary }>;
+  /**
+   * Every unit of the scope in tree order: `own` counts the dossiers it received itself, `subtree`
+   * those of it and every unit below it (equal to `own` for a unit with none below it).
+   */
+  units: Array<{ unit: TreeUnit; hasChildren: boolean; own: Summary; subtree: Summary }>;
   procedures: Array<{ code: string; name: string; figures: Summary }>;
   months: MonthLine[];
   channels: Array<{ channel: Channel; label: string; received: number; share: number | null }>;
@@ -204,6 +251,21 @@ export function monthBuckets(p: Period): Array<{ label: string; start: number; e
   return out;
 }
 
+/**
+ * Subtree sums over units in tree order (each unit followed by the units below it, deeper): a unit's
+ * subtree is itself and the run of deeper units after it.
+ */
+export function subtreeSums<C>(units: Array<{ depth: number }>, own: C[], zero: C, add: (into: C, c: C) => void): C[] {
+  const sums = own.map(() => structuredClone(zero));
+  const open: number[] = []; // indexes of the units whose subtree is still being read
+  units.forEach((u, i) => {
+    while (open.length && units[open[open.length - 1]].depth >= u.depth) open.pop();
+    open.push(i);
+    for (const j of open) add(sums[j], own[i]);
+  });
+  return sums;
+}
+
 /** Everything the report page shows: totals, per unit, per procedure, per month and by channel. */
 export async function fullReport(db: Db, scope: Scope, p: Period, now: number): Promise<Report> {
   const b = boundsOf(p, now);
@@ -214,14 +276,24 @@ export async function fullReport(db: Db, scope: Scope, p: Period, now: number): 
   const channels = await countByChannel(db, scope.unitIds, b);
   const zero: Counts = { received: 0, resolved: 0, ontime: 0, late: 0, progress: 0, overdue: 0 };
   const unitCounts = new Map(byUnit.map((r) => [r.key, r.counts]));
+  const add = (into: Counts, c: Counts) => {
+    for (const k of Object.keys(zero) as Metric[]) into[k] += c[k];
+  };
   const total = { ...zero };
-  for (const r of byUnit) for (const k of Object.keys(zero) as Metric[]) total[k] += r.counts[k];
+  for (const r of byUnit) add(total, r.counts);
+  const own = scope.units.map((u) => unitCounts.get(String(u.id)) ?? zero);
+  const sub = subtreeSums(scope.units, own, zero, add);
   const received = total.received;
   return {
     period: p,
     moment: b.moment,
     totals: toSummary(total),
-    units: scope.units.map((u) => ({ unit: u, figures: toSummary(unitCounts.get(String(u.id)) ?? zero) })),
+    units: scope.units.map((u, i) => ({
+      unit: u,
+      hasChildren: (scope.units[i + 1]?.depth ?? -1) > u.depth,
+      own: toSummary(own[i]),
+      subtree: toSummary(sub[i]),
+    })),
     procedures: byProcedure.map((r) => ({ code: r.key, name: r.name ?? r.key, figures: toSummary(r.counts) })),
     months: months.map((m, i) => ({
       label: buckets[i].label,
@@ -300,15 +372,43 @@ const figureCells = (s: Summary): Cell[] => [
   s.onTimeRate,
 ];
 
+export const UNIT_SCOPE_TEXT = { subtree: 'Cả đơn vị và cấp dưới', own: 'Riêng đơn vị' } as const;
+export const TOTAL_TEXT = 'Tổng cộng';
+
+export interface UnitLine {
+  unit: TreeUnit;
+  /** Which dossiers the figures count: the unit and those below it, or the unit's own. */
+  part: keyof typeof UNIT_SCOPE_TEXT;
+  /** The first of the unit's lines, and how many it has (2 for a unit with units below it). */
+  first: boolean;
+  lines: number;
+  figures: Summary;
+}
+
+/** The per-unit table's lines: a unit with units below it has its subtree's line, then its own. */
+export function unitLines(r: Report): UnitLine[] {
+  return r.units.flatMap((u): UnitLine[] =>
+    u.hasChildren
+      ? [
+          { unit: u.unit, part: 'subtree', first: true, lines: 2, figures: u.subtree },
+          { unit: u.unit, part: 'own', first: false, lines: 2, figures: u.own },
+        ]
+      : [{ unit: u.unit, part: 'own', first: true, lines: 1, figures: u.own }],
+  );
+}
+
 export function reportTable(r: Report, scopeName: string, name: TableName): Table {
   switch (name) {
     case 'summary':
       return { headers: ['Đơn vị', ...FIGURES], rows: [[scopeName, ...figureCells(r.totals)]], rate: 7 };
     case 'units':
       return {
-        headers: ['Mã đơn vị', 'Đơn vị tiếp nhận', ...FIGURES],
-        rows: r.units.map((u) => [u.unit.code, u.unit.name, ...figureCells(u.figures)]),
-        rate: 8,
+        headers: ['Mã đơn vị', 'Đơn vị tiếp nhận', 'Số liệu', ...FIGURES],
+        rows: [
+          ...unitLines(r).map((l) => [l.unit.code, l.unit.name, UNIT_SCOPE_TEXT[l.part], ...figureCells(l.figures)]),
+          [null, TOTAL_TEXT, null, ...figureCells(r.totals)],
+        ],
+        rate: 9,
       };
     case 'procedures':
       return {

@@ -5,7 +5,7 @@ import { buildTestApp, signIn, TestApp, tokenFor } from '../helpers/app';
 import { buildUnit, buildUser, PASSWORD } from '../factories/accounts';
 import { bearer, definition } from '../factories/dossiers';
 import type { Db } from '../../server/db';
-import { fullReport, reportScope, summary } from '../../server/services/reports.service';
+import { defaultPeriod, fullReport, reportScope, summary } from '../../server/services/reports.service';
 import { vnDate } from '../../workflows/calendar/time';
 
 /** Local (UTC+7) wall-clock time → epoch ms. */
@@ -265,9 +265,9 @@ async function insertDossier(
 }
 
 /** Cell texts of a table's body rows. */
-function tableRows(html: string, id: string): string[][] {
+function tableRows(html: string, id: string, part: 'tbody' | 'tfoot' = 'tbody'): string[][] {
   const table = new RegExp(`<table[^>]*id="${id}"[\\s\\S]*?</table>`).exec(html)?.[0] ?? '';
-  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)?.[1] ?? '';
+  const body = new RegExp(`<${part}>([\\s\\S]*?)</${part}>`).exec(table)?.[1] ?? '';
   return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) =>
     [...m[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => c[1].replace(/<[^>]+>/g, '').trim()),
   );
@@ -413,9 +413,9 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     const scope = await reportScope(db, { roles: ['specialist'], unitId: units.D.id } as Express.User);
     const r = await fullReport(db, scope, { from: '2024-05-01', to: '2024-06-30' }, NOW);
     expect(r.totals).toEqual(TREE_D);
-    expect(r.units.map((u) => [u.unit.code, u.unit.depth, u.figures])).toEqual([
-      ['HUYEN', 0, ONLY_D],
-      ['XA', 1, ONLY_C],
+    expect(r.units.map((u) => [u.unit.code, u.unit.depth, u.own, u.subtree])).toEqual([
+      ['HUYEN', 0, ONLY_D, TREE_D],
+      ['XA', 1, ONLY_C, ONLY_C],
     ]);
     expect(r.procedures).toEqual([
       { code: '1.000001', name: 'Thủ tục Một', figures: fig(9, 2, 2, 0, 7, 6, 1) },
@@ -452,9 +452,11 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     ]);
     expect(html).toContain('href="/bao-cao/ho-so?don-vi=HUYEN&tu=2024-05-01&den=2024-06-30&chi-so=overdue"');
     expect(tableRows(html, 'theo-don-vi')).toEqual([
-      ['UBND huyện Thử', '4', '2', '1', '1', '3', '2', '50,00%'],
-      ['UBND xã Một', '11', '3', '2', '1', '8', '4', '66,67%'],
+      ['UBND huyện Thử', 'Cả đơn vị và cấp dưới', '15', '5', '3', '2', '11', '6', '60,00%'],
+      ['Riêng đơn vị', '4', '2', '1', '1', '3', '2', '50,00%'],
+      ['UBND xã Một', 'Riêng đơn vị', '11', '3', '2', '1', '8', '4', '66,67%'],
     ]);
+    expect(tableRows(html, 'theo-don-vi', 'tfoot')).toEqual([['Tổng cộng', '15', '5', '3', '2', '11', '6', '60,00%']]);
     expect(tableRows(html, 'theo-thu-tuc')).toEqual([
       ['1.000001', 'Thủ tục Một', '9', '2', '2', '0', '7', '6', '100,00%'],
       ['2.000002', P2_NAME, '6', '3', '1', '2', '4', '0', '33,33%'],
@@ -474,13 +476,14 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     expect((await agent.get('/assets/reports.css')).status).toBe(200);
   });
 
-  it('defaults to this month for the user’s unit, re-renders bad dates with 422, and 404s outside the tree', async () => {
+  it('defaults to the default period for the user’s unit, re-renders bad dates with 422, and 404s outside the tree', async () => {
     const agent = await signIn(t.app, users.c, PASSWORD);
     const today = vnDate(new Date());
     const res = await agent.get('/bao-cao');
     expect(res.status).toBe(200);
-    expect(res.text).toContain(`value="${today.slice(0, 8)}01"`);
-    expect(res.text).toContain(`value="${today}"`);
+    const { from, to } = defaultPeriod(today);
+    const vn = (d: string) => d.split('-').reverse().join('/');
+    expect(res.text).toContain(`Báo cáo tình hình giải quyết hồ sơ từ ngày ${vn(from)} đến ngày ${vn(to)}`);
     expect(res.text).toContain('<option value="XA" selected>');
     const bad = await agent.get('/bao-cao?tu=2024-06-30&den=2024-05-01');
     expect(bad.status).toBe(422);
@@ -493,11 +496,13 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     const all = await admin.get(`/bao-cao?${PERIOD}`);
     expect(all.text).toContain('<option value="">Tất cả đơn vị</option>');
     expect(all.text).toMatch(/<span class="report-value">17<\/span> <span class="report-label">Tiếp nhận/);
-    expect(tableRows(all.text, 'theo-don-vi').map((r) => r[0])).toEqual([
-      'UBND tỉnh Thử',
-      'UBND huyện Thử',
-      'UBND xã Một',
-      'UBND huyện Khác',
+    expect(tableRows(all.text, 'theo-don-vi').map((r) => r.slice(0, r.length - 7))).toEqual([
+      ['UBND tỉnh Thử', 'Cả đơn vị và cấp dưới'],
+      ['Riêng đơn vị'],
+      ['UBND huyện Thử', 'Cả đơn vị và cấp dưới'],
+      ['Riêng đơn vị'],
+      ['UBND xã Một', 'Riêng đơn vị'],
+      ['UBND huyện Khác', 'Riêng đơn vị'],
     ]);
   });
 
@@ -525,6 +530,96 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     expect(decode(p1.text)).toContain('chi-so=received&trang=2');
     const p2 = await agent.get('/bao-cao/ho-so?don-vi=XA&tu=2023-01-01&den=2023-01-31&chi-so=received&trang=2');
     expect(codesIn(p2.text)).toEqual(['OLD-50']);
+  });
+
+  it('shows each unit’s own figures and its subtree’s, a total row, and unit rows that drill down', async () => {
+    const admin = await signIn(t.app, users.admin, PASSWORD);
+    const html = decode((await admin.get(`/bao-cao?don-vi=TINH&${PERIOD}`)).text);
+    const rows = tableRows(html, 'theo-don-vi');
+    const nums = (r: string[]) => r.slice(r.length - 7, r.length - 1).map(Number);
+    const line = (name: string, part: string) => {
+      const i = rows.findIndex((r) => r[0] === name);
+      return rows[i][1] === part ? rows[i] : rows[i + 1];
+    };
+    const own = ['UBND tỉnh Thử', 'UBND huyện Thử', 'UBND xã Một', 'UBND huyện Khác'].map((n) =>
+      nums(line(n, 'Riêng đơn vị')),
+    );
+    const sum = (xs: number[][]) => xs.reduce((a, b) => a.map((v, i) => v + b[i]));
+    const values = (f: ReturnType<typeof fig>) => Object.values(f).slice(0, 6);
+    // the province has no dossiers of its own here; its subtree is every unit's own figures together
+    expect(own[0]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(nums(line('UBND tỉnh Thử', 'Cả đơn vị và cấp dưới'))).toEqual(sum(own));
+    expect(sum(own)).toEqual(values(ALL));
+    expect(nums(line('UBND huyện Thử', 'Cả đơn vị và cấp dưới'))).toEqual(sum([own[1], own[2]]));
+    expect(nums(line('UBND huyện Thử', 'Cả đơn vị và cấp dưới'))).toEqual(values(TREE_D));
+    expect(own[1]).toEqual(values(ONLY_D));
+    const [total] = tableRows(html, 'theo-don-vi', 'tfoot');
+    expect(total[0]).toBe('Tổng cộng');
+    expect(nums(total)).toEqual(sum(own));
+
+    // Drill-down: every figure of the unit table and the total row links to exactly that many dossiers.
+    const table = /<table[^>]*id="theo-don-vi"[\s\S]*?<\/table>/.exec(html)![0];
+    const links = [...table.matchAll(/<a href="(\/bao-cao\/ho-so\?[^"]+)">([\d.]+)<\/a>/g)];
+    expect(links.length).toBe(7 * 6); // six lines and the total, six figures each
+    for (const [, href, value] of links) {
+      const res = await admin.get(href);
+      expect(res.status).toBe(200);
+      expect([href, res.text.match(/<caption>([\d.]+) hồ sơ<\/caption>/)?.[1]]).toEqual([href, value]);
+    }
+    // … and the district's own line lists its own dossiers only, its subtree line those below it too.
+    const find = (unit: string, own: boolean, metric: string) =>
+      links
+        .map(([, h]) => h)
+        .find((h) => {
+          const q = new URLSearchParams(h.split('?')[1]);
+          return q.get('don-vi') === unit && (q.get('rieng') === '1') === own && q.get('chi-so') === metric;
+        })!;
+    const ownHref = find('HUYEN', true, 'received');
+    expect(ownHref).toBe('/bao-cao/ho-so?don-vi=HUYEN&tu=2024-05-01&den=2024-06-30&chi-so=received&rieng=1');
+    const ownPage = decode((await admin.get(ownHref)).text);
+    expect(codesIn(ownPage)).toEqual(codes('start', 'supp', 'overdue', 'wdReady'));
+    expect(ownPage).toContain('UBND huyện Thử (riêng đơn vị)');
+    expect(codesIn(decode((await admin.get(find('HUYEN', false, 'received'))).text))).toHaveLength(15);
+    expect(codesIn(decode((await admin.get(find('HUYEN', true, 'overdue'))).text))).toEqual(
+      codes('overdue', 'oldOpen'),
+    );
+    // the own-only list stays inside the user's tree
+    const agent = await signIn(t.app, users.c, PASSWORD);
+    expect((await agent.get(`/bao-cao/ho-so?don-vi=HUYEN&rieng=1&${PERIOD}&chi-so=received`)).status).toBe(404);
+  });
+
+  it('opens on last month on the first days of a month and on this month so far after, and says which', async () => {
+    const onlyDate = {
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ] as const,
+    };
+    try {
+      jest.useFakeTimers({ ...onlyDate, doNotFake: [...onlyDate.doNotFake], now: L('2024-07-01 08:00') });
+      let agent = await signIn(t.app, users.d, PASSWORD);
+      const first = decode((await agent.get('/bao-cao')).text);
+      expect(first).toContain('Báo cáo tình hình giải quyết hồ sơ từ ngày 01/06/2024 đến ngày 30/06/2024');
+      expect(first).toContain('<strong>Số liệu tháng 06/2024</strong>');
+      expect(first).toContain('mặc định hiển thị số liệu cả tháng trước');
+      expect(tableRows(first, 'theo-don-vi', 'tfoot')[0][1]).toBe('12'); // June's receipts in the district
+      jest.setSystemTime(L('2024-07-06 08:00'));
+      agent = await signIn(t.app, users.d, PASSWORD);
+      const later = decode((await agent.get('/bao-cao')).text);
+      expect(later).toContain('Báo cáo tình hình giải quyết hồ sơ từ ngày 01/07/2024 đến ngày 06/07/2024');
+      expect(later).toContain('<strong>Từ 01/07/2024 đến nay</strong>');
+      expect(later).not.toContain('tháng trước');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
@@ -578,6 +673,7 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     expect(values(3)).toEqual([
       'Mã đơn vị',
       'Đơn vị tiếp nhận',
+      'Số liệu',
       'Tiếp nhận',
       'Đã giải quyết',
       'Đúng hạn',
@@ -587,10 +683,13 @@ describe.each(ENGINES)('reports on %s', (engine) => {
       'Tỷ lệ đúng hạn (%)',
     ]);
     expect(ws.getCell('A3').font?.bold).toBe(true);
-    expect(ws.getCell('I3').font?.bold).toBe(true);
-    expect(values(4)).toEqual(['HUYEN', 'UBND huyện Thử', 4, 2, 1, 1, 3, 2, 0.5]);
-    expect(values(5)).toEqual(['XA', 'UBND xã Một', 11, 3, 2, 1, 8, 4, 0.6667]);
-    expect(ws.getCell('I5').numFmt).toBe('0.00%');
-    expect(ws.rowCount).toBe(5);
+    expect(ws.getCell('J3').font?.bold).toBe(true);
+    expect(values(4)).toEqual(['HUYEN', 'UBND huyện Thử', 'Cả đơn vị và cấp dưới', 15, 5, 3, 2, 11, 6, 0.6]);
+    expect(values(5)).toEqual(['HUYEN', 'UBND huyện Thử', 'Riêng đơn vị', 4, 2, 1, 1, 3, 2, 0.5]);
+    expect(values(6)).toEqual(['XA', 'UBND xã Một', 'Riêng đơn vị', 11, 3, 2, 1, 8, 4, 0.6667]);
+    // the total row: the sum of every unit's own figures (ExcelJS reads an empty first cell as a hole)
+    expect((ws.getRow(7).values as unknown[]).slice(2)).toEqual(['Tổng cộng', undefined, 15, 5, 3, 2, 11, 6, 0.6]);
+    expect(ws.getCell('J6').numFmt).toBe('0.00%');
+    expect(ws.rowCount).toBe(7);
   });
 });
