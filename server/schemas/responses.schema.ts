@@ -35,6 +35,8 @@ export const unitSchema = z
     level: z.enum(['province', 'district', 'commune']),
     parentCode: z.string().nullable(),
     symbol: z.string().nullable().meta({ example: 'SNV' }),
+    address: z.string().nullable().meta({ example: 'Số 02 Hoàng Văn Thụ, phường 3, TP Bạc Liêu' }),
+    phone: z.string().nullable().meta({ example: '0291 3822 345' }),
     active: z.boolean(),
   })
   .meta({ id: 'Unit' });

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Db } from '../../server/db';
 import { buildUnit, buildUser, PASSWORD } from './accounts';
-import { tokenFor } from '../helpers/app';
+import { buildTestApp, tokenFor, type TestApp } from '../helpers/app';
 import type { Role } from '../../workflows/labels';
 
 /** The design.md §3 example, with a code of the test's choosing. */
@@ -84,4 +84,22 @@ export async function receive(app: Express, w: World, procedureCode: string, bod
 
 export async function send(app: Express, token: string, code: string, body: Record<string, unknown>) {
   return request(app).post(`/api/v1/dossiers/${code}/events`).set(bearer(token)).send(body);
+}
+
+/**
+ * The usual start of a dossier test: an app on a fresh database of `engine`, the unit tree and
+ * users of {@link buildWorld}, and the test procedure `1.000775` in the catalogue.
+ */
+export async function buildDossierApp(
+  engine: 'sqlite' | 'mysql',
+  env: Record<string, string> = {},
+): Promise<{ t: TestApp; w: World }> {
+  const t = await buildTestApp(engine, env);
+  const w = await buildWorld(t.app, t.tdb.db);
+  const res = await request(t.app)
+    .post('/api/v1/procedures')
+    .set('Authorization', `Bearer ${w.tokens.admin}`)
+    .send(definition());
+  if (res.status !== 201) throw new Error(`test procedure not created: ${res.status} ${JSON.stringify(res.body)}`);
+  return { t, w };
 }

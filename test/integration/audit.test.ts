@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import request from 'supertest';
+
 import { ENGINES } from '../helpers/db';
-import { buildTestApp, TestApp } from '../helpers/app';
-import { bearer, buildWorld, definition, receive, send, World } from '../factories/dossiers';
+import { TestApp } from '../helpers/app';
+import { receive, send, World, buildDossierApp } from '../factories/dossiers';
 import { verifyChains } from '../../server/services/audit';
 
 describe.each(ENGINES)('audit chain on %s', (engine) => {
@@ -11,9 +11,7 @@ describe.each(ENGINES)('audit chain on %s', (engine) => {
   let w: World;
 
   beforeAll(async () => {
-    t = await buildTestApp(engine);
-    w = await buildWorld(t.app, t.tdb.db);
-    await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
+    ({ t, w } = await buildDossierApp(engine));
   });
   afterAll(() => t.close());
 

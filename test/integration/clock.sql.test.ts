@@ -1,8 +1,7 @@
-import request from 'supertest';
 import { ENGINES } from '../helpers/db';
-import { buildTestApp, TestApp } from '../helpers/app';
+import { TestApp } from '../helpers/app';
 import { buildUser } from '../factories/accounts';
-import { bearer, buildWorld, definition, receive, World } from '../factories/dossiers';
+import { receive, World, buildDossierApp } from '../factories/dossiers';
 import { listDossiers } from '../../server/services/dossiers.service';
 import { countFigures, listBehind } from '../../server/queries/reports.queries';
 import { findUserByUsername } from '../../server/queries/users.queries';
@@ -68,9 +67,7 @@ describe.each(ENGINES)('SQL overdue conditions agree with workflows/clock on %s'
   let rows: DossierRow[];
 
   beforeAll(async () => {
-    t = await buildTestApp(engine);
-    w = await buildWorld(t.app, t.tdb.db);
-    await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
+    ({ t, w } = await buildDossierApp(engine));
     const u = await buildUser(t.tdb.db, { unitId: w.commune.id, roles: ['intake'] });
     user = (await findUserByUsername(t.tdb.db, u.username))!;
     for (const [name, patch] of Object.entries(CASES)) {

@@ -1,7 +1,6 @@
-import request from 'supertest';
 import { ENGINES } from '../helpers/db';
-import { buildTestApp, TestApp } from '../helpers/app';
-import { bearer, buildWorld, definition, receive, World } from '../factories/dossiers';
+import { TestApp } from '../helpers/app';
+import { receive, World, buildDossierApp } from '../factories/dossiers';
 import { runDailyDigest } from '../../server/jobs/digest.job';
 import { WorkCalendar } from '../../workflows/calendar';
 
@@ -10,9 +9,7 @@ describe.each(ENGINES)('daily digest on %s', (engine) => {
   let w: World;
 
   beforeAll(async () => {
-    t = await buildTestApp(engine);
-    w = await buildWorld(t.app, t.tdb.db);
-    await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
+    ({ t, w } = await buildDossierApp(engine));
   });
   afterAll(() => t.close());
 

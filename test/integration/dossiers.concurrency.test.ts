@@ -1,16 +1,14 @@
 import request from 'supertest';
 import { ENGINES } from '../helpers/db';
-import { buildTestApp, TestApp } from '../helpers/app';
-import { bearer, buildWorld, definition, receive, send, World } from '../factories/dossiers';
+import { TestApp } from '../helpers/app';
+import { bearer, definition, receive, send, World, buildDossierApp } from '../factories/dossiers';
 
 describe.each(ENGINES)('concurrency on %s', (engine) => {
   let t: TestApp;
   let w: World;
 
   beforeAll(async () => {
-    t = await buildTestApp(engine);
-    w = await buildWorld(t.app, t.tdb.db);
-    await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
+    ({ t, w } = await buildDossierApp(engine));
   });
   afterAll(() => t.close());
 

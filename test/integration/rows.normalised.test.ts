@@ -1,7 +1,7 @@
 import { ENGINES } from '../helpers/db';
-import { buildTestApp, TestApp, tokenFor } from '../helpers/app';
+import { TestApp, tokenFor } from '../helpers/app';
 import { buildUser, PASSWORD } from '../factories/accounts';
-import { bearer, buildWorld, definition, receive, send, World } from '../factories/dossiers';
+import { bearer, receive, send, World, buildDossierApp } from '../factories/dossiers';
 import { documentsOf, findDossierByCode, listEvents } from '../../server/queries/dossiers.queries';
 import { dispatchEvents, findDispatch } from '../../server/queries/dispatches.queries';
 import { vnDate } from '../../workflows/calendar';
@@ -17,9 +17,7 @@ describe.each(ENGINES)('rows normalised once on %s', (engine) => {
   let w: World;
 
   beforeAll(async () => {
-    t = await buildTestApp(engine);
-    w = await buildWorld(t.app, t.tdb.db);
-    await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
+    ({ t, w } = await buildDossierApp(engine));
   });
   afterAll(() => t.close());
 

@@ -1,8 +1,7 @@
-import request from 'supertest';
 import { ENGINES } from '../helpers/db';
-import { buildTestApp, signIn, TestApp } from '../helpers/app';
+import { signIn, TestApp } from '../helpers/app';
 import { buildUser, PASSWORD } from '../factories/accounts';
-import { bearer, buildWorld, definition, receive, World } from '../factories/dossiers';
+import { receive, World, buildDossierApp } from '../factories/dossiers';
 import { WorkCalendar } from '../../workflows/calendar';
 
 const HOUR = 3_600_000;
@@ -27,9 +26,7 @@ describe.each(ENGINES)('work list and home page deadline badges on %s', (engine)
   };
 
   beforeAll(async () => {
-    t = await buildTestApp(engine);
-    w = await buildWorld(t.app, t.tdb.db);
-    await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
+    ({ t, w } = await buildDossierApp(engine));
     specialist = (await buildUser(t.tdb.db, { unitId: w.commune.id, roles: ['specialist'] })).username;
     for (const key of Object.keys(code) as Array<keyof typeof code>)
       code[key] = (await receive(t.app, w, '1.000775')).code;
