@@ -18,7 +18,16 @@ import type { User } from '../queries/users.queries';
 import { toVnIso } from '../../workflows/calendar/time';
 
 export function unitJson(u: Unit) {
-  return { code: u.code, name: u.name, level: u.level, parentCode: u.parentCode, symbol: u.symbol, active: u.active };
+  return {
+    code: u.code,
+    name: u.name,
+    level: u.level,
+    parentCode: u.parentCode,
+    symbol: u.symbol,
+    address: u.address,
+    phone: u.phone,
+    active: u.active,
+  };
 }
 
 export function userJson(u: User) {

@@ -28,6 +28,8 @@ function unitForm(body: Record<string, unknown>) {
     level: body.level,
     parentCode: body.parentCode || null,
     symbol: body.symbol || null,
+    address: body.address || null,
+    phone: body.phone || null,
   };
 }
 function userForm(body: Record<string, unknown>, editing: boolean) {

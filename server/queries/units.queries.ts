@@ -11,6 +11,8 @@ export interface UnitRow {
   level: Level;
   parent_id: number | null;
   symbol: string | null;
+  address: string | null;
+  phone: string | null;
   active: boolean | number;
   created_at: number;
   updated_at: number;
@@ -24,6 +26,9 @@ export interface Unit {
   parentId: number | null;
   parentCode: string | null;
   symbol: string | null;
+  /** The desk's address and phone, for citizens. */
+  address: string | null;
+  phone: string | null;
   active: boolean;
 }
 
@@ -38,6 +43,8 @@ function toUnit(r: UnitRow & { parent_code?: string | null }): Unit {
     parentId: r.parent_id,
     parentCode: r.parent_code ?? null,
     symbol: r.symbol,
+    address: r.address ?? null,
+    phone: r.phone ?? null,
     active: Boolean(r.active),
   };
 }
@@ -63,7 +70,15 @@ export async function findUnitById(db: Q, id: number): Promise<Unit | null> {
 
 export async function insertUnit(
   db: Q,
-  u: { code: string; name: string; level: Level; parentId: number | null; symbol: string | null },
+  u: {
+    code: string;
+    name: string;
+    level: Level;
+    parentId: number | null;
+    symbol: string | null;
+    address?: string | null;
+    phone?: string | null;
+  },
 ): Promise<number> {
   const now = Date.now();
   const [id] = await db('units').insert({
@@ -73,6 +88,8 @@ export async function insertUnit(
     level: u.level,
     parent_id: u.parentId,
     symbol: u.symbol,
+    address: u.address ?? null,
+    phone: u.phone ?? null,
     active: true,
     created_at: now,
     updated_at: now,
@@ -83,7 +100,15 @@ export async function insertUnit(
 export async function updateUnitRow(
   db: Q,
   id: number,
-  patch: Partial<{ name: string; level: Level; parent_id: number | null; symbol: string | null; active: boolean }>,
+  patch: Partial<{
+    name: string;
+    level: Level;
+    parent_id: number | null;
+    symbol: string | null;
+    address: string | null;
+    phone: string | null;
+    active: boolean;
+  }>,
 ): Promise<void> {
   // The folded search column follows the name (the code never changes).
   const search =

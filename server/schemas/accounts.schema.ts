@@ -34,6 +34,12 @@ export const createUnitSchema = z.object({
     (v) => v === null || /^[\p{L}0-9.\-/]+$/u.test(v),
     'Ký hiệu chỉ gồm chữ, số, dấu chấm, gạch ngang',
   ),
+  /** Where citizens bring their papers (shown on the public lookup page). */
+  address: optionalText(500),
+  phone: optionalText(50).refine(
+    (v) => v === null || /^[0-9 .()+\-]{6,50}$/.test(v),
+    'Số điện thoại chỉ gồm chữ số, dấu cách, dấu chấm, ngoặc, dấu + và gạch ngang',
+  ),
 });
 export type CreateUnitInput = z.infer<typeof createUnitSchema>;
 

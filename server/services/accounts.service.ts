@@ -47,6 +47,8 @@ export async function createUnit(db: Db, input: CreateUnitInput): Promise<units.
       level: input.level,
       parentId: parent?.id ?? null,
       symbol: input.symbol,
+      address: input.address,
+      phone: input.phone,
     });
     return (await units.findUnitById(db, id))!;
   } catch (err) {
@@ -67,6 +69,8 @@ export async function updateUnit(db: Db, code: string, input: UpdateUnitInput): 
     level,
     parent_id: parent?.id ?? null,
     symbol: input.symbol !== undefined ? input.symbol : unit.symbol,
+    address: input.address !== undefined ? input.address : unit.address,
+    phone: input.phone !== undefined ? input.phone : unit.phone,
     active: input.active,
   });
   return (await units.findUnitById(db, unit.id))!;

@@ -26,9 +26,10 @@ describe.each(ENGINES)('public lookup on %s', (engine) => {
     await send(t.app, w.tokens.specialist, code, {
       type: 'REQUEST_SUPPLEMENT',
       version: 1,
-      comment: 'Nhận xét nội bộ ABC',
+      comment: ASK,
     });
   });
+  const ASK = 'Bổ sung bản sao Báo cáo thành tích có xác nhận của thủ trưởng đơn vị.';
   afterAll(() => t.close());
 
   it('returns exactly the contract fields, with the name masked, and no private value anywhere', async () => {
@@ -58,16 +59,11 @@ describe.each(ENGINES)('public lookup on %s', (engine) => {
     const html = await request(t.app).get(`/tra-cuu?ma=${encodeURIComponent(code)}`);
     expect(html.status).toBe(200);
     for (const body of [res.text, html.text]) {
-      for (const secret of [
-        ...Object.values(PRIVATE),
-        'Ghi chú nội bộ XYZ',
-        'Nhận xét nội bộ ABC',
-        'Nguyễn Thử',
-        'Văn',
-      ])
+      for (const secret of [...Object.values(PRIVATE), 'Ghi chú nội bộ XYZ', 'Nguyễn Thử', 'Văn'])
         expect(body).not.toContain(secret);
     }
     expect(html.text).toContain('Chờ bổ sung hồ sơ');
+    expect(res.text).not.toContain(ASK); // the JSON keeps its nine keys
     expect(html.text).toContain('Đã tiếp nhận, đang xử lý');
     expect(html.headers['set-cookie']).toBeUndefined(); // no session for citizens
   });
@@ -98,5 +94,70 @@ describe.each(ENGINES)('public lookup on %s', (engine) => {
     const res = await request(t.app).get(`/api/v1/public/dossiers/${code}`);
     expect(res.status).toBe(429);
     expect(res.body.error.message).toMatch(/quá nhiều lần/);
+  });
+});
+
+describe.each(ENGINES)('public lookup: what a citizen must do next, on %s', (engine) => {
+  let t: TestApp;
+  let w: World;
+  let code: string;
+  const ASK = 'Bổ sung bản sao Báo cáo thành tích có xác nhận của thủ trưởng đơn vị.';
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+    w = await buildWorld(t.app, t.tdb.db);
+    await request(t.app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
+    code = (await receive(t.app, w, '1.000775')).code;
+    const asked = await send(t.app, w.tokens.specialist, code, {
+      type: 'REQUEST_SUPPLEMENT',
+      version: 1,
+      comment: ASK,
+    });
+    expect(asked.status).toBe(200);
+    const unit = await request(t.app)
+      .patch(`/api/v1/units/${w.commune.code}`)
+      .set(bearer(w.tokens.admin))
+      .send({ address: 'Số 5 Lê Lợi, xã Một', phone: '0291 3822 701' });
+    expect(unit.status).toBe(200);
+    expect(unit.body).toMatchObject({ address: 'Số 5 Lê Lợi, xã Một', phone: '0291 3822 701' });
+  });
+  afterAll(() => t.close());
+
+  it('finds a code typed in lower case or with spaces, on the page and in the JSON lookup', async () => {
+    for (const typed of [code.toLowerCase(), `  ${code}  `, ` ${code.toLowerCase()}\t`]) {
+      const res = await request(t.app).get(`/api/v1/public/dossiers/${encodeURIComponent(typed)}`);
+      expect(res.status).toBe(200);
+      expect(res.body.code).toBe(code);
+      const html = await request(t.app).get(`/tra-cuu?ma=${encodeURIComponent(typed)}`);
+      expect(html.status).toBe(200);
+      expect(html.text).toContain('Chờ bổ sung hồ sơ');
+      expect(html.text).toContain(`value="${code}"`);
+    }
+    // spaces inside, as people copy a code from paper
+    const spaced = code.replace(/-/g, ' - ').toLowerCase();
+    expect((await request(t.app).get(`/tra-cuu?ma=${encodeURIComponent(spaced)}`)).status).toBe(200);
+  });
+
+  it('says what to bring while waiting for a supplement, and where, with no staff name', async () => {
+    const html = await request(t.app).get(`/tra-cuu?ma=${encodeURIComponent(code)}`);
+    expect(html.status).toBe(200);
+    const ask = html.text.slice(html.text.indexOf('data-testid="supplement"'));
+    expect(ask).toContain('Hồ sơ cần bổ sung');
+    expect(ask).toContain(ASK);
+    const desk = html.text.slice(html.text.indexOf('data-testid="desk"'));
+    expect(desk).toContain('UBND xã Một');
+    expect(desk).toContain('Số 5 Lê Lợi, xã Một');
+    expect(desk).toContain('0291 3822 701');
+    // No staff member's name anywhere on the page (the requester is on form 02, not here).
+    const staff = (await t.tdb.db('users').whereNotNull('full_name').select('full_name')) as Array<{
+      full_name: string;
+    }>;
+    expect(staff.length).toBeGreaterThan(5);
+    for (const { full_name } of staff) expect(html.text).not.toContain(full_name);
+    // Once supplemented, the request is no longer shown.
+    await send(t.app, w.tokens.intake, code, { type: 'SUPPLEMENT_RECEIVED', version: 2 });
+    const after = await request(t.app).get(`/tra-cuu?ma=${encodeURIComponent(code)}`);
+    expect(after.text).not.toContain(ASK);
+    expect(after.text).toContain('0291 3822 701');
   });
 });

@@ -26,7 +26,15 @@ export async function seedDemo(db: Db, config: Config, dossiers = 400): Promise<
       const parentId = u.parentCode ? (ids.get(u.parentCode) ?? null) : null;
       ids.set(
         u.code,
-        await insertUnit(trx, { code: u.code, name: u.name, level: u.level, parentId, symbol: u.symbol }),
+        await insertUnit(trx, {
+          code: u.code,
+          name: u.name,
+          level: u.level,
+          parentId,
+          symbol: u.symbol,
+          address: u.address,
+          phone: u.phone,
+        }),
       );
     }
     for (const u of SEED_USERS) {

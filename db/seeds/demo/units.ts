@@ -14,11 +14,14 @@ export interface SeedUnit {
   level: 'province' | 'district' | 'commune';
   parentCode: string | null;
   symbol: string | null;
+  /** The desk's address and phone, shown to citizens on the lookup page. */
+  address: string | null;
+  phone: string | null;
 }
 
 const P = '000.00.00.H05';
 
-export const SEED_UNITS: SeedUnit[] = [
+const UNITS: Array<Omit<SeedUnit, 'address' | 'phone'>> = [
   // Tỉnh
   { code: P, name: 'UBND tỉnh Bạc Liêu', level: 'province', parentCode: null, symbol: 'UBND' },
 
@@ -179,3 +182,19 @@ export const SEED_UNITS: SeedUnit[] = [
   },
   { code: '000.03.07.H05', name: 'UBND xã Lộc Ninh', level: 'commune', parentCode: '000.00.07.H05', symbol: 'UBND-LN' },
 ];
+
+/** The desks' addresses (the units with demo staff get their own; the others a plausible one). */
+const CONTACTS: Record<string, [address: string, phone: string]> = {
+  [P]: ['Trung tâm Phục vụ hành chính công tỉnh, số 12 Hùng Vương, phường 1, TP Bạc Liêu', '0291 3822 222'],
+  '000.00.31.H05': ['Số 02 Hoàng Văn Thụ, phường 3, TP Bạc Liêu', '0291 3823 156'],
+  '000.00.01.H05': ['Số 01 Trần Phú, phường 3, TP Bạc Liêu', '0291 3824 474'],
+  '000.00.03.H05': ['Quốc lộ 1A, thị trấn Hòa Bình, huyện Hòa Bình', '0291 3880 188'],
+  '000.01.01.H05': ['Số 18 Nguyễn Thị Minh Khai, phường 1, TP Bạc Liêu', '0291 3822 701'],
+  '000.03.01.H05': ['Ấp Bờ Xáng, xã Hiệp Thành, TP Bạc Liêu', '0291 3950 115'],
+  '000.01.03.H05': ['Khóm 1, thị trấn Hòa Bình, huyện Hòa Bình', '0291 3880 326'],
+};
+
+export const SEED_UNITS: SeedUnit[] = UNITS.map((u) => {
+  const [address, phone] = CONTACTS[u.code] ?? [`Trụ sở ${u.name}, tỉnh Bạc Liêu`, null];
+  return { ...u, address, phone };
+});
