@@ -16,6 +16,7 @@ import type { ReplyPosition } from '../../../workflows/labels';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 const COMMUNES = SEED_UNITS.filter((u) => u.level === 'commune').map((u) => u.code);
 // The four communes that have demo users (username suffix); the others can only stay silent.
 const P1 = '000.01.01.H05';
@@ -64,16 +65,28 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
   const who = (n: string) => users.get(n)!;
   if (!users.has('chuyenvien.snv') || !users.has('lanhdao.snv') || !users.has('vanthu.snv')) return 0;
   const cal = await getCalendar(db, config);
-  const local = (daysAgo: number, hour: number) =>
-    vnStartOfDay(vnDate(new Date(now - daysAgo * DAY))).getTime() + hour * HOUR;
-  // Moments move to office hours, keep their order and stay in the past.
+  /** `hour` (local) on the working day `n` working days before today: always in the past. */
+  const local = (n: number, hour: number) => {
+    let day = vnDate(new Date(now));
+    for (let k = 0; k < n;) {
+      day = vnDate(new Date(vnStartOfDay(day).getTime() - DAY / 2));
+      if (cal.isWorkingDay(day)) k++;
+    }
+    return vnStartOfDay(day).getTime() + hour * HOUR;
+  };
+  // Moments move to office hours (to the minute), keep their order at least 20 minutes apart and stay
+  // before `limit` (now, or a reply's due end); null when no such moment is left.
   let last = 0;
-  const at = (t: number, limit = now) => {
-    let x = cal.nextWorkingMoment(new Date(t)).getTime();
-    if (x >= limit) x = t;
-    if (x <= last) x = last + 20 * 60_000;
-    last = Math.min(x, now - 60_000);
-    return last;
+  const at = (t: number, limit = now): number | null => {
+    const x = cal.nextWorkingMoment(new Date(Math.ceil(Math.max(t, last + 20 * MINUTE) / MINUTE) * MINUTE)).getTime();
+    if (x >= limit) return null;
+    return (last = x);
+  };
+  /** {@link at} for a moment that must exist (the dispatches' own steps, days in the past). */
+  const must = (t: number) => {
+    const x = at(t);
+    if (x == null) throw new Error('Demo dispatch step would be in the future.');
+    return x;
   };
   const spec = who('chuyenvien.snv');
   const leader = who('lanhdao.snv');
@@ -90,8 +103,8 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
     rejectOnce = false,
   ) {
     last = 0;
-    const t0 = at(local(startDaysAgo, 8.5));
-    const issueAt = upTo === 'issued' ? at(local(startDaysAgo - 2, 9)) : null;
+    const t0 = must(local(startDaysAgo, 8.5));
+    const issueAt = upTo === 'issued' ? must(local(startDaysAgo - 2, 9)) : null;
     last = t0;
     const dueDate = vnDate(new Date((issueAt ?? t0) + dueDays * DAY));
     const id = await createDispatch(
@@ -103,7 +116,7 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
     if (upTo === 'draft') return { id, dueDate, version: 1 };
     let v = 1;
     let t = t0;
-    const step = (hours: number) => (t = at(t + hours * HOUR));
+    const step = (hours: number) => (t = must(t + hours * HOUR));
     await applyDispatchEventFor(db, spec, id, { type: 'SUBMIT', version: v++ }, step(2));
     if (rejectOnce) {
       await applyDispatchEventFor(
@@ -123,7 +136,7 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
       { type: 'APPROVE', version: v++, comment: 'Đồng ý ban hành.' },
       step(4),
     );
-    await applyDispatchEventFor(db, clerk, id, { type: 'ISSUE', version: v++ }, at(Math.max(issueAt!, t + 2 * HOUR)));
+    await applyDispatchEventFor(db, clerk, id, { type: 'ISSUE', version: v++ }, must(Math.max(issueAt!, t + 2 * HOUR)));
     return { id, dueDate, version: v };
   }
 
@@ -143,21 +156,25 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
     const drafter = who(`chuyenvien.${s}`);
     let v = 1;
     last = Math.max(last, start - HOUR);
-    // Each step a few working hours after the one before it.
-    let t = at(start, dueEnd);
-    const step = (hours: number) => (t = at(t + hours * HOUR, dueEnd));
+    // Each step a few working hours after the one before it; a step that would fall after the due end
+    // (or in the future) is not taken, and the reply stays where it got to.
+    let t: number | null = at(start, dueEnd);
+    const step = (hours: number) => (t = t == null ? null : at(t + hours * HOUR, dueEnd));
+    if (t == null) return;
     await applyReplyEventFor(db, assigner, id, unit, { type: 'ASSIGN', version: v++, assignee: drafter.username }, t);
-    if (upTo === 'assigned') return;
-    await applyReplyEventFor(db, drafter, id, unit, { type: 'SUBMIT', version: v++, position, content }, step(3));
+    if (upTo === 'assigned' || step(3) == null) return;
+    await applyReplyEventFor(db, drafter, id, unit, { type: 'SUBMIT', version: v++, position, content }, t);
     if (returnOnce) {
+      if (step(2) == null) return;
       await applyReplyEventFor(
         db,
         who(`truongphong.${s}`),
         id,
         unit,
         { type: 'RETURN', version: v++, comment: 'Nêu rõ căn cứ đề nghị.' },
-        step(2),
+        t,
       );
+      if (step(20) == null) return;
       await applyReplyEventFor(
         db,
         drafter,
@@ -169,11 +186,11 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
           position,
           content: `${content} (Căn cứ: thực tế giải quyết hồ sơ tại đơn vị năm 2025.)`,
         },
-        step(20),
+        t,
       );
     }
-    if (upTo === 'pending_approval') return;
-    await applyReplyEventFor(db, who(`lanhdao.${s}`), id, unit, { type: 'APPROVE', version: v++ }, step(3));
+    if (upTo === 'pending_approval' || step(3) == null) return;
+    await applyReplyEventFor(db, who(`lanhdao.${s}`), id, unit, { type: 'APPROVE', version: v++ }, t);
   }
   const dueEndOf = (dueDate: string) => vnStartOfDay(dueDate).getTime() + DAY;
   let made = 0;
@@ -193,21 +210,23 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
   await reply(a.id, HT, 'replied', aStart + 2.5 * DAY, aEnd, 'disagree', TEXT.disagree);
   await reply(a.id, TTHB, 'replied', aStart + 4 * DAY, aEnd, 'agree', TEXT.agree);
   await reply(a.id, VMA, 'replied', aStart + 5.5 * DAY, aEnd, 'comments', TEXT.comments2);
-  await expireReplies(db, aEnd + 10 * 60_000);
+  // The expiry job's run, and every later step, at office-hour moments after the due end.
+  last = aEnd;
+  await expireReplies(db, must(aEnd));
   const responses: Record<string, string> = {
     [P1]: 'Tiếp thu: đã điều chỉnh thời gian bước “Thẩm định hồ sơ” còn 32 giờ làm việc và bổ sung trả kết quả qua bưu chính công ích.',
     [HT]: 'Giải trình: dự thảo giữ thẩm quyền ký của Chủ tịch UBND cấp xã; bước “Ký quyết định” chỉ ghi nhầm cấp thực hiện, đã sửa lại cho đúng.',
     [TTHB]: 'Ghi nhận ý kiến thống nhất.',
     [VMA]: 'Tiếp thu: đã ghi rõ người thực hiện là công chức Văn hóa - Xã hội.',
   };
-  for (const [unit, text] of Object.entries(responses)) await setResponse(db, spec, a.id, unit, text);
-  last = aEnd;
+  for (const [unit, text] of Object.entries(responses))
+    await setResponse(db, spec, a.id, unit, text, must(aEnd + 3 * HOUR));
   await applyDispatchEventFor(
     db,
     spec,
     a.id,
     { type: 'CLOSE', version: a.version, comment: 'Đã tổng hợp, tiếp thu, giải trình; trình ban hành quy trình.' },
-    at(aEnd + DAY + 2 * HOUR),
+    must(aEnd + DAY + 2 * HOUR),
   );
   made++;
 
@@ -224,8 +243,12 @@ export async function seedDemoDispatches(db: Db, config: Config, now = Date.now(
   await reply(c.id, P1, 'replied', cStart + 2 * DAY, cEnd, 'agree', TEXT.agree);
   await reply(c.id, HT, 'replied', cStart + 3 * DAY, cEnd, 'comments', TEXT.comments1);
   await reply(c.id, VMA, 'replied', cStart + 5 * DAY, cEnd, 'disagree', TEXT.disagree);
-  await expireReplies(db, Math.min(cEnd + 10 * 60_000, now - 60_000));
-  await setResponse(db, spec, c.id, HT, 'Tiếp thu, đã điều chỉnh thời gian thẩm định.');
+  last = Math.max(last, cEnd);
+  const cExpired = at(cEnd);
+  if (cExpired != null) await expireReplies(db, cExpired);
+  const cResponse = at(cEnd + 2 * HOUR);
+  if (cResponse != null)
+    await setResponse(db, spec, c.id, HT, 'Tiếp thu, đã điều chỉnh thời gian thẩm định.', cResponse);
   made++;
 
   // 3. Issued, due in the future: replies received, assigned, pending approval and answered.

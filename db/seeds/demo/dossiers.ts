@@ -14,6 +14,7 @@ import { ProcedureDefinition, stepOf } from '../../../workflows/procedure';
 import { intakeSchema } from '../../../server/schemas/dossier.schema';
 
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 const NAMES = [
   'Nguyễn Văn An',
   'Trần Thị Bích',
@@ -64,6 +65,8 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
   const defs = SEED_PROCEDURES as ProcedureDefinition[];
   const cal = await getCalendar(db, config);
   const rand = rng(20261125);
+  // A working moment, to the minute (a period's end, 11:30 or 17:30, moves to the next period).
+  const inOffice = (ms: number) => cal.nextWorkingMoment(new Date(Math.ceil(ms / MINUTE) * MINUTE)).getTime();
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   let made = 0;
 
@@ -71,7 +74,7 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
     const def = pick(defs);
     const desk = pick(deskOf[SEED_PROCEDURE_UNITS[def.code]]);
     // Received during office hours some time in the last 100 days, older ones first.
-    let t = cal.nextWorkingMoment(new Date(now - (100 - (i / count) * 99) * 24 * HOUR - rand() * 4 * HOUR)).getTime();
+    let t = inOffice(now - (100 - (i / count) * 99) * 24 * HOUR - rand() * 4 * HOUR);
     if (t >= now) continue;
     const documents = def.documents.filter((d) => d.required || rand() < 0.5).map((d) => d.code);
     const input = intakeSchema.parse({
@@ -109,11 +112,16 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
                   ? 'refused'
                   : 'withdrawn';
     const stopAt = target === 'progress' ? Math.floor(rand() * def.steps.length) : def.steps.length;
+    // A refusal is decided by whoever approves: at the last step a head or leader acts on (the
+    // REFUSE is sent by the current step's role), never at the clerk's numbering step.
+    const refuseAt = def.steps.map((s) => s.role).findLastIndex((r) => r === 'leader' || r === 'head');
     for (let guard = 0; guard < 20; guard++) {
       const row = (await findDossierByCode(db, code))!;
       const step = stepOf(def, row.state);
-      // Most hand-offs happen within the step's time, some are late.
-      t += (rand() < 0.85 ? 0.2 + rand() * 0.7 : 1.2 + rand()) * (step ? step.hours : 4) * HOUR * 1.5;
+      // Most hand-offs happen within the step's time, some are late; time runs in office hours only,
+      // and no two hand-offs of a dossier share a minute.
+      const hours = (rand() < 0.85 ? 0.2 + rand() * 0.7 : 1.2 + rand()) * (step ? step.hours : 4);
+      t = inOffice(Math.max(cal.addWorkingMs(new Date(t), hours * HOUR).getTime(), t + 10 * MINUTE));
       if (t >= now) break;
       let event: Omit<DossierEventInput, 'version'> | null = null;
       let who: User | undefined;
@@ -122,7 +130,7 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
         who = actor(row.handling_unit_id, step.role);
         if (target === 'supplement' && idx === 0 && row.supplement_count === 0)
           event = { type: 'REQUEST_SUPPLEMENT', comment: 'Đề nghị bổ sung bản sao giấy tờ còn thiếu.' };
-        else if (target === 'refused' && idx === def.steps.length - 1)
+        else if (target === 'refused' && idx === refuseAt)
           event = { type: 'REFUSE', comment: 'Hồ sơ không đủ điều kiện theo quy định.' };
         else if (target === 'withdrawn' && idx === 1) {
           who = actor(row.receiving_unit_id, 'intake');

@@ -1,0 +1,92 @@
+import { buildTestApp, TestApp } from '../helpers/app';
+import { seedDemo } from '../../db/seeds/demo';
+import { ensureAdmin } from '../../server/services/bootstrap.service';
+import { getCalendar } from '../../server/services/calendar.service';
+import type { WorkCalendar } from '../../workflows/calendar';
+import { formatVnDateTime } from '../../workflows/calendar/time';
+
+/**
+ * The demo data as a person reads it in a timeline: every event in office hours of a working day,
+ * done by the role that does it, in an order that makes sense. Seeded once, on SQLite.
+ */
+describe('demo data', () => {
+  let t: TestApp;
+  let cal: WorkCalendar;
+  const MIN = 60_000;
+
+  beforeAll(async () => {
+    t = await buildTestApp('sqlite');
+    await ensureAdmin(t.tdb.db, 'quan-tri-thu-nghiem');
+    await seedDemo(t.tdb.db, t.ctx.config, 160);
+    cal = await getCalendar(t.tdb.db, t.ctx.config);
+  }, 240_000);
+  afterAll(() => t.close());
+
+  const outside = (rows: Array<{ id: number; type: string; at: number | string }>) =>
+    rows
+      .filter((e) => cal.nextWorkingMoment(new Date(Number(e.at))).getTime() !== Number(e.at))
+      .map((e) => `${e.type} #${e.id} ${formatVnDateTime(new Date(Number(e.at)))}`);
+
+  it('seeds dossiers in every state and dispatches', async () => {
+    const states = new Set(await t.tdb.db('dossiers').pluck('status'));
+    for (const s of ['processing', 'waiting_supplement', 'result_ready', 'returned', 'refused', 'withdrawn'])
+      expect(states).toContain(s);
+    expect(Number((await t.tdb.db('dispatches').count({ n: '*' }))[0].n)).toBe(5);
+  });
+
+  it('puts every dossier and dispatch event inside office hours of a working day', async () => {
+    const db = t.tdb.db;
+    const dossierEvents = await db('dossier_events').select('id', 'type', 'at');
+    const dispatchEvents = await db('dispatch_events').select('id', 'type', 'at');
+    expect(dossierEvents.length).toBeGreaterThan(300);
+    expect(dispatchEvents.length).toBeGreaterThan(30);
+    expect(outside(dossierEvents)).toEqual([]);
+    expect(outside(dispatchEvents)).toEqual([]);
+  });
+
+  it('has every refusal made by a head or a leader, at their own step (the engine checks the step’s role)', async () => {
+    const db = t.tdb.db;
+    const refusals = await db('dossier_events as e')
+      .join('user_roles as r', 'r.user_id', 'e.actor_id')
+      .where('e.type', 'REFUSE')
+      .select('e.id', 'r.role');
+    const byEvent = new Map<number, string[]>();
+    for (const r of refusals) byEvent.set(r.id, [...(byEvent.get(r.id) ?? []), r.role]);
+    expect(byEvent.size).toBeGreaterThan(3);
+    expect([...byEvent].filter(([, roles]) => !roles.includes('head') && !roles.includes('leader'))).toEqual([]);
+  });
+
+  it('reads as a timeline: receipt first, then one hand-off at a time, each at least a minute after the last', async () => {
+    const db = t.tdb.db;
+    const odd: string[] = [];
+    const check = (key: string, events: Array<{ type: string; at: number | string }>, first?: string) => {
+      if (first && events[0]?.type !== first) odd.push(`${key}: starts with ${events[0]?.type}`);
+      for (let i = 1; i < events.length; i++)
+        if (Number(events[i].at) - Number(events[i - 1].at) < MIN)
+          odd.push(`${key}: ${events[i - 1].type} → ${events[i].type} within a minute`);
+    };
+    const dossiers = await db('dossiers').select('id', 'code', 'received_at');
+    const events = await db('dossier_events').orderBy('id').select('dossier_id', 'type', 'at');
+    for (const d of dossiers) {
+      const own = events.filter((e) => e.dossier_id === d.id);
+      check(d.code, own, 'RECEIVE');
+      if (own.some((e) => Number(e.at) < Number(d.received_at))) odd.push(`${d.code}: an event before the receipt`);
+    }
+    const dispatchEvents = await db('dispatch_events').orderBy('id').select('dispatch_id', 'reply_id', 'type', 'at');
+    for (const id of new Set(dispatchEvents.map((e) => e.dispatch_id))) {
+      const own = dispatchEvents.filter((e) => e.dispatch_id === id);
+      check(
+        `dispatch ${id}`,
+        own.filter((e) => e.reply_id == null),
+      );
+      const issued = own.find((e) => e.type === 'ISSUE');
+      for (const rid of new Set(own.filter((e) => e.reply_id != null).map((e) => e.reply_id))) {
+        const reply = own.filter((e) => e.reply_id === rid);
+        check(`reply ${rid}`, reply);
+        if (!issued || reply.some((e) => Number(e.at) <= Number(issued.at)))
+          odd.push(`reply ${rid}: an event before the dispatch was issued`);
+      }
+    }
+    expect(odd).toEqual([]);
+  });
+});
