@@ -1,3 +1,4 @@
+import { searchText } from '../workflows/text';
 /**
  * Part 6, scale: fill a database with N dossiers (default 1,000,000; BENCH_DOSSIERS) and their
  * events over two years for a province of a hundred units (the province and 99 communes), with
@@ -273,6 +274,7 @@ const D_COLS = [
   'supplement_count',
   'created_by',
   'updated_at',
+  'search_text',
 ];
 const E_COLS = [
   'dossier_id',
@@ -512,6 +514,7 @@ async function generate(db: BenchDb, w: World, n: number, rand: () => number) {
         supplements,
         unit.intake,
         Math.max(t, completedAt ?? 0),
+        searchText(code, name),
       ]);
       for (const d of def.documents) {
         docRows.push([id, d.code, d.name, d.required, d.required]);

@@ -1,3 +1,4 @@
+import { searchText } from '../workflows/text';
 /**
  * The data the transition benchmarks (floor, service, HTTP) work on: a province and a commune, one
  * bench user holding every step role in the commune, a six-step procedure posted through the
@@ -190,6 +191,7 @@ export async function buildWorld(db: BenchDb): Promise<World> {
           code,
           applicant_name: name,
           applicant: JSON.stringify({ ...JSON.parse(String(tRow.applicant)), fullName: name }),
+          search_text: searchText(code, name),
           received_at: t,
           updated_at: t,
         };
