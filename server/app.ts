@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.routes';
 import { apiRouter } from './routes/api.routes';
 import { htmlRouter } from './routes/html.routes';
 import { publicPages } from './handlers/public.pages';
+import { multipartBeforeCsrf } from './middleware/upload';
 
 /** Build the Express app (no listen): middleware, routers and the error handler. */
 export function createApp(ctx: AppContext): express.Express {
@@ -36,7 +37,7 @@ export function createApp(ctx: AppContext): express.Express {
         return id;
       },
       serializers: {
-        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         res: (res) => ({ statusCode: res.statusCode }),
       },
       // Public lookups are the hot, anonymous path: per-request access lines cost ~14% of its CPU.
@@ -93,13 +94,13 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(passport.initialize());
   app.use(passport.session());
   const csrf = csrfSync({
-    // Multipart forms (file uploads) are parsed after this check, so they carry the token in the query.
+    // The token travels in the form's body (or a header), never in the URL: multipart forms are read
+    // first (signed-in users, upload routes only) so their hidden `_csrf` field is here too.
     getTokenFromRequest: (req) =>
-      (req.body?._csrf as string | undefined) ??
-      (req.headers['x-csrf-token'] as string | undefined) ??
-      (req.query?._csrf as string | undefined),
+      (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
   });
+  app.use(multipartBeforeCsrf());
   app.use(csrf.csrfSynchronisedProtection);
   app.use(pageLocals(csrf.generateToken, (user) => workWaiting(ctx.db, user)));
   app.use(htmlRouter(ctx, passport));
@@ -114,4 +115,10 @@ function trustProxy(v: string): boolean | number | string {
   if (v === 'false') return false;
   if (/^\d+$/.test(v)) return Number(v);
   return v;
+}
+
+/** A URL as logged: a CSRF token that arrived in the query (an old bookmark, a forged link) is not written down. */
+export function redactUrl(url: string | undefined): string | undefined {
+  if (!url || !/[?&]_csrf=/i.test(url)) return url;
+  return url.replace(/([?&]_csrf=)[^&#]*/gi, '$1[redacted]');
 }

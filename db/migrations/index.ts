@@ -17,6 +17,7 @@ import * as m015 from './015_dispatch_attachments';
 import * as m016 from './016_event_hashes';
 import * as m017 from './017_report_index';
 import * as m018 from './018_search_text';
+import * as m019 from './019_idempotency_keys';
 import * as m020 from './020_unit_contact';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '016_event_hashes': m016,
   '017_report_index': m017,
   '018_search_text': m018,
+  '019_idempotency_keys': m019,
   '020_unit_contact': m020,
 };
 

@@ -46,9 +46,13 @@ const idOf = (req: Request) => {
   return id;
 };
 const fieldsOf = (err: AppError) => (err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {};
-/** A person reads the field messages, not "Dữ liệu không hợp lệ: comment." */
-const messageOf = (err: AppError) =>
-  Object.keys(fieldsOf(err)).length ? Object.values(fieldsOf(err)).join(' ') : err.message;
+/**
+ * The form-level message: none when the fields carry their own (each message is shown once, beside its
+ * field), else the error's own words ("Dữ liệu không hợp lệ: comment." never reaches a person).
+ */
+const messageOf = (err: AppError) => (Object.keys(fieldsOf(err)).length ? '' : err.message);
+/** A one-field form (the synthesis row): the field's message, or the error's own. */
+const oneMessageOf = (err: AppError) => Object.values(fieldsOf(err))[0] ?? err.message;
 
 /** /cong-van: comment-solicitation dispatches (công văn xin ý kiến), their replies and the synthesis. */
 export function dispatchPages(ctx: AppContext) {
@@ -72,10 +76,13 @@ export function dispatchPages(ctx: AppContext) {
   const renderShow = async (req: Request, res: Response, failed: Failed | null = null, status = 200) => {
     const { d, view } = await loadVisible(db, req.user!, idOf(req));
     const m = await showModel(db, req.user!, d, view, failed);
+    // The failed form shows its own message; the top of the page only when that form is not on it.
+    const forms = [...m.actions, ...(m.reply?.actions ?? [])] as Array<{ type: string }>;
+    const shown = failed && forms.some((a) => a.type === failed.type);
     res.status(status).render('pages/dispatches/show', {
       title: d.number ? `Công văn ${d.number}` : 'Dự thảo công văn',
       ...m,
-      error: failed?.error,
+      error: failed && !shown ? failed.error || 'Chưa thực hiện được thao tác.' : undefined,
     });
   };
 
@@ -277,7 +284,7 @@ export function dispatchPages(ctx: AppContext) {
         res.redirect(303, `/cong-van/${id}/tong-hop#dv-${unitCode}`);
       } catch (err) {
         if (!(err instanceof Invalid || err instanceof NotAllowed)) throw err;
-        await renderSynthesis(req, res, { unitCode, error: messageOf(err), value }, 422);
+        await renderSynthesis(req, res, { unitCode, error: oneMessageOf(err), value }, 422);
       }
     },
 

@@ -4,6 +4,7 @@ import type { Mail } from './mailer';
 import { dossierMailFacts } from '../queries/dossiers.queries';
 import { activeStaffWithRoles } from '../queries/user-roles.queries';
 import { STATUS_TEXT } from '../../workflows/status';
+import { addressing } from '../../workflows/applicant';
 
 type Q = Knex | Knex.Transaction;
 
@@ -32,28 +33,27 @@ export function mail(kind: string, to: string, subject: string, data: Record<str
 const APPLICANT: Record<string, { subject: string; intro: string; dueLabel?: string; detailLabel?: string }> = {
   RECEIVE: {
     subject: 'Đã tiếp nhận hồ sơ',
-    intro: 'Cơ quan đã tiếp nhận hồ sơ của Ông/Bà.',
+    intro: 'Cơ quan đã tiếp nhận hồ sơ của {you}.',
     dueLabel: 'Ngày hẹn trả kết quả',
   },
   REQUEST_SUPPLEMENT: {
     subject: 'Yêu cầu bổ sung, hoàn thiện hồ sơ',
-    intro: 'Hồ sơ của Ông/Bà cần được bổ sung, hoàn thiện. Thời gian chờ bổ sung không tính vào thời hạn giải quyết.',
+    intro: 'Hồ sơ của {you} cần được bổ sung, hoàn thiện. Thời gian chờ bổ sung không tính vào thời hạn giải quyết.',
     detailLabel: 'Nội dung cần bổ sung',
   },
   EXTEND: {
     subject: 'Thư xin lỗi và hẹn lại ngày trả kết quả',
-    intro: 'Cơ quan chân thành xin lỗi vì hồ sơ của Ông/Bà chưa được giải quyết đúng hẹn.',
+    intro: 'Cơ quan chân thành xin lỗi vì hồ sơ của {you} chưa được giải quyết đúng hẹn.',
     dueLabel: 'Ngày hẹn trả mới',
     detailLabel: 'Lý do',
   },
   RESULT_READY: {
     subject: 'Hồ sơ đã có kết quả',
-    intro:
-      'Hồ sơ của Ông/Bà đã có kết quả. Mời Ông/Bà đến nhận kết quả tại Bộ phận Một cửa (mang theo giấy tiếp nhận).',
+    intro: 'Hồ sơ của {you} đã có kết quả. Mời {you} đến nhận kết quả tại Bộ phận Một cửa (mang theo giấy tiếp nhận).',
   },
   REFUSE: {
     subject: 'Thông báo từ chối giải quyết hồ sơ',
-    intro: 'Cơ quan rất tiếc thông báo hồ sơ của Ông/Bà không được giải quyết.',
+    intro: 'Cơ quan rất tiếc thông báo hồ sơ của {you} không được giải quyết.',
     detailLabel: 'Lý do',
   },
 };
@@ -95,14 +95,16 @@ export async function dossierMails(db: Q, e: DossierMailEvent, publicUrl: string
       );
     }
   }
-  const applicant = JSON.parse(d.applicant) as { fullName: string; email?: string | null };
+  const applicant = JSON.parse(d.applicant) as { type?: number; fullName: string; email?: string | null };
+  // A citizen is "Ông/Bà …"; an enterprise, agency or organisation is called by its name (workflows/applicant).
+  const addr = addressing(applicant);
   const notice = kind === 'FORWARD' && e.to === 'result_ready' ? 'RESULT_READY' : kind;
   const t = APPLICANT[notice];
   if (applicant.email && t) {
     out.push(
       mail('applicant', applicant.email, `[Một Cửa] ${t.subject} – ${e.code}`, {
-        name: applicant.fullName,
-        intro: t.intro,
+        addressee: addr.addressee,
+        intro: t.intro.replaceAll('{you}', addr.you),
         code: e.code,
         procedureName: d.procedure_name,
         unitName: d.unit_name,

@@ -33,7 +33,11 @@ export function dossierJson(view: DossierView) {
     channel: row.channel,
     supplementCount: row.supplement_count,
     extended: row.extended,
-    applicant: JSON.parse(row.applicant),
+    // Dossiers received before the applicant type was recorded are citizens' (LoaiDoiTuong 1).
+    applicant: { type: 1, ...JSON.parse(row.applicant) } as { type: 1 | 2 | 3 | 4; fullName: string } & Record<
+      string,
+      unknown
+    >,
     documents: documents.map((d) => ({ code: d.code, name: d.name, required: d.required, received: d.received })),
     note: row.note,
   };

@@ -7,9 +7,11 @@ import { compiledVersion } from '../services/catalog.service';
 import { getVisibleRow } from '../services/dossiers.service';
 import { ANNOTATION_EVENTS, CHANNELS } from '../../workflows/labels';
 import { stepOf } from '../../workflows/procedure';
+import { addressing } from '../../workflows/applicant';
 import { DESK, FORM_TITLES, FormNo, header, stamp, upper, when, day } from './print-format';
 
 function applicantOf(row: DossierRow): {
+  type?: number;
   fullName: string;
   idNumber?: string | null;
   phone?: string | null;
@@ -28,6 +30,8 @@ function basics(row: DossierRow) {
     code: row.code,
     procedureName: row.procedure_name,
     applicant: applicantOf(row),
+    // "Ông/Bà Nguyễn Văn A" for a citizen; an organisation by its own name ("Kính gửi: Công ty TNHH ABC").
+    addr: addressing(applicantOf(row)),
     receivingName: row.receiving_name,
     competentName: row.competent_name,
     receivedAt: when(row.received_at),

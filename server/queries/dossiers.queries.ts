@@ -375,7 +375,7 @@ export type NewDossier = Omit<
   | 'competent_name'
   | 'handling_code'
   | 'handling_name'
-> & { search_text: string; created_by: number };
+> & { search_text: string; created_by: number; applicant_type?: number };
 
 /** Insert a dossier; its id. */
 export async function insertDossier(trx: Q, row: NewDossier): Promise<number> {

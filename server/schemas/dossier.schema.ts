@@ -12,8 +12,17 @@ const optional = (max: number, label: string) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
+/** The applicant's type: the national portal's LoaiDoiTuong (1 citizen, 2 enterprise, 3 state agency, 4 other organisation). */
+export const APPLICANT_TYPES = [1, 2, 3, 4] as const;
+export type ApplicantType = (typeof APPLICANT_TYPES)[number];
+
 export const applicantSchema = z.object(
   {
+    type: z
+      .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
+        error: 'Loại người nộp phải là 1 (công dân), 2 (doanh nghiệp), 3 (cơ quan nhà nước) hoặc 4 (tổ chức khác)',
+      })
+      .default(1),
     fullName: z
       .string({ error: 'Họ tên người nộp là bắt buộc' })
       .trim()

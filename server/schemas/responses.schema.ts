@@ -85,6 +85,9 @@ export const dossierSchema = z
     supplementCount: z.number().int(),
     extended: z.boolean(),
     applicant: z.object({
+      type: z
+        .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
+        .meta({ description: 'LoaiDoiTuong: 1 công dân, 2 doanh nghiệp, 3 cơ quan nhà nước, 4 tổ chức khác' }),
       fullName: z.string(),
       idNumber: z.string().nullable().optional(),
       phone: z.string().nullable().optional(),

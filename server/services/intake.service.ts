@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { mayReceiveDossier } from '../policies/dossier.policy';
 import type { Knex } from 'knex';
 import { appendDossierEvent } from './audit';
@@ -18,6 +19,30 @@ import { enqueue } from './outbox.service';
 import { vnDate } from '../../workflows/calendar';
 import { firstStep, initialSnapshot, ProcedureDefinition } from '../../workflows/procedure';
 import { searchText } from '../../workflows/text';
+import { findIdempotencyKey, IDEMPOTENCY_TTL_MS, insertIdempotencyKey } from '../queries/idempotency.queries';
+
+/** The intake form's one-time token: Back and submit again shows the dossier already created. */
+export const INTAKE_FORM_SCOPE = 'form:intake';
+
+/** A one-time key recorded in the intake's own transaction (contract.md §2, idempotency). */
+export interface OneTimeKey {
+  scope: string;
+  key: string;
+  requestHash?: string;
+}
+
+/** A stable hash of what was asked, to tell a replay from a different request under the same key. */
+export function requestHash(input: unknown): string {
+  return crypto.createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}
+
+/** The dossier a one-time key already created for this user (within the replay window), or null. */
+export async function dossierCodeForKey(db: Db, userId: number, scope: string, key: string, now = Date.now()) {
+  const row = await findIdempotencyKey(db, userId, scope, key, now - IDEMPOTENCY_TTL_MS);
+  if (!row) return null;
+  const { code } = JSON.parse(row.response) as { code?: string };
+  return code ?? null;
+}
 
 /**
  * Receive a dossier at the desk (role `intake`): check the document checklist, give it its code
@@ -32,6 +57,7 @@ export async function receiveDossier(
   input: IntakeInput,
   now = Date.now(),
   inside?: (trx: Knex.Transaction, code: string, def: ProcedureDefinition) => Promise<void>,
+  once?: OneTimeKey,
 ): Promise<string> {
   const pv = await findVersion(db, input.procedureCode);
   if (!pv)
@@ -73,6 +99,17 @@ export async function receiveDossier(
   return withTransaction(db, async (trx: Knex.Transaction) => {
     const seq = await nextSequence(trx, `dossier:${receiving.code}:${day}`);
     const code = `${receiving.code}-${day}-${String(seq).padStart(4, '0')}`;
+    // The one-time key first: a twin submitted at the same moment fails here and rolls back whole.
+    if (once)
+      await insertIdempotencyKey(trx, {
+        user_id: user.id,
+        scope: once.scope,
+        key: once.key,
+        request_hash: once.requestHash ?? requestHash(input),
+        status: 201,
+        response: JSON.stringify({ code }),
+        created_at: now,
+      });
     const dossierId = await insertDossier(trx, {
       code,
       procedure_version_id: pv.id,
@@ -90,6 +127,7 @@ export async function receiveDossier(
       snapshot: JSON.stringify(initialSnapshot(machine)),
       version: 1,
       channel: input.channel,
+      applicant_type: input.applicant.type,
       applicant_name: input.applicant.fullName,
       search_text: searchText(code, input.applicant.fullName),
       applicant: JSON.stringify(input.applicant),

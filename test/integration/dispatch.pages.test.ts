@@ -155,7 +155,8 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
 
   it('expands a group shortcut to all its communes and stores the attached draft', async () => {
     const res = await as.spec
-      .post(`/cong-van/moi?_csrf=${encodeURIComponent(token.spec)}`)
+      .post(`/cong-van/moi`)
+      .field('_csrf', token.spec)
       .field('title', 'Xin ý kiến dự thảo kèm tệp')
       .field('summary', 'Gửi kèm dự thảo.')
       .field('dueDate', future(7))
@@ -178,7 +179,8 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     const districts = await create([], { groups: ['level:district'] });
     expect((JSON.parse((await row(districts)).recipients) as number[]).sort()).toEqual([u.d1.id, u.d2.id].sort());
     const bad = await as.spec
-      .post(`/cong-van/moi?_csrf=${encodeURIComponent(token.spec)}`)
+      .post(`/cong-van/moi`)
+      .field('_csrf', token.spec)
       .field('title', 'T')
       .field('summary', 'S')
       .field('dueDate', future(3))

@@ -35,7 +35,8 @@ describe.each(ENGINES)('desk and reviewer pages on %s', (engine) => {
     expect(page.status).toBe(200);
     const csrf = csrfFrom(page.text);
     const req = agent
-      .post(`/ho-so/moi?_csrf=${encodeURIComponent(csrf)}`)
+      .post(`/ho-so/moi`)
+      .field('_csrf', csrf)
       .field('procedureCode', '1.000775')
       .field('fullName', 'Nguyễn Thị Hoa')
       .field('phone', '0912345678');
@@ -77,7 +78,8 @@ describe.each(ENGINES)('desk and reviewer pages on %s', (engine) => {
     const code = decodeURIComponent(res.headers.location.split('/')[2]);
     const page = await agent.get(`/ho-so/${code}`);
     const up = await agent
-      .post(`/ho-so/${code}/tep?_csrf=${encodeURIComponent(csrfFrom(page.text))}`)
+      .post(`/ho-so/${code}/tep`)
+      .field('_csrf', csrfFrom(page.text))
       .attach('files', PNG, 'bo-sung.png');
     expect(up.status).toBe(303);
     const after = await agent.get(`/ho-so/${code}`);
@@ -111,7 +113,8 @@ describe.each(ENGINES)('desk and reviewer pages on %s', (engine) => {
     const agent = await as('intake');
     const page = await agent.get('/ho-so/moi?thu-tuc=1.000775');
     const res = await agent
-      .post(`/ho-so/moi?_csrf=${encodeURIComponent(csrfFrom(page.text))}`)
+      .post(`/ho-so/moi`)
+      .field('_csrf', csrfFrom(page.text))
       .field('procedureCode', '1.000775')
       .field('fullName', 'X')
       .field('documents', 'TO_TRINH')

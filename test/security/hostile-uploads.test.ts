@@ -73,10 +73,7 @@ describe.each(ENGINES)('hostile uploads on %s', (engine) => {
       ...files.map((file) => ({ name: 'files', file })),
     ]);
     tried++;
-    return agent
-      .post(`/ho-so/moi?_csrf=${encodeURIComponent(csrfFrom(page.text))}`)
-      .set('Content-Type', type)
-      .send(body);
+    return agent.post(`/ho-so/moi`).set('x-csrf-token', csrfFrom(page.text)).set('Content-Type', type).send(body);
   }
 
   it('a file over 10 MB → 413 page in Vietnamese, nothing received, nothing stored', async () => {
@@ -213,7 +210,8 @@ describe.each(ENGINES)('hostile uploads on %s', (engine) => {
     const outsider = await signIn(t.app, w.by('intake', 'other').username, PASSWORD);
     const page = await outsider.get('/');
     const res = await outsider
-      .post(`/ho-so/${d.code}/tep?_csrf=${encodeURIComponent(csrfFrom(page.text))}`)
+      .post(`/ho-so/${d.code}/tep`)
+      .set('x-csrf-token', csrfFrom(page.text))
       .set('Content-Type', type)
       .send(body);
     expect(res.status).toBe(404);
@@ -221,7 +219,8 @@ describe.each(ENGINES)('hostile uploads on %s', (engine) => {
     expect(tree(t.ctx.config.dataDir).length).toBe(blobs);
     const own = await agent.get(`/ho-so/${d.code}`);
     const ok = await agent
-      .post(`/ho-so/${d.code}/tep?_csrf=${encodeURIComponent(csrfFrom(own.text))}`)
+      .post(`/ho-so/${d.code}/tep`)
+      .set('x-csrf-token', csrfFrom(own.text))
       .set('Content-Type', type)
       .send(body);
     expect(ok.status).toBe(303);
@@ -249,7 +248,8 @@ describe.each(ENGINES)('hostile uploads on %s', (engine) => {
       })),
     ]);
     const res = await drafter
-      .post(`/cong-van/moi?_csrf=${encodeURIComponent(csrfFrom(form.text))}`)
+      .post(`/cong-van/moi`)
+      .set('x-csrf-token', csrfFrom(form.text))
       .set('Content-Type', type)
       .send(body);
     expect(res.status).toBe(303);

@@ -14,6 +14,10 @@ const UNIT_CODE = /^[A-Za-z0-9.]+$/;
 /** Hours in one working day: N days = N × 8 working hours. */
 export const HOURS_PER_DAY = 8;
 
+/** The levels a procedure is received at (the unit tree's levels). */
+export const PROCEDURE_LEVELS = ['province', 'district', 'commune'] as const;
+export type ProcedureLevel = (typeof PROCEDURE_LEVELS)[number];
+
 /** Step `unit` value meaning the unit competent for the dossier. */
 export const UNIT_COMPETENT = 'competent';
 /** Step `unit` value meaning the competent unit's parent (inter-level handling). */
@@ -130,6 +134,14 @@ export const procedureDefinitionSchema = z
       }),
       name: text('Tên thủ tục', 500),
       field: text('Lĩnh vực', 500).optional(),
+      // The government level that receives it (cấp tỉnh, cấp huyện, cấp xã): a commune desk offers
+      // commune procedures only, a district desk district ones. Optional: a definition without it is
+      // received at any level (definitions saved before the field existed stay valid).
+      level: z
+        .enum(PROCEDURE_LEVELS, {
+          error: (iss) => `Cấp thực hiện "${String(iss.input)}" không hợp lệ (chỉ nhận: province, district, commune)`,
+        })
+        .optional(),
       // A year and a half of working days is far beyond any procedure; the bound keeps deadlines computable.
       totalDays: positiveNumber('Thời hạn giải quyết (số ngày làm việc)')
         .max(365, 'Thời hạn giải quyết tối đa 365 ngày làm việc')

@@ -386,8 +386,6 @@ const procedures: SeedProcedureDef[] = [
   },
 ];
 
-export const SEED_PROCEDURES: unknown[] = procedures;
-
 /** Which level receives each procedure (by code). */
 export const SEED_PROCEDURE_UNITS: Record<string, 'commune' | 'district'> = {
   '1.000775': 'commune',
@@ -405,3 +403,6 @@ export const SEED_PROCEDURE_UNITS: Record<string, 'commune' | 'district'> = {
   '1.000843': 'district',
   '1.005384': 'district',
 };
+
+// The definitions carry their level too: a commune desk's intake form offers commune procedures only.
+export const SEED_PROCEDURES: unknown[] = procedures.map((p) => ({ ...p, level: SEED_PROCEDURE_UNITS[p.code] }));
