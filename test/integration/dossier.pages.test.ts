@@ -151,7 +151,7 @@ describe.each(ENGINES)('desk and reviewer pages on %s', (engine) => {
     const fwd = await post(specialist, page.text, { type: 'FORWARD' });
     expect(fwd.status).toBe(303);
     page = await specialist.get(`/ho-so/${code}`);
-    expect(page.text).toContain('Đã thực hiện: Chuyển bước tiếp theo');
+    expect(page.text).toContain('Đã thực hiện: Thẩm định xong (Thẩm định hồ sơ → Xem xét, trình ký)');
     expect(page.text).not.toContain('name="type"');
     // a stale form (old version) is explained and the page reloaded
     // (a different action than the one that moved it on: the same click twice is reported as done)
