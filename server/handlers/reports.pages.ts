@@ -89,7 +89,8 @@ async function scopeAndPeriod(ctx: AppContext, req: Request): Promise<{ scope: S
 
 function figureCells(s: Summary, link: (m: Metric) => string | null) {
   return [
-    ...FIGURES.map((f) => ({ value: fmtInt(figureOf(s, f.key)), href: link(f.key) })),
+    // A zero leads to an empty list: no link.
+    ...FIGURES.map((f) => ({ value: fmtInt(figureOf(s, f.key)), href: figureOf(s, f.key) ? link(f.key) : null })),
     { value: rateText(s.onTimeRate), href: null },
   ];
 }
