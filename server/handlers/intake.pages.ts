@@ -20,6 +20,7 @@ import { insertAttachments } from '../queries/attachments.queries';
 import { findDossierByCode } from '../queries/dossiers.queries';
 import { findVersion, listLatest } from '../queries/procedures.queries';
 import { listUnits, type Unit } from '../queries/units.queries';
+import { deskUnitOf, mayReceiveProcedure } from '../policies/intake.policy';
 import { CHANNELS } from '../../workflows/labels';
 import { APPLICANT_TYPE_LABELS } from '../../workflows/applicant';
 import type { ProcedureDefinition } from '../../workflows/procedure';
@@ -50,9 +51,8 @@ const formName = (path: string) => (path === 'applicant.type' ? 'applicantType' 
 /** One-time form tokens: what the form sends back, in the API's Idempotency-Key alphabet. */
 const TOKEN = /^[A-Za-z0-9_.:-]{1,100}$/;
 
-/** A procedure is received at this desk when it names no level or this unit's level. */
-const receivableAt = (def: ProcedureDefinition, unit: Unit | undefined) =>
-  !def.level || !unit || def.level === unit.level;
+/** A desk receives a procedure of its level, or one that names none (policies/intake.policy). */
+const receivableAt = mayReceiveProcedure;
 
 /**
  * The competent units worth offering: this unit, its parents up the tree, and the units the
@@ -93,7 +93,7 @@ export function intakePages(ctx: AppContext) {
   ) => {
     const search = typeof req.query.tim === 'string' ? req.query.tim.trim().slice(0, 100) : '';
     const units = (await listUnits(ctx.db)).filter((u) => u.active);
-    const own = units.find((u) => u.id === req.user!.unitId);
+    const own = deskUnitOf(req.user!, units);
     const listed = (await listLatest(ctx.db, { offset: 0, limit: 200, q: search || undefined })).items;
     const procedures = listed
       .filter((p) => receivableAt(p.definition, own))
@@ -220,7 +220,7 @@ export function intakePages(ctx: AppContext) {
         const lacking = pv.definition.documents.filter((d) => d.required && !given.has(d.code));
         missing = lacking.map((d) => d.code);
         if (lacking.length) fields.documents = `Thiếu giấy tờ bắt buộc: ${lacking.map((d) => d.name).join('; ')}.`;
-        const own = (await listUnits(ctx.db)).find((u) => u.id === user.unitId);
+        const own = deskUnitOf(user, await listUnits(ctx.db));
         if (!receivableAt(pv.definition, own))
           fields.procedureCode = `Thủ tục ${LEVEL_NAMES[pv.definition.level!]}: không tiếp nhận tại ${own?.name ?? 'đơn vị này'}.`;
       }

@@ -203,6 +203,7 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     const noReason = await act('head', id, { type: 'REJECT', version: 2, comment: '' });
     expect(noReason.status).toBe(422);
     expect(noReason.text).toContain('Cần ghi rõ lý do trả lại dự thảo');
+    expect(noReason.text.split('Cần ghi rõ lý do trả lại dự thảo').length - 1).toBe(1); // once, beside the field
     const stale = await act('leader', id, { type: 'APPROVE', version: 1 });
     expect(stale.status).toBe(303);
     expect(await page('leader', stale.headers.location)).toContain('vừa được người khác cập nhật');
@@ -255,6 +256,7 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     });
     expect(noContent.status).toBe(422);
     expect(noContent.text).toContain('Cần nêu nội dung góp ý');
+    expect(noContent.text.split('Cần nêu nội dung góp ý').length - 1).toBe(1);
     expect(checked(noContent.text, 'position', 'comments')).toBe(true);
     const content = 'Bước 2, đề nghị "rút ngắn" còn 4 giờ.';
     expect(
