@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import request from 'supertest';
 import type { Express } from 'express';
 import { startServer } from '../helpers/server';
@@ -31,6 +34,35 @@ describe('start with defaults', () => {
       expect(page.status).toBe(200);
       // Handlebars escapes `=` as &#x3D;.
       expect(page.text).toContain(`<span class="url">http://localhost:${port}/tra-cuu?ma&#x3D;${d.code}</span>`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("the applicant's mail links to the port actually served (PUBLIC_URL unset, the scheduler's copy)", async () => {
+    const s = await startServer({ NODE_ENV: 'production', JOBS: '1', JOB_INTERVAL_MS: '200' });
+    try {
+      const db = s.running.ctx.db;
+      const port = new URL(s.url).port;
+      const app = s.url as unknown as Express;
+      const w = await buildWorld(app, db);
+      await request(app).post('/api/v1/procedures').set(bearer(w.tokens.admin)).send(definition());
+      const d = await receive(app, w, '1.000775', {
+        applicant: { fullName: 'Nguyễn Văn An', email: 'an@example.vn' },
+      });
+      // The outbox job writes the mail under DATA_DIR/mail (no SMTP_URL): wait for it, a condition.
+      const dir = path.join(s.running.ctx.config.dataDir, 'mail');
+      let text = '';
+      for (let i = 0; i < 600 && !text; i++) {
+        for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+          const m = await simpleParser(fs.readFileSync(path.join(dir, f)));
+          const to = Array.isArray(m.to) ? m.to : m.to ? [m.to] : [];
+          if (to.some((a) => a.text.includes('an@example.vn'))) text = m.text ?? '';
+        }
+        if (!text) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(text).toContain(`http://localhost:${port}/tra-cuu?ma=${d.code}`);
+      expect(text).not.toContain('localhost:3000');
     } finally {
       await s.close();
     }
