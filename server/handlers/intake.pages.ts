@@ -31,7 +31,7 @@ const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ?
 const LABELS: Record<string, string> = {
   procedureCode: 'Thủ tục',
   applicantType: 'Loại người nộp',
-  fullName: 'Họ tên người nộp / tên tổ chức',
+  fullName: 'Họ và tên / tên tổ chức',
   idNumber: 'Số CCCD / giấy tờ',
   phone: 'Số điện thoại',
   email: 'Thư điện tử',

@@ -167,7 +167,7 @@ describe.each(ENGINES)('the desk intake form on %s', (engine) => {
     ])
       expect(occurrences(res.text, message)).toBe(1);
     expect(res.text).toContain('3 mục cần sửa');
-    expect(res.text).toContain('<a href="#f-fullName">Họ tên người nộp / tên tổ chức</a>');
+    expect(res.text).toContain('<a href="#f-fullName">Họ và tên / tên tổ chức</a>');
     expect(res.text).toContain('<a href="#f-documents">Thành phần hồ sơ đã nhận</a>');
     expect(res.text).not.toContain('applicant.');
     expect(res.text).not.toContain('Dữ liệu không hợp lệ');
