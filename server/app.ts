@@ -66,6 +66,7 @@ export function createApp(ctx: AppContext): express.Express {
     }),
   );
   app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
+  app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(VIEWS_DIR, 'assets', 'favicon.ico'), { maxAge: '1d' }));
   app.use(healthRoutes(ctx));
 
   // The JSON API: bearer tokens, no cookies, so no CSRF.

@@ -4,6 +4,7 @@ import { printForm } from '../presenters/print.presenter';
 import { printRegister } from '../presenters/register.presenter';
 import { toCsv, toXlsx } from '../reports/export';
 import type { Table } from '../services/reports.service';
+import { fromTypedDate } from '../schemas/dates.schema';
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
@@ -27,8 +28,8 @@ export function printPages(ctx: AppContext) {
     async register(req: Request, res: Response) {
       const data = await printRegister(ctx.db, req.user!, {
         unit: first(req.query['don-vi']),
-        from: first(req.query.tu),
-        to: first(req.query.den),
+        from: fromTypedDate(first(req.query.tu)),
+        to: fromTypedDate(first(req.query.den)),
       });
       const format = first(req.query['dinh-dang']);
       if (format === 'csv' || format === 'xlsx') {

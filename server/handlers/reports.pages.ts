@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { toCsv, toXlsx } from '../reports/export';
 import type { AppContext } from '../context';
 import { Invalid } from '../errors';
+import { fromTypedDate, toTypedDate, TYPED_DATE_MESSAGE } from '../schemas/dates.schema';
 import { METRICS, Metric } from '../queries/reports.queries';
 import {
   boundsOf,
@@ -84,7 +85,13 @@ async function scopeAndPeriod(ctx: AppContext, req: Request): Promise<{ scope: S
   const scope = await reportScope(ctx.db, req.user!, str(req.query['don-vi']) || undefined, {
     ownOnly: req.query.rieng === '1',
   });
-  return { scope, period: parsePeriod({ from: req.query.tu, to: req.query.den }, { from: 'tu', to: 'den' }) };
+  return {
+    scope,
+    period: parsePeriod(
+      { from: fromTypedDate(req.query.tu), to: fromTypedDate(req.query.den) },
+      { from: 'tu', to: 'den' },
+    ),
+  };
 }
 
 function figureCells(s: Summary, link: (m: Metric) => string | null) {
@@ -177,11 +184,15 @@ export function reportsPages(ctx: AppContext) {
       const now = Date.now();
       const today = vnDate(new Date(now));
       const fallback = defaultPeriod(today);
-      const raw = { from: req.query.tu ?? fallback.from, to: req.query.den ?? fallback.to };
+      // Typed as dd/mm/yyyy (links use YYYY-MM-DD); shown back as dd/mm/yyyy.
+      const raw = {
+        from: fromTypedDate(req.query.tu ?? fallback.from),
+        to: fromTypedDate(req.query.den ?? fallback.to),
+      };
       const form = {
         unitCode: scope.unit?.code ?? '',
-        from: str(raw.from) ?? '',
-        to: str(raw.to) ?? '',
+        from: toTypedDate(str(raw.from) ?? ''),
+        to: toTypedDate(str(raw.to) ?? ''),
         errors: {} as Record<string, string>,
       };
       const units = scope.visible.map((u) => ({ code: u.code, label: `${'— '.repeat(u.depth)}${u.name}` }));
@@ -192,6 +203,7 @@ export function reportsPages(ctx: AppContext) {
       } catch (err) {
         if (!(err instanceof Invalid)) throw err;
         form.errors = (err.details as { fields: Record<string, string> }).fields;
+        for (const [k, m] of Object.entries(form.errors)) if (/YYYY-MM-DD/.test(m)) form.errors[k] = TYPED_DATE_MESSAGE;
         return res.status(422).render('pages/reports/index', { title: 'Báo cáo', form, units, admin });
       }
       const report = await fullReport(ctx.db, scope, period, now);

@@ -35,7 +35,7 @@ function parseDates(q: RegisterQuery, now: number): { from: string; to: string }
   if (typeof q.to !== 'string' || !isValidDateString(q.to)) bad.push('"Đến ngày" (den)');
   if (bad.length)
     throw new Invalid(
-      `Ngày không hợp lệ: ${bad.join(', ')}. Vui lòng nhập theo định dạng YYYY-MM-DD, ví dụ 2026-11-01.`,
+      `Ngày không hợp lệ: ${bad.join(', ')}. Vui lòng nhập theo dạng ngày/tháng/năm, ví dụ 01/11/2026.`,
     );
   if (String(q.to) < String(q.from)) throw new Invalid('"Đến ngày" phải sau hoặc cùng ngày với "Từ ngày".');
   return { from: String(q.from), to: String(q.to) };

@@ -2,11 +2,16 @@ import { z } from 'zod';
 import { REPLY_POSITIONS } from '../../workflows/labels';
 import { pagingSchema } from './validate';
 import { isValidDateString } from '../../workflows/calendar';
+import { fromTypedDate } from './dates.schema';
 import { DISPATCH_EVENT_TYPES, DispatchEventType, REPLY_EVENT_TYPES, ReplyEventType } from '../../workflows/dispatch';
 
-const date = z
-  .string({ error: 'Hạn trả lời là bắt buộc (YYYY-MM-DD)' })
-  .refine(isValidDateString, 'Ngày không hợp lệ, dùng dạng YYYY-MM-DD');
+// dd/mm/yyyy as typed in the form, or YYYY-MM-DD (the API's form); always YYYY-MM-DD after parsing.
+const date = z.preprocess(
+  fromTypedDate,
+  z
+    .string({ error: 'Hạn trả lời là bắt buộc (ngày/tháng/năm)' })
+    .refine(isValidDateString, 'Ngày không hợp lệ: dùng dạng dd/mm/yyyy (hoặc YYYY-MM-DD)'),
+);
 
 export const createDispatchSchema = z.object({
   title: z

@@ -58,13 +58,23 @@ describe.each(ENGINES)('units, users and tokens API on %s', (engine) => {
       level: 'province',
       parentCode: null,
       symbol: 'UBND',
+      address: null,
+      phone: null,
       active: true,
     });
-    const d = await api()
-      .post('/api/v1/units')
-      .set(auth())
-      .send({ code: '000.00.01.H99', name: 'UBND huyện A', level: 'district', parentCode: '000.00.00.H99' });
+    const d = await api().post('/api/v1/units').set(auth()).send({
+      code: '000.00.01.H99',
+      name: 'UBND huyện A',
+      level: 'district',
+      parentCode: '000.00.00.H99',
+      address: 'Số 1 Trần Phú, thị trấn A',
+      phone: '0291 3824 474',
+    });
     expect(d.status).toBe(201);
+    expect(d.body).toMatchObject({ address: 'Số 1 Trần Phú, thị trấn A', phone: '0291 3824 474' });
+    const badPhone = await api().patch('/api/v1/units/000.00.01.H99').set(auth()).send({ phone: 'gọi tôi' });
+    expect(badPhone.status).toBe(422);
+    expect(badPhone.body.error.details.fields.phone).toMatch(/Số điện thoại/);
     const c = await api()
       .post('/api/v1/units')
       .set(auth())
