@@ -32,7 +32,7 @@ const stubCtx = {
   sessionSecret: 'x'.repeat(16),
 } as unknown as AppContext;
 const ROUTES = apiRoutes(stubCtx).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as [string, ApiRoute]);
-const PUBLIC_PAGES = ['/dang-nhap', '/tra-cuu', '/healthz'];
+const PUBLIC_PAGES = ['/dang-nhap', '/tra-cuu', '/healthz', '/favicon.ico'];
 
 const zero = () => ({ api: 0, apiRoutes: 0, probes: 0, anon: 0, pages: 0, pageGets: 0, csrf: 0 });
 const allCounts: Record<string, ReturnType<typeof zero>> = {};

@@ -39,12 +39,18 @@ export const pdf = () => ({
   buffer: Buffer.from(`%PDF-1.4\n% ${crypto.randomBytes(8).toString('hex')}\n`),
 });
 
+/** The API body as the form sends it: the extension's ISO `dueAt` becomes the form's dd/mm/yyyy date and HH:mm time. */
 const toFields = (body: unknown): Fields =>
   Object.fromEntries(
-    Object.entries((body ?? {}) as Record<string, unknown>).map(([k, v]) => [
-      k,
-      Array.isArray(v) ? v.map(String) : String(v),
-    ]),
+    Object.entries((body ?? {}) as Record<string, unknown>).flatMap(([k, v]): Array<[string, string | string[]]> => {
+      const m = k === 'dueAt' ? /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(String(v)) : null;
+      if (m)
+        return [
+          ['dueDate', `${m[3]}/${m[2]}/${m[1]}`],
+          ['dueTime', m[4]],
+        ];
+      return [[k, Array.isArray(v) ? v.map(String) : String(v)]];
+    }),
   );
 const pageStatus = (api: number) => (api >= 200 && api < 300 ? 303 : api);
 
