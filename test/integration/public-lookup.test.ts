@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { ENGINES } from '../helpers/db';
-import { buildTestApp, TestApp } from '../helpers/app';
+import { buildTestApp, csrfFrom, signIn, TestApp } from '../helpers/app';
+import { buildUser, PASSWORD } from '../factories/accounts';
 import { bearer, buildWorld, definition, receive, send, World } from '../factories/dossiers';
 
 describe.each(ENGINES)('public lookup on %s', (engine) => {
@@ -136,6 +137,39 @@ describe.each(ENGINES)('public lookup: what a citizen must do next, on %s', (eng
     // spaces inside, as people copy a code from paper
     const spaced = code.replace(/-/g, ' - ').toLowerCase();
     expect((await request(t.app).get(`/tra-cuu?ma=${encodeURIComponent(spaced)}`)).status).toBe(200);
+  });
+
+  it('an admin keeps the desk address and phone in the unit form, and the lookup shows them', async () => {
+    await buildUser(t.tdb.db, { username: 'qtv.diachi', roles: ['admin'] });
+    const admin = await signIn(t.app, 'qtv.diachi', PASSWORD);
+    const form = await admin.get(`/quan-tri/don-vi/${w.other.code}`);
+    expect(form.text).toContain('Địa chỉ Bộ phận Một cửa');
+    const saved = await admin
+      .post(`/quan-tri/don-vi/${w.other.code}`)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        name: 'UBND xã Hai',
+        level: 'commune',
+        parentCode: w.district.code,
+        address: 'Ấp Bờ Xáng, xã Hai',
+        phone: '0291 3950 115',
+        active: 'on',
+      });
+    expect(saved.status).toBe(303);
+    const again = await admin.get(`/quan-tri/don-vi/${w.other.code}`);
+    expect(again.text).toContain('value="Ấp Bờ Xáng, xã Hai"');
+    expect(again.text).toContain('value="0291 3950 115"');
+    const res = await request(t.app)
+      .post('/api/v1/dossiers')
+      .set(bearer(w.tokens.otherIntake))
+      .send({ procedureCode: '1.000775', applicant: { fullName: 'Lê Thị Hoa' }, documents: ['TO_TRINH', 'BAO_CAO'] });
+    expect(res.status).toBe(201);
+    const d = res.body;
+    const html = await request(t.app).get(`/tra-cuu?ma=${encodeURIComponent(d.code)}`);
+    expect(html.text).toContain('Ấp Bờ Xáng, xã Hai');
+    expect(html.text).toContain('0291 3950 115');
+    expect(html.text).not.toContain('data-testid="supplement"'); // nothing asked for
   });
 
   it('says what to bring while waiting for a supplement, and where, with no staff name', async () => {
