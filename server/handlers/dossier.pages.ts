@@ -22,7 +22,7 @@ import {
   timelineOf,
   whoActs,
   workingTimes,
-} from '../services/dossier-actions';
+} from '../presenters/dossier-actions.presenter';
 import { clockOf } from '../services/dossier-clock';
 import { unitNamesByCode } from '../queries/units.queries';
 import { dossierUrgency } from '../../workflows/clock';

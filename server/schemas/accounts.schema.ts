@@ -37,7 +37,7 @@ export const createUnitSchema = z.object({
   /** Where citizens bring their papers (shown on the public lookup page). */
   address: optionalText(500),
   phone: optionalText(50).refine(
-    (v) => v === null || /^[0-9 .()+\-]{6,50}$/.test(v),
+    (v) => v === null || /^[0-9 .()+-]{6,50}$/.test(v),
     'Số điện thoại chỉ gồm chữ số, dấu cách, dấu chấm, ngoặc, dấu + và gạch ngang',
   ),
 });

@@ -1,34 +1,8 @@
 import fs from 'node:fs';
 import type { Db } from '../db';
 import { NotFound } from '../errors';
-import {
-  dispatchAttachmentsOf,
-  findDispatchAttachment,
-  insertDispatchAttachments,
-} from '../queries/dispatch-attachments.queries';
-import { blobPath, checkFiles, storeBlob, UploadedFile } from './attachments.service';
-
-/** Check files before anything is written: the same types and checks as dossier attachments. */
-export const checkDispatchFiles = checkFiles;
-
-/** Store a dispatch's files the way dossier attachments are stored. */
-export async function storeDispatchFiles(
-  db: Db,
-  dataDir: string,
-  dispatchId: number,
-  userId: number,
-  files: UploadedFile[],
-): Promise<number> {
-  checkFiles(files);
-  const rows = files.map((f) => ({
-    dispatch_id: dispatchId,
-    ...storeBlob(dataDir, f),
-    uploaded_by: userId,
-    created_at: Date.now(),
-  }));
-  await insertDispatchAttachments(db, rows);
-  return rows.length;
-}
+import { dispatchAttachmentsOf, findDispatchAttachment } from '../queries/dispatch-attachments.queries';
+import { blobPath } from './attachments.service';
 
 export async function listDispatchFiles(db: Db, dispatchId: number) {
   return dispatchAttachmentsOf(db, dispatchId);
