@@ -60,6 +60,10 @@ maybe('a dossier walked through every role in Chromium', () => {
   async function act(username: string, code: string, button: string, comment?: string): Promise<Page> {
     const page = await as(username);
     await page.goto(`${srv.url}/ho-so/${code}`);
+    // Only the step's main action is open; the others are a click away under "Thao tác khác".
+    const more = page.locator('details.action-more', { has: page.locator('summary', { hasText: button }) });
+    if ((await more.count()) && !(await more.evaluate((d) => (d as HTMLDetailsElement).open)))
+      await more.locator('summary').click();
     const form = page.locator('form.action-form', { has: page.getByRole('button', { name: button, exact: true }) });
     if (comment) await form.locator('textarea').fill(comment);
     await submitAndWait(page, form.getByRole('button', { name: button, exact: true }), '.flash-success');

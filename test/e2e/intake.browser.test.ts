@@ -80,6 +80,22 @@ maybe('the intake form in a real browser (Chromium)', () => {
     await page.context().close();
   });
 
+  it('the file field speaks Vietnamese in an English browser: "Chọn tệp…" and the chosen names', async () => {
+    const page = await desk(390, 800);
+    await page.goto(srv.url + '/ho-so/moi?thu-tuc=1.000775');
+    const pick = page.locator('label.file-pick');
+    await pick.waitFor({ state: 'visible' });
+    expect(await pick.textContent()).toBe('Chọn tệp…');
+    expect(await page.locator('.file-names').textContent()).toBe('Chưa chọn tệp nào');
+    // The browser's own control ("Choose Files / No file chosen") is not what a person sees.
+    expect(await page.locator('#f-files').evaluate((e) => e.getBoundingClientRect().width)).toBeLessThanOrEqual(1);
+    await page
+      .getByLabel('Tệp đính kèm (bản quét)')
+      .setInputFiles({ name: 'to-trinh.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.waitForFunction(() => document.querySelector('.file-names')?.textContent === 'to-trinh.pdf');
+    await page.context().close();
+  });
+
   it('Back after intake and submit again shows the dossier already received', async () => {
     const page = await desk(1366, 900);
     await page.goto(srv.url + '/ho-so/moi?thu-tuc=1.000775');
