@@ -106,8 +106,11 @@ describe.each(ENGINES)('migration 018_search_text on %s', (engine) => {
     const t = await buildTestApp(engine);
     const db = t.tdb.db;
     try {
-      // Back to 017: the column goes; rows written then have no search text.
-      await db.migrate.down({ migrationSource });
+      // Back to 017 (undoing the later migrations one by one): the column goes; rows written then have no search text.
+      const [, pending] = await db.migrate.list({ migrationSource });
+      expect(pending).toEqual([]);
+      for (let i = 0; i < 20 && (await db.schema.hasColumn('users', 'search_text')); i++)
+        await db.migrate.down({ migrationSource });
       expect(await db.schema.hasColumn('users', 'search_text')).toBe(false);
       const now = Date.now();
       await db('units').insert({
