@@ -193,3 +193,15 @@ export const REPLY_POSITION_LABELS: Record<ReplyPosition, string> = {
   comments: 'Thống nhất, có ý kiến góp ý',
   disagree: 'Không thống nhất',
 };
+
+/** Dispatch and reply events in words, for messages about them ("Không thể \"Ban hành\"…"). */
+export const DISPATCH_EVENT_WORDS: Record<string, string> = {
+  SUBMIT: 'Trình duyệt',
+  APPROVE: 'Duyệt',
+  REJECT: 'Trả lại dự thảo',
+  ISSUE: 'Ban hành',
+  CLOSE: 'Kết thúc',
+  ASSIGN: 'Giao xử lý',
+  RETURN: 'Trả lại',
+  EXPIRE: 'Hết hạn trả lời',
+};

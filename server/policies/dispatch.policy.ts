@@ -1,3 +1,4 @@
+import { DISPATCH_EVENT_WORDS } from '../../workflows/labels';
 import type { Knex } from 'knex';
 import { Forbidden, NotFound } from '../errors';
 import { subtreeIds } from '../queries/units.queries';
@@ -41,16 +42,8 @@ export const DISPATCH_EVENT_ROLES: Record<DispatchEventType, Role[]> = {
   CLOSE: ['specialist', 'leader'],
 };
 
-const WORDS: Record<string, string> = {
-  SUBMIT: 'Trình duyệt',
-  APPROVE: 'Duyệt',
-  REJECT: 'Trả lại dự thảo',
-  ISSUE: 'Ban hành',
-  CLOSE: 'Kết thúc',
-  ASSIGN: 'Giao xử lý',
-  RETURN: 'Trả lại',
-};
-const refuse = (type: string) => new Forbidden(`Bạn không có quyền "${WORDS[type] ?? type}" ở công văn này.`);
+const refuse = (type: string) =>
+  new Forbidden(`Bạn không có quyền "${DISPATCH_EVENT_WORDS[type] ?? type}" ở công văn này.`);
 
 /** A dispatch event is sent by the issuing unit's staff in the role the event needs. */
 export function mayActOnDispatch(actor: Actor, type: DispatchEventType, d: Pick<DispatchRow, 'issuing_unit_id'>) {

@@ -1,3 +1,4 @@
+import { DISPATCH_EVENT_WORDS } from '../../../workflows/labels';
 import { Invalid, NotAllowed } from '../../errors';
 import {
   countOpenReplies,
@@ -21,17 +22,6 @@ import {
   ReplyEventType,
 } from '../../../workflows/dispatch';
 import type { Kind } from './engine';
-
-const WORDS: Record<string, string> = {
-  SUBMIT: 'Trình duyệt',
-  APPROVE: 'Duyệt',
-  REJECT: 'Trả lại dự thảo',
-  ISSUE: 'Ban hành',
-  CLOSE: 'Kết thúc',
-  ASSIGN: 'Giao xử lý',
-  RETURN: 'Trả lại',
-  EXPIRE: 'Hết hạn trả lời',
-};
 
 export interface DispatchEventRequest {
   type: DispatchEventType;
@@ -63,10 +53,13 @@ export function dispatchKind(): Kind<DispatchLoaded, DispatchEventRequest, void>
     },
     notAllowed(d, input) {
       const why = input.type === 'CLOSE' && d.state === 'issued' ? ` Còn ${d.open_replies} đơn vị chưa trả lời.` : '';
-      return new NotAllowed(`Không thể "${WORDS[input.type]}" khi công văn ở trạng thái hiện tại.${why}`, {
-        state: d.state,
-        event: input.type,
-      });
+      return new NotAllowed(
+        `Không thể "${DISPATCH_EVENT_WORDS[input.type]}" khi công văn ở trạng thái hiện tại.${why}`,
+        {
+          state: d.state,
+          event: input.type,
+        },
+      );
     },
     async effects(trx, { row: d, input, next, now }) {
       const patch: Record<string, unknown> = {};
@@ -142,7 +135,7 @@ export function replyKind(): Kind<ReplyLoaded, ReplyEventRequest, void> {
       return res.ok ? { state: res.state, snapshot: res.snapshot } : null;
     },
     notAllowed: (r, input) =>
-      new NotAllowed(`Không thể "${WORDS[input.type] ?? input.type}" ý kiến ở trạng thái hiện tại.`, {
+      new NotAllowed(`Không thể "${DISPATCH_EVENT_WORDS[input.type] ?? input.type}" ý kiến ở trạng thái hiện tại.`, {
         state: r.state,
         event: input.type,
       }),
