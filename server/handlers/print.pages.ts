@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { printForm } from '../presenters/print.presenter';
 import { printRegister } from '../presenters/register.presenter';
 import { toCsv, toXlsx } from '../reports/export';
-import type { Table } from '../services/reports.service';
+import type { Table } from '../presenters/report-tables.presenter';
 import { fromTypedDate } from '../schemas/dates.schema';
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);

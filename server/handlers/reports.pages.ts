@@ -13,19 +13,21 @@ import {
   parsePeriod,
   Period,
   periodName,
-  periodText,
   Report,
   reportScope,
-  reportTitle,
-  reportTable,
   Scope,
   Summary,
+} from '../services/reports.service';
+import {
+  periodText,
+  reportTitle,
+  reportTable,
   TableName,
   TABLES,
   TOTAL_TEXT,
   UNIT_SCOPE_TEXT,
   unitLines,
-} from '../services/reports.service';
+} from '../presenters/report-tables.presenter';
 import { isOverdue } from '../services/dossier-clock';
 import { barChart, fmtInt, fmtPercent, stackedShare } from '../reports/charts';
 import { formatVnDate, formatVnDateTime, vnDate } from '../../workflows/calendar/time';

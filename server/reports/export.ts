@@ -1,6 +1,6 @@
 // exceljs is loaded on first export only: it adds ~17 MB to every process that never exports.
 import type ExcelJSType from 'exceljs';
-import type { Table } from '../services/reports.service';
+import type { Table } from '../presenters/report-tables.presenter';
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
 /**
