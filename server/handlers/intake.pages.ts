@@ -7,7 +7,8 @@ import { flash } from '../middleware/locals';
 import { uploadErrorOf } from '../middleware/upload';
 import { fieldErrors } from '../schemas/validate';
 import { intakeSchema } from '../schemas/dossier.schema';
-import { dossierCodeForKey, INTAKE_FORM_SCOPE, receiveDossier } from '../services/intake.service';
+import { INTAKE_FORM_SCOPE, receiveDossier } from '../services/intake.service';
+import { dossierCodeForKey } from '../services/idempotency.service';
 import {
   ALLOWED_TYPES,
   checkFile,

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { withTransaction } from '../db';
 import { enqueue } from '../services/outbox.service';
-import { markReminded, unremindedDispatches } from '../queries/dispatches.queries';
+import { markReminded, unremindedDispatches } from '../queries/dispatch-reminders.queries';
 import { vnDate, vnStartOfDay, WorkCalendar } from '../../workflows/calendar';
 
 const DAY = 86_400_000;

@@ -253,23 +253,7 @@ export async function lockDispatchState(trx: Knex.Transaction, id: number) {
   return { state: str(d.state), issuingUnitId: num(d.issuing_unit_id) };
 }
 
-// ---------------------------------------------------------------- reminders and drafts (issue 12)
-
-/** Issued dispatches not yet reminded whose due date is today or later (candidates for the reminder). */
-export async function unremindedDispatches(db: Q, today: string): Promise<Array<{ id: number; dueDate: string }>> {
-  const rows = await db('dispatches')
-    .where('state', 'issued')
-    .whereNull('reminded_at')
-    .andWhere('due_date', '>=', today)
-    .select('id', 'due_date');
-  return rows.map((r) => ({ id: num(r.id), dueDate: str(r.due_date) }));
-}
-
-/** Mark a dispatch reminded unless it already was; false when another process got there first. */
-export async function markReminded(db: Q, id: number, now: number): Promise<boolean> {
-  const n = await db('dispatches').where({ id }).whereNull('reminded_at').update({ reminded_at: now });
-  return n === 1;
-}
+// ---------------------------------------------------------------- drafts
 
 /** The columns of a new draft dispatch. */
 export interface NewDispatch {

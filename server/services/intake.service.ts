@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { mayReceiveDossier } from '../policies/dossier.policy';
 import type { Knex } from 'knex';
 import { appendDossierEvent } from './audit';
@@ -19,30 +18,11 @@ import { enqueue } from './outbox.service';
 import { vnDate } from '../../workflows/calendar';
 import { firstStep, initialSnapshot, ProcedureDefinition } from '../../workflows/procedure';
 import { searchText } from '../../workflows/text';
-import { findIdempotencyKey, IDEMPOTENCY_TTL_MS, insertIdempotencyKey } from '../queries/idempotency.queries';
+import { insertIdempotencyKey } from '../queries/idempotency.queries';
+import { requestHash, type OneTimeKey } from './idempotency.service';
 
 /** The intake form's one-time token: Back and submit again shows the dossier already created. */
 export const INTAKE_FORM_SCOPE = 'form:intake';
-
-/** A one-time key recorded in the intake's own transaction (contract.md §2, idempotency). */
-export interface OneTimeKey {
-  scope: string;
-  key: string;
-  requestHash?: string;
-}
-
-/** A stable hash of what was asked, to tell a replay from a different request under the same key. */
-export function requestHash(input: unknown): string {
-  return crypto.createHash('sha256').update(JSON.stringify(input)).digest('hex');
-}
-
-/** The dossier a one-time key already created for this user (within the replay window), or null. */
-export async function dossierCodeForKey(db: Db, userId: number, scope: string, key: string, now = Date.now()) {
-  const row = await findIdempotencyKey(db, userId, scope, key, now - IDEMPOTENCY_TTL_MS);
-  if (!row) return null;
-  const { code } = JSON.parse(row.response) as { code?: string };
-  return code ?? null;
-}
 
 /**
  * Receive a dossier at the desk (role `intake`): check the document checklist, give it its code
