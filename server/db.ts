@@ -63,8 +63,11 @@ export function knexConfig(url: string, opts: { pool?: { min: number; max: numbe
     },
     migrations,
     pool: opts.pool ?? { min: 0, max: 10 },
-    // Fail fast with 503 when the database is away, rather than queueing requests for long.
-    acquireConnectionTimeout: 3000,
+    // A database that is away fails at connect (refused at once, or connectTimeout above), and knex
+    // hands that error to the request (503) without waiting. This bound is only for a busy pool: a
+    // burst of requests queued behind one row lock (30 intakes at one desk) must wait its turn on a
+    // loaded machine, not be answered 503 after 3 s as it was.
+    acquireConnectionTimeout: 20_000,
   };
 }
 
