@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { forUpdate } from '../db';
-import { bool, num, numOrNull, str, strOrNull } from './normalise';
+import { bool, num, numOrNull, str, strOrNull, type EventFields, toEventFields } from './normalise';
 
 type Q = Knex | Knex.Transaction;
 type Raw = Record<string, unknown>;
@@ -93,19 +93,10 @@ export function toReplyRow(raw: Raw): ReplyRow {
 }
 
 /** A dispatch event (its own, or one of a reply's) with the reply's unit, oldest first. */
-export interface DispatchEventRow {
+export interface DispatchEventRow extends EventFields {
   id: number;
   dispatch_id: number;
   reply_id: number | null;
-  type: string;
-  from_state: string | null;
-  to_state: string;
-  actor_id: number | null;
-  actor_username: string | null;
-  actor_name: string | null;
-  actor_unit_code: string | null;
-  comment: string | null;
-  at: number;
   reply_unit_code: string | null;
   reply_unit_name: string | null;
 }
@@ -115,15 +106,7 @@ export function toDispatchEventRow(raw: Raw): DispatchEventRow {
     id: num(raw.id),
     dispatch_id: num(raw.dispatch_id),
     reply_id: numOrNull(raw.reply_id),
-    type: str(raw.type),
-    from_state: strOrNull(raw.from_state),
-    to_state: str(raw.to_state),
-    actor_id: numOrNull(raw.actor_id),
-    actor_username: strOrNull(raw.actor_username),
-    actor_name: strOrNull(raw.actor_name),
-    actor_unit_code: strOrNull(raw.actor_unit_code),
-    comment: strOrNull(raw.comment),
-    at: num(raw.at),
+    ...toEventFields(raw),
     reply_unit_code: strOrNull(raw.reply_unit_code),
     reply_unit_name: strOrNull(raw.reply_unit_name),
   };

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { bool, boolOrNull, num, numOrNull, str, strOrNull } from './normalise';
+import { bool, boolOrNull, num, numOrNull, str, strOrNull, type EventFields, toEventFields } from './normalise';
 import { whereSearch } from './search';
 
 type Q = Knex | Knex.Transaction;
@@ -129,18 +129,9 @@ export async function addDossierUnit(db: Q, dossierId: number, unitId: number): 
 }
 
 /** A dossier event row (append-only history), numbers and booleans as such. */
-export interface EventRow {
+export interface EventRow extends EventFields {
   id: number;
   dossier_id: number;
-  type: string;
-  from_state: string | null;
-  to_state: string;
-  actor_id: number | null;
-  actor_username: string | null;
-  actor_name: string | null;
-  actor_unit_code: string | null;
-  comment: string | null;
-  at: number;
   step_due_at: number | null;
   on_time: boolean | null;
   dossier_version: number;
@@ -152,15 +143,7 @@ export function toEventRow(raw: Raw): EventRow {
   return {
     id: num(raw.id),
     dossier_id: num(raw.dossier_id),
-    type: str(raw.type),
-    from_state: strOrNull(raw.from_state),
-    to_state: str(raw.to_state),
-    actor_id: numOrNull(raw.actor_id),
-    actor_username: strOrNull(raw.actor_username),
-    actor_name: strOrNull(raw.actor_name),
-    actor_unit_code: strOrNull(raw.actor_unit_code),
-    comment: strOrNull(raw.comment),
-    at: num(raw.at),
+    ...toEventFields(raw),
     step_due_at: numOrNull(raw.step_due_at),
     on_time: boolOrNull(raw.on_time),
     dossier_version: num(raw.dossier_version),
