@@ -19,6 +19,9 @@ import * as m017 from './017_report_index';
 import * as m018 from './018_search_text';
 import * as m019 from './019_idempotency_keys';
 import * as m020 from './020_unit_contact';
+import * as m021 from './021_consultations';
+import * as m022 from './022_results';
+import * as m023 from './023_certificates';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -44,6 +47,9 @@ const migrations: Record<string, Migration> = {
   '018_search_text': m018,
   '019_idempotency_keys': m019,
   '020_unit_contact': m020,
+  '021_consultations': m021,
+  '022_results': m022,
+  '023_certificates': m023,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

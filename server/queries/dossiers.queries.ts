@@ -39,6 +39,8 @@ export interface DossierRow {
   extended: boolean;
   supplement_count: number;
   updated_at: number;
+  /** The citizen's private key for the electronic result (design.md §10); null only before migration 022. */
+  access_key: string | null;
   receiving_code: string;
   receiving_name: string;
   competent_code: string;
@@ -81,6 +83,7 @@ export function toDossierRow(raw: Raw): DossierRow {
     extended: bool(raw.extended),
     supplement_count: num(raw.supplement_count),
     updated_at: num(raw.updated_at),
+    access_key: strOrNull(raw.access_key),
     receiving_code: str(raw.receiving_code),
     receiving_name: str(raw.receiving_name),
     competent_code: str(raw.competent_code),

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { mayReceiveDossier } from '../policies/dossier.policy';
 import type { Knex } from 'knex';
 import { appendDossierEvent } from './audit';
@@ -117,6 +118,7 @@ export async function receiveDossier(
       due_at: overall.dueAt.getTime(),
       created_by: user.id,
       updated_at: now,
+      access_key: crypto.randomBytes(12).toString('base64url'),
     });
     await insertDossierDocuments(
       trx,
