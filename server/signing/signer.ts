@@ -18,6 +18,8 @@ export interface SignerIdentity {
 
 export interface Signer {
   identity: SignerIdentity;
+  /** The most bytes `sign` may return (the PDF reserves this room before signing); 16 KB when unset. */
+  maxSignatureBytes?: number;
   /** A detached CMS (PKCS#7) signature over `data`, with `signingTime` as its signing-time attribute. */
   sign(data: Buffer, signingTime: Date): Promise<Buffer>;
 }
