@@ -24,6 +24,8 @@ const envSchema = z.object({
   SEED_DEMO: bool.optional(),
   ADMIN_PASSWORD: z.string().min(8, 'ít nhất 8 ký tự').optional(),
   SESSION_SECRET: z.string().min(16, 'ít nhất 16 ký tự').optional(),
+  // Seals signing keys at rest (AES-256-GCM). Unset: a key generated once in DATA_DIR/signing.key.
+  SIGNING_KEY: z.string().min(32, 'ít nhất 32 ký tự').optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(8),
   TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
   TRUST_PROXY: z.string().default('loopback'),

@@ -5,6 +5,7 @@ import { createLogger } from './logger';
 import { createApp } from './app';
 import { setHashCost } from './auth/passwords';
 import { ensureAdmin, sessionSecret } from './services/bootstrap.service';
+import { ensureDemoCa } from './services/certificates.service';
 import { seedDemo } from '../db/seeds/demo';
 import type { AppContext } from './context';
 import { createMailer } from './mail/mailer';
@@ -36,6 +37,8 @@ export async function start(config: Config, opts: { print?: (s: string) => void 
       const demo = await seedDemo(db, config);
       print(demo.summary);
     }
+    // Signing works out of the box: a local demo CA ("không có giá trị pháp lý") until an admin uploads certificates.
+    await ensureDemoCa(db, config);
   });
   const ctx: AppContext = { config, db, logger, sessionSecret: await sessionSecret(db, config.SESSION_SECRET) };
   const app = createApp(ctx);

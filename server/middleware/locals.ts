@@ -26,6 +26,7 @@ export const NAV: NavItem[] = [
   { href: '/quan-tri/don-vi', label: 'Đơn vị', roles: ['admin'] },
   { href: '/quan-tri/nguoi-dung', label: 'Người dùng', roles: ['admin'] },
   { href: '/quan-tri/thu', label: 'Thư', roles: ['admin'] },
+  { href: '/quan-tri/chung-thu-so', label: 'Chứng thư số', roles: ['admin'] },
 ];
 
 export function flash(req: Request, kind: 'success' | 'error' | 'info', text: string): void {

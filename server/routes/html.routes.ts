@@ -25,6 +25,7 @@ import { dossierPages } from '../handlers/dossier.pages';
 import { mailPages } from '../handlers/mail.pages';
 import { reportsPages } from '../handlers/reports.pages';
 import { dispatchPages } from '../handlers/dispatch.pages';
+import { certificatePages } from '../handlers/certificates.pages';
 
 /** The HTML pages. Fixed routes (contract.md §3) keep their Vietnamese paths. */
 export function htmlRouter(ctx: AppContext, passport: Passport): Router {
@@ -40,6 +41,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const mailAdmin = mailPages(ctx);
   const reports = reportsPages(ctx);
   const dispatch = dispatchPages(ctx);
+  const certs = certificatePages(ctx);
 
   r.get('/dang-nhap', 'public', auth.showLogin);
   r.post('/dang-nhap', 'public', auth.login);
@@ -91,5 +93,20 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/quan-tri/lich', ['admin'], { query: calendarYearQuerySchema }, calendarAdmin.year);
   r.post('/quan-tri/lich', ['admin'], calendarAdmin.setDay);
   r.post('/quan-tri/lich/:date/xoa', ['admin'], { params: dateParams }, calendarAdmin.deleteDay);
+  r.get('/quan-tri/chung-thu-so', ['admin'], certs.page);
+  r.post(
+    '/quan-tri/chung-thu-so/nguoi-dung/:username',
+    ['admin'],
+    { params: usernameParams },
+    certs.upload,
+    certs.uploadForUser,
+  );
+  r.post(
+    '/quan-tri/chung-thu-so/don-vi/:code',
+    ['admin'],
+    { params: unitCodeParams },
+    certs.upload,
+    certs.uploadForUnit,
+  );
   return router;
 }

@@ -31,6 +31,7 @@ import {
   stroke,
   PDFOperatorNames as Ops,
 } from 'pdf-lib';
+import { formatVnDateTime } from '../../workflows/calendar/time';
 import { Box, defaultMarks, LayoutMarks, MARKS_KEY, parseMarks } from '../pdf/marks';
 import { embedFonts, FontStyle } from './fonts';
 import { BYTE_RANGE_PLACEHOLDER, IncrementalDoc } from './incremental';
@@ -62,7 +63,7 @@ const BLACK = rgb(0, 0, 0);
 
 // ---- marks -------------------------------------------------------------------------------------
 
-function marksOf(doc: PDFDocument): LayoutMarks {
+function marksOf(doc: PDFDocument): LayoutMarks & { recorded: boolean } {
   const info = doc.context.lookup(doc.context.trailerInfo.Info);
   let marks: LayoutMarks | null = null;
   if (info instanceof PDFDict) {
@@ -72,24 +73,19 @@ function marksOf(doc: PDFDocument): LayoutMarks {
   const count = doc.getPageCount();
   const m = marks ?? defaultMarks(count, doc.getPage(0).getSize());
   const clamp = (n: number) => Math.min(Math.max(0, n), count - 1);
-  return { ...m, page: clamp(m.page), signaturePage: clamp(m.signaturePage) };
+  return { ...m, page: clamp(m.page), signaturePage: clamp(m.signaturePage), recorded: marks !== null };
 }
 
 /** The layout marks the generator recorded (Info /MotCuaLayout), or the Decree 30 defaults. */
 export async function readMarks(pdf: Buffer): Promise<LayoutMarks> {
-  return marksOf(await PDFDocument.load(pdf, { updateMetadata: false }));
+  const { recorded: _r, ...marks } = marksOf(await PDFDocument.load(pdf, { updateMetadata: false }));
+  return marks;
 }
 
 // ---- text and dates ----------------------------------------------------------------------------
 
 const VN_OFFSET_MS = 7 * 3_600_000; // Asia/Ho_Chi_Minh: UTC+7, no daylight saving
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-/** dd/mm/yyyy HH:mm in Vietnam's time. */
-export function vnDateTime(d: Date): string {
-  const v = new Date(d.getTime() + VN_OFFSET_MS);
-  return `${pad(v.getUTCDate())}/${pad(v.getUTCMonth() + 1)}/${v.getUTCFullYear()} ${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}`;
-}
 
 /** A PDF date (D:YYYYMMDDHHmmss+07'00') in Vietnam's time. */
 function pdfDate(d: Date): string {
@@ -155,6 +151,12 @@ class Pen {
       stroke(),
       popGraphicsState(),
     );
+  }
+
+  whiteout(boxes: Box[]): void {
+    this.ops.push(pushGraphicsState(), setFillingRgbColor(1, 1, 1));
+    for (const [x, y, w, h] of boxes) this.ops.push(rectangle(x, y, w, h));
+    this.ops.push(fill(), popGraphicsState());
   }
 
   star(cx: number, cy: number, r: number, color = RED): void {
@@ -336,7 +338,7 @@ function leaderBlock(
     { font: f.bold, text: `Ký bởi: ${nfc(a.name)}` },
     ...(a.title ? [{ font: f.regular, text: nfc(a.title) }] : []),
     { font: f.regular, text: nfc(a.unitName) },
-    { font: f.regular, text: `Thời gian ký: ${vnDateTime(a.at)}` },
+    { font: f.regular, text: `Thời gian ký: ${formatVnDateTime(a.at)}` },
     ...(a.demo ? [{ font: f.italic, text: DEMO_LINE, color: RED }] : []),
   ];
   // One size for the block (the largest every line fits, wrapping the unit's name if it must).
@@ -371,6 +373,9 @@ export async function stampNumber(
   const first = doc.getPage(marks.page);
 
   const pen = new Pen();
+  // A generated draft prints placeholders in these boxes ("Số:      /QĐ-…", "…, ngày … tháng … năm …"):
+  // painted white first. An uploaded PDF (no recorded marks) is written on as it is.
+  if (marks.recorded) pen.whiteout([marks.number, marks.date]);
   const num = `Số: ${nfc(s.number)}`;
   const [nx, ny, nw, nh] = marks.number;
   const nSize = fit(f.regular, num, nw, 13, 7);

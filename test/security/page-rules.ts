@@ -266,6 +266,16 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
       name: 'Nghỉ thử',
     })),
   ],
+  // Certificates: admin only; the matrix's file is a PDF, not a PKCS#12 → 422, nothing stored.
+  'post /quan-tri/chung-thu-so/nguoi-dung/:username': [
+    { ...adminForm('not a PKCS#12', () => ({ password: 'mat-khau' }), undefined, 422), files: 1 },
+  ],
+  'post /quan-tri/chung-thu-so/don-vi/:code': [
+    {
+      ...adminForm('not a PKCS#12', () => ({ password: 'mat-khau' }), async (_dr, w) => ({ code: w.units.C.code }), 422),
+      files: 1,
+    },
+  ],
   'post /quan-tri/lich/:date/xoa': [
     adminForm('remove an override', undefined, async (dr, w) => {
       const date = `2033-0${1 + (seq % 9)}-1${seq++ % 10}`;
