@@ -1,12 +1,28 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
 import { printForm } from '../presenters/print.presenter';
-import { printRegister } from '../presenters/register.presenter';
+import { printRegister, RegisterQuery } from '../presenters/register.presenter';
+import { renderFormPdf, renderRegisterPdf } from '../pdf/forms';
 import { toCsv, toXlsx } from '../reports/export';
 import type { Table } from '../presenters/report-tables.presenter';
 import { fromTypedDate } from '../schemas/dates.schema';
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+
+const registerQuery = (req: Request): RegisterQuery => ({
+  unit: first(req.query['don-vi']),
+  from: fromTypedDate(first(req.query.tu)),
+  to: fromTypedDate(first(req.query.den)),
+});
+
+/** A file name made of safe characters only. */
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-');
+
+function sendPdf(res: Response, pdf: Buffer, filename: string): void {
+  res.setHeader('Content-Disposition', `inline; filename="${safe(filename)}"`);
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.type('application/pdf').send(pdf);
+}
 
 /** Print views (contract.md §3): the official forms of a dossier and the register (form 07). */
 export function printPages(ctx: AppContext) {
@@ -15,25 +31,43 @@ export function printPages(ctx: AppContext) {
     async form(req: Request, res: Response) {
       const code = String(req.params.code);
       const form = String(req.params.form);
-      const data = await printForm(ctx.db, ctx.config.PUBLIC_URL, req.user!, code, form, first(req.query.lan));
+      const lan = first(req.query.lan);
+      const data = await printForm(ctx.db, ctx.config.PUBLIC_URL, req.user!, code, form, lan);
+      const pdfQuery = data.formNo === '02' && data.nth ? `?lan=${data.nth}` : '';
       res.render(`print/${form}`, {
         ...data,
         layout: 'print',
         bodyClass: 'portrait',
         back: { href: `/ho-so/${encodeURIComponent(code)}`, label: '← Quay lại hồ sơ' },
+        pdf: { href: `/ho-so/${encodeURIComponent(code)}/in/${form}.pdf${pdfQuery}` },
       });
+    },
+
+    /** GET /ho-so/:code/in/:form.pdf — the same form as a PDF (same visibility and 404s). */
+    async formPdf(req: Request, res: Response) {
+      const code = String(req.params.code);
+      const form = String(req.params.form);
+      const data = await printForm(ctx.db, ctx.config.PUBLIC_URL, req.user!, code, form, first(req.query.lan));
+      const nth = data.formNo === '02' ? `-lan-${data.nth}` : '';
+      sendPdf(res, await renderFormPdf(data), `mau-${data.formNo}-${data.d.code}${nth}.pdf`);
+    },
+
+    /** GET /so-theo-doi.pdf — form 07 as a PDF (A4 landscape), same query as /so-theo-doi. */
+    async registerPdf(req: Request, res: Response) {
+      const data = await printRegister(ctx.db, req.user!, registerQuery(req));
+      sendPdf(
+        res,
+        await renderRegisterPdf(data),
+        `so-theo-doi-${data.unit.code}-${data.period.from}-${data.period.to}.pdf`,
+      );
     },
 
     /** GET /so-theo-doi?don-vi=UNITCODE&tu=YYYY-MM-DD&den=YYYY-MM-DD — form 07, landscape. */
     async register(req: Request, res: Response) {
-      const data = await printRegister(ctx.db, req.user!, {
-        unit: first(req.query['don-vi']),
-        from: fromTypedDate(first(req.query.tu)),
-        to: fromTypedDate(first(req.query.den)),
-      });
+      const data = await printRegister(ctx.db, req.user!, registerQuery(req));
       const format = first(req.query['dinh-dang']);
       if (format === 'csv' || format === 'xlsx') {
-        const rows = data.rows as Array<Record<string, string | number>>;
+        const rows = data.rows;
         const t: Table = {
           headers: [
             'STT',
@@ -63,8 +97,7 @@ export function printPages(ctx: AppContext) {
           ]),
           rate: -1,
         };
-        const unit = data.unit as { code: string; name: string };
-        const period = data.period as { from: string; to: string; text: string };
+        const { unit, period } = data;
         res.setHeader(
           'Content-Disposition',
           `attachment; filename="so-theo-doi-${unit.code}-${period.from}-${period.to}.${format}"`,
@@ -79,6 +112,9 @@ export function printPages(ctx: AppContext) {
         layout: 'print',
         bodyClass: 'landscape',
         back: { href: '/ho-so', label: '← Quay lại danh sách hồ sơ' },
+        pdf: {
+          href: `/so-theo-doi.pdf?don-vi=${encodeURIComponent(data.unit.code)}&tu=${data.period.from}&den=${data.period.to}`,
+        },
       });
     },
   };

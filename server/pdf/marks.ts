@@ -1,3 +1,5 @@
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+
 /**
  * Where a result's number, date, signatures and QR go on its first page: the contract between the
  * generator (server/pdf, which lays the draft out and records the boxes in the PDF's Info dictionary
@@ -66,4 +68,32 @@ export function parseMarks(json: string | null | undefined): LayoutMarks | null 
   } catch {
     return null;
   }
+}
+
+/** The document's Info dictionary, created when the file has none. */
+function infoDict(doc: PDFDocument): PDFDict {
+  const found = doc.context.lookup(doc.context.trailerInfo.Info);
+  if (found instanceof PDFDict) return found;
+  const dict = doc.context.obj({});
+  doc.context.trailerInfo.Info = doc.context.register(dict);
+  return dict;
+}
+
+/**
+ * Record the marks in the Info dictionary under {@link MARKS_KEY} (a text string of JSON).
+ * The generated draft prints placeholders in two of the boxes, as a paper draft does: "Số:      /QĐ-UBND"
+ * in the number box and "Tân Thành, ngày … tháng … năm …" in the date box. Each box covers its whole
+ * line, so the stamper paints the box white, then writes the full line ("Số: 01/QĐ-UBND", the date).
+ */
+export function writeMarks(doc: PDFDocument, marks: LayoutMarks): void {
+  infoDict(doc).set(PDFName.of(MARKS_KEY), PDFHexString.fromText(JSON.stringify(marks)));
+}
+
+/** The marks recorded in a loaded document's Info dictionary; null when it has none (an uploaded PDF). */
+export function readMarks(doc: PDFDocument): LayoutMarks | null {
+  const info = doc.context.lookup(doc.context.trailerInfo.Info);
+  if (!(info instanceof PDFDict)) return null;
+  const v = info.lookup(PDFName.of(MARKS_KEY));
+  if (v instanceof PDFString || v instanceof PDFHexString) return parseMarks(v.decodeText());
+  return null;
 }

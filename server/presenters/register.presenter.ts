@@ -11,7 +11,7 @@ import {
   vnDate,
   vnStartOfDay,
 } from '../../workflows/calendar/time';
-import { day, FORM_TITLES, header, stamp, upper } from './print-format';
+import { day, FORM_TITLES, header, PrintHeader, stamp, upper } from './print-format';
 
 export const REGISTER_CAP = 5000;
 
@@ -41,6 +41,31 @@ function parseDates(q: RegisterQuery, now: number): { from: string; to: string }
   return { from: String(q.from), to: String(q.to) };
 }
 
+export interface RegisterRow {
+  n: number;
+  code: string;
+  procedureName: string;
+  applicant: string;
+  contact: string;
+  competent: string;
+  received: string;
+  due: string;
+  resolved: string;
+  completed: string;
+}
+
+export interface RegisterView {
+  title: string;
+  formTitle: string;
+  header: PrintHeader;
+  unit: { code: string; name: string };
+  /** YYYY-MM-DD bounds and their words ("Từ ngày … đến ngày …"). */
+  period: { from: string; to: string; text: string };
+  rows: RegisterRow[];
+  capped: boolean;
+  cap: string;
+}
+
 /**
  * The register of dossiers (form 07) of a unit the user may see — their own unit or one below it,
  * any unit for an admin (404 otherwise) — for dossiers received in [from, to] (local dates).
@@ -50,7 +75,7 @@ export async function printRegister(
   user: Express.User,
   q: RegisterQuery,
   now = Date.now(),
-): Promise<Record<string, unknown>> {
+): Promise<RegisterView> {
   const period = parseDates(q, now);
   const code = typeof q.unit === 'string' && q.unit ? q.unit : null;
   if (!code && user.unitId == null) throw new Invalid('Vui lòng chọn đơn vị (tham số don-vi, mã đơn vị).');
@@ -60,7 +85,7 @@ export async function printRegister(
   const fromMs = vnStartOfDay(period.from).getTime();
   const toMs = vnStartOfDay(period.to).getTime() + MS_PER_DAY;
   const found = await registerRows(db, unit.id, fromMs, toMs, REGISTER_CAP + 1);
-  const rows = found.slice(0, REGISTER_CAP).map((r, i) => {
+  const rows = found.slice(0, REGISTER_CAP).map((r, i): RegisterRow => {
     let a: { address?: string | null; phone?: string | null } = {};
     try {
       a = JSON.parse(r.applicant);

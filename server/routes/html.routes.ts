@@ -55,7 +55,9 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.post('/ho-so/:code/thao-tac', 'user', { params: dossierCodeParams }, dossier.act);
   r.post('/ho-so/:code/tep', 'user', { params: dossierCodeParams }, dossier.upload, dossier.attach);
   r.get('/ho-so/:code/tep/:id', 'user', { params: dossierFileParams }, dossier.download);
+  r.get('/ho-so/:code/in/:form.pdf', 'user', { params: printParams }, print.formPdf);
   r.get('/ho-so/:code/in/:form', 'user', { params: printParams }, print.form);
+  r.get('/so-theo-doi.pdf', 'user', print.registerPdf);
   r.get('/so-theo-doi', 'user', print.register);
   r.get('/cong-van', 'user', dispatch.list);
   r.get('/cong-van/moi', ['specialist'], dispatch.newForm);
