@@ -187,9 +187,11 @@ export function readPkcs12(bytes: Buffer, password: string): KeyMaterial {
     p12 = forge.pkcs12.pkcs12FromAsn1(asn, false, password);
   } catch (err) {
     const msg = String((err as Error)?.message ?? '');
-    if (/mac could not be verified|invalid password|decrypt/i.test(msg))
+    if (/mac could not be verified|invalid password/i.test(msg))
       throw new P12Problem('Mật khẩu chứng thư số không đúng.');
-    if (/unsupported|unknown|cannot read/i.test(msg))
+    if (/not an PKCS#12 PFX|Cannot read PKCS#12|ASN\.1|DER|bytes/i.test(msg))
+      throw new P12Problem('Tệp không phải chứng thư số PKCS#12 (.p12/.pfx).');
+    if (/unsupported|unknown|cannot read|decrypt/i.test(msg))
       throw new P12Problem('Chứng thư số dùng thuật toán chưa được hỗ trợ (chỉ hỗ trợ khóa RSA).');
     throw new P12Problem('Tệp không phải chứng thư số PKCS#12 (.p12/.pfx).');
   }

@@ -13,7 +13,7 @@ export interface SecretBox {
 }
 
 const PREFIX = 'v1:';
-const AAD = Buffer.from('motcua-signing-v1');
+const AAD = new TextEncoder().encode('motcua-signing-v1');
 
 /** The file the key lives in when SIGNING_KEY is unset. */
 export const KEY_FILE = 'signing.key';

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
 import { createDemoCa, issueDemoCertificate, KeyMaterial, materialSigner } from '../../server/signing/certs';
 import { embedFonts } from '../../server/signing/fonts';
 import { readMarks, sealAsUnit, signAsLeader, stampNumber } from '../../server/signing/pades';
@@ -36,7 +36,11 @@ async function draft(marks: LayoutMarks | null): Promise<Buffer> {
     p.drawText('ỦY BAN NHÂN DÂN XÃ TÂN THÀNH', { x: 30 * MM, y: 780, size: 12, font: regular });
     p.drawText(`Trang ${i + 1}: Quyết định tặng Giấy khen`, { x: 30 * MM, y: 600, size: 13, font: regular });
   }
-  if (marks) doc.getInfoDict().set(PDFName.of(MARKS_KEY), PDFHexString.fromText(JSON.stringify(marks)));
+  doc.setTitle('Quyết định tặng Giấy khen');
+  if (marks)
+    doc.context
+      .lookup(doc.context.trailerInfo.Info, PDFDict)
+      .set(PDFName.of(MARKS_KEY), PDFHexString.fromText(JSON.stringify(marks)));
   return Buffer.from(await doc.save({ useObjectStreams: false }));
 }
 
