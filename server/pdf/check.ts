@@ -1,4 +1,4 @@
-import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 
 export type PdfCheck = { ok: true; pages: number } | { ok: false; message: string };
 
@@ -16,11 +16,15 @@ async function load(buf: Buffer): Promise<PDFDocument | { message: string }> {
   // A file cut short (an interrupted upload) has no end-of-file marker near its end.
   if (buf.subarray(Math.max(0, buf.length - 1024)).indexOf(EOF) < 0) return { message: BROKEN };
   try {
-    const doc = await PDFDocument.load(buf, { updateMetadata: false, throwOnInvalidObject: true });
+    // Loaded even when encrypted, to say so (pdf-lib's own EncryptedPDFError is not an instanceof-able class).
+    const doc = await PDFDocument.load(buf, {
+      updateMetadata: false,
+      throwOnInvalidObject: true,
+      ignoreEncryption: true,
+    });
     if (doc.isEncrypted) return { message: ENCRYPTED };
     return doc;
-  } catch (e) {
-    if (e instanceof EncryptedPDFError) return { message: ENCRYPTED };
+  } catch {
     return { message: BROKEN };
   }
 }
