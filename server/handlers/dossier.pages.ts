@@ -29,6 +29,7 @@ import { dossierUrgency } from '../../workflows/clock';
 import { blobFile, UploadedFile } from '../services/attachments.service';
 import { urgencyBadge } from '../presenters/urgency.presenter';
 import { intakePages } from './intake.pages';
+import { consultationSection } from '../presenters/dispatch-consultations.presenter';
 import { CHANNELS, EVENT_LABELS } from '../../workflows/labels';
 import { PUBLIC_STATUSES, STATUS_TEXT } from '../../workflows/status';
 
@@ -92,6 +93,7 @@ export function dossierPages(ctx: AppContext) {
       files: await attachmentsOf(ctx.db, row.id),
       forms,
       canAttach: mayAttachToDossier(req.user!, row, def),
+      consultations: await consultationSection(ctx.db, req.user!, view),
       in: /^0[234]$/.test(String(req.query.in)) ? String(req.query.in) : null,
       ...extra,
     });

@@ -8,6 +8,7 @@ import { getCalendar } from '../services/calendar.service';
 import { pruneFailures } from '../auth/throttle';
 import { deleteExpiredSessions } from '../queries/sessions.queries';
 import { expireReplies, remindDue } from './dispatch.jobs';
+import { alertMissingReplies } from './consultation-alerts.job';
 
 export interface Scheduler {
   worker: OutboxWorker;
@@ -54,6 +55,7 @@ export function startScheduler(
       const cal = await getCalendar(ctx.db, ctx.config);
       await expireReplies(ctx.db);
       await remindDue(ctx.db, cal);
+      await alertMissingReplies(ctx.db, ctx.config.PUBLIC_URL);
       await runDailyDigest(ctx.db, cal, ctx.config.PUBLIC_URL, owner);
       if (Date.now() - lastHousekeeping > 10 * 60_000) {
         lastHousekeeping = Date.now();

@@ -16,6 +16,7 @@ const MULTIPART_ROUTES: Array<{ path: RegExp; maxFields: number }> = [
   { path: /^\/ho-so\/moi$/, maxFields: 100 },
   { path: /^\/ho-so\/[^/]+\/tep$/, maxFields: 100 },
   { path: /^\/cong-van\/moi$/, maxFields: 3000 },
+  { path: /^\/ho-so\/[^/]+\/lay-y-kien$/, maxFields: 3000 },
   { path: /^\/quan-tri\/chung-thu-so\/(nguoi-dung|don-vi)\/[^/]+$/, maxFields: 10 },
 ];
 

@@ -21,6 +21,8 @@ import {
   ReplyState,
 } from '../../workflows/labels';
 import { mayActOnDispatch, mayActOnReply, mayRemind, visibleReplies } from '../policies/dispatch.policy';
+import { canSeeDossier } from '../policies/dossier.policy';
+import { findDossierByCode } from '../queries/dossiers.queries';
 
 /** Button words: the dispatch's own events, then a reply's (what the recipient unit does). */
 export const DISPATCH_ACTION_LABELS: Record<string, string> = {
@@ -278,6 +280,17 @@ async function timelineWithNames(db: Db, events: DispatchEventRow[], only: numbe
   return timeline(events, only, await unitNamesByCode(db, codes));
 }
 
+/**
+ * The dossier a consultation was drafted for, named and linked only for whoever may see that dossier
+ * (design.md §11: a recipient unit sees the dispatch, never the dossier's applicant data).
+ */
+async function consultedDossier(db: Db, user: Express.User, d: DispatchRow) {
+  if (!d.dossier_code) return null;
+  const row = await findDossierByCode(db, d.dossier_code);
+  if (!row || !(await canSeeDossier(db, user, row))) return null;
+  return { code: row.code, href: `/ho-so/${encodeURIComponent(row.code)}#lay-y-kien` };
+}
+
 /** Everything the dispatch page shows to this user, in its sender or recipient view. */
 export async function showModel(
   db: Db,
@@ -323,6 +336,7 @@ export async function showModel(
       actions: await replyActions(db, user, own, d.state, failed),
     },
     files: await listDispatchFiles(db, d.id),
+    dossier: await consultedDossier(db, user, d),
     events: await timelineWithNames(db, await dispatchEvents(db, d.id), own ? own.id : sender ? null : -1),
   };
 }

@@ -97,6 +97,8 @@ export function dispatchJson(detail: DispatchDetail) {
     closedAt: iso(d.closed_at),
     recipients,
     counts: countsOf(issued ? replies : []),
+    // A consultation names its dossier by code only: never the applicant's data (design.md §11).
+    dossierCode: d.dossier_code,
   };
 }
 

@@ -46,7 +46,7 @@ export type DossierJson = ReturnType<typeof dossierJson>;
 
 /** A work-list item: the dossier's shape and how urgent it is. */
 export function workItemJson(item: WorkItem) {
-  return { ...dossierJson(item), urgency: item.urgency };
+  return { ...dossierJson(item), urgency: item.urgency, consultationLate: item.consultationLate };
 }
 
 /** The event shape of contract.md §2. */

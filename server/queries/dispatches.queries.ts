@@ -26,6 +26,9 @@ export interface DispatchRow {
   created_at: number;
   issued_at: number | null;
   closed_at: number | null;
+  /** The dossier it consults for (design.md §11), or null for a stand-alone dispatch. */
+  dossier_id: number | null;
+  dossier_code: string | null;
 }
 
 export interface ReplyRow {
@@ -68,6 +71,8 @@ export function toDispatchRow(raw: Raw): DispatchRow {
     created_at: num(raw.created_at),
     issued_at: numOrNull(raw.issued_at),
     closed_at: numOrNull(raw.closed_at),
+    dossier_id: numOrNull(raw.dossier_id),
+    dossier_code: strOrNull(raw.dossier_code),
   };
 }
 
@@ -116,12 +121,14 @@ export function dispatchSelect(db: Q) {
   return db('dispatches as d')
     .join('units as u', 'u.id', 'd.issuing_unit_id')
     .leftJoin('users as c', 'c.id', 'd.created_by')
+    .leftJoin('dossiers as ds', 'ds.id', 'd.dossier_id')
     .select(
       'd.*',
       'u.code as issuing_code',
       'u.name as issuing_name',
       'u.symbol as issuing_symbol',
       'c.full_name as creator_name',
+      'ds.code as dossier_code',
     );
 }
 
@@ -253,6 +260,8 @@ export interface NewDispatch {
   created_by: number;
   created_at: number;
   updated_at: number;
+  /** A consultation's dossier (design.md §11). */
+  dossier_id?: number | null;
 }
 
 /** Insert a draft; its id. */

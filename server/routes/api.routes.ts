@@ -9,6 +9,7 @@ import type { ApiRoute } from './route';
 import { accountRoutes, tokenRoute } from './api/accounts.routes';
 import { dossierRoutes } from './api/dossiers.routes';
 import { dispatchRoutes } from './api/dispatches.routes';
+import { consultationRoutes } from './api/consultations.routes';
 import { catalogRoutes } from './api/catalog.routes';
 import { publicLookupRoute } from './api/public.routes';
 
@@ -20,7 +21,13 @@ export type { ApiRoute } from './route';
  * their input and generates the OpenAPI document; the security suite walks it too.
  */
 export function apiRoutes(ctx: AppContext): ApiRoute[] {
-  return [...accountRoutes(ctx), ...catalogRoutes(ctx), ...dossierRoutes(ctx), ...dispatchRoutes(ctx)];
+  return [
+    ...accountRoutes(ctx),
+    ...catalogRoutes(ctx),
+    ...dossierRoutes(ctx),
+    ...consultationRoutes(ctx),
+    ...dispatchRoutes(ctx),
+  ];
 }
 
 /** Routes that need no token. */

@@ -25,6 +25,7 @@ import { dossierPages } from '../handlers/dossier.pages';
 import { mailPages } from '../handlers/mail.pages';
 import { reportsPages } from '../handlers/reports.pages';
 import { dispatchPages } from '../handlers/dispatch.pages';
+import { consultationPages } from '../handlers/consultation.pages';
 import { certificatePages } from '../handlers/certificates.pages';
 
 /** The HTML pages. Fixed routes (contract.md §3) keep their Vietnamese paths. */
@@ -41,6 +42,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const mailAdmin = mailPages(ctx);
   const reports = reportsPages(ctx);
   const dispatch = dispatchPages(ctx);
+  const consultation = consultationPages(ctx);
   const certs = certificatePages(ctx);
 
   r.get('/dang-nhap', 'public', auth.showLogin);
@@ -57,6 +59,8 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/ho-so/:code/tep/:id', 'user', { params: dossierFileParams }, dossier.download);
   r.get('/ho-so/:code/in/:form.pdf', 'user', { params: printParams }, print.formPdf);
   r.get('/ho-so/:code/in/:form', 'user', { params: printParams }, print.form);
+  r.get('/ho-so/:code/lay-y-kien', 'user', { params: dossierCodeParams }, consultation.form);
+  r.post('/ho-so/:code/lay-y-kien', 'user', { params: dossierCodeParams }, consultation.upload, consultation.create);
   r.get('/so-theo-doi.pdf', 'user', print.registerPdf);
   r.get('/so-theo-doi', 'user', print.register);
   r.get('/cong-van', 'user', dispatch.list);

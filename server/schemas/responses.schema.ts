@@ -155,6 +155,10 @@ export const dispatchSchema = z
     closedAt: iso.nullable(),
     recipients: z.array(recipientSchema),
     counts: countsSchema,
+    dossierCode: z
+      .string()
+      .nullable()
+      .meta({ description: 'Hồ sơ được lấy ý kiến (design.md §11); null với công văn không gắn hồ sơ' }),
   })
   .meta({ id: 'Dispatch' });
 

@@ -3,7 +3,11 @@ import type { Db } from '../db';
 import { withTransaction } from '../db';
 import { appendDispatchEvent } from './audit';
 import { Invalid, NotFound } from '../errors';
-import { findUnitById, unitLabelsByIds, unitsByCodes } from '../queries/units.queries';
+import type { Knex } from 'knex';
+import { unitLabelsByIds, unitsByCodes } from '../queries/units.queries';
+
+/** A recipient unit of a draft as checked by {@link draftRecipients}. */
+export type DraftUnit = Awaited<ReturnType<typeof unitsByCodes>>[number];
 import {
   dispatchIdPage,
   DispatchRow,
@@ -72,14 +76,11 @@ export async function getDispatch(db: Db, user: Express.User, id: number): Promi
   return dispatchDetail(db, d, view, user);
 }
 
-/** A new draft by a specialist of the issuing (the user's) unit. */
-export async function createDispatch(
-  db: Db,
-  user: Express.User,
-  input: CreateDispatchInput,
-  now = Date.now(),
-  files: StoredBlob[] = [],
-): Promise<number> {
+/**
+ * The recipient units of a new draft, checked as fields (422): each known and active, the due date
+ * today or later. Shared by stand-alone dispatches and consultations inside a dossier.
+ */
+export async function draftRecipients(db: Db, input: CreateDispatchInput, now: number): Promise<DraftUnit[]> {
   const units = await unitsByCodes(db, input.recipientUnitCodes);
   const unknown = input.recipientUnitCodes.filter((c) => !units.some((u) => u.code === c && u.active));
   if (unknown.length)
@@ -88,45 +89,75 @@ export async function createDispatch(
     });
   if (input.dueDate < vnDate(new Date(now)))
     throw new Invalid('Hạn trả lời đã qua.', { fields: { dueDate: 'Hạn trả lời phải từ hôm nay trở đi' } });
-  assertMayCreateDispatch(user);
-  if (units.some((u) => isOwnUnit(user, u.id)))
-    throw new Invalid('Không gửi xin ý kiến chính đơn vị mình.', {
-      fields: { recipientUnitCodes: 'Có đơn vị soạn trong danh sách nhận' },
-    });
-  const issuing = (await findUnitById(db, user.unitId!))!;
-  // The draft and its CREATE event commit together.
-  return withTransaction(db, async (trx) => {
-    const id = await insertDispatch(trx, {
-      issuing_unit_id: issuing.id,
-      title: input.title,
-      summary: input.summary,
-      due_date: input.dueDate,
-      silence_means_agreement: input.silenceMeansAgreement,
-      recipients: JSON.stringify(units.map((u) => u.id)),
-      state: 'draft',
-      snapshot: JSON.stringify(initialDispatchSnapshot()),
-      version: 1,
-      created_by: user.id,
-      created_at: now,
-      updated_at: now,
-    });
-    await appendDispatchEvent(trx, {
-      dispatch_id: id,
-      type: 'CREATE',
-      from_state: null,
-      to_state: 'draft',
-      actor_id: user.id,
-      actor_username: user.username,
-      actor_name: user.fullName,
-      actor_unit_code: user.unitCode,
-      at: now,
-    });
-    await insertDispatchAttachments(
-      trx,
-      files.map((f) => ({ dispatch_id: id, ...f, uploaded_by: user.id, created_at: now })),
-    );
-    return id;
+  return units;
+}
+
+/** The 422 for a draft sent to the unit that writes it. */
+export const ownUnitRecipient = () =>
+  new Invalid('Không gửi xin ý kiến chính đơn vị mình.', {
+    fields: { recipientUnitCodes: 'Có đơn vị soạn trong danh sách nhận' },
   });
+
+/**
+ * Insert a checked draft, its CREATE event and its files, inside the caller's transaction (they commit
+ * together). `dossierId` links a consultation to its dossier (design.md §11).
+ */
+export async function insertDraft(
+  trx: Knex.Transaction,
+  user: Express.User,
+  draft: { issuingUnitId: number; dossierId?: number | null; units: DraftUnit[]; input: CreateDispatchInput },
+  now: number,
+  files: StoredBlob[] = [],
+): Promise<number> {
+  const { input } = draft;
+  const id = await insertDispatch(trx, {
+    issuing_unit_id: draft.issuingUnitId,
+    title: input.title,
+    summary: input.summary,
+    due_date: input.dueDate,
+    silence_means_agreement: input.silenceMeansAgreement,
+    recipients: JSON.stringify(draft.units.map((u) => u.id)),
+    state: 'draft',
+    snapshot: JSON.stringify(initialDispatchSnapshot()),
+    version: 1,
+    created_by: user.id,
+    created_at: now,
+    updated_at: now,
+    ...(draft.dossierId ? { dossier_id: draft.dossierId } : {}),
+  });
+  await appendDispatchEvent(trx, {
+    dispatch_id: id,
+    type: 'CREATE',
+    from_state: null,
+    to_state: 'draft',
+    actor_id: user.id,
+    actor_username: user.username,
+    actor_name: user.fullName,
+    actor_unit_code: user.unitCode,
+    at: now,
+  });
+  await insertDispatchAttachments(
+    trx,
+    files.map((f) => ({ dispatch_id: id, ...f, uploaded_by: user.id, created_at: now })),
+  );
+  return id;
+}
+
+/** A new draft by a specialist of the issuing (the user's) unit. */
+export async function createDispatch(
+  db: Db,
+  user: Express.User,
+  input: CreateDispatchInput,
+  now = Date.now(),
+  files: StoredBlob[] = [],
+): Promise<number> {
+  const units = await draftRecipients(db, input, now);
+  assertMayCreateDispatch(user);
+  if (units.some((u) => isOwnUnit(user, u.id))) throw ownUnitRecipient();
+  // The draft and its CREATE event commit together.
+  return withTransaction(db, (trx) =>
+    insertDraft(trx, user, { issuingUnitId: user.unitId!, units, input }, now, files),
+  );
 }
 
 /** Dispatches for a list: sent by my unit (and below), or received by my unit (`inbox`). */

@@ -10,6 +10,7 @@ import {
   findDossierByCode,
   listEvents,
 } from '../queries/dossiers.queries';
+import { dossiersWithMissingReplies } from '../queries/consultations.queries';
 import type { ListQuery } from '../schemas/dossier.schema';
 import { compiledVersion } from './catalog.service';
 import {
@@ -90,8 +91,11 @@ export async function listDossiers(
   return { items: await viewsOf(db, rows, now), total };
 }
 
-/** A work-list item: the dossier and how urgent it is (workflows/clock's one rule). */
-export type WorkItem = DossierView & { urgency: Urgency | null };
+/**
+ * A work-list item: the dossier and how urgent it is (workflows/clock's one rule), and whether a
+ * consultation of it has a reply missing at its due date (design.md §11: "Lấy ý kiến quá hạn").
+ */
+export type WorkItem = DossierView & { urgency: Urgency | null; consultationLate: boolean };
 
 /**
  * {@link listDossiers} for the pages (work list, home): each item also says whether it is overdue
@@ -106,7 +110,18 @@ export async function listWork(
 ): Promise<{ items: WorkItem[]; total: number }> {
   const { rows, total } = await listRows(db, user, q, now);
   const items = await viewsOf(db, rows, now);
-  return { items: items.map((v) => ({ ...v, urgency: dossierUrgency(cal, clockOf(v.row), now) })), total };
+  const late = await dossiersWithMissingReplies(
+    db,
+    rows.map((r) => r.id),
+  );
+  return {
+    items: items.map((v) => ({
+      ...v,
+      urgency: dossierUrgency(cal, clockOf(v.row), now),
+      consultationLate: late.has(v.row.id),
+    })),
+    total,
+  };
 }
 
 async function listRows(

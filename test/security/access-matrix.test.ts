@@ -180,6 +180,9 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
     if (path === '/ho-so/moi') return p.role === 'intake' ? [200] : [403];
     if (path === '/cong-van/moi') return p.role === 'specialist' ? [200] : [403];
     if (path === '/ho-so/:code' || path === '/ho-so/:code/in/:form') return sees ? [200] : [404];
+    // The consultation form: the specialist acting at the dossier's (first) step only.
+    if (path === '/ho-so/:code/lay-y-kien')
+      return !sees ? [404] : p.role === 'specialist' && p.rel === 'own' ? [200] : [403];
     if (path.startsWith('/ho-so/:code/')) return sees ? [200, 404] : [404]; // the file id may not exist
     if (path.startsWith('/cong-van/:id/tong-hop')) return sender ? [200] : [404];
     if (path === '/cong-van/:id') return sees ? [200] : [404];

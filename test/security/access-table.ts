@@ -39,6 +39,16 @@ export const dispatchEventWritten =
       : `${rows.length} ${type} rows in dispatch_events for dispatch ${fx.id}, expected 1`;
   };
 
+/** The accepted call drafted one consultation of the dossier `fx.code`, with its CREATE event. */
+export async function consultationWritten(db: Db, fx: Fx): Promise<string | null> {
+  const rows = await db('dispatches as d')
+    .join('dossiers as s', 's.id', 'd.dossier_id')
+    .join('dispatch_events as e', 'e.dispatch_id', 'd.id')
+    .where({ 's.code': String(fx.code), 'e.type': 'CREATE' })
+    .select('d.id');
+  return rows.length === 1 ? null : `${rows.length} consultations with a CREATE event for ${fx.code}, expected 1`;
+}
+
 export const admin = (p: Principal) => p.role === 'admin';
 export const at =
   (rel: Principal['rel'], ...roles: string[]) =>
@@ -236,6 +246,48 @@ export const ACCESS: Record<string, Probe[]> = {
       (fx) => ({ type: 'FORWARD', version: fx.version }),
       act(at('parent', 'specialist'), seesDossier),
     ),
+  ],
+  // Consultations inside a dossier (design.md §11): the specialist acting at the current step drafts a dispatch
+  // linked to the dossier; whoever sees the dossier reads them.
+  'get /dossiers/:code/consultations': [
+    {
+      name: 'A dossier',
+      expect: act(seesDossier, () => false),
+      check: (b) => (Array.isArray(b.items) ? null : 'no items'),
+    },
+  ],
+  'post /dossiers/:code/consultations': [
+    {
+      name: 'at the specialist step, to C',
+      setup: fresh,
+      body: (fx) => ({ title: 'Lấy ý kiến', summary: 'Nội dung', dueDate: fx.dueDate, recipientUnitCodes: [fx.cCode] }),
+      expect: act(spA, seesDossier, 201),
+      check: (b, _p, fx) => (b.dossierCode === fx.code && b.state === 'draft' ? null : 'not a draft of this dossier'),
+      effect: consultationWritten,
+    },
+    {
+      name: 'at the head step (nobody)',
+      setup: (dr) => dr.atCheck(),
+      body: (fx) => ({ title: 'Lấy ý kiến', summary: 'Nội dung', dueDate: fx.dueDate, recipientUnitCodes: [fx.cCode] }),
+      expect: act(() => false, seesDossier),
+    },
+    {
+      name: 'refused (final: the specialist who handled it is told why)',
+      setup: (dr) => dr.final('refused'),
+      body: (fx) => ({ title: 'Lấy ý kiến', summary: 'Nội dung', dueDate: fx.dueDate, recipientUnitCodes: [fx.cCode] }),
+      expect: act(spA, seesDossier, 422),
+    },
+    {
+      name: 'to its own handling unit (fields before 403)',
+      setup: fresh,
+      body: (fx) => ({
+        title: 'Lấy ý kiến',
+        summary: 'Nội dung',
+        dueDate: fx.dueDate,
+        recipientUnitCodes: [fx.unitCode],
+      }),
+      expect: (p) => (seesDossier(p) ? 422 : 404),
+    },
   ],
   'get /calendar/deadline': [
     { name: 'deadline', query: () => 'from=2027-04-29T10:00:00%2B07:00&days=3', expect: all(200) },

@@ -209,6 +209,17 @@ export const TARGETS: Record<string, Target> = {
     setup: (dr) => dr.dossier(),
     valid: (fx) => ({ type: 'REQUEST_SUPPLEMENT', version: fx.version, comment: 'Thiếu bản sao', dueAt: null }),
   },
+  'post /dossiers/:code/consultations': {
+    who: (w) => w.by('specialist', 'own'),
+    setup: (dr) => dr.dossier(),
+    valid: (fx) => ({
+      title: 'Lấy ý kiến',
+      summary: 'Nội dung',
+      dueDate: fx.dueDate,
+      recipientUnitCodes: [fx.cCode],
+      silenceMeansAgreement: false,
+    }),
+  },
   'put /calendar/days/:date': {
     who: (w) => w.by('admin', 'none'),
     setup: async () => ({ date: '2031-05-05' }),

@@ -180,6 +180,44 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
     ),
   ],
 
+  // A consultation drafted from the dossier page (design.md §11), with a file: the specialist acting at the
+  // current step; the form is not for anyone else (403), nor once the dossier is final (422 to who handled it).
+  'post /ho-so/:code/lay-y-kien': [
+    {
+      name: 'at the specialist step, to C, with a file',
+      setup: (dr) => dr.dossier(),
+      files: 1,
+      fields: (fx) => ({
+        title: 'Lấy ý kiến',
+        summary: 'Nội dung',
+        dueDate: String(fx.dueDate).split('-').reverse().join('/'),
+        recipients: [String(fx.cCode)],
+      }),
+      expect: act(at('own', 'specialist'), seesDossier, 303),
+      effect: async (db, fx) => {
+        const d = await db('dispatches as d')
+          .join('dossiers as s', 's.id', 'd.dossier_id')
+          .where('s.code', String(fx.code))
+          .first('d.id');
+        if (!d) return `no consultation of ${fx.code}`;
+        const [{ n }] = await db('dispatch_attachments')
+          .where({ dispatch_id: d.id })
+          .count<{ n: number }[]>({ n: '*' });
+        return Number(n) === 1 ? null : `${n} dispatch_attachments rows on consultation ${d.id}, expected 1`;
+      },
+    },
+    {
+      name: 'refused dossier',
+      setup: (dr) => dr.final('refused'),
+      fields: (fx) => ({
+        title: 'Lấy ý kiến',
+        summary: 'Nội dung',
+        dueDate: String(fx.dueDate),
+        recipients: [String(fx.cCode)],
+      }),
+      expect: act(at('own', 'specialist'), seesDossier, 422),
+    },
+  ],
   // A dispatch drafted with a file: the dispatch and its file rows.
   'post /cong-van/moi': [
     {
