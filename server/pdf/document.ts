@@ -384,13 +384,13 @@ export class DocWriter {
     if (h.agencyTop) ly = this.block(h.agencyTop, lx, ly, lw, 13, 'regular', 'center');
     const agencyWidth = this.widest(h.agency, 'bold', 13, lw);
     ly = this.block(h.agency, lx, ly, lw, 13, 'bold', 'center');
-    const lRule = ly + 13 * (LEADING - ASCENT - DESCENT) - 2;
+    const lRule = ly + 13 * (LEADING - ASCENT - DESCENT) - 3.5;
     this.hline(lx, lw, lRule, Math.max(agencyWidth * 0.4, 30));
     // Right: the nation and the motto, a line as long as the motto under it.
     let ry = this.block('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', rx, top, rw, 13, 'bold', 'center');
     const motto = 'Độc lập - Tự do - Hạnh phúc';
     ry = this.block(motto, rx, ry, rw, 14, 'bold', 'center');
-    const rRule = ry + 14 * (LEADING - ASCENT - DESCENT) - 2;
+    const rRule = ry + 14 * (LEADING - ASCENT - DESCENT) - 3.5;
     this.hline(rx, rw, rRule, this.measure(motto, 'bold', 14));
     // The row of "Số:" and the date.
     const row = Math.min(lRule, rRule) - 8;
@@ -435,7 +435,7 @@ export class DocWriter {
       this.y = this.block(l.text, this.left, this.y, this.width, size, style, 'center');
     }
     if (rule && lines.length) {
-      this.y += 14 * (LEADING - ASCENT - DESCENT) - 2;
+      this.y += 14 * (LEADING - ASCENT - DESCENT) - 3.5;
       this.hline(this.left, this.width, this.y, Math.max(40, last * 0.4));
       this.y -= 12;
     } else this.y -= 8;

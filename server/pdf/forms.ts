@@ -83,8 +83,8 @@ function form01(w: DocWriter, v: Form01View): void {
   );
   w.paragraph(`2. Số lượng hồ sơ: 01 (bộ). Hình thức nộp: ${v.channel}.${v.note ? ` Ghi chú: ${v.note}` : ''}`, p);
   w.paragraph(`3. Thời hạn giải quyết theo quy định: ${v.totalDays} ngày làm việc. Lệ phí: ${v.fee}.`, p);
-  w.paragraph([R('4. Thời gian nhận hồ sơ: '), B(d.receivedAt), R('.')], p);
-  w.paragraph([R('5. Ngày hẹn trả kết quả: '), B(v.appointment), R('.')], p);
+  w.paragraph([R('4. Thời gian nhận hồ sơ: '), B(nb(d.receivedAt)), R('.')], p);
+  w.paragraph([R('5. Ngày hẹn trả kết quả: '), B(nb(v.appointment)), R('.')], p);
   w.paragraph(`6. Nhận kết quả tại: Bộ phận Một cửa ${d.receivingName}.`, p);
   w.paragraph(`Tra cứu tình trạng hồ sơ tại ${v.lookupUrl} hoặc quét mã QR.`, { ...p, size: 12 });
   if (v.resultUrl) {
@@ -165,7 +165,7 @@ function form04(w: DocWriter, v: Form04View): void {
     R(` của ${you}, đề nghị giải quyết thủ tục: `),
     B(d.procedureName),
     R('. Thời hạn trả kết quả đã hẹn là '),
-    B(v.previousDueAt),
+    B(nb(v.previousDueAt)),
     R('.'),
   ]);
   w.paragraph(`Tuy nhiên, đến nay ${v.unitName} chưa giải quyết xong hồ sơ của ${you}, lý do:`);
@@ -174,7 +174,7 @@ function form04(w: DocWriter, v: Form04View): void {
     R(
       `Sự chậm trễ này đã gây phiền hà cho ${you}. ${v.unitName} trân trọng xin lỗi ${you} và hẹn trả kết quả giải quyết hồ sơ vào `,
     ),
-    B(v.newDueAt),
+    B(nb(v.newDueAt)),
     R('.'),
   ]);
   w.paragraph(`Rất mong nhận được sự thông cảm của ${you}./.`);
