@@ -10,6 +10,7 @@ import { consultableDossier, createConsultation } from '../services/consultation
 import { expandRecipients, recipientPicker } from '../presenters/dispatch-pages.presenter';
 import type { DossierRow } from '../queries/dossiers.queries';
 
+const NOT_SAVED = 'Công văn chưa được lưu: vui lòng kiểm tra các mục được đánh dấu.';
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
 
@@ -97,8 +98,7 @@ export function consultationPages(ctx: AppContext) {
           silenceMeansAgreement: form.silence,
         });
         if (!parsed.success) Object.assign(fields, fieldErrors(parsed.error));
-        if (Object.keys(fields).length || !parsed.success)
-          throw new Invalid('Công văn chưa được lưu: vui lòng kiểm tra các mục được đánh dấu.', { fields });
+        if (Object.keys(fields).length || !parsed.success) throw new Invalid(NOT_SAVED, { fields });
         const stored = files.map((f) => storeBlob(ctx.config.dataDir, f));
         const id = await createConsultation(db, req.user!, code, parsed.data, Date.now(), stored);
         const n = stored.length;
@@ -114,7 +114,9 @@ export function consultationPages(ctx: AppContext) {
         const fields = Object.fromEntries(
           Object.entries(given).map(([k, v]) => [k.startsWith('recipientUnitCodes') ? 'recipients' : k, v]),
         );
-        await render(req, res, row, form, { error: err.message, fields, filesLost: files.length > 0 }, 422);
+        // Each message once: the fields' beside them, a summary at the top.
+        const error = Object.keys(fields).length ? NOT_SAVED : err.message;
+        await render(req, res, row, form, { error, fields, filesLost: files.length > 0 }, 422);
       }
     },
   };
