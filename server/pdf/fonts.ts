@@ -148,3 +148,8 @@ export async function embedFonts(doc: PDFDocument): Promise<Fonts> {
   doc.registerFontkit(fontkit);
   return out;
 }
+
+/** Read and parse the four styles now (e.g. at start-up), so the first document does not pay for it. */
+export function preloadFonts(): void {
+  for (const style of FONT_STYLES) load(style);
+}
