@@ -14,6 +14,7 @@ import { pageLocals } from './middleware/locals';
 import { workWaiting } from './services/work-counts.service';
 import { healthRoutes } from './routes/health.routes';
 import { apiRouter } from './routes/api.routes';
+import { publicResultPages } from './handlers/result.pages';
 import { htmlRouter } from './routes/html.routes';
 import { publicPages } from './handlers/public.pages';
 import { multipartBeforeCsrf } from './middleware/upload';
@@ -76,6 +77,10 @@ export function createApp(ctx: AppContext): express.Express {
   // write nothing to the database.
   const pub = publicPages(ctx);
   app.get('/tra-cuu', pub.limiter, pub.page);
+  // The citizen's electronic result and the verification its QR leads to (contract §3): public too.
+  const results = publicResultPages(ctx);
+  app.get('/tra-cuu/ket-qua', results.limiter, results.citizen);
+  app.get('/xac-thuc/:sha', results.limiter, results.verify);
 
   // Pages: cookie sessions in the database, Passport, CSRF on every state-changing form.
   const ttlMs = ctx.config.SESSION_TTL_HOURS * 3_600_000;

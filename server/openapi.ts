@@ -31,7 +31,7 @@ export function responsesOf(route: ApiRoute): Responses {
   if (input.params || route.load) implied[404] = error('Không có, hoặc người dùng không được xem');
   if (method !== 'get') {
     implied[400] = error('Nội dung không phải JSON hợp lệ, hoặc không phải một đối tượng JSON');
-    implied[413] = error('Nội dung quá 1 MB');
+    implied[413] = error(route.rawBody ? `Nội dung quá ${route.rawBody.limit / 1024 / 1024} MB` : 'Nội dung quá 1 MB');
   }
   if (input.query || input.body) implied[422] = error('Trường không hợp lệ (`details.fields` nêu từng trường)');
   implied[503] = error('Cơ sở dữ liệu tạm thời không phản hồi');
@@ -59,6 +59,14 @@ function operation(route: ApiRoute): ZodOpenApiOperationObject {
     ...(route.access === 'public' ? { security: [] } : {}),
     ...(params || query ? { requestParams: { ...(params ? { path: params } : {}), ...(query ? { query } : {}) } } : {}),
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+    ...(route.rawBody
+      ? {
+          requestBody: {
+            required: true,
+            content: { [route.rawBody.mediaType]: { schema: { type: 'string', format: 'binary' } } },
+          },
+        }
+      : {}),
     responses,
   } as ZodOpenApiOperationObject;
 }

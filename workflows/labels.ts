@@ -54,10 +54,11 @@ export const HISTORY_LABELS: Record<string, string> = {
   ...EVENT_LABELS,
   RECEIVE: 'Tiếp nhận hồ sơ',
   ATTACH: 'Đính kèm tệp',
+  RESULT: 'Đính kèm dự thảo kết quả',
 };
 
 /** Events that record something added to a dossier without a hand-off (not a row of form 06). */
-export const ANNOTATION_EVENTS: readonly string[] = ['ATTACH'];
+export const ANNOTATION_EVENTS: readonly string[] = ['ATTACH', 'RESULT'];
 
 /**
  * The FORWARD button's wording depends on who acts: a head of division approves

@@ -29,6 +29,7 @@ import { dossierUrgency } from '../../workflows/clock';
 import { blobFile, UploadedFile } from '../services/attachments.service';
 import { urgencyBadge } from '../presenters/urgency.presenter';
 import { intakePages } from './intake.pages';
+import { resultSection } from './result.pages';
 import { consultationSection } from '../presenters/dispatch-consultations.presenter';
 import { CHANNELS, EVENT_LABELS } from '../../workflows/labels';
 import { PUBLIC_STATUSES, STATUS_TEXT } from '../../workflows/status';
@@ -94,6 +95,7 @@ export function dossierPages(ctx: AppContext) {
       forms,
       canAttach: mayAttachToDossier(req.user!, row, def),
       consultations: await consultationSection(ctx.db, req.user!, view),
+      result: await resultSection(ctx, req.user!, view),
       in: /^0[234]$/.test(String(req.query.in)) ? String(req.query.in) : null,
       ...extra,
     });
@@ -151,6 +153,9 @@ export function dossierPages(ctx: AppContext) {
     },
 
     show: (req: Request, res: Response) => renderShow(req, res),
+
+    /** The page with a message from another section's form (the result's). */
+    showWith: renderShow,
 
     /** One handler for every action form; the service decides, the page explains. */
     async act(req: Request, res: Response) {

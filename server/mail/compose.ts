@@ -5,6 +5,7 @@ import { dossierMailFacts } from '../queries/dossiers.queries';
 import { activeStaffWithRoles } from '../queries/user-roles.queries';
 import { STATUS_TEXT } from '../../workflows/status';
 import { addressing } from '../../workflows/applicant';
+import { citizenResultUrl } from '../../workflows/result';
 
 type Q = Knex | Knex.Transaction;
 
@@ -18,6 +19,8 @@ export interface DossierMailEvent {
   actorRole?: string | null;
   stepDueAt?: number | null;
   changed?: boolean;
+  /** The citizen's access key, when this event made a numbered electronic result available. */
+  resultKey?: string | null;
 }
 
 export function mail(kind: string, to: string, subject: string, data: Record<string, unknown>): Mail {
@@ -114,6 +117,7 @@ export async function dossierMails(db: Q, e: DossierMailEvent, publicUrl: string
         detailLabel: t.detailLabel,
         status: STATUS_TEXT.processing,
         lookupUrl: `${publicUrl}/tra-cuu?ma=${encodeURIComponent(e.code)}`,
+        resultUrl: notice === 'RESULT_READY' && e.resultKey ? citizenResultUrl(publicUrl, e.code, e.resultKey) : null,
       }),
     );
   }

@@ -15,9 +15,10 @@ interface Parsed {
 const MULTIPART_ROUTES: Array<{ path: RegExp; maxFields: number }> = [
   { path: /^\/ho-so\/moi$/, maxFields: 100 },
   { path: /^\/ho-so\/[^/]+\/tep$/, maxFields: 100 },
+  { path: /^\/ho-so\/[^/]+\/ket-qua$/, maxFields: 10 },
   { path: /^\/cong-van\/moi$/, maxFields: 3000 },
-  { path: /^\/ho-so\/[^/]+\/lay-y-kien$/, maxFields: 3000 },
   { path: /^\/quan-tri\/chung-thu-so\/(nguoi-dung|don-vi)\/[^/]+$/, maxFields: 10 },
+  { path: /^\/ho-so\/[^/]+\/lay-y-kien$/, maxFields: 3000 },
 ];
 
 function parse(req: Request, res: Parameters<RequestHandler>[1], maxFields: number, done: () => void): void {

@@ -22,7 +22,8 @@ async function load(buf: Buffer): Promise<PDFDocument | { message: string }> {
       throwOnInvalidObject: true,
       ignoreEncryption: true,
     });
-    if (doc.isEncrypted) return { message: ENCRYPTED };
+    // A trailer that names an /Encrypt dictionary is encrypted even when that dictionary cannot be read.
+    if (doc.isEncrypted || doc.context.trailerInfo.Encrypt) return { message: ENCRYPTED };
     return doc;
   } catch {
     return { message: BROKEN };

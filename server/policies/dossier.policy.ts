@@ -5,6 +5,7 @@ import { dossiersSeenBy, DossierRow, DossierScope, dossierUnitIds } from '../que
 import { allowedEvents, DossierMachine, ProcedureDefinition, stepOf } from '../../workflows/procedure';
 import { DossierEventType, EVENT_LABELS, ROLE_LABELS, Role } from '../../workflows/labels';
 import { isFinalState } from '../../workflows/status';
+import { draftOpen, resultSteps } from '../../workflows/result';
 import { Actor, actsIn, isAdmin } from './actor';
 
 type Q = Knex | Knex.Transaction;
@@ -111,6 +112,35 @@ export function attachRefusal(actor: Actor, row: Row, def: ProcedureDefinition):
   if (isFinalState(row.state)) return new NotAllowed('Hồ sơ đã kết thúc nên không thể đính kèm thêm tệp.');
   return null;
 }
+
+/**
+ * When a draft result may be put at all (design.md §10): the procedure has a result and the dossier
+ * is at a step no later than the signing step. The refusal (422), or null.
+ */
+export function resultDraftStateRefusal(row: Pick<Row, 'state'>, def: ProcedureDefinition): NotAllowed | null {
+  if (!resultSteps(def)) return new NotAllowed('Thủ tục này không có kết quả điện tử.');
+  if (draftOpen(def, row.state)) return null;
+  if (stepOf(def, row.state)) return new NotAllowed('Kết quả đã được ký nên không thể thay dự thảo.');
+  return new NotAllowed(
+    row.state === 'waiting_supplement'
+      ? 'Hồ sơ đang chờ bổ sung; chỉ đính kèm dự thảo kết quả khi hồ sơ ở một bước xử lý.'
+      : 'Hồ sơ đã qua bước ký kết quả nên không thể thay dự thảo.',
+  );
+}
+
+/**
+ * Who may put the draft result (contract §2 "Results"): whoever may act at the current step, and
+ * only until the signing step has been passed. The refusal (403 before 422), or null when allowed.
+ */
+export function resultDraftRefusal(actor: Actor, row: Row, def: ProcedureDefinition): Forbidden | NotAllowed | null {
+  const step = stepOf(def, row.state);
+  if (step && !actsIn(actor, row.handling_unit_id, step.role))
+    return new Forbidden('Chỉ người đang xử lý bước hiện tại được đính kèm dự thảo kết quả.');
+  return resultDraftStateRefusal(row, def);
+}
+
+export const mayDraftResult = (actor: Actor, row: Row, def: ProcedureDefinition): boolean =>
+  resultDraftRefusal(actor, row, def) === null;
 
 export const mayAttachToDossier = (actor: Actor, row: Row, def: ProcedureDefinition): boolean =>
   attachRefusal(actor, row, def) === null;

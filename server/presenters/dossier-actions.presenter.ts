@@ -70,24 +70,32 @@ export function availableActions(
   const actions = types.map((type) => ({
     type,
     label:
-      type === 'FORWARD' && step
-        ? def.steps.at(-1) === step && step.role !== 'clerk' && step.role !== 'leader'
-          ? 'Hoàn thành, chuyển trả kết quả'
-          : forwardLabel(step.role)
-        : EVENT_LABELS[type],
+      type === 'FORWARD' && step?.signs && def.result
+        ? `Ký số ${def.result.name.toLocaleLowerCase('vi')}`
+        : type === 'FORWARD' && step?.numbers && def.result
+          ? 'Vào số, đóng dấu số kết quả'
+          : type === 'FORWARD' && step
+            ? def.steps.at(-1) === step && step.role !== 'clerk' && step.role !== 'leader'
+              ? 'Hoàn thành, chuyển trả kết quả'
+              : forwardLabel(step.role)
+            : EVENT_LABELS[type],
     needsComment: (COMMENT_REQUIRED as readonly string[]).includes(type),
     needsDueAt: type === 'EXTEND',
     commentLabel: COMMENT_LABELS[type] ?? 'Ghi chú (không bắt buộc)',
     confirm:
-      type === 'REFUSE'
-        ? 'Từ chối giải quyết hồ sơ này? Thao tác không thể hoàn tác.'
-        : type === 'WITHDRAW'
-          ? 'Xác nhận công dân rút hồ sơ? Thao tác không thể hoàn tác.'
-          : type === 'RETURN_RESULT'
-            ? 'Xác nhận đã trả kết quả cho công dân?'
-            : type === 'EXTEND'
-              ? 'Gia hạn chỉ được một lần cho mỗi hồ sơ. Tiếp tục?'
-              : null,
+      type === 'FORWARD' && step?.signs && def.result
+        ? 'Ký số kết quả bằng chứng thư số của ông/bà và chuyển bước tiếp theo?'
+        : type === 'FORWARD' && step?.numbers && def.result
+          ? 'Cấp số cho kết quả, đóng dấu số của đơn vị và chuyển trả? Số đã cấp không thể thu hồi.'
+          : type === 'REFUSE'
+            ? 'Từ chối giải quyết hồ sơ này? Thao tác không thể hoàn tác.'
+            : type === 'WITHDRAW'
+              ? 'Xác nhận công dân rút hồ sơ? Thao tác không thể hoàn tác.'
+              : type === 'RETURN_RESULT'
+                ? 'Xác nhận đã trả kết quả cho công dân?'
+                : type === 'EXTEND'
+                  ? 'Gia hạn chỉ được một lần cho mỗi hồ sơ. Tiếp tục?'
+                  : null,
     warning:
       [
         lateWarning(type, row, def),

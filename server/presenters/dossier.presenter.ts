@@ -1,4 +1,5 @@
 import type { EventRow } from '../queries/dossiers.queries';
+import type { ResultRow } from '../queries/results.queries';
 import type { DossierView, WorkItem } from '../services/dossiers.service';
 import { isOverdue } from '../services/dossier-clock';
 import { toVnIso } from '../../workflows/calendar';
@@ -9,7 +10,7 @@ const iso = (ms: number | null | undefined) => (ms == null ? null : toVnIso(new 
 
 /** The dossier shape of contract.md §2; `overdue` as of the moment the view was read. */
 export function dossierJson(view: DossierView) {
-  const { row, def, documents, asOf } = view;
+  const { row, def, documents, asOf, result } = view;
   const step = stepOf(def, row.state);
   const status = row.status as PublicStatus;
   return {
@@ -40,6 +41,26 @@ export function dossierJson(view: DossierView) {
     >,
     documents: documents.map((d) => ({ code: d.code, name: d.name, required: d.required, received: d.received })),
     note: row.note,
+    result: resultJson(result),
+  };
+}
+
+/** The result member of contract §2: null until a draft exists; signatures oldest first. */
+function resultJson(r: ResultRow | null) {
+  if (!r) return null;
+  return {
+    name: r.name,
+    kind: r.kind,
+    number: r.number,
+    numberedAt: iso(r.numbered_at),
+    sha256: r.sha256,
+    signatures: r.signatures.map((s) => ({
+      signer: s.signer,
+      at: iso(s.at)!,
+      role: s.role,
+      title: s.title,
+      demo: s.demo,
+    })),
   };
 }
 export type DossierJson = ReturnType<typeof dossierJson>;

@@ -1,4 +1,4 @@
-import { RequestHandler, Router } from 'express';
+import express, { RequestHandler, Router } from 'express';
 import type { AppContext } from '../context';
 import { authorize, bearerAuth } from '../middleware/auth';
 import { notFoundHandler } from '../middleware/errors';
@@ -11,6 +11,7 @@ import { dossierRoutes } from './api/dossiers.routes';
 import { dispatchRoutes } from './api/dispatches.routes';
 import { consultationRoutes } from './api/consultations.routes';
 import { catalogRoutes } from './api/catalog.routes';
+import { resultRoutes } from './api/results.routes';
 import { publicLookupRoute } from './api/public.routes';
 
 export type { ApiRoute } from './route';
@@ -26,6 +27,7 @@ export function apiRoutes(ctx: AppContext): ApiRoute[] {
     ...catalogRoutes(ctx),
     ...dossierRoutes(ctx),
     ...consultationRoutes(ctx),
+    ...resultRoutes(ctx),
     ...dispatchRoutes(ctx),
   ];
 }
@@ -37,7 +39,8 @@ export function publicApiRoutes(ctx: AppContext): ApiRoute[] {
 
 function mount(router: Router, r: ApiRoute): void {
   // validateInput has put the typed input on the request the handler is declared to take.
-  router[r.method](r.path, authorize(r.access), validateInput(r), r.handler as unknown as RequestHandler);
+  const raw = r.rawBody ? [express.raw({ type: () => true, limit: r.rawBody.limit })] : [];
+  router[r.method](r.path, authorize(r.access), ...raw, validateInput(r), r.handler as unknown as RequestHandler);
 }
 
 /** /api/v1: the description and public endpoints first, then everything else behind a bearer token. */

@@ -22,11 +22,12 @@ import { printPages } from '../handlers/print.pages';
 import { catalogPages } from '../handlers/catalog.pages';
 import { calendarPages } from '../handlers/calendar.pages';
 import { dossierPages } from '../handlers/dossier.pages';
+import { resultPages } from '../handlers/result.pages';
 import { mailPages } from '../handlers/mail.pages';
 import { reportsPages } from '../handlers/reports.pages';
 import { dispatchPages } from '../handlers/dispatch.pages';
-import { consultationPages } from '../handlers/consultation.pages';
 import { certificatePages } from '../handlers/certificates.pages';
+import { consultationPages } from '../handlers/consultation.pages';
 
 /** The HTML pages. Fixed routes (contract.md §3) keep their Vietnamese paths. */
 export function htmlRouter(ctx: AppContext, passport: Passport): Router {
@@ -39,11 +40,12 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const catalog = catalogPages(ctx);
   const calendarAdmin = calendarPages(ctx);
   const dossier = dossierPages(ctx);
+  const result = resultPages(ctx, dossier.showWith);
   const mailAdmin = mailPages(ctx);
   const reports = reportsPages(ctx);
   const dispatch = dispatchPages(ctx);
-  const consultation = consultationPages(ctx);
   const certs = certificatePages(ctx);
+  const consultation = consultationPages(ctx);
 
   r.get('/dang-nhap', 'public', auth.showLogin);
   r.post('/dang-nhap', 'public', auth.login);
@@ -57,6 +59,9 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.post('/ho-so/:code/thao-tac', 'user', { params: dossierCodeParams }, dossier.act);
   r.post('/ho-so/:code/tep', 'user', { params: dossierCodeParams }, dossier.upload, dossier.attach);
   r.get('/ho-so/:code/tep/:id', 'user', { params: dossierFileParams }, dossier.download);
+  r.post('/ho-so/:code/ket-qua', 'user', { params: dossierCodeParams }, result.parseUpload, result.upload);
+  r.post('/ho-so/:code/ket-qua/tao', 'user', { params: dossierCodeParams }, result.generate);
+  r.get('/ho-so/:code/ket-qua.pdf', 'user', { params: dossierCodeParams }, result.download);
   r.get('/ho-so/:code/in/:form.pdf', 'user', { params: printParams }, print.formPdf);
   r.get('/ho-so/:code/in/:form', 'user', { params: printParams }, print.form);
   r.get('/ho-so/:code/lay-y-kien', 'user', { params: dossierCodeParams }, consultation.form);

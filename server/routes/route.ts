@@ -59,6 +59,8 @@ export interface RouteSpec<S extends InputSchemas> {
    * check of the resource the path names (404 comes before 400/422, contract.md §2).
    */
   load?: (req: Req<ParamsOf<S>>) => Promise<void>;
+  /** A body that is not JSON (a PDF): read whole, up to `limit`, into `req.body` as a Buffer. */
+  rawBody?: RawBody;
   /** Success answers and the route's own error answers; common ones are added by openapi.ts. */
   responses: Responses;
   handler: Handler<S>;
@@ -75,8 +77,16 @@ export interface ApiRoute {
   tags: string[];
   input: InputSchemas;
   load?: (req: Req) => Promise<void>;
+  rawBody?: RawBody;
   responses: Responses;
   handler: (req: Req, res: Response) => Promise<void> | void;
+}
+
+/** A route's non-JSON body: its media type (for the description) and its size limit. */
+export interface RawBody {
+  mediaType: string;
+  /** In bytes. */
+  limit: number;
 }
 
 /**

@@ -96,6 +96,25 @@ export const dossierSchema = z
     }),
     documents: z.array(z.object({ code: z.string(), name: z.string(), required: z.boolean(), received: z.boolean() })),
     note: z.string().nullable(),
+    result: z
+      .object({
+        name: z.string().meta({ example: 'Quyết định tặng Giấy khen' }),
+        kind: z.string().meta({ example: 'QĐ' }),
+        number: z.string().nullable().meta({ example: '01/QĐ-UBND' }),
+        numberedAt: iso.nullable(),
+        sha256: z.string().meta({ description: 'SHA-256 of the current PDF' }),
+        signatures: z.array(
+          z.object({
+            signer: z.string(),
+            at: iso,
+            role: z.enum(['leader', 'seal']),
+            title: z.string().nullable(),
+            demo: z.boolean().meta({ description: 'signed with a demo certificate (not legally valid)' }),
+          }),
+        ),
+      })
+      .nullable()
+      .meta({ id: 'Result', description: 'design.md §10; null until a draft result is put' }),
   })
   .meta({ id: 'Dossier' });
 

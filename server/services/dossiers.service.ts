@@ -11,6 +11,7 @@ import {
   listEvents,
 } from '../queries/dossiers.queries';
 import { dossiersWithMissingReplies } from '../queries/consultations.queries';
+import { findResult, findResults, type ResultRow } from '../queries/results.queries';
 import type { ListQuery } from '../schemas/dossier.schema';
 import { compiledVersion } from './catalog.service';
 import {
@@ -33,6 +34,8 @@ export interface DossierView {
   def: ProcedureDefinition;
   documents: DocumentRow[];
   asOf: number;
+  /** The result (design.md §10), when the procedure has one and a draft was put. */
+  result: ResultRow | null;
 }
 
 /** The view of a row already read (inside a transaction, too: `db` may be the transaction). */
@@ -42,7 +45,7 @@ export async function dossierViewOf(
   def: ProcedureDefinition,
   asOf: number,
 ): Promise<DossierView> {
-  return { row, def, documents: await documentsOf(db, row.id), asOf };
+  return { row, def, documents: await documentsOf(db, row.id), asOf, result: await findResult(db, row.id) };
 }
 
 async function viewsOf(db: Db, rows: DossierRow[], asOf: number): Promise<DossierView[]> {
@@ -51,10 +54,15 @@ async function viewsOf(db: Db, rows: DossierRow[], asOf: number): Promise<Dossie
     db,
     rows.map((r) => r.id),
   );
+  const results = await findResults(
+    db,
+    rows.map((r) => r.id),
+  );
   const out: DossierView[] = [];
   for (const row of rows) {
     const { def } = await compiledVersion(db, row.procedure_version_id);
-    out.push({ row, def, documents: docs.filter((d) => d.dossier_id === row.id), asOf });
+    const result = results.get(row.id) ?? null;
+    out.push({ row, def, documents: docs.filter((d) => d.dossier_id === row.id), asOf, result });
   }
   return out;
 }

@@ -94,8 +94,30 @@ const stepSchema = z.object(
       })
       .max(50, 'Mã đơn vị xử lý dài quá 50 ký tự')
       .default(UNIT_COMPETENT),
+    // design.md §10: the leader signs the result at this step; the clerk numbers and seals it at that one.
+    signs: z.boolean({ error: 'Trường "ký kết quả" của bước phải là true hoặc false' }).optional(),
+    numbers: z.boolean({ error: 'Trường "vào số kết quả" của bước phải là true hoặc false' }).optional(),
   },
   { error: 'Mỗi bước xử lý phải là một đối tượng' },
+);
+
+/** Decree 30/2020 abbreviations of document kinds (QĐ, GP, GCN, CV …): upper-case letters, Đ included. */
+const RESULT_KIND = /^[A-ZĐ]{1,10}$/;
+
+const resultSchema = z.object(
+  {
+    name: text('Tên kết quả', 500),
+    kind: text('Loại văn bản kết quả', 10).regex(RESULT_KIND, {
+      error: (iss) =>
+        `Loại văn bản kết quả "${String(iss.input)}" phải là chữ viết tắt theo Nghị định 30/2020 (ví dụ QĐ, GP, GCN, CV)`,
+    }),
+    // The Handlebars body of the generated draft (the dossier's data fills it); absent: a default per kind.
+    template: z
+      .string({ error: 'Mẫu kết quả phải là chuỗi ký tự' })
+      .max(20000, 'Mẫu kết quả dài quá 20.000 ký tự')
+      .optional(),
+  },
+  { error: 'Kết quả phải là một đối tượng {name, kind}' },
 );
 
 /** Codes that appear more than once, each reported at its second and later positions. */
@@ -160,6 +182,7 @@ export const procedureDefinitionSchema = z
         })
         .min(1, 'Quy trình phải có ít nhất một bước xử lý')
         .max(50, 'Quy trình tối đa 50 bước xử lý'),
+      result: resultSchema.optional(),
     },
     { error: 'Định nghĩa thủ tục phải là một đối tượng JSON' },
   )
@@ -175,6 +198,7 @@ export const procedureDefinitionSchema = z
       for (const { index, code } of duplicates(raw.documents)) {
         ctx.addIssue({ code: 'custom', path: ['documents', index, 'code'], message: `Mã giấy tờ "${code}" bị trùng` });
       }
+      resultSteps(raw, ctx);
       const sum = totalHours(raw.steps);
       const days = raw.totalDays;
       if (sum === null || typeof days !== 'number' || !(days > 0) || !isTenths(days)) return;
@@ -192,12 +216,49 @@ export const procedureDefinitionSchema = z
     { when: () => true },
   );
 
+/**
+ * design.md §10: a definition with a result has exactly one signing step and one numbering step,
+ * the signing one first; without a result, no step signs or numbers.
+ */
+function resultSteps(raw: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (!Array.isArray(raw.steps)) return;
+  const steps = raw.steps as Array<Record<string, unknown> | null>;
+  const signs = steps.flatMap((s, i) => (s?.signs === true ? [i] : []));
+  const numbers = steps.flatMap((s, i) => (s?.numbers === true ? [i] : []));
+  const issue = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (raw.result === undefined || raw.result === null) {
+    if (signs.length || numbers.length)
+      issue(['result'], 'Quy trình có bước ký hoặc vào số kết quả nhưng chưa khai báo kết quả (tên và loại văn bản)');
+    return;
+  }
+  if (signs.length !== 1)
+    issue(
+      ['steps'],
+      signs.length
+        ? `Quy trình có kết quả chỉ được có một bước ký kết quả (đang có ${signs.length})`
+        : 'Quy trình có kết quả phải có đúng một bước ký kết quả ("signs": true)',
+    );
+  if (numbers.length !== 1)
+    issue(
+      ['steps'],
+      numbers.length
+        ? `Quy trình có kết quả chỉ được có một bước vào số, đóng dấu (đang có ${numbers.length})`
+        : 'Quy trình có kết quả phải có đúng một bước vào số, đóng dấu ("numbers": true)',
+    );
+  if (signs.length === 1 && numbers.length === 1 && numbers[0] <= signs[0])
+    issue(['steps', numbers[0], 'numbers'], 'Bước vào số, đóng dấu phải đứng sau bước ký kết quả');
+  const both = signs.filter((i) => numbers.includes(i));
+  for (const i of both) issue(['steps', i], 'Một bước không thể vừa ký vừa vào số kết quả');
+}
+
 /** A validated procedure definition, defaults applied. */
 export type ProcedureDefinition = z.output<typeof procedureDefinitionSchema>;
 /** One step of a procedure definition. */
 export type ProcedureStep = ProcedureDefinition['steps'][number];
 /** One required or optional document of a procedure definition. */
 export type ProcedureDocument = ProcedureDefinition['documents'][number];
+/** What a procedure's dossiers end in: a named document of a Decree 30 kind. */
+export type ProcedureResult = NonNullable<ProcedureDefinition['result']>;
 
 /** One validation fault: dotted path (`steps.1.code`, '' for the whole body) and Vietnamese message. */
 export interface DefinitionError {

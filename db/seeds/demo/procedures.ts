@@ -15,7 +15,17 @@ interface SeedProcedureDef {
   totalDays: number;
   fee: number;
   documents: Array<{ code: string; name: string; required: boolean }>;
-  steps: Array<{ code: string; name: string; role: Role; hours: number; unit?: string }>;
+  /** What the dossier ends in (design.md §10): most demo procedures produce a signed, numbered result. */
+  result?: { name: string; kind: string };
+  steps: Array<{
+    code: string;
+    name: string;
+    role: Role;
+    hours: number;
+    unit?: string;
+    signs?: boolean;
+    numbers?: boolean;
+  }>;
 }
 
 const procedures: SeedProcedureDef[] = [
@@ -26,6 +36,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Thi đua, khen thưởng',
     totalDays: 10,
     fee: 0,
+    result: { name: 'Quyết định tặng Giấy khen', kind: 'QĐ' },
     documents: [
       { code: 'TO_TRINH', name: 'Tờ trình đề nghị khen thưởng', required: true },
       {
@@ -38,8 +49,8 @@ const procedures: SeedProcedureDef[] = [
     steps: [
       { code: 'review', name: 'Thẩm định hồ sơ', role: 'specialist', hours: 48 },
       { code: 'check', name: 'Xem xét, trình ký', role: 'head', hours: 8 },
-      { code: 'sign', name: 'Ký quyết định', role: 'leader', hours: 8 },
-      { code: 'number', name: 'Vào số, đóng dấu', role: 'clerk', hours: 4, unit: 'competent' },
+      { code: 'sign', name: 'Ký quyết định', role: 'leader', hours: 8, signs: true },
+      { code: 'number', name: 'Vào số, đóng dấu', role: 'clerk', hours: 4, unit: 'competent', numbers: true },
     ],
   },
   {
@@ -48,6 +59,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Hộ tịch',
     totalDays: 1,
     fee: 0,
+    result: { name: 'Giấy khai sinh', kind: 'GKS' },
     documents: [
       { code: 'TO_KHAI', name: 'Tờ khai đăng ký khai sinh theo mẫu', required: true },
       { code: 'GIAY_CHUNG_SINH', name: 'Giấy chứng sinh hoặc văn bản thay Giấy chứng sinh', required: true },
@@ -56,8 +68,8 @@ const procedures: SeedProcedureDef[] = [
     ],
     steps: [
       { code: 'review', name: 'Kiểm tra hồ sơ, ghi Sổ hộ tịch', role: 'specialist', hours: 4 },
-      { code: 'sign', name: 'Ký Giấy khai sinh', role: 'leader', hours: 2.5 },
-      { code: 'number', name: 'Vào sổ, đóng dấu', role: 'clerk', hours: 1.5 },
+      { code: 'sign', name: 'Ký Giấy khai sinh', role: 'leader', hours: 2.5, signs: true },
+      { code: 'number', name: 'Vào sổ, đóng dấu', role: 'clerk', hours: 1.5, numbers: true },
     ],
   },
   {
@@ -66,6 +78,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Hộ tịch',
     totalDays: 5,
     fee: 0,
+    result: { name: 'Giấy chứng nhận kết hôn', kind: 'GCN' },
     documents: [
       { code: 'TO_KHAI', name: 'Tờ khai đăng ký kết hôn theo mẫu', required: true },
       { code: 'CCCD', name: 'Căn cước công dân của hai bên nam, nữ', required: true },
@@ -77,8 +90,8 @@ const procedures: SeedProcedureDef[] = [
     ],
     steps: [
       { code: 'verify', name: 'Kiểm tra, xác minh điều kiện kết hôn', role: 'specialist', hours: 24 },
-      { code: 'sign', name: 'Ký Giấy chứng nhận kết hôn', role: 'leader', hours: 8 },
-      { code: 'number', name: 'Vào sổ, đóng dấu, hẹn trao', role: 'clerk', hours: 4 },
+      { code: 'sign', name: 'Ký Giấy chứng nhận kết hôn', role: 'leader', hours: 8, signs: true },
+      { code: 'number', name: 'Vào sổ, đóng dấu, hẹn trao', role: 'clerk', hours: 4, numbers: true },
     ],
   },
   {
@@ -87,6 +100,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Hộ tịch',
     totalDays: 3,
     fee: 0,
+    result: { name: 'Giấy xác nhận tình trạng hôn nhân', kind: 'XN' },
     documents: [
       { code: 'TO_KHAI', name: 'Tờ khai cấp Giấy xác nhận tình trạng hôn nhân theo mẫu', required: true },
       { code: 'CCCD', name: 'Căn cước công dân của người yêu cầu', required: true },
@@ -94,8 +108,8 @@ const procedures: SeedProcedureDef[] = [
     ],
     steps: [
       { code: 'review', name: 'Kiểm tra, xác minh tình trạng hôn nhân', role: 'specialist', hours: 12 },
-      { code: 'sign', name: 'Ký Giấy xác nhận', role: 'leader', hours: 8 },
-      { code: 'number', name: 'Vào sổ, đóng dấu', role: 'clerk', hours: 4 },
+      { code: 'sign', name: 'Ký Giấy xác nhận', role: 'leader', hours: 8, signs: true },
+      { code: 'number', name: 'Vào sổ, đóng dấu', role: 'clerk', hours: 4, numbers: true },
     ],
   },
   {
@@ -105,6 +119,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Bảo trợ xã hội',
     totalDays: 15,
     fee: 0,
+    result: { name: 'Quyết định trợ cấp xã hội hằng tháng', kind: 'QĐ' },
     documents: [
       { code: 'TO_KHAI', name: 'Tờ khai đề nghị trợ giúp xã hội theo mẫu', required: true },
       { code: 'CCCD', name: 'Căn cước công dân của người đề nghị', required: true },
@@ -119,8 +134,15 @@ const procedures: SeedProcedureDef[] = [
       { code: 'propose', name: 'Ký văn bản đề nghị gửi UBND cấp huyện', role: 'leader', hours: 8 },
       { code: 'appraise', name: 'Thẩm định hồ sơ', role: 'specialist', hours: 40, unit: 'parent' },
       { code: 'check', name: 'Xem xét, trình ký', role: 'head', hours: 8, unit: 'parent' },
-      { code: 'decide', name: 'Ký quyết định trợ cấp', role: 'leader', hours: 8, unit: 'parent' },
-      { code: 'issue', name: 'Vào số, đóng dấu, chuyển kết quả về xã', role: 'clerk', hours: 4, unit: 'parent' },
+      { code: 'decide', name: 'Ký quyết định trợ cấp', role: 'leader', hours: 8, unit: 'parent', signs: true },
+      {
+        code: 'issue',
+        name: 'Vào số, đóng dấu, chuyển kết quả về xã',
+        role: 'clerk',
+        hours: 4,
+        unit: 'parent',
+        numbers: true,
+      },
     ],
   },
 
@@ -131,6 +153,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Hoạt động xây dựng',
     totalDays: 15,
     fee: 75000,
+    result: { name: 'Giấy phép xây dựng', kind: 'GPXD' },
     documents: [
       { code: 'DON_DE_NGHI', name: 'Đơn đề nghị cấp giấy phép xây dựng theo mẫu', required: true },
       { code: 'GIAY_CN_QSDD', name: 'Bản sao Giấy chứng nhận quyền sử dụng đất', required: true },
@@ -141,8 +164,8 @@ const procedures: SeedProcedureDef[] = [
       { code: 'transfer', name: 'Chuyển hồ sơ đến phòng chuyên môn', role: 'intake', hours: 4 },
       { code: 'review', name: 'Thẩm định hồ sơ, kiểm tra thực địa', role: 'specialist', hours: 64 },
       { code: 'check', name: 'Xem xét, trình ký', role: 'head', hours: 16 },
-      { code: 'sign', name: 'Ký giấy phép xây dựng', role: 'leader', hours: 24 },
-      { code: 'number', name: 'Vào số, đóng dấu', role: 'clerk', hours: 4 },
+      { code: 'sign', name: 'Ký giấy phép xây dựng', role: 'leader', hours: 24, signs: true },
+      { code: 'number', name: 'Vào số, đóng dấu', role: 'clerk', hours: 4, numbers: true },
     ],
   },
   {
@@ -151,6 +174,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Thành lập và hoạt động của hộ kinh doanh',
     totalDays: 3,
     fee: 100000,
+    result: { name: 'Giấy chứng nhận đăng ký hộ kinh doanh', kind: 'GCN' },
     documents: [
       { code: 'GIAY_DE_NGHI', name: 'Giấy đề nghị đăng ký hộ kinh doanh', required: true },
       { code: 'CCCD', name: 'Bản sao giấy tờ pháp lý của cá nhân chủ hộ kinh doanh', required: true },
@@ -167,8 +191,8 @@ const procedures: SeedProcedureDef[] = [
     ],
     steps: [
       { code: 'review', name: 'Kiểm tra tính hợp lệ của hồ sơ', role: 'specialist', hours: 12 },
-      { code: 'sign', name: 'Ký Giấy chứng nhận đăng ký hộ kinh doanh', role: 'head', hours: 6 },
-      { code: 'number', name: 'Vào số, đóng dấu', role: 'clerk', hours: 2 },
+      { code: 'sign', name: 'Ký Giấy chứng nhận đăng ký hộ kinh doanh', role: 'head', hours: 6, signs: true },
+      { code: 'number', name: 'Vào số, đóng dấu', role: 'clerk', hours: 2, numbers: true },
     ],
   },
   {
@@ -178,6 +202,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Thi đua, khen thưởng',
     totalDays: 20,
     fee: 0,
+    result: { name: 'Quyết định tặng Bằng khen', kind: 'QĐ' },
     documents: [
       { code: 'TO_TRINH', name: 'Tờ trình đề nghị khen thưởng của UBND cấp huyện', required: true },
       {
@@ -193,8 +218,22 @@ const procedures: SeedProcedureDef[] = [
       { code: 'appraise', name: 'Thẩm định hồ sơ khen thưởng', role: 'specialist', hours: 40, unit: '000.00.31.H05' },
       { code: 'check', name: 'Xem xét, trình Giám đốc Sở', role: 'head', hours: 8, unit: '000.00.31.H05' },
       { code: 'submit', name: 'Ký tờ trình Chủ tịch UBND tỉnh', role: 'leader', hours: 8, unit: '000.00.31.H05' },
-      { code: 'decide', name: 'Ký quyết định khen thưởng', role: 'leader', hours: 16, unit: '000.00.00.H05' },
-      { code: 'issue', name: 'Vào số, đóng dấu, phát hành', role: 'clerk', hours: 4, unit: '000.00.00.H05' },
+      {
+        code: 'decide',
+        name: 'Ký quyết định khen thưởng',
+        role: 'leader',
+        hours: 16,
+        unit: '000.00.00.H05',
+        signs: true,
+      },
+      {
+        code: 'issue',
+        name: 'Vào số, đóng dấu, phát hành',
+        role: 'clerk',
+        hours: 4,
+        unit: '000.00.00.H05',
+        numbers: true,
+      },
     ],
   },
   // ── Nội vụ (cấp xã, cấp huyện) ──────────────────────────────────────────
@@ -204,6 +243,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Thi đua, khen thưởng',
     totalDays: 20,
     fee: 0,
+    result: { name: 'Quyết định tặng danh hiệu Lao động tiên tiến', kind: 'QĐ' },
     documents: [
       {
         code: 'VAN_BAN_DE_NGHI',
@@ -220,8 +260,8 @@ const procedures: SeedProcedureDef[] = [
         role: 'specialist',
         hours: 96,
       },
-      { code: 'sign', name: 'Chủ tịch UBND xã ký quyết định', role: 'leader', hours: 40 },
-      { code: 'number', name: 'Vào số, đóng dấu, cấp Giấy chứng nhận', role: 'clerk', hours: 8 },
+      { code: 'sign', name: 'Chủ tịch UBND xã ký quyết định', role: 'leader', hours: 40, signs: true },
+      { code: 'number', name: 'Vào số, đóng dấu, cấp Giấy chứng nhận', role: 'clerk', hours: 8, numbers: true },
     ],
   },
   {
@@ -230,6 +270,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Tín ngưỡng, tôn giáo',
     totalDays: 15,
     fee: 0,
+    result: { name: 'Văn bản chấp thuận đăng ký hoạt động tín ngưỡng', kind: 'CV' },
     documents: [
       {
         code: 'VAN_BAN_DANG_KY',
@@ -244,8 +285,8 @@ const procedures: SeedProcedureDef[] = [
     ],
     steps: [
       { code: 'review', name: 'Công chức Văn hóa - Xã hội xem xét, thẩm định hồ sơ', role: 'specialist', hours: 72 },
-      { code: 'sign', name: 'Chủ tịch UBND xã ký văn bản trả lời', role: 'leader', hours: 32 },
-      { code: 'number', name: 'Vào số, đóng dấu, chuyển trả kết quả', role: 'clerk', hours: 8 },
+      { code: 'sign', name: 'Chủ tịch UBND xã ký văn bản trả lời', role: 'leader', hours: 32, signs: true },
+      { code: 'number', name: 'Vào số, đóng dấu, chuyển trả kết quả', role: 'clerk', hours: 8, numbers: true },
     ],
   },
   {
@@ -285,6 +326,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Tổ chức phi chính phủ',
     totalDays: 30,
     fee: 0,
+    result: { name: 'Quyết định công nhận ban vận động', kind: 'QĐ' },
     documents: [
       {
         code: 'DON_DE_NGHI',
@@ -314,8 +356,16 @@ const procedures: SeedProcedureDef[] = [
         role: 'leader',
         hours: 32,
         unit: 'parent',
+        signs: true,
       },
-      { code: 'issue', name: 'Vào số, đóng dấu, chuyển kết quả về xã', role: 'clerk', hours: 8, unit: 'parent' },
+      {
+        code: 'issue',
+        name: 'Vào số, đóng dấu, chuyển kết quả về xã',
+        role: 'clerk',
+        hours: 8,
+        unit: 'parent',
+        numbers: true,
+      },
     ],
   },
   {
@@ -324,6 +374,7 @@ const procedures: SeedProcedureDef[] = [
     field: 'Thi đua, khen thưởng',
     totalDays: 20,
     fee: 0,
+    result: { name: 'Quyết định khen thưởng', kind: 'QĐ' },
     documents: [
       { code: 'TO_TRINH', name: 'Tờ trình đề nghị khen thưởng kèm danh sách tập thể, cá nhân', required: true },
       {
@@ -342,8 +393,8 @@ const procedures: SeedProcedureDef[] = [
         hours: 80,
       },
       { code: 'check', name: 'Trưởng phòng Nội vụ xem xét, trình ký', role: 'head', hours: 16 },
-      { code: 'sign', name: 'Chủ tịch UBND huyện ký quyết định khen thưởng', role: 'leader', hours: 24 },
-      { code: 'number', name: 'Vào số, đóng dấu, in Giấy khen', role: 'clerk', hours: 8 },
+      { code: 'sign', name: 'Chủ tịch UBND huyện ký quyết định khen thưởng', role: 'leader', hours: 24, signs: true },
+      { code: 'number', name: 'Vào số, đóng dấu, in Giấy khen', role: 'clerk', hours: 8, numbers: true },
     ],
   },
   {

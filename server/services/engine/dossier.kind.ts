@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Config } from '../../config';
-import { Invalid, NotAllowed } from '../../errors';
+import { Forbidden, Invalid, NotAllowed } from '../../errors';
 import { addDossierUnit, documentsOf, DossierRow, toDossierRow } from '../../queries/dossiers.queries';
 import { findUnitById } from '../../queries/units.queries';
 import { insertAttachments } from '../../queries/attachments.queries';
@@ -13,6 +13,10 @@ import { applyEvent, DossierEvent, DossierMachine, ProcedureDefinition, stepOf }
 import { statusOfState } from '../../../workflows/status';
 import { DossierEventType, EVENT_LABELS } from '../../../workflows/labels';
 import type { Effects, Kind, Next } from './engine';
+import type { Actor } from '../../policies/actor';
+import { resultOnForward } from './result.effects';
+import { findResult, putDraft } from '../../queries/results.queries';
+import { resultDraftRefusal, resultDraftStateRefusal } from '../../policies/dossier.policy';
 
 /** What a dossier kind needs that is read before the transaction (SQLite has one connection). */
 export interface DossierSetting {
@@ -65,7 +69,7 @@ export function dossierKind(s: DossierSetting): Kind<DossierRow, DossierEventInp
         state: row.state,
         event: input.type,
       }),
-    effects: (trx, t) => dossierEffects(trx, s, t.row, t.input, t.next, t.now),
+    effects: (trx, t) => dossierEffects(trx, s, t.row, t.input, t.next, t.now, t.actor),
     async answer(trx, { row, after, now }) {
       if (after.handling_unit_id !== row.handling_unit_id) {
         const hu = after.handling_unit_id == null ? null : await findUnitById(trx, after.handling_unit_id);
@@ -74,7 +78,13 @@ export function dossierKind(s: DossierSetting): Kind<DossierRow, DossierEventInp
       }
       // Read here, inside the transaction: a committed event is never reported as failed because a
       // read after the commit failed. The handler shapes it (presenters/dossier.presenter).
-      return { row: after, def: s.def, documents: await documentsOf(trx, row.id), asOf: now };
+      return {
+        row: after,
+        def: s.def,
+        documents: await documentsOf(trx, row.id),
+        asOf: now,
+        result: await findResult(trx, row.id),
+      };
     },
   };
 }
@@ -91,8 +101,12 @@ async function dossierEffects(
   input: DossierEventInput,
   next: Next,
   now: number,
+  actor: Actor,
 ): Promise<Effects> {
   const { cal, def } = s;
+  // The result is signed (or numbered and sealed) first: if that fails, nothing else is computed.
+  const result =
+    input.type === 'FORWARD' ? await resultOnForward(trx, { config: s.config, def, row, actor, now }) : null;
   const to = next.state;
   const patch: Record<string, unknown> = { status: statusOfState(to) };
   const leaving = stepOf(def, row.state);
@@ -167,7 +181,12 @@ async function dossierEffects(
       comment: input.comment ?? null,
       step_due_at: leaving ? stepDue : null,
       on_time: leavesStep && stepDue != null ? now <= stepDue : null,
-      data: input.type === 'EXTEND' ? JSON.stringify({ previousDueAt: dueAt, dueAt: patch.due_at }) : null,
+      data:
+        input.type === 'EXTEND'
+          ? JSON.stringify({ previousDueAt: dueAt, dueAt: patch.due_at })
+          : result
+            ? JSON.stringify({ result })
+            : null,
     },
     // Everything the mails need, as of this event: later events must not change who is told what.
     outbox: [
@@ -184,6 +203,11 @@ async function dossierEffects(
           actorRole: after('step_role'),
           stepDueAt: after('step_due_at'),
           changed: to !== row.state,
+          // The result mail carries the citizen's private link once a numbered result exists.
+          resultKey:
+            to === 'result_ready' && (result?.action === 'numbered' || (await findResult(trx, row.id))?.number)
+              ? row.access_key
+              : null,
         },
       },
     ],
@@ -222,5 +246,56 @@ export function attachKind(s: DossierSetting): Kind<DossierRow, AttachInput, num
       };
     },
     answer: async (_trx, { input }) => input.files.length,
+  };
+}
+
+/** A draft result being put: its stored file (normalised PDF) and how it was made. */
+export interface ResultDraftInput {
+  type: 'RESULT';
+  sha256: string;
+  size: number;
+  source: 'upload' | 'template';
+}
+
+/**
+ * The draft result put at a step (design.md §10): an event of its own (RESULT), under the same lock,
+ * policy and version as a state change; it replaces an earlier draft and any signature on it.
+ */
+export function resultDraftKind(s: DossierSetting): Kind<DossierRow, ResultDraftInput, DossierView> {
+  const result = s.def.result;
+  return {
+    ...base(s),
+    authorize(actor, row) {
+      const refusal = resultDraftRefusal(actor, row, s.def);
+      if (refusal instanceof Forbidden) throw refusal;
+    },
+    machine: (_trx, row) =>
+      resultDraftStateRefusal(row, s.def) ? null : { state: row.state, snapshot: JSON.parse(row.snapshot) },
+    notAllowed: (row) =>
+      resultDraftStateRefusal(row, s.def) ?? new NotAllowed('Không thể đính kèm dự thảo kết quả lúc này.'),
+    async effects(trx, { row, input, now }) {
+      await putDraft(trx, {
+        dossier_id: row.id,
+        name: result!.name,
+        kind: result!.kind,
+        sha256: input.sha256,
+        size: input.size,
+        source: input.source,
+        now,
+      });
+      return {
+        event: {
+          comment: input.source === 'template' ? 'Tạo dự thảo kết quả từ mẫu' : 'Tải lên dự thảo kết quả',
+          data: JSON.stringify({ result: { action: 'drafted', source: input.source, sha256: input.sha256 } }),
+        },
+      };
+    },
+    answer: async (trx, { after, now }) => ({
+      row: after,
+      def: s.def,
+      documents: await documentsOf(trx, after.id),
+      asOf: now,
+      result: await findResult(trx, after.id),
+    }),
   };
 }
