@@ -19,7 +19,7 @@ export interface Settings {
   mysqlUrl: string | null;
   /** Which databases the run covers. */
   dbs: Array<'sqlite' | 'mysql'>;
-  /** Parts to run (floor, service, http, peer, lookup, scale). */
+  /** Parts to run (floor, service, http, peer, lookup, result, scale). */
   parts: Set<string>;
   rounds: number;
   /** Target length of one timed phase (transitions), seconds. */
@@ -40,7 +40,7 @@ export function loadSettings(argv = process.argv.slice(2)): Settings {
   const opt = (f: string) => argv.find((a) => a.startsWith(f + '='))?.slice(f.length + 1);
   const mysqlUrl = opt('--mysql') ?? process.env.BENCH_MYSQL_URL ?? null;
   const scale = flag('--scale') || ['1', 'true', 'yes'].includes(process.env.BENCH_SCALE ?? '');
-  const allParts = ['floor', 'service', 'peer', 'http', 'lookup'];
+  const allParts = ['floor', 'service', 'peer', 'http', 'lookup', 'result'];
   const partsArg = opt('--parts') ?? process.env.BENCH_PARTS;
   const parts = new Set(
     partsArg

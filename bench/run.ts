@@ -12,6 +12,7 @@ import { loadSettings, log } from './lib';
 import { Report } from './report';
 import { transitionSuite } from './transitions';
 import { scaleSuite } from './scale';
+import { resultSuite } from './results';
 
 async function main() {
   const s = loadSettings();
@@ -23,6 +24,7 @@ async function main() {
   const transitionParts = ['floor', 'service', 'peer', 'http', 'lookup'].some((p) => s.parts.has(p));
   for (const kind of s.dbs) {
     if (transitionParts) await transitionSuite(kind, s, report);
+    if (s.parts.has('result')) await resultSuite(kind, s, report);
     if (s.parts.has('scale') && s.scaleDbs.includes(kind)) await scaleSuite(kind, s, report);
     report.write(out);
   }
