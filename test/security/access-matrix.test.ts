@@ -69,6 +69,7 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
     const url = `/api/v1${fill(route.path, fx)}${probe.query ? `?${probe.query(fx)}` : ''}`;
     let req = request(t.app)[route.method](url);
     if (token) req = req.set('Authorization', `Bearer ${token}`);
+    if (probe.pdf) return probe.pdf().then((pdf) => req.set('Content-Type', 'application/pdf').send(pdf));
     const body = probe.body && p ? probe.body(fx, p, w) : probe.body?.(fx, w.principals[0], w);
     return body === undefined ? req : req.send(body as object);
   };

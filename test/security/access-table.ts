@@ -6,7 +6,7 @@
  */
 import type { Db } from '../../server/db';
 import type { Driver, Principal, SecWorld } from './fixture';
-import { PROC, PROC_LT } from './fixture';
+import { PROC, PROC_LT, resultPdf } from './fixture';
 import { definition } from '../factories/dossiers';
 import { vnDate } from '../../workflows/calendar';
 import { WorkCalendar } from '../../workflows/calendar/work-calendar';
@@ -25,6 +25,8 @@ export interface Probe {
   freshToken?: boolean;
   /** What an accepted call must have written besides its answer (an event row, …); a problem or null. */
   effect?: (db: Db, fx: Fx) => Promise<string | null>;
+  /** A raw body sent as `application/pdf` instead of the JSON `body` (made again for every call). */
+  pdf?: () => Promise<Buffer>;
 }
 
 /** The accepted call wrote one event row of `type` for the dispatch `fx.id` (issue 12: every change is an event). */
@@ -48,6 +50,23 @@ export async function consultationWritten(db: Db, fx: Fx): Promise<string | null
     .select('d.id');
   return rows.length === 1 ? null : `${rows.length} consultations with a CREATE event for ${fx.code}, expected 1`;
 }
+
+/** The accepted draft: one RESULT event and one dossier_results row for the dossier `fx.code`. */
+export async function resultWritten(db: Db, fx: Fx): Promise<string | null> {
+  const d = await db('dossiers')
+    .where({ code: String(fx.code) })
+    .first('id');
+  if (!d) return `no dossier ${fx.code}`;
+  const events = await db('dossier_events').where({ dossier_id: d.id, type: 'RESULT' }).select('id');
+  const results = await db('dossier_results').where({ dossier_id: d.id }).select('id');
+  const bad: string[] = [];
+  if (events.length !== 1) bad.push(`${events.length} RESULT rows in dossier_events, expected 1`);
+  if (results.length !== 1) bad.push(`${results.length} dossier_results rows, expected 1`);
+  return bad.length ? `${fx.code}: ${bad.join('; ')}` : null;
+}
+
+/** Bytes that start like a PDF but are not one: refused (422) by whoever sees the dossier, before the 403. */
+export const notAPdf = async () => Buffer.from(`%PDF-1.4\n% không phải PDF ${Date.now()}\n`);
 
 export const admin = (p: Principal) => p.role === 'admin';
 export const at =
@@ -288,6 +307,57 @@ export const ACCESS: Record<string, Probe[]> = {
       }),
       expect: (p) => (seesDossier(p) ? 422 : 404),
     },
+  ],
+  // The draft result (contract §2 "Results", design.md §10): whoever may act at the current step, up to the
+  // signing step. Order: 404 (cannot see) → 422 (not a readable PDF) → 403 (may not act) → 422 (no result,
+  // or past signing). The body is the PDF itself.
+  'put /dossiers/:code/result': [
+    {
+      name: 'at the first step (A specialist)',
+      setup: (dr) => dr.withResult('review'),
+      pdf: resultPdf,
+      expect: act(spA, seesDossier),
+      check: (b, _p, fx) =>
+        b.code === fx.code && b.result?.number === null && b.version === Number(fx.version) + 1
+          ? null
+          : `not a draft of ${fx.code}: ${JSON.stringify(b.result)}`,
+      effect: resultWritten,
+    },
+    {
+      name: 'at the signing step (A leader)',
+      setup: (dr) => dr.withResult('sign'),
+      pdf: resultPdf,
+      expect: act(at('own', 'leader'), seesDossier),
+      effect: resultWritten,
+    },
+    {
+      name: 'not a PDF (422 before 403)',
+      setup: (dr) => dr.withResult('review'),
+      pdf: notAPdf,
+      expect: (p) => (seesDossier(p) ? 422 : 404),
+    },
+    {
+      name: 'procedure without a result',
+      setup: fresh,
+      pdf: resultPdf,
+      expect: act(spA, seesDossier, 422),
+    },
+    {
+      name: 'signed, at the numbering step (A clerk: 422)',
+      setup: (dr) => dr.withResult('number'),
+      pdf: resultPdf,
+      expect: act(at('own', 'clerk'), seesDossier, 422),
+    },
+    {
+      name: 'result ready (no step: 422 to whoever sees it)',
+      setup: (dr) => dr.withResult('result_ready'),
+      pdf: resultPdf,
+      expect: (p) => (seesDossier(p) ? 422 : 404),
+    },
+  ],
+  'get /dossiers/:code/result': [
+    { name: 'with a draft', setup: (dr) => dr.withResult('number'), expect: act(seesDossier, () => false) },
+    { name: 'without a result', expect: () => 404 },
   ],
   'get /calendar/deadline': [
     { name: 'deadline', query: () => 'from=2027-04-29T10:00:00%2B07:00&days=3', expect: all(200) },

@@ -3,8 +3,10 @@
  * A (the dossier's own unit), B (another commune), D (the parent district) and P (the province), plus
  * an admin with no unit. Helpers build dossiers and dispatches in a chosen state through the real API.
  */
+import crypto from 'node:crypto';
 import request from 'supertest';
 import type { Express } from 'express';
+import { PDFDocument } from 'pdf-lib';
 import type { Db } from '../../server/db';
 import { tokenFor } from '../helpers/app';
 import { buildUnit, buildUser, PASSWORD } from '../factories/accounts';
@@ -29,6 +31,16 @@ export interface Principal {
 export const PROC = 'SEC.1';
 /** Inter-level procedure: the first step is done by the competent unit's parent (the district). */
 export const PROC_LT = 'SEC.LT';
+/** A procedure with a result (design.md §10): A's leader signs it, A's clerk numbers it (A has a symbol). */
+export const PROC_RES = 'SEC.KQ';
+
+/** A small real PDF (pdf-lib, classic xref) whose bytes differ per call, for the result routes. */
+export async function resultPdf(): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  doc.setTitle(`Du thao ${crypto.randomBytes(8).toString('hex')}`);
+  doc.addPage([595.28, 841.89]);
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
 
 export interface SecWorld {
   units: Record<'P' | 'D' | 'A' | 'B' | 'C', { id: number; code: string }>;
@@ -81,6 +93,15 @@ export async function buildSecWorld(
       steps: [
         { code: 'review', name: 'Thẩm định liên thông', role: 'specialist', hours: 16, unit: 'parent' },
         { code: 'sign', name: 'Ký', role: 'leader', hours: 8 },
+      ],
+    }),
+    definition(PROC_RES, {
+      result: { name: 'Quyết định tặng Giấy khen', kind: 'QĐ' },
+      steps: [
+        { code: 'review', name: 'Thẩm định hồ sơ', role: 'specialist', hours: 48 },
+        { code: 'check', name: 'Xem xét, trình ký', role: 'head', hours: 8 },
+        { code: 'sign', name: 'Ký quyết định', role: 'leader', hours: 8, signs: true },
+        { code: 'number', name: 'Vào số, đóng dấu', role: 'clerk', hours: 4, numbers: true },
       ],
     }),
   ];
@@ -141,6 +162,27 @@ export function driver(app: Express, w: SecWorld) {
       let v = 1;
       for (const role of ['specialist', 'head', 'leader', 'clerk'] as const)
         await ev(role, d.code, { type: 'FORWARD', version: v++ });
+      return { code: d.code, version: v };
+    },
+    /**
+     * A dossier of the procedure with a result (PROC_RES) at `stage`: at `review` and `sign` without a
+     * draft; at `number` (signed by A's leader) and `result_ready` (numbered by A's clerk) with one.
+     */
+    async withResult(stage: 'review' | 'sign' | 'number' | 'result_ready'): Promise<{ code: string; version: number }> {
+      const d = await this.dossier({}, PROC_RES);
+      if (stage === 'review') return d;
+      let v = d.version;
+      if (stage !== 'sign') {
+        const put = request(app)
+          .put(`/api/v1/dossiers/${d.code}/result`)
+          .set(bearer(w.by('specialist', 'own').token))
+          .set('Content-Type', 'application/pdf')
+          .send(await resultPdf());
+        v = (await ok(put, 'draft result')).version;
+      }
+      const roles = { sign: 2, number: 3, result_ready: 4 }[stage];
+      for (const role of (['specialist', 'head', 'leader', 'clerk'] as const).slice(0, roles))
+        v = (await ev(role, d.code, { type: 'FORWARD', version: v })).version;
       return { code: d.code, version: v };
     },
     /** A dispatch by D's specialist to A and C, driven to `state`. */
@@ -219,6 +261,7 @@ export async function fingerprint(db: Db): Promise<string> {
     'dossiers',
     'dossier_events',
     'dossier_documents',
+    'dossier_results',
     'attachments',
     'outbox',
     'units',
@@ -242,6 +285,7 @@ export async function fingerprint(db: Db): Promise<string> {
   cols.push('(select count(*) from dispatch_replies where response is not null) as responses');
   cols.push('(select coalesce(sum(updated_at), 0) from dispatch_replies) as replies_updated');
   cols.push('(select coalesce(sum(attempts), 0) from outbox) as outbox_attempts');
+  cols.push('(select coalesce(sum(updated_at), 0) from dossier_results) as results_updated');
   const rows = await db.raw(`select ${cols.join(', ')}`);
   const row = Array.isArray(rows) ? (Array.isArray(rows[0]) ? rows[0][0] : rows[0]) : rows;
   return JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])));

@@ -9,10 +9,10 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../server/db';
 import { definition } from '../factories/dossiers';
-import { ACCESS, act, admin, at, Fx, Probe, seesDossier, seesIssued } from './access-table';
+import { ACCESS, act, admin, at, Fx, notAPdf, Probe, resultWritten, seesDossier, seesIssued } from './access-table';
 import { PASSWORD } from '../factories/accounts';
 import type { Driver, Principal, SecWorld } from './fixture';
-import { PROC, PROC_LT } from './fixture';
+import { PROC, PROC_LT, resultPdf } from './fixture';
 
 export type Fields = Record<string, string | string[]>;
 export interface FormProbe {
@@ -21,6 +21,8 @@ export interface FormProbe {
   fields?: (fx: Fx, p: Principal, w: SecWorld) => Fields;
   /** Sent as multipart/form-data with this many small, valid PDF files (field `files`). */
   files?: number;
+  /** The bytes of each file, made again for every call (default: the small fake `pdf()`). */
+  pdf?: () => Promise<Buffer>;
   /** The page's answer: 303 = accepted (data must change), 200 = answered without changing anything, else refused. */
   expect: (p: Principal) => number;
   /** An accepted call answers 303 but changes nothing (sign-in, sign-out). */
@@ -216,6 +218,78 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
         recipients: [String(fx.cCode)],
       }),
       expect: act(at('own', 'specialist'), seesDossier, 422),
+    },
+  ],
+  // The draft result (design.md §10): the API rule of PUT /dossiers/:code/result, with the PDF as the form's one
+  // file; 404 → 422 (not a PDF) → 403 → 422 (no result, past signing). The template form has no file to check.
+  'post /ho-so/:code/ket-qua': [
+    {
+      name: 'at the first step (A specialist)',
+      setup: (dr) => dr.withResult('review'),
+      files: 1,
+      pdf: resultPdf,
+      expect: act(at('own', 'specialist'), seesDossier, 303),
+      effect: resultWritten,
+    },
+    {
+      name: 'at the signing step (A leader)',
+      setup: (dr) => dr.withResult('sign'),
+      files: 1,
+      pdf: resultPdf,
+      expect: act(at('own', 'leader'), seesDossier, 303),
+      effect: resultWritten,
+    },
+    {
+      name: 'not a PDF (422 before 403)',
+      setup: (dr) => dr.withResult('review'),
+      files: 1,
+      pdf: notAPdf,
+      expect: (p) => (seesDossier(p) ? 422 : 404),
+    },
+    {
+      name: 'procedure without a result',
+      setup: (dr) => dr.dossier(),
+      files: 1,
+      pdf: resultPdf,
+      expect: act(at('own', 'specialist'), seesDossier, 422),
+    },
+    {
+      name: 'signed, at the numbering step (A clerk: 422)',
+      setup: (dr) => dr.withResult('number'),
+      files: 1,
+      pdf: resultPdf,
+      expect: act(at('own', 'clerk'), seesDossier, 422),
+    },
+    {
+      name: 'result ready',
+      setup: (dr) => dr.withResult('result_ready'),
+      files: 1,
+      pdf: resultPdf,
+      expect: (p) => (seesDossier(p) ? 422 : 404),
+    },
+  ],
+  'post /ho-so/:code/ket-qua/tao': [
+    {
+      name: 'at the first step (A specialist)',
+      setup: (dr) => dr.withResult('review'),
+      expect: act(at('own', 'specialist'), seesDossier, 303),
+      effect: resultWritten,
+    },
+    {
+      name: 'at the signing step (A leader)',
+      setup: (dr) => dr.withResult('sign'),
+      expect: act(at('own', 'leader'), seesDossier, 303),
+      effect: resultWritten,
+    },
+    {
+      name: 'procedure without a result',
+      setup: (dr) => dr.dossier(),
+      expect: act(at('own', 'specialist'), seesDossier, 422),
+    },
+    {
+      name: 'signed, at the numbering step (A clerk: 422)',
+      setup: (dr) => dr.withResult('number'),
+      expect: act(at('own', 'clerk'), seesDossier, 422),
     },
   ],
   // A dispatch drafted with a file: the dispatch and its file rows.

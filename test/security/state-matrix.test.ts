@@ -92,17 +92,14 @@ describe.each(ENGINES)('state-changing routes on %s', (engine) => {
     agent: request.Agent | ReturnType<typeof request.agent>,
     url: string,
     fields: Fields,
-    files: number,
+    files: Array<{ name: string; buffer: Buffer }>,
     csrf: string | null,
   ) => {
-    if (files) {
+    if (files.length) {
       let req = agent.post(url);
       if (csrf) req = req.set('x-csrf-token', csrf);
       for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) req = req.field(k, one);
-      for (let i = 0; i < files; i++) {
-        const f = pdf();
-        req = req.attach('files', f.buffer, { filename: f.name, contentType: 'application/pdf' });
-      }
+      for (const f of files) req = req.attach('files', f.buffer, { filename: f.name, contentType: 'application/pdf' });
       return req;
     }
     const form = new URLSearchParams();
@@ -143,6 +140,13 @@ describe.each(ENGINES)('state-changing routes on %s', (engine) => {
       let fx: Fx | null = null;
       const resolve = async () => (fx ??= { ...base, ...(probe.setup ? await probe.setup(dr, w) : {}) });
       const fieldsFor = (f: Fx, p: Principal) => probe.fields?.(f, p, w) ?? {};
+      /** The probe's files, new bytes for every call: its own PDF maker, or the small fake PDF. */
+      const filesFor = async () =>
+        Promise.all(
+          Array.from({ length: probe.files ?? 0 }, async () =>
+            probe.pdf ? { name: 'du-thao-ket-qua.pdf', buffer: await probe.pdf() } : pdf(),
+          ),
+        );
       let allowed: Principal | null = null;
 
       const judge = async (
@@ -180,7 +184,7 @@ describe.each(ENGINES)('state-changing routes on %s', (engine) => {
         const before = await snapshot();
         const want = probe.expect(p);
         if (want === 303 && !allowed) allowed = p;
-        const res = await send(s.agent, url, fieldsFor(f, p), probe.files ?? 0, s.csrf);
+        const res = await send(s.agent, url, fieldsFor(f, p), await filesFor(), s.csrf);
         await judge(`${key} × ${p.role} × ${p.rel}`, want, res, before, f, p, want === 303 && !probe.changesNothing);
       }
 
@@ -191,7 +195,7 @@ describe.each(ENGINES)('state-changing routes on %s', (engine) => {
         const csrf = csrfFrom((await anon.get('/dang-nhap')).text);
         const before = await snapshot();
         const as = allowed ?? w.principals[1];
-        const res = await send(anon, fill(route, f), fieldsFor(f, as), probe.files ?? 0, csrf);
+        const res = await send(anon, fill(route, f), fieldsFor(f, as), await filesFor(), csrf);
         if (probe.public) c.calls++;
         else {
           await judge(`${key} × signed out`, 303, res, before, f, as, false);
@@ -206,7 +210,7 @@ describe.each(ENGINES)('state-changing routes on %s', (engine) => {
         const as = allowed ?? w.principals[1];
         const s = await session(as);
         const before = await snapshot();
-        const res = await send(s.agent, fill(route, f), fieldsFor(f, as), probe.files ?? 0, null);
+        const res = await send(s.agent, fill(route, f), fieldsFor(f, as), await filesFor(), null);
         await judge(`${key} × ${as.role} × ${as.rel} without a CSRF token`, 403, res, before, f, as, false);
       }
       expect(problems).toEqual([]);
