@@ -14,7 +14,7 @@ import { loadConfig } from '../../server/config';
 import { apiRoutes, ApiRoute, publicApiRoutes } from '../../server/routes/api.routes';
 import type { AppContext } from '../../server/context';
 import type { Fx } from './access-table';
-import { buildSecWorld, driver, Driver, errorShapeProblem, fingerprint, SecWorld } from './fixture';
+import { buildSecWorld, driver, Driver, errorShapeProblem, fingerprint, PROC_RES, SecWorld } from './fixture';
 import { fieldPaths, hostileBody, hostileString, hostileValue, mutate, TARGETS } from './hostile';
 
 const stubCtx = {
@@ -24,7 +24,11 @@ const stubCtx = {
   sessionSecret: 'x'.repeat(16),
 } as unknown as AppContext;
 const ALL = [...publicApiRoutes(stubCtx), ...apiRoutes(stubCtx)];
-const WRITES = ALL.filter((r) => r.method === 'post' || r.method === 'put' || r.method === 'patch').map(
+const WRITES = ALL.filter((r) => (r.method === 'post' || r.method === 'put' || r.method === 'patch') && !r.rawBody).map(
+  (r) => [`${r.method.toUpperCase()} ${r.path}`, r] as [string, ApiRoute],
+);
+/** Routes whose body is a file (a PDF), not JSON. */
+const RAW_WRITES = ALL.filter((r) => r.rawBody).map(
   (r) => [`${r.method.toUpperCase()} ${r.path}`, r] as [string, ApiRoute],
 );
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
@@ -149,6 +153,52 @@ describe.each(ENGINES)('hostile input on %s', (engine) => {
       }
       expect(problems).toEqual([]);
       expect(({} as Record<string, unknown>).polluted ?? ({} as Record<string, unknown>).admin).toBeUndefined();
+    },
+    120_000,
+  );
+
+  it('there are file-body routes to try (the PDF result)', () => {
+    expect(RAW_WRITES.map(([k]) => k)).toContain('PUT /dossiers/:code/result');
+  });
+
+  it.each(RAW_WRITES)(
+    '%s: arbitrary bytes, broken and disguised PDFs never give a 500 or a write',
+    async (_n, r) => {
+      // The specialist of A may put the draft of a dossier at its first step (a procedure with a result).
+      const d = await dr.dossier({}, PROC_RES);
+      const fx = { ...base, code: d.code };
+      const token = w.by('specialist', 'own').token;
+      const problems: string[] = [];
+      const send = async (body: Buffer, type: string) => {
+        const res = await probe(r, fx, token, body as unknown as string, type);
+        problems.push(...res.problems);
+        if (res.status < 400)
+          problems.push(`${r.path} accepted ${body.subarray(0, 20).toString('latin1')} (${res.status})`);
+      };
+      const pdfLike = fc
+        .uint8Array({ maxLength: 4000 })
+        .map((b) => Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(b), Buffer.from('\n%%EOF\n')]));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 4000 }).map((b) => Buffer.from(b)),
+            pdfLike,
+          ),
+          (b) => send(b, 'application/pdf'),
+        ),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+      for (const [body, type] of [
+        [Buffer.alloc(0), 'application/pdf'],
+        [Buffer.from('{"a":1}'), 'application/json'],
+        [
+          Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF'),
+          'application/pdf',
+        ],
+        [Buffer.from('%PDF-1.4\n' + '['.repeat(100_000) + '\n%%EOF'), 'application/pdf'],
+      ] as Array<[Buffer, string]>)
+        await send(body, type);
+      expect(problems).toEqual([]);
     },
     120_000,
   );
