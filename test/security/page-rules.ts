@@ -384,7 +384,12 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
   ],
   'post /quan-tri/chung-thu-so/don-vi/:code': [
     {
-      ...adminForm('not a PKCS#12', () => ({ password: 'mat-khau' }), async (_dr, w) => ({ code: w.units.C.code }), 422),
+      ...adminForm(
+        'not a PKCS#12',
+        () => ({ password: 'mat-khau' }),
+        async (_dr, w) => ({ code: w.units.C.code }),
+        422,
+      ),
       files: 1,
     },
   ],
