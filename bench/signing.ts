@@ -8,7 +8,7 @@
  */
 import { PDFDocument } from 'pdf-lib';
 import { createDemoCa, issueDemoCertificate, materialSigner } from '../server/signing/certs';
-import { embedFonts } from '../server/signing/fonts';
+import { embedFonts } from '../server/pdf/fonts';
 import { Appearance, sealAsUnit, signAsLeader, stampNumber } from '../server/signing/pades';
 
 const MM = 72 / 25.4;

@@ -135,12 +135,16 @@ function subsetTag(): string {
 }
 
 /**
- * Embed the four Tinos styles in a document, as subsets. The parsed fonts are shared between
+ * Embed Tinos styles in a document (all four unless named), as subsets: only the glyphs drawn end up
+ * in the file. Used by the layouts here and by the signature appearances (server/signing). The parsed fonts are shared between
  * documents (pdf-lib asks its fontkit for a font per embedding; ours hands back the cached one).
  */
-export async function embedFonts(doc: PDFDocument): Promise<Fonts> {
-  const out = {} as Fonts;
-  for (const style of FONT_STYLES) {
+export async function embedFonts<S extends FontStyle = FontStyle>(
+  doc: PDFDocument,
+  styles: readonly S[] = FONT_STYLES as readonly S[],
+): Promise<Record<S, PDFFont>> {
+  const out = {} as Record<S, PDFFont>;
+  for (const style of styles) {
     const l = load(style);
     doc.registerFontkit({ create: () => l.font } as unknown as typeof fontkit);
     out[style] = await doc.embedFont(l.bytes, { subset: true, customName: `${subsetTag()}+${NAMES[style]}` });

@@ -33,7 +33,7 @@ import {
 } from 'pdf-lib';
 import { formatVnDateTime } from '../../workflows/calendar/time';
 import { Box, defaultMarks, LayoutMarks, MARKS_KEY, parseMarks } from '../pdf/marks';
-import { embedFonts, FontStyle } from './fonts';
+import { embedFonts, FontStyle } from '../pdf/fonts';
 import { BYTE_RANGE_PLACEHOLDER, IncrementalDoc } from './incremental';
 import type { Signer } from './signer';
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
 import { createDemoCa, issueDemoCertificate, KeyMaterial, materialSigner } from '../../server/signing/certs';
-import { embedFonts } from '../../server/signing/fonts';
+import { embedFonts } from '../../server/pdf/fonts';
 import { readMarks, sealAsUnit, signAsLeader, stampNumber } from '../../server/signing/pades';
 import { defaultMarks, LayoutMarks, MARKS_KEY } from '../../server/pdf/marks';
 
@@ -131,7 +131,7 @@ describe.each([
     fs.writeFileSync(file, r.sealed);
     const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
     expect(fonts.length).toBeGreaterThan(0);
-    for (const line of fonts) expect(line).toMatch(/^Tinos-\S+\s.*\byes\b/);
+    for (const line of fonts) expect(line).toMatch(/^[A-Z]{6}\+Tinos-\S+\s.*\byes yes\b/);
   });
 });
 
