@@ -101,6 +101,8 @@ const hbs = Handlebars.create();
 hbs.registerHelper('upper', (s: unknown) => upper(String(s ?? '')));
 hbs.registerHelper('lower', (s: unknown) => String(s ?? '').toLocaleLowerCase('vi-VN'));
 hbs.registerHelper('lowerFirst', (s: unknown) => lowerFirst(String(s ?? '')));
+// "theo thủ tục {{procedureTitle procedure.name}}": catalogue names start with "Thủ tục …" already.
+hbs.registerHelper('procedureTitle', (s: unknown) => lowerFirst(String(s ?? '').replace(/^thủ tục\s+/i, '')));
 hbs.registerHelper('fullName', (s: unknown) => fullAgencyName(String(s ?? '')));
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
@@ -109,13 +111,13 @@ const DECISION = `# {{upper signer.title}} {{upper (fullName agency.name)}}
 
 Căn cứ Luật Tổ chức chính quyền địa phương;
 
-Căn cứ hồ sơ mã số {{code}} của {{applicant.fullName}}{{#if applicant.address}}, địa chỉ: {{applicant.address}}{{/if}}, tiếp nhận ngày {{receivedAt}}, đề nghị giải quyết thủ tục {{procedure.name}};
+Căn cứ hồ sơ mã số {{code}} của {{applicant.fullName}}{{#if applicant.address}}, địa chỉ: {{applicant.address}}{{/if}}, tiếp nhận ngày {{receivedAt}}, đề nghị giải quyết thủ tục {{procedureTitle procedure.name}};
 
 Theo đề nghị của bộ phận chuyên môn đã thẩm định hồ sơ.
 
 # QUYẾT ĐỊNH:
 
-Điều 1. Giải quyết đề nghị của {{applicant.fullName}}{{#if applicant.idNumber}} (số định danh cá nhân {{applicant.idNumber}}){{/if}} theo thủ tục {{procedure.name}}.
+Điều 1. Giải quyết đề nghị của {{applicant.fullName}}{{#if applicant.idNumber}} (số định danh cá nhân {{applicant.idNumber}}){{/if}} theo thủ tục {{procedureTitle procedure.name}}.
 
 Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
 
@@ -123,7 +125,7 @@ Theo đề nghị của bộ phận chuyên môn đã thẩm định hồ sơ.
 
 const CERTIFICATE = `# {{upper (fullName agency.name)}}
 
-Căn cứ hồ sơ mã số {{code}} tiếp nhận ngày {{receivedAt}}, đề nghị giải quyết thủ tục {{procedure.name}};
+Căn cứ hồ sơ mã số {{code}} tiếp nhận ngày {{receivedAt}}, đề nghị giải quyết thủ tục {{procedureTitle procedure.name}};
 
 Xét hồ sơ đã được thẩm định đủ điều kiện theo quy định,
 
@@ -131,13 +133,13 @@ Xét hồ sơ đã được thẩm định đủ điều kiện theo quy định
 
 Ông/Bà/Tổ chức: {{applicant.fullName}}{{#if applicant.idNumber}}; số định danh/giấy tờ: {{applicant.idNumber}}{{/if}}{{#if applicant.address}}; địa chỉ: {{applicant.address}}{{/if}}.
 
-Nội dung: {{result.name}} theo thủ tục {{procedure.name}}.
+Nội dung: {{result.name}} theo thủ tục {{procedureTitle procedure.name}}.
 
 Văn bản này có giá trị kể từ ngày ký./.`;
 
 const LETTER = `Kính gửi: {{applicant.fullName}}.
 
-{{fullName agency.name}} đã nhận hồ sơ mã số {{code}} ngày {{receivedAt}} đề nghị giải quyết thủ tục {{procedure.name}}.
+{{fullName agency.name}} đã nhận hồ sơ mã số {{code}} ngày {{receivedAt}} đề nghị giải quyết thủ tục {{procedureTitle procedure.name}}.
 
 Sau khi xem xét hồ sơ theo quy định, {{fullName agency.name}} thông báo kết quả giải quyết như sau: …
 

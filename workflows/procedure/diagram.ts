@@ -168,10 +168,12 @@ export function procedureDiagramSvg(def: ProcedureDefinition): string {
       ly += LINE;
       return t;
     });
+    // design.md §10: the step where the leader signs the result, and where the clerk numbers and seals it.
+    const resultMark = p.step.signs ? ' · ký số kết quả' : p.step.numbers ? ' · vào số, đóng dấu số' : '';
     const meta = text(
       tx,
       ly,
-      `${ROLE_LABELS[p.step.role] ?? p.step.role} · ${hoursText(p.step.hours)}`,
+      `${ROLE_LABELS[p.step.role] ?? p.step.role} · ${hoursText(p.step.hours)}${resultMark}`,
       `font-size="12" fill="${MUTED}"`,
     );
     const note = unitNote(p.step);

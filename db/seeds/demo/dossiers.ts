@@ -6,6 +6,8 @@ import { findUnitById } from '../../../server/queries/units.queries';
 import { createVersion } from '../../../server/services/catalog.service';
 import { receiveDossier } from '../../../server/services/intake.service';
 import { applyDossierEvent } from '../../../server/services/transition.service';
+import { generateResult } from '../../../server/services/results.service';
+import { findResult } from '../../../server/queries/results.queries';
 import type { DossierEventInput } from '../../../server/services/engine/dossier.kind';
 import { getCalendar } from '../../../server/services/calendar.service';
 import { SEED_PROCEDURES, SEED_PROCEDURE_UNITS } from './procedures';
@@ -142,6 +144,14 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
         event = { type: 'RETURN_RESULT' };
       } else break;
       if (!who || !event) break;
+      // The leader signs a result drafted from the procedure's template (design.md §10).
+      if (event.type === 'FORWARD' && step?.signs && def.result && !(await findResult(db, row.id))) {
+        await generateResult(db, config, who, code, t);
+        t += MINUTE;
+        const drafted = (await findDossierByCode(db, code))!;
+        await applyDossierEvent(db, config, who, code, { ...event, version: drafted.version }, t);
+        continue;
+      }
       await applyDossierEvent(db, config, who, code, { ...event, version: row.version }, t);
     }
   }
