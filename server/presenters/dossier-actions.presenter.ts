@@ -159,10 +159,23 @@ export function timelineOf(
             unitName: e.actor_unit_code ? (unitNames.get(e.actor_unit_code) ?? e.actor_unit_code) : null,
           }
         : null,
-      comment: e.comment,
+      comment: [resultNote(e.data), e.comment].filter(Boolean).join(' — ') || null,
       onTime: e.on_time,
     };
   });
+}
+
+/** What an event did to the result (design.md §10), in the history's words; null for other events. */
+function resultNote(data: string | null): string | null {
+  if (!data?.includes('"result"')) return null;
+  try {
+    const r = (JSON.parse(data) as { result?: { action?: string; number?: string; signer?: string } }).result;
+    if (r?.action === 'signed') return `Đã ký số kết quả (${r.signer})`;
+    if (r?.action === 'numbered') return `Vào số ${r.number}, đóng dấu số`;
+    return null;
+  } catch {
+    return null;
+  }
 }
 
 /** The flash message after an action: the same words as its history line. */

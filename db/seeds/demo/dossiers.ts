@@ -130,6 +130,12 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
       if (step) {
         const idx = def.steps.indexOf(step);
         who = actor(row.handling_unit_id, step.role);
+        // A dossier reaching the signing step has its result drafted from the procedure's template
+        // (design.md §10), so the demo's leaders have something to sign.
+        if (step.signs && def.result && who && !(await findResult(db, row.id))) {
+          await generateResult(db, config, who, code, t);
+          continue;
+        }
         if (target === 'supplement' && idx === 0 && row.supplement_count === 0)
           event = { type: 'REQUEST_SUPPLEMENT', comment: 'Đề nghị bổ sung bản sao giấy tờ còn thiếu.' };
         else if (target === 'refused' && idx === refuseAt)
@@ -144,14 +150,6 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
         event = { type: 'RETURN_RESULT' };
       } else break;
       if (!who || !event) break;
-      // The leader signs a result drafted from the procedure's template (design.md §10).
-      if (event.type === 'FORWARD' && step?.signs && def.result && !(await findResult(db, row.id))) {
-        await generateResult(db, config, who, code, t);
-        t += MINUTE;
-        const drafted = (await findDossierByCode(db, code))!;
-        await applyDossierEvent(db, config, who, code, { ...event, version: drafted.version }, t);
-        continue;
-      }
       await applyDossierEvent(db, config, who, code, { ...event, version: row.version }, t);
     }
   }
