@@ -11,7 +11,8 @@ import { bearer, buildDossierApp, definition, receive, send, World } from '../fa
 import { applyDossierEvent } from '../../server/services/transition.service';
 import { generateResult, uploadResult } from '../../server/services/results.service';
 import { findUserById } from '../../server/queries/users.queries';
-import { buildUser } from '../factories/accounts';
+import { buildUser, PASSWORD } from '../factories/accounts';
+import { FIRST_UPLOAD_SETTING } from '../../server/services/certificates.service';
 import type { Role } from '../../workflows/labels';
 
 /** A procedure whose dossiers end in a signed, numbered decision (design.md §10). */
@@ -97,6 +98,17 @@ describe.each(ENGINES)('results: draft, sign, number, deliver on %s', (engine) =
   const keyOf = async (code: string) =>
     String((await t.tdb.db('dossiers').where({ code }).first('access_key')).access_key);
   const fresh = () => receive(t.app, w, 'R.1', { note: `r${++seq}` });
+  /** The dossier page as a signed-in user sees it. */
+  const signInAndOpen = async (username: string, code: string): Promise<string> => {
+    const agent = request.agent(t.app);
+    const form = await agent.get('/dang-nhap');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    const signedIn = await agent.post('/dang-nhap').type('form').send({ _csrf: csrf, username, password: PASSWORD });
+    expect(signedIn.status).toBe(303);
+    const page = await agent.get(`/ho-so/${code}`);
+    expect(page.status).toBe(200);
+    return page.text;
+  };
   /** A user of the commune with one role, as the services take it. */
   const staff = async (role: Role): Promise<Express.User> => {
     const u = await buildUser(t.tdb.db, { unitId: w.commune.id, roles: [role] });
@@ -140,7 +152,8 @@ describe.each(ENGINES)('results: draft, sign, number, deliver on %s', (engine) =
     const numbered = await forward(d.code, w.tokens.clerk);
     expect(numbered.status).toBe(200);
     expect(numbered.body.state).toBe('result_ready');
-    expect(numbered.body.result.number).toMatch(/^\d{2,}\/QĐ-UBND$/);
+    // The first result this unit numbered this year.
+    expect(numbered.body.result.number).toBe('01/QĐ-UBND');
     expect(numbered.body.result.numberedAt).toMatch(/\+07:00$/);
     expect(numbered.body.result.signatures.map((s: { role: string }) => s.role)).toEqual(['leader', 'seal']);
 
@@ -304,6 +317,30 @@ describe.each(ENGINES)('results: draft, sign, number, deliver on %s', (engine) =
     expect(dec.result!.number_year).toBe(2031);
     expect(jan.result!.number_year).toBe(2032);
     expect(jan.result!.number).toBe('01/QĐ-UBND');
+  });
+
+  // After every signing test: it ends the demo certificates for this database.
+  it('a leader with no usable certificate is told so before signing, and nothing changes', async () => {
+    const d = await fresh();
+    expect((await putResult(d.code, w.tokens.specialist, await simplePdf())).status).toBe(200);
+    expect((await forward(d.code, w.tokens.specialist)).status).toBe(200);
+    expect((await forward(d.code, w.tokens.head)).status).toBe(200);
+    // An admin has uploaded a real certificate for someone: demo certificates stop counting.
+    await t.tdb.db('app_settings').insert({ key: FIRST_UPLOAD_SETTING, value: String(Date.now()) });
+    const leader = await staff('leader');
+    const page = await signInAndOpen(leader.username, d.code);
+    expect(page).toContain('data-testid="signing-problem"');
+    expect(page).toMatch(/chứng thư số/);
+    const before = (await get(d.code)).body;
+    const view = applyDossierEvent(t.ctx.db, t.ctx.config, leader, d.code, {
+      type: 'FORWARD',
+      version: before.version,
+    });
+    await expect(view).rejects.toThrow(/chứng thư số/);
+    const after = (await get(d.code)).body;
+    expect(after).toMatchObject({ state: 'sign', version: before.version });
+    expect(after.result.signatures).toEqual([]);
+    expect(after.result.sha256).toBe(before.result.sha256);
   });
 
   it('generates the draft from the template with the dossier data', async () => {
