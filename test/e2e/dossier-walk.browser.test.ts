@@ -73,13 +73,34 @@ maybe('a dossier walked through every role in Chromium', () => {
   it('intake → review → check → sign → number → result returned', async () => {
     const code = await receive();
     await (await act('chuyenvien.p1', code, 'Chuyển bước tiếp theo')).context().close();
+    // The head drafts the decision from the procedure's template before it goes up for signature.
+    const head = await as('truongphong.p1');
+    await head.goto(`${srv.url}/ho-so/${code}`);
+    await submitAndWait(head, head.getByRole('button', { name: 'Tạo dự thảo từ mẫu' }), '.flash-success');
+    expect(await head.getByTestId('result-stage').textContent()).toContain('Dự thảo');
+    await head.context().close();
     await (await act('truongphong.p1', code, 'Duyệt')).context().close();
-    await (await act('lanhdao.p1', code, 'Ký duyệt')).context().close();
-    await (await act('vanthu.p1', code, 'Vào số, đóng dấu')).context().close();
+    const leader = await act('lanhdao.p1', code, 'Ký số quyết định tặng giấy khen');
+    expect(await leader.getByTestId('result-stage').textContent()).toContain('Đã ký số');
+    await leader.context().close();
+    const clerk = await act('vanthu.p1', code, 'Vào số, đóng dấu số kết quả');
+    expect(await clerk.getByTestId('result-number').textContent()).toMatch(/^\d{2,}\/QĐ-/);
+    const pdf = await clerk.request.get(
+      await clerk
+        .getByTestId('result-download')
+        .getAttribute('href')
+        .then((h) => srv.url + h),
+    );
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    await clerk.screenshot({ path: path.join(OUT, 'dossier-numbered.png'), fullPage: true });
+    await clerk.context().close();
     const desk = await act('motcua.p1', code, 'Trả kết quả');
     expect(await desk.locator('.dossier-head .badge').first().textContent()).toContain('Đã trả kết quả');
     const timeline = await desk.locator('.timeline li').allTextContents();
-    expect(timeline).toHaveLength(6);
+    // Receipt, the draft, four hand-offs, the return.
+    expect(timeline).toHaveLength(7);
+    expect(timeline.join(' ')).toMatch(/Vào số \d{2,}\/QĐ-/);
     expect(await desk.locator('form.action-form').count()).toBe(0);
     await desk.screenshot({ path: path.join(OUT, 'dossier-returned.png'), fullPage: true });
     await desk.context().close();
