@@ -11,6 +11,7 @@ import { bearer, buildDossierApp, definition, receive, send, World } from '../fa
 import { applyDossierEvent } from '../../server/services/transition.service';
 import { generateResult, uploadResult } from '../../server/services/results.service';
 import { findUserById } from '../../server/queries/users.queries';
+import { dossierMails } from '../../server/mail/compose';
 import { buildUser, PASSWORD } from '../factories/accounts';
 import { FIRST_UPLOAD_SETTING } from '../../server/services/certificates.service';
 import type { Role } from '../../workflows/labels';
@@ -128,7 +129,9 @@ describe.each(ENGINES)('results: draft, sign, number, deliver on %s', (engine) =
   }
 
   it('walks intake → draft → sign → number → result_ready → returned, with two valid signatures', async () => {
-    const d = await fresh();
+    const d = await receive(t.app, w, 'R.1', {
+      applicant: { fullName: 'Nguyễn Văn An', idNumber: '094123456789', email: 'an@example.vn' },
+    });
     expect(d.result).toBeNull();
     const draft = await putResult(d.code, w.tokens.specialist, await simplePdf());
     expect(draft.status).toBe(200);
@@ -183,6 +186,18 @@ describe.each(ENGINES)('results: draft, sign, number, deliver on %s', (engine) =
     expect(verify.text).toContain('Quyết định tặng Giấy khen');
     expect(verify.text).not.toContain('Nguyễn Văn An');
     expect((await request(t.app).get(`/xac-thuc/${'0'.repeat(64)}`)).status).toBe(404);
+
+    // The result mail to the applicant carries the same private link.
+    const outbox = await t.tdb.db('outbox').where({ kind: 'dossier.event' }).orderBy('id', 'desc').select('payload');
+    const event = outbox
+      .map((o) => JSON.parse(String(o.payload)))
+      .find((p) => p.code === d.code && p.to === 'result_ready');
+    expect(event.resultKey).toBe(key);
+    const mails = await dossierMails(t.tdb.db, event, 'https://motcua.example.vn');
+    const toApplicant = mails.find((m) => m.to === 'an@example.vn')!;
+    expect(toApplicant.text).toContain(
+      `https://motcua.example.vn/tra-cuu/ket-qua?ma=${encodeURIComponent(d.code)}&khoa=${key}`,
+    );
 
     const returned = await send(t.app, w.tokens.intake, d.code, {
       type: 'RETURN_RESULT',
