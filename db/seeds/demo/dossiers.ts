@@ -3,7 +3,7 @@ import type { Config } from '../../../server/config';
 import { findUserByUsername, User } from '../../../server/queries/users.queries';
 import { findDossierByCode } from '../../../server/queries/dossiers.queries';
 import { findUnitById } from '../../../server/queries/units.queries';
-import { createVersion } from '../../../server/services/catalog.service';
+import { compiledVersion, createVersion } from '../../../server/services/catalog.service';
 import { receiveDossier } from '../../../server/services/intake.service';
 import { applyDossierEvent } from '../../../server/services/transition.service';
 import { generateResult } from '../../../server/services/results.service';
@@ -45,6 +45,14 @@ function rng(seed: number) {
   };
 }
 
+/** Electronic results were switched on this many days before "now" in the demo's history. */
+const RESULTS_DAYS = 20;
+
+/** A definition without its result: the demo catalogue before electronic results. */
+function withoutResult(def: ProcedureDefinition): ProcedureDefinition {
+  return { ...def, result: undefined, steps: def.steps.map(({ signs: _s, numbers: _n, ...step }) => step) };
+}
+
 /**
  * Post the demo procedures and receive `count` dossiers over the last weeks, walking each through
  * the transition service to a spread of states (in progress, supplement, result, returned, refused,
@@ -52,7 +60,15 @@ function rng(seed: number) {
  */
 export async function seedDemoDossiers(db: Db, config: Config, count: number, now = Date.now()): Promise<number> {
   const admin = (await findUserByUsername(db, 'admin'))!;
-  for (const def of SEED_PROCEDURES) await createVersion(db, def, admin.id);
+  // Version 1 of the catalogue as first configured, without electronic results; version 2, posted
+  // RESULTS_DAYS ago, adds them (design.md §10). Dossiers keep the version they were received under:
+  // older ones end with a paper result, recent ones with a signed, numbered PDF.
+  for (const def of SEED_PROCEDURES) await createVersion(db, withoutResult(def as ProcedureDefinition), admin.id);
+  let resultsPosted = false;
+  const postResults = async () => {
+    for (const def of SEED_PROCEDURES as ProcedureDefinition[]) if (def.result) await createVersion(db, def, admin.id);
+    resultsPosted = true;
+  };
   const users = new Map<string, User>();
   for (const u of SEED_USERS) users.set(u.username, (await findUserByUsername(db, u.username))!);
   const actor = (unitId: number | null, role: string) =>
@@ -78,6 +94,7 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
     // Received during office hours some time in the last 100 days, older ones first.
     let t = inOffice(now - (100 - (i / count) * 99) * 24 * HOUR - rand() * 4 * HOUR);
     if (t >= now) continue;
+    if (!resultsPosted && t >= now - RESULTS_DAYS * 24 * HOUR) await postResults();
     const documents = def.documents.filter((d) => d.required || rand() < 0.5).map((d) => d.code);
     const input = intakeSchema.parse({
       procedureCode: def.code,
@@ -132,7 +149,8 @@ export async function seedDemoDossiers(db: Db, config: Config, count: number, no
         who = actor(row.handling_unit_id, step.role);
         // A dossier reaching the signing step has its result drafted from the procedure's template
         // (design.md §10), so the demo's leaders have something to sign.
-        if (step.signs && def.result && who && !(await findResult(db, row.id))) {
+        const version = (await compiledVersion(db, row.procedure_version_id)).def;
+        if (step.signs && version.result && who && !(await findResult(db, row.id))) {
           await generateResult(db, config, who, code, t);
           continue;
         }
