@@ -55,6 +55,7 @@ describe('kill -9 under load', () => {
         () => load.acknowledgedEvents >= 150 && load.ackedIntakes.size >= 40,
         180_000,
         50,
+        () => load.requests, // a loaded machine answers slowly: wait while answers keep coming
       );
       load.stop();
       const inflight = load.inflightSnapshot();

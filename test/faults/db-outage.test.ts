@@ -172,7 +172,14 @@ async function outage(tag: string, how: 'refuse' | 'reset' | 'blackhole', hard: 
     onResponse: (r) => answers.push({ r, end: Date.now() }),
   });
   const running = load.run(6, 300_000); // stopped below, after recovery
-  await waitFor('some load before the outage', () => load.acknowledgedEvents >= 20, 90_000, 50);
+  // Progress: answers keep arriving (a loaded machine answers slowly; a stuck one not at all).
+  await waitFor(
+    'some load before the outage',
+    () => load.acknowledgedEvents >= 20,
+    90_000,
+    50,
+    () => load.requests,
+  );
 
   // Cut.
   const cutAt = Date.now();
@@ -194,7 +201,13 @@ async function outage(tag: string, how: 'refuse' | 'reset' | 'blackhole', hard: 
   );
   const recoveredMs = Date.now() - restoredAt;
   const acked = load.acknowledgedEvents;
-  await waitFor('transitions to succeed again', () => load.acknowledgedEvents >= acked + 10, 90_000, 50);
+  await waitFor(
+    'transitions to succeed again',
+    () => load.acknowledgedEvents >= acked + 10,
+    90_000,
+    50,
+    () => load.requests,
+  );
   load.stop();
   await running;
 

@@ -190,8 +190,16 @@ export async function outboxMailKeys(
   return { keys, byStatus };
 }
 
-/** Wait until the outbox holds nothing pending (every event expanded, every mail sent or failed). */
+/**
+ * Wait until the outbox holds nothing pending (every event expanded, every mail sent or failed).
+ * `timeoutMs` is how long it may go without any row changing status: on a busy machine the drain is
+ * slower, not stuck.
+ */
 export async function drainOutbox(knex: Knex, timeoutMs: number): Promise<void> {
+  const byStatus = async () =>
+    (await knex('outbox').select('status').count<Array<{ status: string; n: number }>>({ n: '*' }).groupBy('status'))
+      .map((r) => `${r.status}:${Number(r.n)}`)
+      .sort();
   await waitFor(
     'the outbox to drain',
     async () => {
@@ -200,6 +208,7 @@ export async function drainOutbox(knex: Knex, timeoutMs: number): Promise<void> 
     },
     timeoutMs,
     250,
+    byStatus,
   );
 }
 

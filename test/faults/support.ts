@@ -22,14 +22,23 @@ export const describeMysql = MYSQL_URL ? describe : describe.skip;
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const uniq = () => crypto.randomBytes(3).toString('hex');
 
-/** Poll `fn` until it returns a truthy value; throws with `what` and the last value after `timeoutMs`. */
+/**
+ * Poll `fn` until it returns a truthy value; throws with `what` and the last value after `timeoutMs`.
+ * With `progress`, the time limit is a stall limit: it starts again whenever `progress()` changes
+ * (a busy machine is slow, not stuck), up to six times `timeoutMs` in all.
+ */
 export async function waitFor<T>(
   what: string,
   fn: () => Promise<T> | T,
   timeoutMs = 120_000,
   everyMs = 200,
+  progress?: () => unknown,
 ): Promise<T> {
-  const until = Date.now() + timeoutMs;
+  const start = Date.now();
+  const cap = start + 6 * timeoutMs;
+  let until = start + timeoutMs;
+  const mark = async () => (progress ? JSON.stringify(await progress()) : '');
+  let seen = await mark().catch(() => '');
   let last: unknown;
   for (;;) {
     try {
@@ -39,9 +48,16 @@ export async function waitFor<T>(
     } catch (err) {
       last = err;
     }
+    if (progress) {
+      const now = await mark().catch(() => seen);
+      if (now !== seen) {
+        seen = now;
+        until = Math.min(cap, Date.now() + timeoutMs);
+      }
+    }
     if (Date.now() > until)
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+        `timed out after ${Date.now() - start} ms waiting for ${what}${progress ? ` (no progress for ${timeoutMs} ms)` : ''} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
       );
     await sleep(everyMs);
   }
