@@ -23,6 +23,7 @@ import {
   csrfFrom,
   describeMysql,
   drainOutbox,
+  outboxProgress,
   http,
   intakeBody,
   launchServer,
@@ -183,6 +184,15 @@ describeMysql('several processes over one MariaDB database', () => {
       },
       120_000,
       200,
+      // Progress: replies keep expiring (a loaded machine is slower, not stuck).
+      async () =>
+        (
+          await db
+            .knex('dispatch_replies')
+            .whereIn('dispatch_id', ids)
+            .whereIn('state', ['received', 'assigned', 'pending_approval'])
+            .count<{ n: number }[]>({ n: '*' })
+        )[0].n,
     );
     await running;
     const replies = await db
@@ -268,6 +278,7 @@ describeMysql('several processes over one MariaDB database', () => {
       },
       120_000,
       100,
+      () => outboxProgress(db.knex),
     );
     await setup.term();
     await db.knex('outbox').where({ kind: 'mail' }).update({ available_at: 0 });

@@ -190,16 +190,22 @@ export async function outboxMailKeys(
   return { keys, byStatus };
 }
 
+/** What the outbox has done so far (rows per status and attempts): a progress probe for waits. */
+export async function outboxProgress(knex: Knex): Promise<string[]> {
+  const rows = (await knex('outbox')
+    .select('status')
+    .count({ n: '*' })
+    .sum({ a: 'attempts' })
+    .groupBy('status')) as unknown as Array<{ status: string; n: unknown; a: unknown }>;
+  return rows.map((r) => `${r.status}:${Number(r.n)}:${Number(r.a ?? 0)}`).sort();
+}
+
 /**
  * Wait until the outbox holds nothing pending (every event expanded, every mail sent or failed).
  * `timeoutMs` is how long it may go without any row changing status: on a busy machine the drain is
  * slower, not stuck.
  */
 export async function drainOutbox(knex: Knex, timeoutMs: number): Promise<void> {
-  const byStatus = async () =>
-    (await knex('outbox').select('status').count<Array<{ status: string; n: number }>>({ n: '*' }).groupBy('status'))
-      .map((r) => `${r.status}:${Number(r.n)}`)
-      .sort();
   await waitFor(
     'the outbox to drain',
     async () => {
@@ -208,7 +214,7 @@ export async function drainOutbox(knex: Knex, timeoutMs: number): Promise<void> 
     },
     timeoutMs,
     250,
-    byStatus,
+    () => outboxProgress(knex),
   );
 }
 
