@@ -36,7 +36,7 @@ export async function up(knex: Knex): Promise<void> {
     for (const { id } of ids)
       await knex('dossiers')
         .where({ id })
-        .update({ access_key: crypto.randomBytes(12).toString('base64url') });
+        .update({ access_key: crypto.randomBytes(10).toString('hex') });
   }
 }
 

@@ -118,7 +118,8 @@ export async function receiveDossier(
       due_at: overall.dueAt.getTime(),
       created_by: user.id,
       updated_at: now,
-      access_key: crypto.randomBytes(12).toString('base64url'),
+      // Letters and digits only: a printed link may wrap after a hyphen, which readers (and pdftotext) drop.
+      access_key: crypto.randomBytes(10).toString('hex'),
     });
     await insertDossierDocuments(
       trx,
