@@ -53,6 +53,21 @@ const envSchema = z.object({
   MAIL_RETRY_BASE_MS: z.coerce.number().int().positive().default(30000),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   MAIL_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
+  // design.md §9: every statement has a limit (MySQL, client side; 0 = none) and SQLite's wait for its write lock.
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  // How long a repeated Idempotency-Key waits for its first request's answer before 409 (contract.md §2).
+  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).default(5000),
+  // The national public-service portal (contract.md §4). Unset: sync is off.
+  PORTAL_URL: z.string().url('phải là một địa chỉ http(s)').optional(),
+  PORTAL_TOKEN: z.string().optional(),
+  PORTAL_RETRY_BASE_MS: z.coerce.number().int().positive().default(30000),
+  // One request's limit; a lease is several of them, so a slow answer is never sent twice at once.
+  PORTAL_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+  PORTAL_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
+  // Dossiers delivered side by side (each dossier's own messages always one at a time, in order).
+  PORTAL_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  PORTAL_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -22,6 +22,7 @@ import * as m020 from './020_unit_contact';
 import * as m021 from './021_consultations';
 import * as m022 from './022_results';
 import * as m023 from './023_certificates';
+import * as m024 from './024_portal_outbox';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '021_consultations': m021,
   '022_results': m022,
   '023_certificates': m023,
+  '024_portal_outbox': m024,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -3,15 +3,19 @@ import os from 'node:os';
 import type { AppContext } from '../context';
 import type { Mailer } from '../mail/mailer';
 import { OutboxWorker } from './outbox.job';
+import { PortalSender } from './portal-sync.job';
 import { runDailyDigest } from './digest.job';
 import { getCalendar } from '../services/calendar.service';
 import { pruneFailures } from '../auth/throttle';
 import { deleteExpiredSessions } from '../queries/sessions.queries';
+import { IDEMPOTENCY_TTL_MS, purgeIdempotencyKeys } from '../queries/idempotency.queries';
 import { expireReplies, remindDue } from './dispatch.jobs';
 import { alertMissingReplies } from './consultation-alerts.job';
 
 export interface Scheduler {
   worker: OutboxWorker;
+  /** The national-portal sender, when PORTAL_URL is set (it runs in a loop of its own). */
+  portal: PortalSender | null;
   tick: () => Promise<void>;
   stop: () => Promise<void>;
 }
@@ -61,6 +65,7 @@ export function startScheduler(
         lastHousekeeping = Date.now();
         await deleteExpiredSessions(ctx.db, Date.now());
         await pruneFailures(ctx.db, 24 * 3_600_000);
+        await purgeIdempotencyKeys(ctx.db, Date.now() - IDEMPOTENCY_TTL_MS);
       }
     } catch (err) {
       // A failed pass (database away, say) is logged and retried at the next tick.
@@ -75,13 +80,42 @@ export function startScheduler(
     });
   };
   if (opts.autostart !== false) timer = setTimeout(loop, 200);
+
+  // The portal has a loop of its own: a slow or absent portal must not hold up mail and deadlines.
+  const c = ctx.config;
+  const portal = c.PORTAL_URL
+    ? new PortalSender(ctx.db, {
+        owner,
+        url: c.PORTAL_URL,
+        token: c.PORTAL_TOKEN,
+        timeoutMs: c.PORTAL_TIMEOUT_MS,
+        leaseMs: c.PORTAL_LEASE_MS,
+        baseDelayMs: c.PORTAL_RETRY_BASE_MS,
+        concurrency: c.PORTAL_CONCURRENCY,
+      })
+    : null;
+  let portalTimer: NodeJS.Timeout | null = null;
+  let portalRunning: Promise<unknown> | null = null;
+  const portalLoop = () => {
+    if (stopped || !portal) return;
+    portalRunning = portal
+      .drain()
+      .catch((err) => ctx.logger.warn({ err }, 'portal sync pass failed'))
+      .finally(() => {
+        portalRunning = null;
+        if (!stopped) portalTimer = setTimeout(portalLoop, c.PORTAL_INTERVAL_MS);
+      });
+  };
+  if (portal && opts.autostart !== false) portalTimer = setTimeout(portalLoop, 300);
   return {
     worker,
+    portal,
     tick,
     stop: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running;
+      if (portalTimer) clearTimeout(portalTimer);
+      await Promise.all([running, portalRunning]);
     },
   };
 }

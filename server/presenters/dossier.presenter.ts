@@ -10,7 +10,7 @@ const iso = (ms: number | null | undefined) => (ms == null ? null : toVnIso(new 
 
 /** The dossier shape of contract.md §2; `overdue` as of the moment the view was read. */
 export function dossierJson(view: DossierView) {
-  const { row, def, documents, asOf, result } = view;
+  const { row, def, documents, asOf, result, sync } = view;
   const step = stepOf(def, row.state);
   const status = row.status as PublicStatus;
   return {
@@ -42,6 +42,7 @@ export function dossierJson(view: DossierView) {
     documents: documents.map((d) => ({ code: d.code, name: d.name, required: d.required, received: d.received })),
     note: row.note,
     result: resultJson(result),
+    sync: { state: sync.state, message: sync.message },
   };
 }
 

@@ -20,6 +20,8 @@ import {
   dossierVisibilityFilter as visibilityFilter,
 } from '../policies/dossier.policy';
 import { clockOf } from './dossier-clock';
+import { dossierSyncState, dossierSyncStates } from './portal-sync.service';
+import type { SyncState } from '../../workflows/portal';
 import type { WorkCalendar } from '../../workflows/calendar';
 import { dossierUrgency, type Urgency } from '../../workflows/clock';
 import type { ProcedureDefinition } from '../../workflows/procedure';
@@ -36,6 +38,8 @@ export interface DossierView {
   asOf: number;
   /** The result (design.md §10), when the procedure has one and a draft was put. */
   result: ResultRow | null;
+  /** Its mirror on the national portal (design.md §12). */
+  sync: SyncState;
 }
 
 /** The view of a row already read (inside a transaction, too: `db` may be the transaction). */
@@ -45,7 +49,14 @@ export async function dossierViewOf(
   def: ProcedureDefinition,
   asOf: number,
 ): Promise<DossierView> {
-  return { row, def, documents: await documentsOf(db, row.id), asOf, result: await findResult(db, row.id) };
+  return {
+    row,
+    def,
+    documents: await documentsOf(db, row.id),
+    asOf,
+    result: await findResult(db, row.id),
+    sync: await dossierSyncState(db, row.id),
+  };
 }
 
 async function viewsOf(db: Db, rows: DossierRow[], asOf: number): Promise<DossierView[]> {
@@ -58,11 +69,16 @@ async function viewsOf(db: Db, rows: DossierRow[], asOf: number): Promise<Dossie
     db,
     rows.map((r) => r.id),
   );
+  const syncs = await dossierSyncStates(
+    db,
+    rows.map((r) => r.id),
+  );
   const out: DossierView[] = [];
   for (const row of rows) {
     const { def } = await compiledVersion(db, row.procedure_version_id);
     const result = results.get(row.id) ?? null;
-    out.push({ row, def, documents: docs.filter((d) => d.dossier_id === row.id), asOf, result });
+    const sync = syncs.get(row.id)!;
+    out.push({ row, def, documents: docs.filter((d) => d.dossier_id === row.id), asOf, result, sync });
   }
   return out;
 }

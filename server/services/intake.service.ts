@@ -4,8 +4,9 @@ import type { Knex } from 'knex';
 import { appendDossierEvent } from './audit';
 import type { Db } from '../db';
 import type { Config } from '../config';
-import { withTransaction } from '../db';
-import { Forbidden, Invalid } from '../errors';
+import { isDuplicate, withTransaction } from '../db';
+import { AppError, Forbidden, Invalid } from '../errors';
+import { dossierCodeIgnoringCase } from '../queries/public-lookup.queries';
 import { findUnitByCode, findUnitById } from '../queries/units.queries';
 import { addDossierUnit, findDossierByCode, insertDossier, insertDossierDocuments } from '../queries/dossiers.queries';
 import { dossierViewOf, type DossierView } from './dossiers.service';
@@ -16,6 +17,7 @@ import { compiledVersion } from './catalog.service';
 import { getCalendar } from './calendar.service';
 import { stepUnitId } from './step-unit';
 import { enqueue } from './outbox.service';
+import { mirrorDossier } from './portal-sync.service';
 import { vnDate } from '../../workflows/calendar';
 import { firstStep, initialSnapshot, ProcedureDefinition } from '../../workflows/procedure';
 import { searchText } from '../../workflows/text';
@@ -24,6 +26,25 @@ import { requestHash, type OneTimeKey } from './idempotency.service';
 
 /** The intake form's one-time token: Back and submit again shows the dossier already created. */
 export const INTAKE_FORM_SCOPE = 'form:intake';
+
+/** A portal code that names a dossier already (contract.md §2: 409). */
+function duplicateCode(code: string): AppError {
+  return new AppError(409, 'duplicate_code', `Mã hồ sơ ${code} đã được dùng cho một hồ sơ khác.`, {
+    fields: { code: 'Mã hồ sơ đã tồn tại' },
+  });
+}
+
+/**
+ * The next `UNITCODE-YYMMDD-NNNN` of the unit's daily sequence; a number whose code a portal dossier already
+ * holds is skipped (the portal may issue codes of the same shape).
+ */
+async function nextCode(trx: Knex.Transaction, unitCode: string, day: string): Promise<string> {
+  for (;;) {
+    const seq = await nextSequence(trx, `dossier:${unitCode}:${day}`);
+    const code = `${unitCode}-${day}-${String(seq).padStart(4, '0')}`;
+    if (!(await findDossierByCode(trx, code))) return code;
+  }
+}
 
 /**
  * Receive a dossier at the desk (role `intake`): check the document checklist, give it its code
@@ -78,8 +99,9 @@ export async function receiveDossier(
   const day = vnDate(new Date(now)).replace(/-/g, '').slice(2);
 
   return withTransaction(db, async (trx: Knex.Transaction) => {
-    const seq = await nextSequence(trx, `dossier:${receiving.code}:${day}`);
-    const code = `${receiving.code}-${day}-${String(seq).padStart(4, '0')}`;
+    const code = input.code ?? (await nextCode(trx, receiving.code, day));
+    // A code the national portal issued is kept as is; one already used (in any case) → 409.
+    if (input.code && (await dossierCodeIgnoringCase(trx, input.code))) throw duplicateCode(input.code);
     // The one-time key first: a twin submitted at the same moment fails here and rolls back whole.
     if (once)
       await insertIdempotencyKey(trx, {
@@ -120,6 +142,9 @@ export async function receiveDossier(
       updated_at: now,
       // Letters and digits only: a printed link may wrap after a hyphen, which readers (and pdftotext) drop.
       access_key: crypto.randomBytes(10).toString('hex'),
+    }).catch((err: unknown) => {
+      // The same portal code received twice at once: the second loses on the unique index.
+      throw input.code && isDuplicate(err) ? duplicateCode(input.code) : err;
     });
     await insertDossierDocuments(
       trx,
@@ -162,6 +187,17 @@ export async function receiveDossier(
       },
       now,
     );
+    // The national portal's header and receipt step, queued with the dossier (sync off: nothing).
+    if (config.PORTAL_URL)
+      await mirrorDossier(trx, config, (await findDossierByCode(trx, code))!, {
+        type: 'RECEIVE',
+        comment: input.note ?? null,
+        at: now,
+        actor: user,
+        role: 'intake',
+        stepStartedAt: now,
+        stepDueAt: now,
+      });
     if (inside) await inside(trx, code, def);
     return code;
   });
@@ -170,7 +206,7 @@ export async function receiveDossier(
 /**
  * Receive a dossier and answer with it as stored, read inside the same transaction (a failing read
  * after the commit must not turn a committed intake into an error for the client). The API's
- * handler shapes it with presenters/dossier.presenter.
+ * handler shapes it with presenters/dossier.presenter (and may keep that answer in the transaction).
  */
 export async function receiveDossierJson(
   db: Db,
@@ -178,10 +214,13 @@ export async function receiveDossierJson(
   user: Express.User,
   input: IntakeInput,
   now = Date.now(),
+  answer?: (trx: Knex.Transaction, view: DossierView) => Promise<void>,
 ): Promise<DossierView> {
   let view: DossierView | null = null;
   await receiveDossier(db, config, user, input, now, async (trx, code, def) => {
     view = await dossierViewOf(trx, (await findDossierByCode(trx, code))!, def, now);
+    // The caller's answer, kept in this same transaction (an Idempotency-Key's first answer).
+    if (answer) await answer(trx, view);
   });
   return view!;
 }

@@ -15,6 +15,8 @@ import { DossierEventType, EVENT_LABELS } from '../../../workflows/labels';
 import type { Effects, Kind, Next } from './engine';
 import type { Actor } from '../../policies/actor';
 import { resultOnForward } from './result.effects';
+import { mirrorDossier, dossierSyncState } from '../portal-sync.service';
+import type { Role } from '../../../workflows/labels';
 import { findResult, putDraft } from '../../queries/results.queries';
 import { resultDraftRefusal, resultDraftStateRefusal } from '../../policies/dossier.policy';
 
@@ -70,6 +72,16 @@ export function dossierKind(s: DossierSetting): Kind<DossierRow, DossierEventInp
         event: input.type,
       }),
     effects: (trx, t) => dossierEffects(trx, s, t.row, t.input, t.next, t.now, t.actor),
+    mirror: (trx, { row, after, input, actor, now }) =>
+      mirrorDossier(trx, s.config, after, {
+        type: input.type,
+        comment: input.comment ?? null,
+        at: now,
+        actor,
+        role: (row.step_role ?? 'intake') as Role,
+        stepStartedAt: row.step_started_at,
+        stepDueAt: row.step_due_at,
+      }),
     async answer(trx, { row, after, now }) {
       if (after.handling_unit_id !== row.handling_unit_id) {
         const hu = after.handling_unit_id == null ? null : await findUnitById(trx, after.handling_unit_id);
@@ -84,6 +96,7 @@ export function dossierKind(s: DossierSetting): Kind<DossierRow, DossierEventInp
         documents: await documentsOf(trx, row.id),
         asOf: now,
         result: await findResult(trx, row.id),
+        sync: await dossierSyncState(trx, row.id),
       };
     },
   };
@@ -296,6 +309,7 @@ export function resultDraftKind(s: DossierSetting): Kind<DossierRow, ResultDraft
       documents: await documentsOf(trx, after.id),
       asOf: now,
       result: await findResult(trx, after.id),
+      sync: await dossierSyncState(trx, after.id),
     }),
   };
 }

@@ -11,7 +11,7 @@ import { enqueue } from '../outbox.service';
  * The one transition engine (design.md §2, style.md convention 2). Dossiers, dispatches and replies
  * change state here and nowhere else: lock the row → check the version (409) → ask the policy
  * (403) → ask the machine (422) → compute the kind's effects → `UPDATE … WHERE id AND version` →
- * append the hash-chained event row → add outbox rows → commit, retried on deadlock. Each kind
+ * append the hash-chained event row → add outbox rows → mirror (national portal) → commit, retried on deadlock. Each kind
  * plugs in only what differs; forms, the API and scheduled jobs all call it.
  */
 
@@ -61,6 +61,11 @@ export interface Kind<Row extends StatefulRow, Input extends { type: string }, O
   ): Promise<Effects>;
   /** The event row's stream keys (dossier_id, or dispatch_id + reply_id). */
   stream(row: Row): Record<string, number | null>;
+  /**
+   * Mirror the change elsewhere (the national portal's outbox), in the same transaction, after the
+   * event row and the outbox: a kind without a mirror has nothing to tell outside.
+   */
+  mirror?(trx: Knex.Transaction, t: { row: Row; after: Row; input: Input; actor: Actor; now: number }): Promise<void>;
   /** The answer, built inside the transaction from what was just written. */
   answer(trx: Knex.Transaction, t: { row: Row; after: Row; input: Input; effects: Effects; now: number }): Promise<Out>;
 }
@@ -136,6 +141,7 @@ export async function transition<Row extends StatefulRow, Input extends { type: 
     else await appendDispatchEvent(trx, event);
     for (const m of fx.outbox ?? []) await enqueue(trx, m.kind, m.payload, now);
     const after = { ...row, ...set, version } as Row;
+    if (kind.mirror) await kind.mirror(trx, { row, after, input: req.input, actor: req.actor, now });
     return kind.answer(trx, { row, after, input: req.input, effects: fx, now });
   });
 }
