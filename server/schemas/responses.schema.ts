@@ -115,6 +115,16 @@ export const dossierSchema = z
       })
       .nullable()
       .meta({ id: 'Result', description: 'design.md §10; null until a draft result is put' }),
+    sync: z
+      .object({
+        state: z.enum(['off', 'pending', 'synced', 'failed']),
+        message: z.string().nullable().meta({ description: "the portal's answer or why it was not sent" }),
+      })
+      .meta({
+        id: 'Sync',
+        description:
+          'design.md §12: off (PORTAL_URL unset, or nothing queued for this dossier), pending, synced (every message accepted), failed (refused before sending, or failing 3 times in a row; still retried)',
+      }),
   })
   .meta({ id: 'Dossier' });
 
