@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
+import Client_MySQL2 from 'knex/lib/dialects/mysql2';
 import { migrationSource } from '../db/migrations';
 
 /**
@@ -14,11 +15,43 @@ export function dialectOf(url: string): Dialect {
   return url.startsWith('sqlite:') ? 'sqlite' : 'mysql';
 }
 
+/** Connection settings besides the URL (server/config.ts names them). */
+export interface DbOptions {
+  pool?: { min: number; max: number };
+  /** MySQL: every statement's client-side limit (DB_QUERY_TIMEOUT_MS, default 10 s). */
+  queryTimeoutMs?: number;
+  /** SQLite: how long a statement waits for the file's write lock (SQLITE_BUSY_TIMEOUT_MS, default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * knex's mysql2 client with a timeout on every statement, transactions' included (design.md §9: a
+ * node or network that vanishes costs a request seconds, not minutes). The limit is the config's
+ * `queryTimeoutMs` (0: none; migrations lift it, see migrate). mysql2 answers a statement that
+ * outlives it with PROTOCOL_SEQUENCE_TIMEOUT (→ 503) but keeps the connection busy with it, so the
+ * connection is destroyed: the pool never hands out one still waiting for a lost answer, and the
+ * server rolls back whatever transaction it held when it sees it close.
+ */
+class TimedMysql2 extends Client_MySQL2 {
+  override async _query(connection: { destroy: () => void }, obj: unknown): Promise<unknown> {
+    const q: { sql?: unknown; options?: object } = !obj || typeof obj === 'string' ? { sql: obj } : obj;
+    const ms = (this.config as TimedConfig).queryTimeoutMs ?? 0;
+    try {
+      return await super._query(connection, ms > 0 ? { ...q, options: { timeout: ms, ...q.options } } : q);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') connection.destroy();
+      throw err;
+    }
+  }
+}
+type TimedConfig = Knex.Config & { queryTimeoutMs?: number };
+
 /**
  * The one knex configuration for `sqlite:PATH` or `mysql://…`, used by the app (createDb) and by
  * knexfile.ts (the knex CLI). SQLite runs in WAL mode with foreign keys on; its file's folder is created.
  */
-export function knexConfig(url: string, opts: { pool?: { min: number; max: number } } = {}): Knex.Config {
+export function knexConfig(url: string, opts: DbOptions = {}): Knex.Config {
+  const busyTimeout = Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000));
   const migrations = { migrationSource };
   if (dialectOf(url) === 'sqlite') {
     const file = url.slice('sqlite:'.length);
@@ -36,7 +69,7 @@ export function knexConfig(url: string, opts: { pool?: { min: number; max: numbe
         afterCreate: (conn: { pragma: (s: string) => unknown }, done: (err: Error | null, c: unknown) => void) => {
           conn.pragma('journal_mode = WAL');
           conn.pragma('foreign_keys = ON');
-          conn.pragma('busy_timeout = 5000');
+          conn.pragma(`busy_timeout = ${busyTimeout}`);
           conn.pragma('synchronous = NORMAL');
           done(null, conn);
         },
@@ -45,7 +78,8 @@ export function knexConfig(url: string, opts: { pool?: { min: number; max: numbe
   }
   const u = new URL(url.replace(/^mysql2:/, 'mysql:'));
   return {
-    client: 'mysql2',
+    client: TimedMysql2,
+    queryTimeoutMs: opts.queryTimeoutMs ?? 10_000,
     connection: {
       host: u.hostname,
       port: Number(u.port || 3306),
@@ -68,11 +102,11 @@ export function knexConfig(url: string, opts: { pool?: { min: number; max: numbe
     // burst of requests queued behind one row lock (30 intakes at one desk) must wait its turn on a
     // loaded machine, not be answered 503 after 3 s as it was.
     acquireConnectionTimeout: 20_000,
-  };
+  } as TimedConfig;
 }
 
 /** A knex instance for `sqlite:PATH` or `mysql://…` (see knexConfig). */
-export function createDb(url: string, opts: { pool?: { min: number; max: number } } = {}): Db {
+export function createDb(url: string, opts: DbOptions = {}): Db {
   return knexFactory(knexConfig(url, opts));
 }
 
@@ -118,6 +152,8 @@ export function isUnavailable(err: unknown): boolean {
     return true;
   if ([1040, 1053, 2006, 2013].includes(e.errno ?? 0)) return true;
   if (e.name === 'KnexTimeoutError') return true;
+  // SQLite: the write lock was not free within busy_timeout (and the transaction's retries).
+  if (e.code === 'SQLITE_BUSY') return true;
   return /Unable to acquire a connection|pool is probably full|connection is in closed state|aborted/i.test(
     e.message ?? '',
   );
@@ -129,12 +165,32 @@ export function isDuplicate(err: unknown): boolean {
   return e?.errno === 1062 || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/**
+ * What a transaction does first and last for the one module that registers it: the request's
+ * Idempotency-Key (server/idempotency/context.ts) is recorded as the first statement and answered
+ * before the commit. `begin` returns null when it has nothing to do in this transaction.
+ */
+export interface TransactionHook {
+  begin(trx: Knex.Transaction): Promise<{ beforeCommit(result: unknown): Promise<void>; failed(): void } | null>;
+}
+let hook: TransactionHook | null = null;
+export function setTransactionHook(h: TransactionHook): void {
+  hook = h;
+}
+
 /** Run `fn` in a transaction, retrying a few times on deadlock (design.md §9). */
 export async function withTransaction<T>(db: Db, fn: (trx: Knex.Transaction) => Promise<T>, attempts = 10): Promise<T> {
   for (let i = 1; ; i++) {
+    let hooked: Awaited<ReturnType<TransactionHook['begin']>> = null;
     try {
-      return await db.transaction(fn);
+      return await db.transaction(async (trx) => {
+        hooked = hook ? await hook.begin(trx) : null;
+        const out = await fn(trx);
+        await hooked?.beforeCommit(out);
+        return out;
+      });
     } catch (err) {
+      (hooked as { failed(): void } | null)?.failed();
       if (i >= attempts || !isRetryable(err)) throw err;
       await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20));
     }
@@ -143,8 +199,16 @@ export async function withTransaction<T>(db: Db, fn: (trx: Knex.Transaction) => 
 
 /** Apply pending migrations; returns the names applied. */
 export async function migrate(db: Db): Promise<string[]> {
-  const [, applied] = await db.migrate.latest({ migrationSource });
-  return applied as string[];
+  // A migration may rebuild a large table: no statement limit while it runs (before serving).
+  const config = db.client.config as TimedConfig;
+  const limit = config.queryTimeoutMs;
+  config.queryTimeoutMs = 0;
+  try {
+    const [, applied] = await db.migrate.latest({ migrationSource });
+    return applied as string[];
+  } finally {
+    config.queryTimeoutMs = limit;
+  }
 }
 
 /**
@@ -155,7 +219,8 @@ export async function migrate(db: Db): Promise<string[]> {
  */
 export async function withStartupLock<T>(db: Db, url: string, fn: () => Promise<T>): Promise<T> {
   if (dialect(db) !== 'mysql') return fn();
-  const lockDb = createDb(url, { pool: { min: 1, max: 1 } });
+  // GET_LOCK waits up to 120 s by design: this connection has no statement limit.
+  const lockDb = createDb(url, { pool: { min: 1, max: 1 }, queryTimeoutMs: 0 });
   try {
     const [rows] = (await lockDb.raw("SELECT GET_LOCK('motcua:startup', 120) AS got")) as [Array<{ got: number }>];
     if (Number(rows[0]?.got) !== 1)

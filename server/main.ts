@@ -22,7 +22,10 @@ export async function start(config: Config, opts: { print?: (s: string) => void 
   const print = opts.print ?? ((s: string) => process.stdout.write(s + '\n'));
   const logger = createLogger(config);
   setHashCost(config.PASSWORD_HASH_COST);
-  const db: Db = createDb(config.databaseUrl);
+  const db: Db = createDb(config.databaseUrl, {
+    queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
+    busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
+  });
   // Several processes may start together on one empty MySQL database: one migrates and seeds, the
   // others wait for it and find the work done.
   await withStartupLock(db, config.databaseUrl, async () => {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   createDocument,
   ZodOpenApiOperationObject,
@@ -15,6 +16,24 @@ import { ROLES } from '../workflows/labels';
  */
 
 const error = (description: string): ResponseSpec => ({ description, schema: errorSchema });
+
+/** Every authenticated POST takes an Idempotency-Key (contract.md §2; middleware/idempotency.ts). */
+const keyed = (route: ApiRoute) => route.method === 'post' && route.access !== 'public';
+const KEY_CONFLICT =
+  'Khóa `Idempotency-Key` đã dùng cho một yêu cầu khác (`idempotency_key_reused`), hoặc yêu cầu cùng khóa ' +
+  'đang được xử lý (`idempotency_in_flight`)';
+const idempotencyHeader = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,100}$/)
+    .optional()
+    .meta({
+      description:
+        'Khóa chống gửi trùng: 1–100 ký tự A-Z a-z 0-9 _ . : -. Gửi lại cùng khóa (cùng người dùng, trong 24 giờ) ' +
+        'nhận lại đúng câu trả lời đầu (mã trạng thái và nội dung, kèm tiêu đề `Idempotency-Replayed: true`) và ' +
+        'không thay đổi gì; cùng khóa với nội dung khác → 409; khóa sai dạng → 400 (`invalid_idempotency_key`).',
+    }),
+});
 
 /**
  * Every answer a route can give: what it declares, and what its declaration implies. A token is
@@ -35,7 +54,13 @@ export function responsesOf(route: ApiRoute): Responses {
   }
   if (input.query || input.body) implied[422] = error('Trường không hợp lệ (`details.fields` nêu từng trường)');
   implied[503] = error('Cơ sở dữ liệu tạm thời không phản hồi');
-  return { ...implied, ...route.responses };
+  const all = { ...implied, ...route.responses };
+  if (keyed(route)) {
+    const own = route.responses[409];
+    all[409] = error(own ? `${own.description}; hoặc: ${KEY_CONFLICT}` : KEY_CONFLICT);
+    all[400] = error(`${all[400]?.description ?? 'Yêu cầu không hợp lệ'}; hoặc khóa \`Idempotency-Key\` sai dạng`);
+  }
+  return all;
 }
 
 /** `/dossiers/:code` → `/dossiers/{code}` */
@@ -57,8 +82,30 @@ function operation(route: ApiRoute): ZodOpenApiOperationObject {
     ...(route.description ? { description: route.description } : {}),
     tags: route.tags,
     ...(route.access === 'public' ? { security: [] } : {}),
-    ...(params || query ? { requestParams: { ...(params ? { path: params } : {}), ...(query ? { query } : {}) } } : {}),
+    ...(params || query || keyed(route)
+      ? {
+          requestParams: {
+            ...(params ? { path: params } : {}),
+            ...(query ? { query } : {}),
+            ...(keyed(route) ? { header: idempotencyHeader } : {}),
+          },
+        }
+      : {}),
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+    ...(route.multipart
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: (route.multipart.schema as z.ZodObject).extend({
+                  [route.multipart.field]: z.string().meta({ format: 'binary' }),
+                }),
+              },
+            },
+          },
+        }
+      : {}),
     ...(route.rawBody
       ? {
           requestBody: {

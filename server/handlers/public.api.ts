@@ -5,8 +5,10 @@ import type { dossierCodeParams } from '../schemas/params.schema';
 import { NotFound } from '../errors';
 import { publicDossier } from '../services/public-lookup.service';
 
-/** The shape of a dossier code; anything else cannot be one (404 without asking the database). */
-export const DOSSIER_CODE = /^[A-Za-z0-9.]{1,64}-\d{6}-\d{4,}$/;
+import { DOSSIER_CODE } from '../schemas/dossier.schema';
+
+/** The shape of a dossier code (ours or the national portal's): anything else is 404 unasked. */
+export { DOSSIER_CODE };
 
 /** /api/v1/public: what a citizen may see of a dossier by its code, no sign-in. */
 export function publicApi(ctx: AppContext) {

@@ -21,13 +21,19 @@ const MULTIPART_ROUTES: Array<{ path: RegExp; maxFields: number }> = [
   { path: /^\/ho-so\/[^/]+\/lay-y-kien$/, maxFields: 3000 },
 ];
 
-function parse(req: Request, res: Parameters<RequestHandler>[1], maxFields: number, done: () => void): void {
+function parse(
+  req: Request,
+  res: Parameters<RequestHandler>[1],
+  maxFields: number,
+  done: () => void,
+  field = 'files',
+): void {
   const r = req as Request & Parsed;
   const mem = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: maxFields },
   });
-  mem.array('files', MAX_FILES)(req, res, (err: unknown) => {
+  mem.array(field, MAX_FILES)(req, res, (err: unknown) => {
     r.uploadParsed = true;
     if (err) {
       const code = (err as { code?: string }).code;
@@ -67,7 +73,7 @@ export function multipartBeforeCsrf(): RequestHandler {
  * become Vietnamese 413s. A form that shows the breach itself (kept input, the message beside the
  * file field) passes `keepForm` and reads `uploadErrorOf(req)`.
  */
-export function uploadFiles(maxFields: number, opts: { keepForm?: boolean } = {}): RequestHandler {
+export function uploadFiles(maxFields: number, opts: { keepForm?: boolean; field?: string } = {}): RequestHandler {
   return (req, res, next) => {
     const after = () => {
       const err = (req as Request & Parsed).uploadError;
@@ -75,7 +81,7 @@ export function uploadFiles(maxFields: number, opts: { keepForm?: boolean } = {}
       next();
     };
     if ((req as Request & Parsed).uploadParsed) return after();
-    parse(req, res, maxFields, after);
+    parse(req, res, maxFields, after, opts.field);
   };
 }
 

@@ -56,6 +56,34 @@ export async function insertIdempotencyKey(trx: Q, row: Omit<IdempotencyRow, 'id
   await trx('idempotency_keys').insert(row);
 }
 
+/**
+ * Record a key whose request is running (status 0, no answer yet): the first statement of the
+ * request's transaction (server/idempotency). A twin blocks on the unique index until this one
+ * commits (then fails as a duplicate) or rolls back (then proceeds).
+ */
+export async function insertPendingKey(
+  trx: Q,
+  row: Pick<IdempotencyRow, 'user_id' | 'scope' | 'key' | 'request_hash' | 'created_at'>,
+): Promise<void> {
+  await trx('idempotency_keys').insert({ ...row, status: 0, response: '' });
+}
+
+/** Write the first answer into a key still waiting for it; false when it had one already (or is gone). */
+export async function answerIdempotencyKey(
+  db: Q,
+  where: Pick<IdempotencyRow, 'user_id' | 'scope' | 'key'>,
+  status: number,
+  response: string,
+): Promise<boolean> {
+  const n = await db('idempotency_keys').where(where).andWhere('status', 0).update({ status, response });
+  return n > 0;
+}
+
+/** Drop one expired key (its user may use it again). */
+export async function deleteIdempotencyKey(db: Q, id: number, createdAt: number): Promise<void> {
+  await db('idempotency_keys').where({ id, created_at: createdAt }).delete();
+}
+
 /** Forget keys older than the replay window. */
 export async function purgeIdempotencyKeys(db: Q, before: number): Promise<number> {
   return db('idempotency_keys').where('created_at', '<', before).delete();

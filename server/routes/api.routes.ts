@@ -2,6 +2,8 @@ import express, { RequestHandler, Router } from 'express';
 import type { AppContext } from '../context';
 import { authorize, bearerAuth } from '../middleware/auth';
 import { notFoundHandler } from '../middleware/errors';
+import { idempotency } from '../middleware/idempotency';
+import { uploadFiles } from '../middleware/upload';
 import { validateInput } from '../middleware/input';
 import { openApiDocument } from '../openapi';
 import { publicPages } from '../handlers/public.pages';
@@ -37,10 +39,24 @@ export function publicApiRoutes(ctx: AppContext): ApiRoute[] {
   return [tokenRoute(ctx), publicLookupRoute(ctx)];
 }
 
-function mount(router: Router, r: ApiRoute): void {
+type Keys = ReturnType<typeof idempotency>;
+
+function mount(router: Router, r: ApiRoute, keys?: Keys): void {
   // validateInput has put the typed input on the request the handler is declared to take.
   const raw = r.rawBody ? [express.raw({ type: () => true, limit: r.rawBody.limit })] : [];
-  router[r.method](r.path, authorize(r.access), ...raw, validateInput(r), r.handler as unknown as RequestHandler);
+  const files = r.multipart ? [uploadFiles(r.multipart.maxFields, { field: r.multipart.field })] : [];
+  // Idempotency-Key (contract.md §2): every authenticated POST, once its body is read.
+  const once = keys && r.method === 'post' ? { before: [keys.before], after: [keys.after] } : { before: [], after: [] };
+  router[r.method](
+    r.path,
+    authorize(r.access),
+    ...raw,
+    ...files,
+    ...once.before,
+    validateInput(r),
+    r.handler as unknown as RequestHandler,
+    ...once.after,
+  );
 }
 
 /** /api/v1: the description and public endpoints first, then everything else behind a bearer token. */
@@ -53,7 +69,8 @@ export function apiRouter(ctx: AppContext): Router {
   router.use('/public', publicPages(ctx).limiter);
   for (const r of pub) mount(router, r);
   router.use(bearerAuth(ctx.db));
-  for (const r of authed) mount(router, r);
+  const keys = idempotency(ctx);
+  for (const r of authed) mount(router, r, keys);
   router.use(notFoundHandler);
   return router;
 }

@@ -61,6 +61,8 @@ export interface RouteSpec<S extends InputSchemas> {
   load?: (req: Req<ParamsOf<S>>) => Promise<void>;
   /** A body that is not JSON (a PDF): read whole, up to `limit`, into `req.body` as a Buffer. */
   rawBody?: RawBody;
+  /** A multipart/form-data body: its files under `field` into `req.files`, its other fields into `req.body`. */
+  multipart?: Multipart;
   /** Success answers and the route's own error answers; common ones are added by openapi.ts. */
   responses: Responses;
   handler: Handler<S>;
@@ -78,6 +80,7 @@ export interface ApiRoute {
   input: InputSchemas;
   load?: (req: Req) => Promise<void>;
   rawBody?: RawBody;
+  multipart?: Multipart;
   responses: Responses;
   handler: (req: Req, res: Response) => Promise<void> | void;
 }
@@ -87,6 +90,14 @@ export interface RawBody {
   mediaType: string;
   /** In bytes. */
   limit: number;
+}
+
+/** A multipart body: the files' field name and how many other fields it may carry. */
+export interface Multipart {
+  field: string;
+  maxFields: number;
+  /** Its other fields, for the description. */
+  schema: z.ZodType;
 }
 
 /**

@@ -45,19 +45,45 @@ export const applicantSchema = z.object(
   { error: 'Thông tin người nộp (applicant) là bắt buộc' },
 );
 
-export const intakeSchema = z.object({
-  procedureCode: z.string({ error: 'Mã thủ tục là bắt buộc' }).trim().min(1, 'Mã thủ tục là bắt buộc').max(64),
-  applicant: applicantSchema,
-  documents: z
-    .array(z.string().trim().min(1).max(64), { error: 'Danh sách giấy tờ phải là một mảng mã' })
-    .max(100)
-    .default([]),
-  competentUnitCode: optional(64, 'Mã đơn vị'),
-  channel: z
-    .union([z.literal(1), z.literal(2), z.literal(3)], { error: 'Kênh tiếp nhận phải là 1, 2 hoặc 3' })
-    .default(1),
-  note: optional(2000, 'Ghi chú'),
-});
+/** A dossier code issued by the national portal (design.md §12): 5–50 letters, digits, `.` and `-`. */
+export const PORTAL_DOSSIER_CODE = /^[A-Za-z0-9.-]{5,50}$/;
+/**
+ * What can be a dossier code at all (anything else is 404 without asking the database): ours,
+ * `RECEIVINGUNITCODE-YYMMDD-NNNN`, or one the national portal issued.
+ */
+export const DOSSIER_CODE = /^(?:[A-Za-z0-9.]{1,64}-\d{6}-\d{4,}|[A-Za-z0-9.-]{5,50})$/;
+
+export const intakeSchema = z
+  .object({
+    procedureCode: z.string({ error: 'Mã thủ tục là bắt buộc' }).trim().min(1, 'Mã thủ tục là bắt buộc').max(64),
+    applicant: applicantSchema,
+    documents: z
+      .array(z.string().trim().min(1).max(64), { error: 'Danh sách giấy tờ phải là một mảng mã' })
+      .max(100)
+      .default([]),
+    competentUnitCode: optional(64, 'Mã đơn vị'),
+    channel: z
+      .union([z.literal(1), z.literal(2), z.literal(3)], { error: 'Kênh tiếp nhận phải là 1, 2 hoặc 3' })
+      .default(1),
+    note: optional(2000, 'Ghi chú'),
+    code: z
+      .string({ error: 'Mã hồ sơ phải là chuỗi ký tự' })
+      .trim()
+      .regex(PORTAL_DOSSIER_CODE, 'Mã hồ sơ của Cổng DVC quốc gia gồm 5–50 chữ cái, chữ số, dấu chấm hoặc gạch ngang')
+      .optional()
+      .meta({
+        description: 'Chỉ với `channel` 2: mã hồ sơ do Cổng Dịch vụ công quốc gia cấp; hồ sơ giữ nguyên mã này',
+        example: 'G22.99-250701-0001',
+      }),
+  })
+  .superRefine((v, ctx) => {
+    if (v.code !== undefined && v.channel !== 2)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['code'],
+        message: 'Chỉ hồ sơ nộp trực tuyến (channel 2) mới mang mã do Cổng DVC quốc gia cấp',
+      });
+  });
 export type IntakeInput = z.infer<typeof intakeSchema>;
 
 /** Events that need a written reason (design.md §4). */

@@ -81,7 +81,7 @@ describe.each(ENGINES)('public lookup on %s', (engine) => {
     expect(res.status).toBe(404);
     expect(res.body.error.message).toMatch(/Không tìm thấy hồ sơ/);
     expect((await request(t.app).get(`/api/v1/public/dossiers/${encodeURIComponent("' OR 1=1 --")}`)).status).toBe(404);
-    const html = await request(t.app).get('/tra-cuu?ma=khong-co');
+    const html = await request(t.app).get('/tra-cuu?ma=khong_co'); // letters, digits, . and - only (ours or the portal's)
     expect(html.status).toBe(404);
     expect(html.text).toContain('Mã hồ sơ không đúng định dạng');
     expect((await request(t.app).get('/tra-cuu')).status).toBe(200);
