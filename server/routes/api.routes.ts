@@ -14,6 +14,7 @@ import { dispatchRoutes } from './api/dispatches.routes';
 import { consultationRoutes } from './api/consultations.routes';
 import { catalogRoutes } from './api/catalog.routes';
 import { resultRoutes } from './api/results.routes';
+import { attachmentRoutes } from './api/attachments.routes';
 import { publicLookupRoute } from './api/public.routes';
 
 export type { ApiRoute } from './route';
@@ -30,6 +31,7 @@ export function apiRoutes(ctx: AppContext): ApiRoute[] {
     ...dossierRoutes(ctx),
     ...consultationRoutes(ctx),
     ...resultRoutes(ctx),
+    ...attachmentRoutes(ctx),
     ...dispatchRoutes(ctx),
   ];
 }
