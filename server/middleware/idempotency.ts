@@ -86,14 +86,15 @@ function keepAnswers(ctx: AppContext, req: Request, res: Response, k: KeyedReque
     if (frozen || res.statusCode >= 500) return send(body);
     const location = res.get('Location');
     const answer: Answer = { status: res.statusCode, body, ...(location ? { headers: { Location: location } } : {}) };
-    store(ctx, k, answer)
+    keepAnswer(ctx, k, answer)
       .catch((err: unknown) => req.log?.warn({ err }, 'idempotency answer not stored'))
       .finally(() => send(body));
     return res;
   };
 }
 
-async function store(ctx: AppContext, k: KeyedRequest, a: Answer): Promise<void> {
+/** Keep a request's answer with its key (the row its transaction recorded, or a new one). */
+export async function keepAnswer(ctx: AppContext, k: KeyedRequest, a: Answer): Promise<void> {
   const text = encodeAnswer(a);
   if (text === null) return;
   if (k.recorded) {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { ROLE_LABELS, Role } from '../../workflows/labels';
 
@@ -54,6 +55,8 @@ export function pageLocals(
 ): RequestHandler {
   return async (req, res, next) => {
     res.locals.csrfToken = generateToken(req);
+    // A fresh one-time token on every page, for the forms that create something (middleware/form-once).
+    res.locals.formToken = crypto.randomUUID();
     const user = req.user;
     if (user) {
       let counts: NavCounts | null = null;

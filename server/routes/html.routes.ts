@@ -1,3 +1,4 @@
+import { formOnce } from '../middleware/form-once';
 import { Router } from 'express';
 import type { Authenticator as Passport } from '../auth/passport';
 import type { AppContext } from '../context';
@@ -46,6 +47,9 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const dispatch = dispatchPages(ctx);
   const certs = certificatePages(ctx);
   const consultation = consultationPages(ctx);
+  // Forms that create something run once per page shown (Back and submit again: the first result).
+  const once = formOnce(ctx);
+  const guard = once.guard;
 
   r.get('/dang-nhap', 'public', auth.showLogin);
   r.post('/dang-nhap', 'public', auth.login);
@@ -59,22 +63,29 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.post('/ho-so/:code/thao-tac', 'user', { params: dossierCodeParams }, dossier.act);
   r.post('/ho-so/:code/tep', 'user', { params: dossierCodeParams }, dossier.upload, dossier.attach);
   r.get('/ho-so/:code/tep/:id', 'user', { params: dossierFileParams }, dossier.download);
-  r.post('/ho-so/:code/ket-qua', 'user', { params: dossierCodeParams }, result.parseUpload, result.upload);
-  r.post('/ho-so/:code/ket-qua/tao', 'user', { params: dossierCodeParams }, result.generate);
+  r.post('/ho-so/:code/ket-qua', 'user', { params: dossierCodeParams }, result.parseUpload, guard, result.upload);
+  r.post('/ho-so/:code/ket-qua/tao', 'user', { params: dossierCodeParams }, guard, result.generate);
   r.get('/ho-so/:code/ket-qua.pdf', 'user', { params: dossierCodeParams }, result.download);
   r.get('/ho-so/:code/in/:form.pdf', 'user', { params: printParams }, print.formPdf);
   r.get('/ho-so/:code/in/:form', 'user', { params: printParams }, print.form);
   r.get('/ho-so/:code/lay-y-kien', 'user', { params: dossierCodeParams }, consultation.form);
-  r.post('/ho-so/:code/lay-y-kien', 'user', { params: dossierCodeParams }, consultation.upload, consultation.create);
+  r.post(
+    '/ho-so/:code/lay-y-kien',
+    'user',
+    { params: dossierCodeParams },
+    consultation.upload,
+    guard,
+    consultation.create,
+  );
   r.get('/so-theo-doi.pdf', 'user', print.registerPdf);
   r.get('/so-theo-doi', 'user', print.register);
   r.get('/cong-van', 'user', dispatch.list);
   r.get('/cong-van/moi', ['specialist'], dispatch.newForm);
-  r.post('/cong-van/moi', ['specialist'], dispatch.upload, dispatch.create);
+  r.post('/cong-van/moi', ['specialist'], dispatch.upload, guard, dispatch.create);
   r.get('/cong-van/:id', 'user', { params: dispatchIdParams }, dispatch.show);
   r.post('/cong-van/:id/thao-tac', 'user', { params: dispatchIdParams }, dispatch.act);
   r.post('/cong-van/:id/y-kien/:unitCode/thao-tac', 'user', { params: replyParams }, dispatch.replyAct);
-  r.post('/cong-van/:id/nhac', 'user', { params: dispatchIdParams }, dispatch.remind);
+  r.post('/cong-van/:id/nhac', 'user', { params: dispatchIdParams }, guard, dispatch.remind);
   r.get('/cong-van/:id/tong-hop.xlsx', 'user', { params: dispatchIdParams }, dispatch.exportXlsx);
   r.get('/cong-van/:id/tong-hop.csv', 'user', { params: dispatchIdParams }, dispatch.exportCsv);
   r.get('/cong-van/:id/tong-hop', 'user', { params: dispatchIdParams }, dispatch.synthesis);
@@ -96,7 +107,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/quan-tri/thu-tuc', ['admin'], catalog.list);
   r.get('/quan-tri/thu-tuc/moi', ['admin'], catalog.editor);
   r.post('/quan-tri/thu-tuc/xem-truoc', ['admin'], catalog.preview);
-  r.post('/quan-tri/thu-tuc', ['admin'], catalog.save);
+  r.post('/quan-tri/thu-tuc', ['admin'], guard, catalog.save);
   r.get('/quan-tri/thu-tuc/:code', ['admin'], catalog.show);
   r.get('/quan-tri/thu-tuc/:code/sua', ['admin'], catalog.editor);
   r.get('/quan-tri/thu', ['admin'], { query: mailListQuerySchema }, mailAdmin.list);
@@ -119,5 +130,6 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
     certs.upload,
     certs.uploadForUnit,
   );
+  router.use(once.twin);
   return router;
 }
