@@ -14,7 +14,7 @@ import {
 import { assertCanSeeDossier } from '../policies/dossier.policy';
 import { attachToDossier } from '../services/transition.service';
 import { compiledVersion } from '../services/catalog.service';
-import type { UploadedFile } from '../services/attachments.service';
+import { checkFiles, type UploadedFile } from '../services/attachments.service';
 import { toVnIso } from '../../workflows/calendar/time';
 
 type Code = { params: typeof dossierCodeParams };
@@ -63,6 +63,12 @@ export function attachmentsApi(ctx: AppContext) {
           throw new Invalid(`Giấy tờ "${documentCode}" không thuộc thành phần hồ sơ của thủ tục.`, {
             fields: { documentCode: 'Không thuộc thủ tục' },
           });
+      }
+      // Fields before the role (contract.md §2: 422 before 403); the service checks both again.
+      try {
+        checkFiles(files);
+      } catch (err) {
+        throw asFileField(err);
       }
       const at = Date.now();
       await attachToDossier(ctx.db, ctx.config, req.user!, code, files, documentCode, at).catch((err: unknown) => {

@@ -72,6 +72,10 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
     let req = request(t.app)[route.method](url);
     if (token) req = req.set('Authorization', `Bearer ${token}`);
     if (probe.pdf) return probe.pdf().then((pdf) => req.set('Content-Type', 'application/pdf').send(pdf));
+    if (probe.file) {
+      const f = probe.file();
+      return req.attach('file', f.buf, { filename: f.name, contentType: f.type });
+    }
     const body = probe.body && p ? probe.body(fx, p, w) : probe.body?.(fx, w.principals[0], w);
     return body === undefined ? req : req.send(body as object);
   };

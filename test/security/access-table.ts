@@ -27,6 +27,8 @@ export interface Probe {
   effect?: (db: Db, fx: Fx) => Promise<string | null>;
   /** A raw body sent as `application/pdf` instead of the JSON `body` (made again for every call). */
   pdf?: () => Promise<Buffer>;
+  /** A multipart upload of one file under `file` instead of the JSON `body`. */
+  file?: () => { buf: Buffer; name: string; type: string };
 }
 
 /** The accepted call wrote one event row of `type` for the dispatch `fx.id` (issue 12: every change is an event). */
@@ -176,6 +178,18 @@ export const ACCESS: Record<string, Probe[]> = {
       }),
       expect: (p) => (p.role === 'intake' ? 201 : 403),
     },
+    {
+      name: "online, with the national portal's code",
+      body: () => ({
+        procedureCode: PROC,
+        applicant: { fullName: 'Trần Thị Bình' },
+        documents: ['TO_TRINH', 'BAO_CAO'],
+        channel: 2,
+        code: `G22.99-${uniq()}`,
+      }),
+      expect: (p) => (p.role === 'intake' ? 201 : 403),
+      check: (b) => (/^G22\.99-/.test(b.code) ? null : `code not kept: ${b.code}`),
+    },
   ],
   'get /dossiers/:code': [
     {
@@ -186,6 +200,26 @@ export const ACCESS: Record<string, Probe[]> = {
     { name: 'inter-level dossier', setup: (dr) => dr.dossier({}, PROC_LT), expect: act(seesDossier, () => false) },
   ],
   'get /dossiers/:code/history': [{ name: 'A dossier', expect: act(seesDossier, () => false) }],
+  'get /dossiers/:code/attachments': [{ name: 'A dossier', expect: act(seesDossier, () => false) }],
+  'post /dossiers/:code/attachments': [
+    {
+      name: 'at the first step (the holder, or the desk)',
+      setup: fresh,
+      file: () => ({
+        buf: Buffer.from(`%PDF-1.4\n% ${uniq()}\n%%EOF\n`),
+        name: 'to-trinh.pdf',
+        type: 'application/pdf',
+      }),
+      expect: act((p) => spA(p) || intakeA(p), seesDossier, 201),
+      check: (b) => (b.name === 'to-trinh.pdf' && b.id > 0 ? null : `not the attachment: ${JSON.stringify(b)}`),
+    },
+    {
+      name: 'a file of a type not allowed (422 before 403)',
+      setup: fresh,
+      file: () => ({ buf: Buffer.from('MZ'), name: 'x.exe', type: 'application/x-msdownload' }),
+      expect: (p) => (seesDossier(p) ? 422 : 404),
+    },
+  ],
   'post /dossiers/:code/events': [
     dossierEvent(
       'FORWARD at first step',

@@ -157,6 +157,41 @@ describe.each(ENGINES)('hostile input on %s', (engine) => {
     120_000,
   );
 
+  it('a malformed Idempotency-Key on any POST → 400 invalid_idempotency_key, nothing written', async () => {
+    const bad = fc.oneof(
+      fc.string({ minLength: 101, maxLength: 300 }).map((s) => s.replace(/[^A-Za-z0-9]/g, 'a')),
+      fc
+        .string({ maxLength: 50 })
+        .filter((s) => !/^[A-Za-z0-9_.:-]{1,100}$/.test(s) && /^[\t\x20-\x7e\x80-\xff]*$/.test(s)),
+      fc.constantFrom('', ' ', 'khóa', 'a b', 'a/b', 'a,b', '"a"', '<script>', 'a'.repeat(101), 'éé'),
+    );
+    const posts = WRITES.filter(([, r]) => r.method === 'post' && !isPublic(r));
+    expect(posts.length).toBeGreaterThan(5);
+    const problems: string[] = [];
+    for (const [name, r] of posts) {
+      const target = TARGETS[`${r.method} ${r.path}`];
+      const fx = { ...base, ...(target.setup ? await target.setup(dr, w) : {}) };
+      await fc.assert(
+        fc.asyncProperty(bad, async (key) => {
+          const before = await fingerprint(t.tdb.db);
+          const res = await request(t.app)
+            .post(url(r, fx))
+            .set(bearer(target.who(w).token))
+            .set('Idempotency-Key', key)
+            .send(target.valid(fx, w) as object);
+          tried++;
+          const after = await fingerprint(t.tdb.db);
+          if (res.status !== 400 || res.body?.error?.code !== 'invalid_idempotency_key')
+            problems.push(`${name} with key ${JSON.stringify(key)} → ${res.status} ${res.text.slice(0, 100)}`);
+          else if (errorShapeProblem(res)) problems.push(`${name}: ${errorShapeProblem(res)}`);
+          if (after !== before) problems.push(`${name} with key ${JSON.stringify(key)} wrote rows`);
+        }),
+        { numRuns: Math.max(5, Math.floor(RUNS / 3)), endOnFailure: true },
+      );
+    }
+    expect(problems).toEqual([]);
+  }, 180_000);
+
   it('there are file-body routes to try (the PDF result)', () => {
     expect(RAW_WRITES.map(([k]) => k)).toContain('PUT /dossiers/:code/result');
   });

@@ -209,6 +209,12 @@ export const TARGETS: Record<string, Target> = {
     setup: (dr) => dr.dossier(),
     valid: (fx) => ({ type: 'REQUEST_SUPPLEMENT', version: fx.version, comment: 'Thiếu bản sao', dueAt: null }),
   },
+  // Multipart (a file and documentCode): a JSON body is refused (no file) and writes nothing.
+  'post /dossiers/:code/attachments': {
+    who: (w) => w.by('intake', 'own'),
+    setup: (dr) => dr.dossier(),
+    valid: () => ({ documentCode: 'TO_TRINH' }),
+  },
   'post /dossiers/:code/consultations': {
     who: (w) => w.by('specialist', 'own'),
     setup: (dr) => dr.dossier(),
