@@ -68,6 +68,9 @@ const envSchema = z.object({
   // Dossiers delivered side by side (each dossier's own messages always one at a time, in order).
   PORTAL_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   PORTAL_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
+  // Admins get one mail when this many portal messages are failing or refused, at most every so many hours.
+  PORTAL_ALERT_THRESHOLD: z.coerce.number().int().min(1).default(10),
+  PORTAL_ALERT_EVERY_HOURS: z.coerce.number().positive().default(6),
 });
 
 export type Env = z.infer<typeof envSchema>;

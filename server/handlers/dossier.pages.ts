@@ -28,6 +28,7 @@ import { unitNamesByCode } from '../queries/units.queries';
 import { dossierUrgency } from '../../workflows/clock';
 import { blobFile, UploadedFile } from '../services/attachments.service';
 import { urgencyBadge } from '../presenters/urgency.presenter';
+import { syncBadge } from '../presenters/portal.presenter';
 import { intakePages } from './intake.pages';
 import { resultSection } from './result.pages';
 import { consultationSection } from '../presenters/dispatch-consultations.presenter';
@@ -90,6 +91,7 @@ export function dossierPages(ctx: AppContext) {
       primaryActions: actions.filter((a) => a.primary),
       otherActions: actions.filter((a) => !a.primary),
       badge,
+      syncBadge: syncBadge(view.sync),
       extension,
       files: await attachmentsOf(ctx.db, row.id),
       forms,

@@ -11,6 +11,7 @@ import { deleteExpiredSessions } from '../queries/sessions.queries';
 import { IDEMPOTENCY_TTL_MS, purgeIdempotencyKeys } from '../queries/idempotency.queries';
 import { expireReplies, remindDue } from './dispatch.jobs';
 import { alertMissingReplies } from './consultation-alerts.job';
+import { alertPortalFailures } from './portal-alerts.job';
 
 export interface Scheduler {
   worker: OutboxWorker;
@@ -60,6 +61,7 @@ export function startScheduler(
       await expireReplies(ctx.db);
       await remindDue(ctx.db, cal);
       await alertMissingReplies(ctx.db, ctx.config.PUBLIC_URL);
+      await alertPortalFailures(ctx.db, ctx.config);
       await runDailyDigest(ctx.db, cal, ctx.config.PUBLIC_URL, owner);
       if (Date.now() - lastHousekeeping > 10 * 60_000) {
         lastHousekeeping = Date.now();

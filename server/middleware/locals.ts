@@ -27,6 +27,7 @@ export const NAV: NavItem[] = [
   { href: '/quan-tri/don-vi', label: 'Đơn vị', roles: ['admin'] },
   { href: '/quan-tri/nguoi-dung', label: 'Người dùng', roles: ['admin'] },
   { href: '/quan-tri/thu', label: 'Thư', roles: ['admin'] },
+  { href: '/quan-tri/dong-bo', label: 'Đồng bộ Cổng DVC', roles: ['admin'] },
   { href: '/quan-tri/chung-thu-so', label: 'Chứng thư số', roles: ['admin'] },
 ];
 

@@ -29,6 +29,7 @@ import { reportsPages } from '../handlers/reports.pages';
 import { dispatchPages } from '../handlers/dispatch.pages';
 import { certificatePages } from '../handlers/certificates.pages';
 import { consultationPages } from '../handlers/consultation.pages';
+import { portalRoutes } from './portal.routes';
 
 /** The HTML pages. Fixed routes (contract.md §3) keep their Vietnamese paths. */
 export function htmlRouter(ctx: AppContext, passport: Passport): Router {
@@ -115,6 +116,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/quan-tri/lich', ['admin'], { query: calendarYearQuerySchema }, calendarAdmin.year);
   r.post('/quan-tri/lich', ['admin'], calendarAdmin.setDay);
   r.post('/quan-tri/lich/:date/xoa', ['admin'], { params: dateParams }, calendarAdmin.deleteDay);
+  portalRoutes(r, ctx);
   r.get('/quan-tri/chung-thu-so', ['admin'], certs.page);
   r.post(
     '/quan-tri/chung-thu-so/nguoi-dung/:username',

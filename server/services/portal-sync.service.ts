@@ -30,17 +30,28 @@ export interface MirroredEvent {
   stepDueAt: number | null;
 }
 
-/** Queue the header and step messages of one dossier event, in the caller's transaction. */
-export async function mirrorDossier(
+/** One message of the dossier `row`; data the portal would reject is queued as refused, with why. */
+function messageOf(row: DossierRow, service: string, built: { data: unknown; problems: string[] }): NewPortalMessage {
+  const header = service === PORTAL_SERVICE.header;
+  return {
+    dossier_id: row.id,
+    dossier_code: row.code,
+    service,
+    national_status: header ? NATIONAL_STATUS[row.status as PublicStatus] : null,
+    due_at: header ? row.due_at : null,
+    payload: JSON.stringify(built.data),
+    problem: built.problems.length ? `Không gửi: ${built.problems.join(' ')}` : null,
+  };
+}
+
+/** The dossier header (`DongBoHoSoMC`) as the dossier `row` is now, read in the caller's transaction. */
+async function headerMessage(
   trx: Knex.Transaction,
-  config: Pick<Config, 'PORTAL_URL' | 'PUBLIC_URL'>,
+  config: Pick<Config, 'PUBLIC_URL'>,
   row: DossierRow,
-  ev: MirroredEvent,
-): Promise<void> {
-  if (!config.PORTAL_URL) return;
+): Promise<NewPortalMessage> {
   const applicant = JSON.parse(row.applicant) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
-  const status = row.status as PublicStatus;
   const result = await findResult(trx, row.id);
   const header = headerOf({
     code: row.code,
@@ -55,7 +66,7 @@ export async function mirrorDossier(
     applicantAddress: text(applicant.address),
     receivedAt: row.received_at,
     dueAt: row.due_at,
-    status,
+    status: row.status as PublicStatus,
     resolvedAt: row.resolved_at,
     completedAt: row.completed_at,
     receivingUnitCode: row.receiving_code,
@@ -71,6 +82,19 @@ export async function mirrorDossier(
           }
         : null,
   });
+  return messageOf(row, PORTAL_SERVICE.header, header);
+}
+
+/** Queue the header and step messages of one dossier event, in the caller's transaction. */
+export async function mirrorDossier(
+  trx: Knex.Transaction,
+  config: Pick<Config, 'PORTAL_URL' | 'PUBLIC_URL'>,
+  row: DossierRow,
+  ev: MirroredEvent,
+): Promise<void> {
+  if (!config.PORTAL_URL) return;
+  const status = row.status as PublicStatus;
+  const header = await headerMessage(trx, config, row);
   const step = stepOf({
     code: row.code,
     actorName: ev.actor.fullName,
@@ -83,20 +107,28 @@ export async function mirrorDossier(
     stepStartedAt: ev.stepStartedAt ?? ev.at,
     stepDueAt: ev.stepDueAt ?? ev.at,
   });
-  const message = (service: string, built: { data: unknown; problems: string[] }): NewPortalMessage => ({
-    dossier_id: row.id,
-    dossier_code: row.code,
-    service,
-    national_status: service === PORTAL_SERVICE.header ? NATIONAL_STATUS[status] : null,
-    due_at: service === PORTAL_SERVICE.header ? row.due_at : null,
-    payload: JSON.stringify(built.data),
-    problem: built.problems.length ? `Không gửi: ${built.problems.join(' ')}` : null,
-  });
   // A header only when the portal's view of the dossier changed (a hand-off between steps changes
   // nothing in it); the step message says what happened either way.
-  const same = (await lastHeaderPayload(trx, row.id, PORTAL_SERVICE.header)) === JSON.stringify(header.data);
-  const messages = same ? [] : [message(PORTAL_SERVICE.header, header)];
-  await insertPortalMessages(trx, [...messages, message(PORTAL_SERVICE.step, step)], ev.at);
+  const same = (await lastHeaderPayload(trx, row.id, PORTAL_SERVICE.header)) === header.payload;
+  await insertPortalMessages(trx, [...(same ? [] : [header]), messageOf(row, PORTAL_SERVICE.step, step)], ev.at);
+}
+
+/**
+ * Queue the dossier's header alone, as it is now, when it differs from the last one queued: for a
+ * dossier the portal never heard of (received before sync was turned on). The caller holds the
+ * dossier's row lock. @returns whether a header was queued
+ */
+export async function queueHeader(
+  trx: Knex.Transaction,
+  config: Pick<Config, 'PORTAL_URL' | 'PUBLIC_URL'>,
+  row: DossierRow,
+  now: number,
+): Promise<boolean> {
+  if (!config.PORTAL_URL) return false;
+  const header = await headerMessage(trx, config, row);
+  if ((await lastHeaderPayload(trx, row.id, PORTAL_SERVICE.header)) === header.payload) return false;
+  await insertPortalMessages(trx, [header], now);
+  return true;
 }
 
 /** The sync state of each dossier (contract.md §2 `sync`), read in one pass for a page of them. */

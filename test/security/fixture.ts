@@ -275,6 +275,7 @@ export async function fingerprint(db: Db): Promise<string> {
     'procedures',
     'procedure_versions',
     'calendar_days',
+    'portal_outbox',
   ];
   const cols = tables.map((t) => `(select count(*) from ${t}) as ${t}`);
   cols.push('(select coalesce(sum(version), 0) from dossiers) as dossier_versions');
@@ -286,6 +287,7 @@ export async function fingerprint(db: Db): Promise<string> {
   cols.push('(select coalesce(sum(updated_at), 0) from dispatch_replies) as replies_updated');
   cols.push('(select coalesce(sum(attempts), 0) from outbox) as outbox_attempts');
   cols.push('(select coalesce(sum(updated_at), 0) from dossier_results) as results_updated');
+  cols.push('(select coalesce(sum(attempts), 0) from portal_outbox) as portal_attempts');
   const rows = await db.raw(`select ${cols.join(', ')}`);
   const row = Array.isArray(rows) ? (Array.isArray(rows[0]) ? rows[0][0] : rows[0]) : rows;
   return JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])));

@@ -371,6 +371,14 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
   'post /quan-tri/thu/:id/gui-lai': [
     adminForm('resend a failed mail', undefined, async (dr, w) => ({ id: await failedMail(dr, w) })),
   ],
+  'post /quan-tri/dong-bo/:id/gui-lai': [
+    adminForm('resend a portal message', undefined, async () => ({ id: await failedPortalMessage() })),
+  ],
+  'post /quan-tri/dong-bo/gui-lai-tat-ca': [
+    adminForm('resend every portal message', undefined, async () => ({ id: await failedPortalMessage() })),
+  ],
+  // The security world runs without PORTAL_URL: there is nothing to queue, and the admin is told so (422).
+  'post /quan-tri/dong-bo/ho-so-chua-gui': [adminForm('queue old dossiers with sync off', undefined, undefined, 422)],
   'post /quan-tri/lich': [
     adminForm('a day off', () => ({
       date: `2032-0${1 + (seq % 9)}-1${seq++ % 10}`,
@@ -415,6 +423,23 @@ async function failedMail(_dr: Driver, _w: SecWorld): Promise<number> {
     status: 'failed',
     attempts: 5,
     available_at: Date.now(),
+    created_at: Date.now(),
+  });
+  return Number(id);
+}
+
+/** A message to the national portal that failed, for the resend forms; its id. */
+async function failedPortalMessage(): Promise<number> {
+  const d = await failedMailDb!('dossiers').orderBy('id').first('id', 'code');
+  const [id] = await failedMailDb!('portal_outbox').insert({
+    dossier_id: d.id,
+    dossier_code: d.code,
+    service: 'CapNhatTienDoHoSoMC',
+    payload: '{}',
+    status: 'failed',
+    attempts: 5,
+    available_at: Date.now(),
+    last_error: 'Thử',
     created_at: Date.now(),
   });
   return Number(id);
