@@ -3,7 +3,7 @@
  * acknowledged (201 intake, 200 event) and what was in flight when a fault hit. Workers race on the
  * same dossiers on purpose (a stale version gets 409, which is not an acknowledgement).
  */
-import { http, intakeBody, Res, STEP_ROLE, World } from './support';
+import { http, intakeBody, Res, STEP_ROLE, uniq, World } from './support';
 
 export interface Tracked {
   code: string;
@@ -11,6 +11,21 @@ export interface Tracked {
   version: number;
   state: string;
 }
+
+/** A request whose outcome the client does not know yet, kept to be sent again with its Idempotency-Key. */
+interface Unsettled {
+  kind: 'intake' | 'event';
+  path: string;
+  token: string;
+  json: unknown;
+  key: string;
+  commune: number;
+  code?: string;
+}
+
+/** Answers that do not settle a request: no answer, a 5xx, or its first attempt still in flight. */
+const unsettled = (r: Res) =>
+  r.status === 0 || r.status >= 500 || (r.status === 409 && r.body?.error?.code === 'idempotency_in_flight');
 
 export class Load {
   readonly dossiers = new Map<string, Tracked>();
@@ -28,6 +43,8 @@ export class Load {
   /** Answers that are neither an acknowledgement, a 409 race, nor a network failure: status → sample body. */
   readonly odd: Array<{ status: number; path: string; ms: number; body: string }> = [];
   maxMs = 0;
+  /** Requests with an unknown outcome, in order (each carries the Idempotency-Key it was sent with). */
+  readonly unsettled: Unsettled[] = [];
   private stopped = false;
   private rr = 0;
 
@@ -40,6 +57,8 @@ export class Load {
       timeoutMs?: number;
       expected?: number[];
       onResponse?: (r: Res, path: string) => void;
+      /** Send an Idempotency-Key with every intake and event (default true). */
+      keys?: boolean;
     } = {},
   ) {}
 
@@ -70,43 +89,71 @@ export class Load {
     else if (body.version > t.version) Object.assign(t, { version: body.version, state: body.state });
   }
 
+  private send(u: Unsettled, base = this.base()): Promise<Res> {
+    return http(base, 'POST', u.path, {
+      token: u.token,
+      json: u.json,
+      timeoutMs: this.opts.timeoutMs,
+      headers: this.opts.keys === false ? undefined : { 'idempotency-key': u.key },
+    });
+  }
+
   async intake(commune = Math.floor(Math.random() * this.w.communes.length)): Promise<Res> {
     const path = '/api/v1/dossiers';
-    this.inflightIntakes++;
-    const r = await http(this.base(), 'POST', path, {
+    const u: Unsettled = {
+      kind: 'intake',
+      path,
       token: this.w.communes[commune].tokens.intake,
       json: intakeBody(this.w, this.opts.applicantEmail ?? 1),
-      timeoutMs: this.opts.timeoutMs,
-    });
+      key: `tai:${uniq()}${uniq()}`,
+      commune,
+    };
+    this.inflightIntakes++;
+    const r = await this.send(u);
     this.inflightIntakes--;
     this.note(r, path);
-    if (r.status === 0 || r.status >= 500) this.uncertainIntakes++;
-    if (r.status === 201) {
-      this.ackedIntakes.add(r.body.code);
-      this.track(r.body, commune);
+    if (unsettled(r)) {
+      this.uncertainIntakes++;
+      this.unsettled.push(u);
     }
+    if (r.status === 201) this.ackIntake(r, commune);
     return r;
+  }
+
+  private ackIntake(r: Res, commune: number) {
+    this.ackedIntakes.add(r.body.code);
+    this.track(r.body, commune);
+  }
+
+  private ackEvent(r: Res, t: Pick<Tracked, 'code' | 'commune'>) {
+    const list = this.ackedEvents.get(t.code) ?? [];
+    list.push(r.body.version);
+    this.ackedEvents.set(t.code, list);
+    this.track(r.body, t.commune);
   }
 
   async forward(t: Tracked): Promise<Res> {
     const path = `/api/v1/dossiers/${t.code}/events`;
     const role = STEP_ROLE[t.state];
-    this.inflightEvents.set(t.code, (this.inflightEvents.get(t.code) ?? 0) + 1);
-    const r = await http(this.base(), 'POST', path, {
+    const u: Unsettled = {
+      kind: 'event',
+      path,
       token: this.w.communes[t.commune].tokens[role],
       json: { type: 'FORWARD', version: t.version, comment: 'Chuyển bước' },
-      timeoutMs: this.opts.timeoutMs,
-    });
+      key: `chuyen:${uniq()}${uniq()}`,
+      commune: t.commune,
+      code: t.code,
+    };
+    this.inflightEvents.set(t.code, (this.inflightEvents.get(t.code) ?? 0) + 1);
+    const r = await this.send(u);
     this.inflightEvents.set(t.code, this.inflightEvents.get(t.code)! - 1);
     this.note(r, path);
-    if (r.status === 0 || r.status >= 500)
+    if (unsettled(r)) {
       this.uncertainEvents.set(t.code, (this.uncertainEvents.get(t.code) ?? 0) + 1);
-    if (r.status === 200) {
-      const list = this.ackedEvents.get(t.code) ?? [];
-      list.push(r.body.version);
-      this.ackedEvents.set(t.code, list);
-      this.track(r.body, t.commune);
-    } else if (r.status === 409) {
+      this.unsettled.push(u);
+    }
+    if (r.status === 200) this.ackEvent(r, t);
+    else if (r.status === 409 && !unsettled(r)) {
       await this.refresh(t);
     }
     return r;
@@ -151,6 +198,44 @@ export class Load {
   /** What was in flight right now (for a fault injected at this moment). */
   inflightSnapshot(): { intakes: number; events: Map<string, number> } {
     return { intakes: this.inflightIntakes, events: new Map([...this.inflightEvents].filter(([, n]) => n > 0)) };
+  }
+
+  /**
+   * After a fault has healed: send every request of unknown outcome again with its Idempotency-Key
+   * until it answers for sure. The first answer replayed means it had committed (now acknowledged);
+   * any fresh answer means it had not (the key went with its rolled-back transaction), and whatever
+   * the repeat did is acknowledged as usual. Gives up on a request after `deadlineMs`.
+   * @returns how many were settled, and how many remain unknown
+   */
+  async settle(deadlineMs = 120_000): Promise<{ settled: number; replayed: number; unknown: number }> {
+    const until = Date.now() + deadlineMs;
+    let settled = 0;
+    let replayed = 0;
+    for (const u of [...this.unsettled]) {
+      let r: Res;
+      for (let delay = 200; ; delay = Math.min(delay * 2, 3000)) {
+        r = await this.send(u);
+        this.note(r, u.path);
+        if (!unsettled(r) || Date.now() > until) break;
+        await new Promise((ok) => setTimeout(ok, delay));
+      }
+      if (unsettled(r)) continue;
+      this.unsettled.splice(this.unsettled.indexOf(u), 1);
+      settled++;
+      if (r.headers.get('idempotency-replayed') === 'true') replayed++;
+      if (u.kind === 'intake') {
+        this.uncertainIntakes--;
+        if (r.status === 201) this.ackIntake(r, u.commune);
+      } else {
+        this.uncertainEvents.set(u.code!, this.uncertainEvents.get(u.code!)! - 1);
+        if (r.status === 200) this.ackEvent(r, { code: u.code!, commune: u.commune });
+        else {
+          const t = this.dossiers.get(u.code!);
+          if (t) await this.refresh(t);
+        }
+      }
+    }
+    return { settled, replayed, unknown: this.unsettled.length };
   }
 
   /** Every request whose outcome is unknown to the client so far (see `uncertainEvents`). */
