@@ -49,7 +49,11 @@ export function messageRow(r: PortalRow) {
     stateKind: state.kind,
     attempts: r.attempts,
     queuedAt: r.created_at,
-    nextAt: r.status === 'pending' ? r.available_at : null,
+    // A message never tried waits for its turn (behind an earlier one of its dossier, or the next pass).
+    nextAt: r.status === 'pending' && r.attempts > 0 ? r.available_at : null,
+    waiting: r.status === 'pending' && r.attempts === 0,
+    // Resending helps a message that was tried or refused; one never tried is already due.
+    resendable: r.status === 'failed' || r.attempts > 0,
     answer: clipAnswer(r.last_error),
   };
 }
