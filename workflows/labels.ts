@@ -55,10 +55,11 @@ export const HISTORY_LABELS: Record<string, string> = {
   RECEIVE: 'Tiếp nhận hồ sơ',
   ATTACH: 'Đính kèm tệp',
   RESULT: 'Đính kèm dự thảo kết quả',
+  UNIT_MERGED: 'Chuyển đơn vị do sáp nhập',
 };
 
 /** Events that record something added to a dossier without a hand-off (not a row of form 06). */
-export const ANNOTATION_EVENTS: readonly string[] = ['ATTACH', 'RESULT'];
+export const ANNOTATION_EVENTS: readonly string[] = ['ATTACH', 'RESULT', 'UNIT_MERGED'];
 
 /**
  * The FORWARD button's wording depends on who acts: a head of division approves

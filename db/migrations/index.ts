@@ -23,6 +23,7 @@ import * as m021 from './021_consultations';
 import * as m022 from './022_results';
 import * as m023 from './023_certificates';
 import * as m024 from './024_portal_outbox';
+import * as m025 from './025_unit_merges';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '022_results': m022,
   '023_certificates': m023,
   '024_portal_outbox': m024,
+  '025_unit_merges': m025,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

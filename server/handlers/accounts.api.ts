@@ -16,6 +16,8 @@ import { throttleRules } from '../auth/passport';
 import { listUnits, Unit } from '../queries/units.queries';
 import type { User } from '../queries/users.queries';
 import { toVnIso } from '../../workflows/calendar/time';
+import type { mergeUnitSchema } from '../schemas/unit-merge.schema';
+import { mergeUnit } from '../services/unit-merge.service';
 
 export function unitJson(u: Unit) {
   return {
@@ -62,6 +64,10 @@ export function accountsApi(ctx: AppContext) {
     },
     async updateUnit(req: Req<{ params: typeof unitCodeParams; body: typeof updateUnitSchema }>, res: Response) {
       res.json(unitJson(await accounts.updateUnit(ctx.db, req.input.params.code, req.input.body)));
+    },
+    async mergeUnit(req: Req<{ params: typeof unitCodeParams; body: typeof mergeUnitSchema }>, res: Response) {
+      const r = await mergeUnit(ctx.db, req.user!, req.input.params.code, req.input.body.intoCode);
+      res.json({ from: r.from, into: r.into, moved: r.moved });
     },
     async listUsers(req: Req<{ query: typeof usersQuerySchema }>, res: Response) {
       const { items, total } = await accounts.listUsers(ctx.db, req.input.query);

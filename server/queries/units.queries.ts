@@ -14,6 +14,7 @@ export interface UnitRow {
   address: string | null;
   phone: string | null;
   active: boolean | number;
+  merged_into_id?: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -30,6 +31,8 @@ export interface Unit {
   address: string | null;
   phone: string | null;
   active: boolean;
+  /** The unit it was merged into (design.md §13), null while it stands on its own. */
+  mergedIntoId: number | null;
 }
 
 type Q = Knex | Knex.Transaction;
@@ -46,6 +49,7 @@ function toUnit(r: UnitRow & { parent_code?: string | null }): Unit {
     address: r.address ?? null,
     phone: r.phone ?? null,
     active: Boolean(r.active),
+    mergedIntoId: r.merged_into_id == null ? null : Number(r.merged_into_id),
   };
 }
 
@@ -120,15 +124,24 @@ export async function updateUnitRow(
     .update({ ...patch, ...search, updated_at: Date.now() });
 }
 
-/** Ids of the unit and every unit below it (the tree is shallow: province → district → commune). */
+/**
+ * Ids of the unit and every unit below it (the tree is shallow: province → district → commune), and of
+ * the units merged into any of them (design.md §13: the new unit carries its predecessors' archive).
+ */
 export async function subtreeIds(db: Q, rootId: number): Promise<number[]> {
-  const all = (await db('units').select('id', 'parent_id')) as Array<{ id: number; parent_id: number | null }>;
+  const all = (await db('units').select('id', 'parent_id', 'merged_into_id')) as Array<{
+    id: number;
+    parent_id: number | null;
+    merged_into_id?: number | null;
+  }>;
   const children = new Map<number, number[]>();
   for (const r of all) {
-    if (r.parent_id == null) continue;
-    const list = children.get(r.parent_id) ?? [];
-    list.push(r.id);
-    children.set(r.parent_id, list);
+    for (const up of [r.parent_id, r.merged_into_id]) {
+      if (up == null) continue;
+      const list = children.get(Number(up)) ?? [];
+      list.push(Number(r.id));
+      children.set(Number(up), list);
+    }
   }
   const out: number[] = [];
   const stack = [rootId];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../../workflows/labels';
 import { pagingSchema } from './validate';
 
-const unitCode = z
+export const unitCode = z
   .string({ error: 'Mã đơn vị là bắt buộc' })
   .trim()
   .min(1, 'Mã đơn vị là bắt buộc')

@@ -10,10 +10,10 @@ import { clearFailures, lockedFor, recordFailure, ThrottleRules } from '../auth/
 import type { Role } from '../../workflows/labels';
 import type { CreateUnitInput, CreateUserInput, UpdateUnitInput, UpdateUserInput } from '../schemas/accounts.schema';
 
-const LEVEL_NAMES = { province: 'cấp tỉnh', district: 'cấp huyện', commune: 'cấp xã' } as const;
+export const LEVEL_NAMES = { province: 'cấp tỉnh', district: 'cấp huyện', commune: 'cấp xã' } as const;
 
 /** Which parent levels each level may hang under (contract.md: two-tier provinces since 2025). */
-const ALLOWED_PARENTS: Record<units.Level, Array<units.Level | null>> = {
+export const ALLOWED_PARENTS: Record<units.Level, Array<units.Level | null>> = {
   province: [null, 'province'],
   district: ['province'],
   commune: ['district', 'province'],

@@ -192,7 +192,9 @@ export async function reportScope(
   unitCode?: string,
   opts: { ownOnly?: boolean } = {},
 ): Promise<Scope> {
-  const all = await listUnits(db);
+  // A unit merged into another (design.md §13) reports under its successor: the new unit's figures
+  // include what its predecessors did, and a report above them counts each dossier once.
+  const all = (await listUnits(db)).map((u) => (u.mergedIntoId == null ? u : { ...u, parentId: u.mergedIntoId }));
   const admin = mayReportOnAllUnits(user);
   if (!admin && user.unitId == null)
     throw new NotFound('Tài khoản chưa thuộc đơn vị nào nên không có số liệu báo cáo.');

@@ -135,6 +135,23 @@ export const ACCESS: Record<string, Probe[]> = {
       expect: adminOnly(200),
     },
   ],
+  'post /units/:code/merge': [
+    {
+      name: 'merge an empty commune into C',
+      setup: async (dr, w) => {
+        const code = `SEC.M.${uniq()}`;
+        const res = await dr
+          .api(w.by('admin', 'none').token)
+          .post('/units', { code, name: 'UBND xã Sáp Nhập', level: 'commune', parentCode: w.units.D.code });
+        if (res.status !== 201) throw new Error(`unit for the merge probe: ${res.status}`);
+        return { code, intoCode: w.units.C.code };
+      },
+      body: (fx) => ({ intoCode: fx.intoCode }),
+      expect: adminOnly(200),
+      check: (b, _p, fx) =>
+        b.from === fx.code && b.into === fx.intoCode && b.moved?.users === 0 ? null : `unexpected ${JSON.stringify(b)}`,
+    },
+  ],
   'get /users': [{ name: 'list', expect: adminOnly(200) }],
   'post /users': [
     {

@@ -168,6 +168,17 @@ export const TARGETS: Record<string, Target> = {
     setup: async () => ({ code: 'FZ.TARGET' }),
     valid: (fx) => ({ name: 'UBND xã Đích', level: 'commune', parentCode: fx.districtCode, symbol: 'X', active: true }),
   },
+  'post /units/:code/merge': {
+    who: (w) => w.by('admin', 'none'),
+    setup: async (dr, w) => {
+      const code = `FZ.M.${uniq()}`;
+      await dr
+        .api(w.by('admin', 'none').token)
+        .post('/units', { code, name: 'UBND xã Sáp Nhập', level: 'commune', parentCode: w.units.D.code });
+      return { code };
+    },
+    valid: (_fx, w) => ({ intoCode: w.units.C.code }),
+  },
   'post /users': {
     who: (w) => w.by('admin', 'none'),
     valid: (fx) => ({

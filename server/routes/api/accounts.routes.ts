@@ -13,6 +13,7 @@ import {
 import { unitCodeParams, usernameParams } from '../../schemas/params.schema';
 import { itemsOf, page, tokenSchema, unitSchema, userSchema } from '../../schemas/responses.schema';
 import { duplicate, err, ok } from './common';
+import { mergeResultSchema, mergeUnitSchema } from '../../schemas/unit-merge.schema';
 
 const tags = ['Tài khoản'];
 
@@ -83,6 +84,24 @@ export function accountRoutes(ctx: AppContext): ApiRoute[] {
       load: load.unit,
       responses: { 200: ok('Đơn vị sau khi sửa', unitSchema) },
       handler: h.updateUnit,
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/units/:code/merge',
+      access: ['admin'],
+      operationId: 'mergeUnit',
+      summary: 'Sáp nhập đơn vị',
+      description:
+        'Trong một giao dịch: người dùng, hồ sơ đang giải quyết, ý kiến chưa trả lời và công văn chưa ban hành của ' +
+        'đơn vị chuyển sang `intoCode`; đơn vị ngừng hoạt động. Hồ sơ đã kết thúc giữ nguyên đơn vị.',
+      tags,
+      input: { params: unitCodeParams, body: mergeUnitSchema },
+      load: load.unit,
+      responses: {
+        200: ok('Số người dùng, hồ sơ và ý kiến đã chuyển', mergeResultSchema),
+        409: err('Một hồ sơ, ý kiến hoặc công văn của đơn vị đang được thao tác; không có gì thay đổi'),
+      },
+      handler: h.mergeUnit,
     }),
     defineRoute({
       method: 'get',

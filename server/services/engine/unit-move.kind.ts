@@ -1,0 +1,60 @@
+import type { Knex } from 'knex';
+import { Forbidden, NotAllowed } from '../../errors';
+import { addDossierUnit, DossierRow, toDossierRow } from '../../queries/dossiers.queries';
+import { isAdmin } from '../../policies/actor';
+import { isFinalState } from '../../../workflows/status';
+import type { Kind } from './engine';
+
+/** A dossier moved from a unit that merges away to its successor (design.md §13). */
+export interface UnitMoveInput {
+  type: 'UNIT_MERGED';
+  from: { id: number; code: string; name: string };
+  into: { id: number; code: string; name: string };
+}
+
+/** Which of the dossier's units named the old unit: what the move rewrote. */
+export type MovedRole = 'receiving' | 'competent' | 'handling';
+
+/**
+ * The move of a dossier to the unit its unit merged into: an annotation of its own (UNIT_MERGED)
+ * through the one engine, under the same lock and version as a state change, so the history says
+ * when and why the dossier changed hands. The code, the state and the clock stay; only the unit ids
+ * that named the old unit now name the new one, and the new unit sees the dossier.
+ */
+export function unitMoveKind(seen: DossierRow): Kind<DossierRow, UnitMoveInput, MovedRole[]> {
+  return {
+    name: 'dossier',
+    table: 'dossiers',
+    noun: 'Hồ sơ',
+    load: async (_trx: Knex.Transaction, locked: object) => toDossierRow({ ...seen, ...locked }),
+    stream: (row) => ({ dossier_id: row.id }),
+    authorize(actor) {
+      if (!isAdmin(actor)) throw new Forbidden('Chỉ quản trị hệ thống được sáp nhập đơn vị.');
+    },
+    // Finished dossiers keep the units they were received and decided under.
+    machine: (_trx, row) => (isFinalState(row.state) ? null : { state: row.state, snapshot: JSON.parse(row.snapshot) }),
+    notAllowed: () => new NotAllowed('Hồ sơ đã kết thúc nên giữ nguyên đơn vị.'),
+    async effects(trx, { row, input }) {
+      const { from, into } = input;
+      const roles = rolesNaming(row, from.id);
+      const patch = Object.fromEntries(roles.map((r) => [`${r}_unit_id`, into.id]));
+      await addDossierUnit(trx, row.id, into.id);
+      return {
+        patch,
+        event: {
+          comment: `Chuyển từ ${from.name} sang ${into.name} do sáp nhập đơn vị`,
+          data: JSON.stringify({ unitMerge: { from: from.code, into: into.code, roles } }),
+        },
+      };
+    },
+    answer: async (_trx, { row, input }) => rolesNaming(row, input.from.id),
+  };
+}
+
+function rolesNaming(row: DossierRow, unitId: number): MovedRole[] {
+  const roles: MovedRole[] = [];
+  if (row.receiving_unit_id === unitId) roles.push('receiving');
+  if (row.competent_unit_id === unitId) roles.push('competent');
+  if (row.handling_unit_id === unitId) roles.push('handling');
+  return roles;
+}

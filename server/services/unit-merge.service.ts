@@ -1,0 +1,262 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db';
+import { dialect, forUpdate, withTransaction } from '../db';
+import { AppError, Invalid, NotFound } from '../errors';
+import type { Actor } from '../policies/actor';
+import { isSystem } from '../policies/actor';
+import { findDossiersByIds } from '../queries/dossiers.queries';
+import { findUnitByCode, listUnits, subtreeIds, Unit } from '../queries/units.queries';
+import * as q from '../queries/unit-merge.queries';
+import { appendDispatchEvent } from './audit';
+import { ALLOWED_PARENTS } from './accounts.service';
+import { transition } from './engine/engine';
+import { MovedRole, unitMoveKind } from './engine/unit-move.kind';
+
+/**
+ * Merging one unit into another (design.md §13, contract.md §2): the unit that goes hands its users,
+ * in-progress dossiers, open replies and unissued dispatches to the one that stays, in ONE
+ * transaction; it stays as an inactive unit that names its successor, so finished dossiers keep the
+ * codes and names they were received under and reports of the successor can count its predecessors.
+ */
+
+export interface MergePreview {
+  from: Unit;
+  into: Unit;
+  users: q.MergeUser[];
+  dossiers: Array<q.MergeDossier & { roles: MovedRole[] }>;
+  replies: q.MergeReply[];
+  /** Open replies not moved: the dispatch already asked the successor too (its own reply answers). */
+  repliesKept: q.MergeReply[];
+  /** Drafts, and dispatches waiting for approval or issue: they will be issued by the successor. */
+  dispatches: q.MergeDispatch[];
+  /** Issued and not closed: they keep the number (and so the unit) they were issued under. */
+  dispatchesKept: q.MergeDispatch[];
+  /** Unissued dispatches that will be sent to the successor instead. */
+  draftsAddressed: number;
+  /** Active units under the one that goes: they will hang under the successor. */
+  children: Unit[];
+  /** Procedures with a step performed by the unit that goes: the successor performs it from now on. */
+  procedures: Array<{ code: string; name: string }>;
+  /** Why the merge cannot be done (empty when it can). */
+  refusals: string[];
+}
+
+export interface MergeResult {
+  from: string;
+  into: string;
+  moved: { users: number; dossiers: number; replies: number };
+  dispatches: number;
+  units: number;
+}
+
+const UNISSUED = ['draft', 'pending_approval', 'approved'];
+
+/** 409 for a dossier, reply or dispatch of the unit that another action holds right now. */
+export class Busy extends AppError {
+  constructor(what: string) {
+    super(409, 'busy', `${what} đang được thao tác, vui lòng thử lại sau ít phút.`);
+  }
+}
+
+async function unitsOf(db: Db | Knex.Transaction, fromCode: string, intoCode: string) {
+  const from = await findUnitByCode(db, fromCode);
+  if (!from) throw new NotFound('Không tìm thấy đơn vị.');
+  const into = await findUnitByCode(db, intoCode);
+  if (!into) throw new NotFound(`Không tìm thấy đơn vị nhận sáp nhập "${intoCode}".`);
+  return { from, into };
+}
+
+async function refusalsOf(db: Db | Knex.Transaction, from: Unit, into: Unit, children: Unit[]): Promise<string[]> {
+  const out: string[] = [];
+  if (from.id === into.id) return ['Không thể sáp nhập đơn vị vào chính nó.'];
+  if (from.mergedIntoId != null || !from.active) out.push(`Đơn vị ${from.name} đã ngừng hoạt động.`);
+  if (!into.active) out.push(`Đơn vị nhận ${into.name} đã ngừng hoạt động.`);
+  if ((await subtreeIds(db, from.id)).includes(into.id))
+    out.push(`Không thể sáp nhập ${from.name} vào ${into.name} là đơn vị trực thuộc nó.`);
+  const misfit = children.filter((c) => !ALLOWED_PARENTS[c.level].includes(into.level));
+  if (misfit.length)
+    out.push(`Đơn vị trực thuộc không thể chuyển sang ${into.name}: ${misfit.map((c) => c.name).join(', ')}.`);
+  return out;
+}
+
+async function gather(db: Db | Knex.Transaction, from: Unit, into: Unit): Promise<MergePreview> {
+  const children = (await listUnits(db)).filter((u) => u.parentId === from.id && u.active);
+  const replies = await q.openRepliesToUnit(db, from.id);
+  const intoReplies = new Set(
+    (await db('dispatch_replies').where({ unit_id: into.id }).pluck('dispatch_id')).map(Number),
+  );
+  const dispatches = await q.openDispatchesOfUnit(db, from.id);
+  const dossiers = await q.openDossiersOfUnit(db, from.id);
+  return {
+    from,
+    into,
+    users: await q.usersOfUnit(db, from.id),
+    dossiers: dossiers.map((d) => ({
+      ...d,
+      roles: (['receiving', 'competent', 'handling'] as const).filter(
+        (r) => d[`${r}UnitId` as 'receivingUnitId'] === from.id,
+      ),
+    })),
+    replies: replies.filter((r) => !intoReplies.has(r.dispatchId)),
+    repliesKept: replies.filter((r) => intoReplies.has(r.dispatchId)),
+    dispatches: dispatches.filter((d) => UNISSUED.includes(d.state)),
+    dispatchesKept: dispatches.filter((d) => !UNISSUED.includes(d.state)),
+    draftsAddressed: (await q.draftsAddressedTo(db, from.id)).length,
+    children,
+    procedures: await q.proceduresNamingUnit(db, from.code),
+    refusals: await refusalsOf(db, from, into, children),
+  };
+}
+
+/**
+ * What merging `fromCode` into `intoCode` would move, and why it cannot be done if it cannot.
+ * 404 for an unknown unit.
+ */
+export async function previewMerge(db: Db, fromCode: string, intoCode: string): Promise<MergePreview> {
+  const { from, into } = await unitsOf(db, fromCode, intoCode);
+  return gather(db, from, into);
+}
+
+/** Lock rows of the unit's things; on MySQL without waiting: another action holding one → {@link Busy}. */
+async function lockNow(db: Knex.Transaction, qb: Knex.QueryBuilder, what: string): Promise<void> {
+  if (dialect(db) !== 'mysql') return;
+  try {
+    await qb.forUpdate().noWait().select('id');
+  } catch (err) {
+    const e = err as { errno?: number };
+    if (e.errno === 3572 || e.errno === 1205) throw new Busy(what);
+    throw err;
+  }
+}
+
+/**
+ * Merge `fromCode` into `intoCode` (admin): one transaction that locks both unit rows and every row it
+ * moves (a dossier another action holds → 409, nothing moved), then moves users, rewrites each
+ * in-progress dossier's units through the engine (an UNIT_MERGED event in its history, a new version),
+ * readdresses open replies and unissued dispatches, and retires the old unit naming its successor.
+ * 404 unknown unit; 422 into itself, into a unit below it, or an inactive unit.
+ */
+export async function mergeUnit(
+  db: Db,
+  actor: Actor,
+  fromCode: string,
+  intoCode: string,
+  now = Date.now(),
+): Promise<MergeResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withTransaction(db, (trx) => mergeIn(trx, actor, fromCode, intoCode, now), 3);
+    } catch (err) {
+      // Another action's transaction ends in milliseconds: a second look before answering 409.
+      if (!(err instanceof Busy) || attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+async function mergeIn(
+  trx: Knex.Transaction,
+  actor: Actor,
+  fromCode: string,
+  intoCode: string,
+  now: number,
+): Promise<MergeResult> {
+  const seen = await unitsOf(trx, fromCode, intoCode);
+  await forUpdate(trx, trx('units').whereIn('id', [seen.from.id, seen.into.id]).orderBy('id')).select('id');
+  const { from, into } = await unitsOf(trx, fromCode, intoCode);
+  const p = await gather(trx, from, into);
+  if (p.refusals.length) throw new Invalid(p.refusals.join(' '), { fields: { intoCode: p.refusals[0] } });
+
+  await lockNow(trx, q.openDossiersQuery(trx, from.id).clone(), 'Một hồ sơ của đơn vị');
+  await lockNow(
+    trx,
+    trx('dispatch_replies').whereIn(
+      'id',
+      p.replies.map((r) => r.id),
+    ),
+    'Một ý kiến của đơn vị',
+  );
+  await lockNow(
+    trx,
+    trx('dispatches').whereIn(
+      'id',
+      p.dispatches.map((d) => d.id),
+    ),
+    'Một công văn của đơn vị',
+  );
+
+  const units = {
+    from: { id: from.id, code: from.code, name: from.name },
+    into: { id: into.id, code: into.code, name: into.name },
+  };
+  const rows = await findDossiersByIds(
+    trx,
+    p.dossiers.map((d) => d.id),
+  );
+  for (const row of rows)
+    await transition(trx, unitMoveKind(row), { id: row.id, actor, input: { type: 'UNIT_MERGED', ...units }, now });
+
+  const who = isSystem(actor)
+    ? { actor_id: null, actor_username: null, actor_name: null, actor_unit_code: null }
+    : {
+        actor_id: actor.id,
+        actor_username: actor.username,
+        actor_name: actor.fullName,
+        actor_unit_code: actor.unitCode,
+      };
+  const comment = `Chuyển từ ${from.name} sang ${into.name} do sáp nhập đơn vị`;
+  for (const r of p.replies) {
+    await trx('dispatch_replies')
+      .where({ id: r.id })
+      .update({ unit_id: into.id, version: trx.raw('version + 1'), updated_at: now });
+    await appendDispatchEvent(trx, {
+      dispatch_id: r.dispatchId,
+      reply_id: r.id,
+      type: 'UNIT_MERGED',
+      from_state: r.state,
+      to_state: r.state,
+      ...who,
+      comment,
+      at: now,
+    });
+  }
+  for (const d of p.dispatches) {
+    await trx('dispatches')
+      .where({ id: d.id })
+      .update({ issuing_unit_id: into.id, version: trx.raw('version + 1'), updated_at: now });
+    await appendDispatchEvent(trx, {
+      dispatch_id: d.id,
+      reply_id: null,
+      type: 'UNIT_MERGED',
+      from_state: d.state,
+      to_state: d.state,
+      ...who,
+      comment,
+      at: now,
+    });
+  }
+  for (const d of await q.draftsAddressedTo(trx, from.id)) {
+    const recipients = [...new Set(d.recipients.map((id) => (id === from.id ? into.id : id)))];
+    await trx('dispatches')
+      .where({ id: d.id })
+      .update({ recipients: JSON.stringify(recipients), updated_at: now });
+  }
+  const users = await q.moveUsers(trx, from.id, into.id, now);
+  if (p.children.length)
+    await trx('units')
+      .whereIn(
+        'id',
+        p.children.map((c) => c.id),
+      )
+      .update({ parent_id: into.id, updated_at: now });
+  await q.inheritVisibility(trx, from.id, into.id);
+  const moved = { users, dossiers: rows.length, replies: p.replies.length };
+  await q.markMerged(trx, {
+    fromId: from.id,
+    intoId: into.id,
+    actorId: isSystem(actor) ? null : actor.id,
+    moved: { ...moved, dispatches: p.dispatches.length, units: p.children.length },
+    now,
+  });
+  return { from: from.code, into: into.code, moved, dispatches: p.dispatches.length, units: p.children.length };
+}
