@@ -40,7 +40,7 @@ export function loadSettings(argv = process.argv.slice(2)): Settings {
   const opt = (f: string) => argv.find((a) => a.startsWith(f + '='))?.slice(f.length + 1);
   const mysqlUrl = opt('--mysql') ?? process.env.BENCH_MYSQL_URL ?? null;
   const scale = flag('--scale') || ['1', 'true', 'yes'].includes(process.env.BENCH_SCALE ?? '');
-  const allParts = ['floor', 'service', 'peer', 'http', 'lookup', 'result'];
+  const allParts = ['floor', 'service', 'peer', 'http', 'lookup', 'result', 'portal'];
   const partsArg = opt('--parts') ?? process.env.BENCH_PARTS;
   const parts = new Set(
     partsArg

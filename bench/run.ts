@@ -13,6 +13,7 @@ import { Report } from './report';
 import { transitionSuite } from './transitions';
 import { scaleSuite } from './scale';
 import { resultSuite } from './results';
+import { portalSuite } from './portal';
 
 async function main() {
   const s = loadSettings();
@@ -25,6 +26,7 @@ async function main() {
   for (const kind of s.dbs) {
     if (transitionParts) await transitionSuite(kind, s, report);
     if (s.parts.has('result')) await resultSuite(kind, s, report);
+    if (s.parts.has('portal')) await portalSuite(kind, s, report);
     if (s.parts.has('scale') && s.scaleDbs.includes(kind)) await scaleSuite(kind, s, report);
     report.write(out);
   }
