@@ -223,6 +223,25 @@ describe.each(ENGINES)('Idempotency-Key on %s', (engine) => {
     expect(await keysOf(key)).toHaveLength(1);
   });
 
+  it('the OpenAPI document gives every authenticated POST the header and the 409, and a replay its declared shape', async () => {
+    const doc = (await request(t.app).get('/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; responses: object }>>;
+    };
+    const posts = Object.entries(doc.paths).flatMap(([path, ops]) => (ops.post ? [[path, ops.post] as const] : []));
+    expect(posts.length).toBeGreaterThan(8);
+    for (const [path, op] of posts) {
+      const has = !!op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+      expect([path, has]).toEqual([path, path !== '/tokens']);
+      if (path !== '/tokens')
+        expect([path, Object.keys(op.responses)]).toEqual([path, expect.arrayContaining(['400', '409'])]);
+    }
+    // A replayed intake is the dossier the first answer was (the openapi test checks that shape).
+    const key = fresh();
+    const first = await intake(key);
+    const again = await intake(key);
+    expect(Object.keys(again.body).sort()).toEqual(Object.keys(first.body).sort());
+  });
+
   it('a POST without the header works as before, every time', async () => {
     const a = await intake(null);
     const b = await intake(null);
