@@ -6,6 +6,7 @@ import type { portalMessageParams, portalPageQuerySchema } from '../schemas/port
 import { portalOverview, queueNeverSynced, resendAll, resendMessage } from '../services/portal-admin.service';
 import { portalPage } from '../presenters/portal.presenter';
 import { vnDate } from '../../workflows/calendar';
+import { toTypedDate, TYPED_DATE_PATTERN } from '../schemas/dates.schema';
 
 const PAGE = '/quan-tri/dong-bo';
 
@@ -15,7 +16,12 @@ export function portalPages(ctx: AppContext) {
     async show(req: Req<{ query: typeof portalPageQuerySchema }>, res: Response) {
       const day = req.input.query.ngay ?? vnDate(new Date());
       const o = await portalOverview(ctx.db, ctx.config, req.user!, { day, page: req.input.query.trang ?? 1 });
-      res.render('pages/admin/portal-sync', { title: 'Đồng bộ Cổng Dịch vụ công quốc gia', ...portalPage(o) });
+      res.render('pages/admin/portal-sync', {
+        title: 'Đồng bộ Cổng Dịch vụ công quốc gia',
+        ...portalPage(o),
+        dayTyped: toTypedDate(day),
+        datePattern: TYPED_DATE_PATTERN,
+      });
     },
     async resend(req: Req<{ params: typeof portalMessageParams }>, res: Response) {
       const resent = await resendMessage(ctx.db, req.user!, req.input.params.id);

@@ -62,7 +62,7 @@ export class PortalSender {
     const queue = await sendableMessages(this.db, now, batch);
     const worker = async () => {
       for (let row = queue.shift(); row; row = queue.shift()) {
-        const r = await this.deliver(row);
+        const r = await this.deliver(row, now);
         if (r === 'accepted') stats.accepted++;
         else if (r === 'retried') stats.retried++;
       }
@@ -83,9 +83,10 @@ export class PortalSender {
     }
   }
 
-  private async deliver(row: PortalRow): Promise<'accepted' | 'retried' | 'skipped'> {
+  private async deliver(row: PortalRow, dueBy: number): Promise<'accepted' | 'retried' | 'skipped'> {
     const start = Date.now();
-    if (!(await claimPortalMessage(this.db, row.id, this.opts.owner, start, start + this.leaseMs))) return 'skipped';
+    const claimed = await claimPortalMessage(this.db, row.id, this.opts.owner, start, start + this.leaseMs, dueBy);
+    if (!claimed) return 'skipped';
     const service = row.service as PortalService;
     const data = JSON.parse(row.payload) as unknown;
     let isUpdating = service === PORTAL_SERVICE.header && (await headerAccepted(this.db, row.dossier_id, service));

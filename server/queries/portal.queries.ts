@@ -100,10 +100,21 @@ export async function sendableMessages(db: Q, now: number, limit: number): Promi
   return rows.map(toPortalRow);
 }
 
-/** Lease a pending message to `owner` until `until`; false when another process holds it. */
-export async function claimPortalMessage(db: Q, id: number, owner: string, now: number, until: number) {
+/**
+ * Lease a pending message due by `dueBy` to `owner` until `until`; false when another process holds
+ * it, or has just put it back with a back-off.
+ */
+export async function claimPortalMessage(
+  db: Q,
+  id: number,
+  owner: string,
+  now: number,
+  until: number,
+  dueBy = now,
+): Promise<boolean> {
   const n = await db('portal_outbox as p')
     .where({ 'p.id': id, 'p.status': 'pending' })
+    .andWhere('p.available_at', '<=', dueBy)
     .andWhere(unleased(now))
     .update({ locked_by: owner, locked_until: until });
   return n === 1;
@@ -204,18 +215,26 @@ export async function portalCounts(db: Q, failingAfter: number) {
   return { pending: by.pending ?? 0, sent: by.sent ?? 0, failed: by.failed ?? 0, failing: num(n) };
 }
 
-/** Put a message back at the head of the line now (admin "resend"); false when it was already accepted. */
+/*
+ * Admin "resend": due now, attempts from zero. A message being sent right now (its lease still
+ * running) is left to its sender: freeing it would let a second process send it and the ones after
+ * it while the first answer is still on its way, and the portal could end at an older status.
+ */
+
+/** Put a message back at the head of the line now; false when it was accepted or is being sent. */
 export async function resendPortalMessage(db: Q, id: number, now: number): Promise<boolean> {
-  const n = await db('portal_outbox')
-    .where({ id })
-    .whereNot('status', 'sent')
-    .update({ status: 'pending', available_at: now, attempts: 0, locked_by: null, locked_until: null });
+  const n = await db('portal_outbox as p')
+    .where({ 'p.id': id })
+    .whereNot('p.status', 'sent')
+    .andWhere(unleased(now))
+    .update({ status: 'pending', available_at: now, attempts: 0 });
   return n === 1;
 }
 
-/** Resend every message not yet accepted (admin "resend all"); how many. */
+/** Resend every message not yet accepted and not being sent; how many. */
 export async function resendAllPortalMessages(db: Q, now: number): Promise<number> {
-  return db('portal_outbox')
-    .whereNot('status', 'sent')
-    .update({ status: 'pending', available_at: now, attempts: 0, locked_by: null, locked_until: null });
+  return db('portal_outbox as p')
+    .whereNot('p.status', 'sent')
+    .andWhere(unleased(now))
+    .update({ status: 'pending', available_at: now, attempts: 0 });
 }

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { isValidDateString } from '../../workflows/calendar/time';
+import { fromTypedDate } from './dates.schema';
 
 /*
  * Input of the national-portal sync admin page (/quan-tri/dong-bo). As on every admin page, a query
  * value the page cannot use falls back to the default instead of refusing the page.
  */
 
-/** `?ngay=YYYY-MM-DD` (the reconciliation's day; default today) and `?trang=` (the list's page). */
+/** `?ngay=dd/mm/yyyy` or YYYY-MM-DD (the reconciliation's day; default today) and `?trang=` (the list's page). */
 export const portalPageQuerySchema = z.object({
   ngay: z
-    .string()
+    .preprocess(fromTypedDate, z.string())
     .refine((s) => isValidDateString(s))
     .optional()
     .catch(undefined),

@@ -15,7 +15,8 @@ describe('demo data', () => {
   const MIN = 60_000;
 
   beforeAll(async () => {
-    t = await buildTestApp('sqlite');
+    // With a portal configured: made-up dossiers must still never be queued for it.
+    t = await buildTestApp('sqlite', { PORTAL_URL: 'http://127.0.0.1:9/' });
     await ensureAdmin(t.tdb.db, 'quan-tri-thu-nghiem');
     await seedDemo(t.tdb.db, t.ctx.config, 160);
     cal = await getCalendar(t.tdb.db, t.ctx.config);
@@ -32,6 +33,10 @@ describe('demo data', () => {
     for (const s of ['processing', 'waiting_supplement', 'result_ready', 'returned', 'refused', 'withdrawn'])
       expect(states).toContain(s);
     expect(Number((await t.tdb.db('dispatches').count({ n: '*' }))[0].n)).toBe(5);
+  });
+
+  it('queues nothing for the national portal, even with PORTAL_URL set', async () => {
+    expect(Number((await t.tdb.db('portal_outbox').count({ n: '*' }))[0].n)).toBe(0);
   });
 
   it('puts every dossier and dispatch event inside office hours of a working day', async () => {

@@ -49,8 +49,10 @@ export async function seedDemo(db: Db, config: Config, dossiers = 400): Promise<
       });
     }
   });
-  const made = await seedDemoDossiers(db, config, dossiers);
-  const dispatches = await seedDemoDispatches(db, config);
+  // Made-up dossiers are never sent to a national portal, even when PORTAL_URL is set at first start.
+  const offline: Config = { ...config, PORTAL_URL: undefined };
+  const made = await seedDemoDossiers(db, offline, dossiers);
+  const dispatches = await seedDemoDispatches(db, offline);
   // The demo's history is not news: nobody should get hundreds of mails about it on first start.
   await discardPending(db);
   const sample = SEED_USERS.filter((u) => u.username.endsWith('.p1') || u.username.endsWith('.hb'));
