@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
 import type { Req } from '../routes/route';
 import { flash } from '../middleware/locals';
+import { Invalid } from '../errors';
 import type { portalMessageParams, portalPageQuerySchema } from '../schemas/portal.schema';
 import { portalOverview, queueNeverSynced, resendAll, resendMessage } from '../services/portal-admin.service';
 import { portalPage } from '../presenters/portal.presenter';
@@ -24,9 +25,16 @@ export function portalPages(ctx: AppContext) {
       });
     },
     async resend(req: Req<{ params: typeof portalMessageParams }>, res: Response) {
-      const resent = await resendMessage(ctx.db, req.user!, req.input.params.id);
+      let resent: boolean;
+      try {
+        resent = await resendMessage(ctx.db, ctx.config, req.user!, req.input.params.id);
+      } catch (err) {
+        if (!(err instanceof Invalid)) throw err;
+        flash(req, 'error', err.message);
+        return res.redirect(303, PAGE);
+      }
       if (resent) flash(req, 'success', 'Đã đưa tin vào hàng đợi gửi lại ngay.');
-      else flash(req, 'info', 'Tin này đã được Cổng DVC quốc gia tiếp nhận, không cần gửi lại.');
+      else flash(req, 'info', 'Tin này đã được Cổng DVC quốc gia tiếp nhận hoặc đang được gửi, không cần gửi lại.');
       res.redirect(303, PAGE);
     },
     async resendAll(req: Request, res: Response) {

@@ -215,6 +215,16 @@ export async function portalCounts(db: Q, failingAfter: number) {
   return { pending: by.pending ?? 0, sent: by.sent ?? 0, failed: by.failed ?? 0, failing: num(n) };
 }
 
+/** Replace a refused header's data with the dossier's as it is now (admin resend after a fix). */
+export async function rewriteRefusedHeader(db: Q, id: number, m: NewPortalMessage): Promise<void> {
+  await db('portal_outbox').where({ id, status: 'failed' }).update({
+    payload: m.payload,
+    national_status: m.national_status,
+    due_at: m.due_at,
+    last_error: m.problem,
+  });
+}
+
 /*
  * Admin "resend": due now, attempts from zero. A message being sent right now (its lease still
  * running) is left to its sender: freeing it would let a second process send it and the ones after

@@ -15,7 +15,7 @@ import {
   openMessagesPage,
   type MismatchRow,
 } from '../queries/portal-admin.queries';
-import { dossierSyncStates, queueHeader } from './portal-sync.service';
+import { dossierSyncStates, queueHeader, refreshRefusedHeader } from './portal-sync.service';
 import { FAILING_AFTER, PORTAL_SERVICE, type SyncState } from '../../workflows/portal';
 import { FINAL_STATES, NATIONAL_STATUS } from '../../workflows/status';
 import { dayNumberFromDateString, vnDayStartMs } from '../../workflows/calendar/time';
@@ -99,9 +99,24 @@ export async function portalOverview(
  * Put one message back at the head of its dossier's line, due now. Safe to repeat: a message the
  * portal accepted meanwhile is left alone. @returns false when it was already accepted
  */
-export async function resendMessage(db: Db, actor: Actor, id: number, now = Date.now()): Promise<boolean> {
+export async function resendMessage(
+  db: Db,
+  config: Pick<Config, 'PUBLIC_URL'>,
+  actor: Actor,
+  id: number,
+  now = Date.now(),
+): Promise<boolean> {
   assertMay(actor);
-  if (!(await findPortalMessage(db, id))) throw new NotFound('Không có tin gửi Cổng DVC quốc gia với mã này.');
+  const message = await findPortalMessage(db, id);
+  if (!message) throw new NotFound('Không có tin gửi Cổng DVC quốc gia với mã này.');
+  if (message.status === 'failed' && message.service === PORTAL_SERVICE.header) {
+    // A header we refused to send: rebuilt from the dossier as it is now, sent only once it is right.
+    return withTransaction(db, async (trx) => {
+      const problem = await refreshRefusedHeader(trx, config, message);
+      if (problem) throw new Invalid(`Vẫn chưa gửi được: ${problem.replace(/^Không gửi: /, '')}`);
+      return resendPortalMessage(trx, id, now);
+    });
+  }
   return resendPortalMessage(db, id, now);
 }
 

@@ -1,9 +1,15 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config';
 import type { Actor } from '../policies/actor';
-import { documentsOf, type DossierRow } from '../queries/dossiers.queries';
+import { documentsOf, findDossierByCode, type DossierRow } from '../queries/dossiers.queries';
 import { findResult } from '../queries/results.queries';
-import { insertPortalMessages, lastHeaderPayload, syncFactsOf, type NewPortalMessage } from '../queries/portal.queries';
+import {
+  insertPortalMessages,
+  lastHeaderPayload,
+  syncFactsOf,
+  type NewPortalMessage,
+  rewriteRefusedHeader,
+} from '../queries/portal.queries';
 import { headerOf, PORTAL_SERVICE, stepOf, syncStateOf, type SyncState } from '../../workflows/portal';
 import { HISTORY_LABELS, ROLE_LABELS, type Role } from '../../workflows/labels';
 import { NATIONAL_STATUS, type PublicStatus } from '../../workflows/status';
@@ -129,6 +135,22 @@ export async function queueHeader(
   if ((await lastHeaderPayload(trx, row.id, PORTAL_SERVICE.header)) === header.payload) return false;
   await insertPortalMessages(trx, [header], now);
   return true;
+}
+
+/**
+ * Before a refused header is sent again: build it from the dossier as it is now (its data may have
+ * been put right since). @returns why it still cannot be sent, or null
+ */
+export async function refreshRefusedHeader(
+  trx: Knex.Transaction,
+  config: Pick<Config, 'PUBLIC_URL'>,
+  message: { id: number; dossier_code: string },
+): Promise<string | null> {
+  const row = await findDossierByCode(trx, message.dossier_code);
+  if (!row) return 'Không còn hồ sơ này.';
+  const header = await headerMessage(trx, config, row);
+  await rewriteRefusedHeader(trx, message.id, header);
+  return header.problem;
 }
 
 /** The sync state of each dossier (contract.md §2 `sync`), read in one pass for a page of them. */

@@ -12,6 +12,8 @@ import { PortalSimulator } from '../portal/simulator';
 import { PortalSender } from '../../server/jobs/portal-sync.job';
 import { portalTime } from '../../workflows/portal';
 import { ROLE_LABELS } from '../../workflows/labels';
+import { resendMessage } from '../../server/services/portal-admin.service';
+import { SYSTEM_ACTOR } from '../../server/policies/actor';
 
 const FUTURE = () => Date.now() + 24 * 3_600_000; // every back-off has run out by then
 
@@ -187,6 +189,20 @@ describe.each(ENGINES)('national portal sync on %s', (engine) => {
     expect(sync.message).toMatch(/Thiếu tên chủ hồ sơ/);
     expect(sim.headersFor(d.code)).toHaveLength(1); // only the receipt's
     expect(sim.rejected).toEqual([]);
+
+    // An admin resends it before the data is right: refused again, with the reason.
+    const refused = await t.tdb.db('portal_outbox').where({ dossier_code: d.code, status: 'failed' }).first();
+    const admin = { ...SYSTEM_ACTOR, roles: ['admin'] } as Express.User;
+    await expect(resendMessage(t.tdb.db, t.ctx.config, admin, Number(refused.id))).rejects.toThrow(
+      /Vẫn chưa gửi được: Thiếu tên chủ hồ sơ/,
+    );
+    // Put right, then resent: the header goes as the dossier is now, and the queue behind it follows.
+    await t.tdb.db('dossiers').where({ code: d.code }).update({ applicant: row.applicant });
+    expect(await resendMessage(t.tdb.db, t.ctx.config, admin, Number(refused.id))).toBe(true);
+    await drain();
+    expect((await get(d.code)).sync).toEqual({ state: 'synced', message: null });
+    expect(sim.headersFor(d.code).map((h) => h.hoSo.ChuHoSo)).toEqual(['Nguyễn Văn An', 'Nguyễn Văn An']);
+    expect(sim.steps(d.code)).toHaveLength(2);
   });
 
   it('without PORTAL_URL nothing is queued and sync is off', async () => {
