@@ -18,6 +18,7 @@ import {
 import { calendarYearQuerySchema, mailListQuerySchema } from '../schemas/pages.schema';
 import { authPages } from '../handlers/auth.pages';
 import { adminPages } from '../handlers/admin.pages';
+import { unitRoutes } from './units.routes';
 import { homePages } from '../handlers/home.pages';
 import { printPages } from '../handlers/print.pages';
 import { catalogPages } from '../handlers/catalog.pages';
@@ -96,7 +97,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/bao-cao/ho-so', 'user', reports.dossiers);
   r.get('/bao-cao/xuat', 'user', reports.export);
 
-  r.get('/quan-tri/don-vi', ['admin'], admin.listUnits);
+  unitRoutes(r, ctx);
   r.post('/quan-tri/don-vi', ['admin'], admin.createUnit);
   r.get('/quan-tri/don-vi/:code', ['admin'], { params: unitCodeParams }, admin.editUnit);
   r.post('/quan-tri/don-vi/:code', ['admin'], { params: unitCodeParams }, admin.updateUnit);
