@@ -7,15 +7,12 @@ import * as accounts from '../services/accounts.service';
 import { findUnitByCode, listUnits } from '../queries/units.queries';
 import { findUserByUsername, listUsers } from '../queries/users.queries';
 import { flash } from '../middleware/locals';
+import { renderUnitsPage, UNIT_LEVELS } from './units.pages';
 import { ROLE_LABELS, ROLES } from '../../workflows/labels';
 import type { Req } from '../routes/route';
 import type { unitCodeParams, usernameParams } from '../schemas/params.schema';
 
-const LEVELS = [
-  { value: 'province', label: 'Cấp tỉnh' },
-  { value: 'district', label: 'Cấp huyện' },
-  { value: 'commune', label: 'Cấp xã' },
-];
+const LEVELS = UNIT_LEVELS;
 const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }));
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
@@ -56,12 +53,8 @@ function formErrors(err: unknown): { status: number; error: string; fields: Reco
 }
 
 export function adminPages(ctx: AppContext) {
-  const unitsPage = async (res: Response, extra: Record<string, unknown> = {}, status = 200) => {
-    const units = await listUnits(ctx.db);
-    res
-      .status(status)
-      .render('pages/admin/units', { title: 'Quản lý đơn vị', units, levels: LEVELS, form: {}, ...extra });
-  };
+  const unitsPage = (res: Response, extra: Record<string, unknown> = {}, status = 200) =>
+    renderUnitsPage(ctx, res, extra, status);
   const usersPage = async (res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const [users, units] = await Promise.all([listUsers(ctx.db), listUnits(ctx.db)]);
     res.status(status).render('pages/admin/users', {
@@ -75,7 +68,6 @@ export function adminPages(ctx: AppContext) {
   };
 
   return {
-    listUnits: (_req: Request, res: Response) => unitsPage(res),
     async createUnit(req: Request, res: Response) {
       const form = unitForm(req.body);
       try {

@@ -192,3 +192,9 @@ export async function predecessorsOf(db: Q, unitId: number) {
   const rows = await db('units').where({ merged_into_id: unitId }).orderBy('code').select('code', 'name', 'merged_at');
   return rows.map((r) => ({ code: str(r.code), name: str(r.name), mergedAt: numOrNull(r.merged_at) }));
 }
+
+/** When each merged unit was merged, by unit id. */
+export async function mergeTimes(db: Q): Promise<Map<number, number | null>> {
+  const rows = await db('units').whereNotNull('merged_at').select('id', 'merged_at');
+  return new Map(rows.map((r) => [num(r.id), numOrNull(r.merged_at)]));
+}

@@ -152,7 +152,7 @@ export interface TreeUnit extends Unit {
 }
 
 /** Units in tree order (parents before their children, siblings by code) under a root, or all. */
-function treeOrder(all: Unit[], rootId: number | null): TreeUnit[] {
+export function treeOrder(all: Unit[], rootId: number | null): TreeUnit[] {
   const ids = new Set(all.map((u) => u.id));
   const kids = new Map<number | null, Unit[]>();
   for (const u of all) {

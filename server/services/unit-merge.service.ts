@@ -260,3 +260,34 @@ async function mergeIn(
   });
   return { from: from.code, into: into.code, moved, dispatches: p.dispatches.length, units: p.children.length };
 }
+
+/** Why a unit cannot stop working now (in-progress dossiers, open replies or dispatches, active units below it). */
+export async function retireRefusals(db: Db | Knex.Transaction, unit: Unit): Promise<string[]> {
+  const out: string[] = [];
+  if (!unit.active) out.push(`Đơn vị ${unit.name} đã ngừng hoạt động.`);
+  const dossiers = (await q.openDossiersOfUnit(db, unit.id)).length;
+  if (dossiers) out.push(`Còn ${dossiers} hồ sơ đang giải quyết.`);
+  const replies = (await q.openRepliesToUnit(db, unit.id)).length;
+  if (replies) out.push(`Còn ${replies} công văn xin ý kiến chưa trả lời.`);
+  const dispatches = (await q.openDispatchesOfUnit(db, unit.id)).length;
+  if (dispatches) out.push(`Còn ${dispatches} công văn do đơn vị ban hành chưa kết thúc.`);
+  const children = (await listUnits(db)).filter((u) => u.parentId === unit.id && u.active).length;
+  if (children) out.push(`Còn ${children} đơn vị trực thuộc đang hoạt động.`);
+  return out;
+}
+
+/**
+ * Retire a unit (Ngừng hoạt động): only when nothing is in progress there; 422 with the reasons
+ * otherwise. Its users stay (an admin moves or disables them); its finished dossiers keep its name.
+ */
+export async function retireUnit(db: Db, code: string): Promise<Unit> {
+  return withTransaction(db, async (trx) => {
+    const unit = await findUnitByCode(trx, code);
+    if (!unit) throw new NotFound('Không tìm thấy đơn vị.');
+    await forUpdate(trx, trx('units').where({ id: unit.id })).select('id');
+    const refusals = await retireRefusals(trx, unit);
+    if (refusals.length) throw new Invalid(`Chưa thể ngừng hoạt động: ${refusals.join(' ')}`, { reasons: refusals });
+    await trx('units').where({ id: unit.id }).update({ active: false, updated_at: Date.now() });
+    return { ...unit, active: false };
+  });
+}

@@ -78,6 +78,16 @@ const adminForm = (name: string, fields: FormProbe['fields'], setup?: FormProbe[
   expect: (p) => (admin(p) ? ok : 403),
 });
 
+/** A new commune under D with nothing in it (merged or retired by a probe). */
+async function emptyCommune(dr: Driver, w: SecWorld): Promise<string> {
+  const code = `SEC.E${uniq()}`;
+  const res = await dr
+    .api(w.by('admin', 'none').token)
+    .post('/units', { code, name: 'UBND xã Trống', level: 'commune', parentCode: w.units.D.code });
+  if (res.status !== 201) throw new Error(`empty commune: ${res.status}`);
+  return code;
+}
+
 /** Rows of `table` for one dossier, by code. */
 async function countFor(db: Db, table: string, code: string, where: Record<string, string> = {}): Promise<number> {
   const d = await db('dossiers').where({ code }).first('id');
@@ -338,6 +348,23 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
       'rename C',
       (fx) => ({ name: `UBND xã Ba ${uniq()}`, level: 'commune', parentCode: String(fx.districtCode), active: 'on' }),
       async (_dr, w) => ({ code: w.units.C.code }),
+    ),
+  ],
+  'post /quan-tri/don-vi/:code/sap-nhap': [
+    adminForm(
+      'merge an empty commune into C',
+      (fx) => ({ intoCode: String(fx.intoCode) }),
+      async (dr, w) => ({
+        code: await emptyCommune(dr, w),
+        intoCode: w.units.C.code,
+      }),
+    ),
+  ],
+  'post /quan-tri/don-vi/:code/ngung-hoat-dong': [
+    adminForm(
+      'retire an empty commune',
+      () => ({}),
+      async (dr, w) => ({ code: await emptyCommune(dr, w) }),
     ),
   ],
   'post /quan-tri/nguoi-dung': [
