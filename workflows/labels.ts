@@ -149,7 +149,7 @@ export const OVERDUE_TEXT = 'Quá hạn';
 export const DUE_SOON_TEXT = 'Sắp đến hạn';
 
 /** States of a comment-solicitation dispatch (công văn xin ý kiến). */
-export const DISPATCH_STATES = ['draft', 'pending_approval', 'approved', 'issued', 'closed'] as const;
+export const DISPATCH_STATES = ['draft', 'pending_approval', 'approved', 'issued', 'closed', 'deleted'] as const;
 /** A dispatch state. */
 export type DispatchState = (typeof DISPATCH_STATES)[number];
 
@@ -160,6 +160,7 @@ export const DISPATCH_STATE_LABELS: Record<DispatchState, string> = {
   approved: 'Đã duyệt',
   issued: 'Đã ban hành',
   closed: 'Đã kết thúc',
+  deleted: 'Đã xóa dự thảo',
 };
 
 /** States of one recipient's reply to a dispatch. */
@@ -170,6 +171,7 @@ export const REPLY_STATES = [
   'replied',
   'deemed_agreed',
   'overdue',
+  'declined',
 ] as const;
 /** A reply state. */
 export type ReplyState = (typeof REPLY_STATES)[number];
@@ -182,6 +184,7 @@ export const REPLY_STATE_LABELS: Record<ReplyState, string> = {
   replied: 'Đã trả lời',
   deemed_agreed: 'Xem như thống nhất (quá hạn không trả lời)',
   overdue: 'Quá hạn chưa trả lời',
+  declined: 'Từ chối (không đúng đơn vị)',
 };
 
 /** A recipient's position on the draft. */
@@ -206,4 +209,8 @@ export const DISPATCH_EVENT_WORDS: Record<string, string> = {
   ASSIGN: 'Giao xử lý',
   RETURN: 'Trả lại',
   EXPIRE: 'Hết hạn trả lời',
+  DECLINE: 'Từ chối (gửi nhầm đơn vị)',
+  EDIT: 'Sửa dự thảo',
+  DELETE: 'Xóa dự thảo',
+  ATTACH: 'Đính kèm tệp',
 };

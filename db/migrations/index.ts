@@ -24,6 +24,7 @@ import * as m022 from './022_results';
 import * as m023 from './023_certificates';
 import * as m024 from './024_portal_outbox';
 import * as m025 from './025_unit_merges';
+import * as m026 from './026_dispatch_complete';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '023_certificates': m023,
   '024_portal_outbox': m024,
   '025_unit_merges': m025,
+  '026_dispatch_complete': m026,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -301,8 +301,8 @@ export function dispatchPages(ctx: AppContext) {
     },
 
     async download(req: Request, res: Response) {
-      const { d } = await loadVisible(db, req.user!, idOf(req));
-      const f = await dispatchFile(db, ctx.config.dataDir, d.id, Number(req.params.fileId));
+      const { d, view } = await loadVisible(db, req.user!, idOf(req));
+      const f = await dispatchFile(db, ctx.config.dataDir, req.user!, view, d.id, Number(req.params.fileId));
       res.setHeader('Content-Type', f.mime);
       res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.filename)}`);
       res.setHeader('X-Content-Type-Options', 'nosniff');

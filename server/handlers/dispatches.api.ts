@@ -2,6 +2,9 @@ import type { Response } from 'express';
 import type { AppContext } from '../context';
 import type { Req } from '../routes/route';
 import type {
+  deleteDispatchQuerySchema,
+  editDispatchSchema,
+  replyFilesFieldsSchema,
   createDispatchSchema,
   dispatchEventSchema,
   dispatchListQuerySchema,
@@ -11,6 +14,8 @@ import type {
 import type { dispatchIdParams, replyParams } from '../schemas/params.schema';
 import { createDispatch, getDispatch, listDispatches, synthesis } from '../services/dispatches.service';
 import { dispatchJson, synthesisJson } from '../presenters/dispatch.presenter';
+import type { UploadedFile } from '../services/attachments.service';
+import { attachToReply, deleteDraft, editDraft } from '../services/dispatch-drafts.service';
 import { applyDispatchEventFor, applyReplyEventFor, setResponse } from '../services/dispatch-transitions.service';
 
 type Id = { params: typeof dispatchIdParams };
@@ -46,6 +51,21 @@ export function dispatchesApi(ctx: AppContext) {
       const { id, unitCode } = req.input.params;
       await setResponse(ctx.db, req.user!, id, unitCode, req.input.body.response);
       res.json(synthesisJson(await synthesis(ctx.db, req.user!, id)));
+    },
+    async edit(req: Req<Id & { body: typeof editDispatchSchema }>, res: Response) {
+      const { id } = req.input.params;
+      await editDraft(ctx.db, req.user!, id, req.input.body);
+      await show(req, res, id);
+    },
+    async remove(req: Req<Id & { query: typeof deleteDispatchQuerySchema }>, res: Response) {
+      await deleteDraft(ctx.db, req.user!, req.input.params.id, req.input.query.version);
+      res.status(204).end();
+    },
+    async attachReply(req: Req<{ params: typeof replyParams; body: typeof replyFilesFieldsSchema }>, res: Response) {
+      const { id, unitCode } = req.input.params;
+      const files = (req.files as UploadedFile[] | undefined) ?? [];
+      await attachToReply(ctx.db, ctx.config.dataDir, req.user!, { id, unitCode }, files);
+      await show(req, res, id, 201);
     },
     async synthesis(req: Req<Id>, res: Response) {
       res.json(synthesisJson(await synthesis(ctx.db, req.user!, req.input.params.id)));

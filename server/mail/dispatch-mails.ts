@@ -15,6 +15,8 @@ interface Payload {
   comment?: string | null;
   assigneeId?: number | null;
   automatic?: boolean;
+  /** Who sent the event (a person's full name; older rows have none). */
+  actorName?: string | null;
 }
 
 const people = (db: Q, unitIds: number[], roles: string[]) =>
@@ -30,6 +32,7 @@ export async function dispatchMails(db: Q, kind: string, p: Payload, publicUrl: 
   const base = [
     `Trích yếu: ${d.title}`,
     `Đơn vị soạn: ${d.issuing_name}`,
+    ...(d.creator_name ? [`Người soạn: ${d.creator_name}`] : []),
     ...(d.number ? [`Số: ${d.number}`] : []),
     `Hạn trả lời: ${d.due_date.split('-').reverse().join('/')}`,
   ];
@@ -44,6 +47,8 @@ export async function dispatchMails(db: Q, kind: string, p: Payload, publicUrl: 
       }),
     );
   const replyUnit = p.replyUnitId ? await findUnitById(db, p.replyUnitId) : null;
+  // People are named by their full name in every message, never by their username.
+  const by = (fallback: string) => p.actorName ?? fallback;
 
   if (kind === 'dispatch.remind') {
     const open = (await repliesOf(db, d.id)).filter((r) => isOpenReplyState(r.state));
@@ -70,30 +75,30 @@ export async function dispatchMails(db: Q, kind: string, p: Payload, publicUrl: 
         return build(
           await people(db, [p.replyUnitId!], ['head', 'leader']),
           `Dự thảo ý kiến chờ duyệt – ${d.number}`,
-          `Chuyên viên đã soạn ý kiến của ${replyUnit.name}, chờ lãnh đạo duyệt.`,
+          `Chuyên viên ${by('được giao')} đã soạn ý kiến của ${replyUnit.name}, chờ lãnh đạo duyệt.`,
         );
       return build(
         await people(db, [d.issuing_unit_id], ['head', 'leader']),
         'Dự thảo công văn xin ý kiến chờ duyệt',
-        'Có dự thảo công văn xin ý kiến chờ anh/chị duyệt.',
+        `${by('Chuyên viên')} đã trình dự thảo công văn xin ý kiến, chờ anh/chị duyệt.`,
       );
     case 'APPROVE':
       if (replyUnit)
         return build(
           await byId(db, d.created_by),
           `${replyUnit.name} đã trả lời công văn ${d.number}`,
-          `${replyUnit.name} đã gửi ý kiến.`,
+          `${replyUnit.name} đã gửi ý kiến${p.actorName ? ` (${p.actorName} duyệt)` : ''}.`,
         );
       return build(
         await people(db, [d.issuing_unit_id], ['clerk']),
         'Công văn đã duyệt, chờ ban hành',
-        'Công văn xin ý kiến đã được duyệt, đề nghị văn thư vào số, ban hành.',
+        `Công văn xin ý kiến đã được ${by('lãnh đạo')} duyệt, đề nghị văn thư vào số, ban hành.`,
       );
     case 'REJECT':
       return build(
         await byId(db, d.created_by),
         'Dự thảo công văn bị trả lại',
-        'Lãnh đạo đã trả lại dự thảo công văn.',
+        `${by('Lãnh đạo')} đã trả lại dự thảo công văn.`,
         p.comment,
       );
     case 'ISSUE':
@@ -106,13 +111,21 @@ export async function dispatchMails(db: Q, kind: string, p: Payload, publicUrl: 
       return build(
         await byId(db, p.assigneeId),
         `Được giao trả lời công văn ${d.number}`,
-        'Anh/chị được giao soạn ý kiến trả lời công văn sau.',
+        `${by('Lãnh đạo đơn vị')} giao anh/chị soạn ý kiến trả lời công văn sau.`,
       );
     case 'RETURN':
       return build(
         await byId(db, p.assigneeId),
         `Ý kiến trả lời bị trả lại – ${d.number}`,
-        'Lãnh đạo đã trả lại dự thảo ý kiến trả lời.',
+        `${by('Lãnh đạo')} đã trả lại dự thảo ý kiến trả lời.`,
+        p.comment,
+      );
+    case 'DECLINE':
+      if (!replyUnit) return [];
+      return build(
+        await byId(db, d.created_by),
+        `${replyUnit.name} từ chối xin ý kiến – ${d.number}`,
+        `${replyUnit.name} cho biết công văn không thuộc chức năng của đơn vị (${by('lãnh đạo đơn vị')}); đơn vị không được tính là đã trả lời.`,
         p.comment,
       );
     default:

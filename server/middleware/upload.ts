@@ -19,6 +19,7 @@ const MULTIPART_ROUTES: Array<{ path: RegExp; maxFields: number }> = [
   { path: /^\/cong-van\/moi$/, maxFields: 3000 },
   { path: /^\/quan-tri\/chung-thu-so\/(nguoi-dung|don-vi)\/[^/]+$/, maxFields: 10 },
   { path: /^\/ho-so\/[^/]+\/lay-y-kien$/, maxFields: 3000 },
+  { path: /^\/cong-van\/[^/]+\/y-kien\/[^/]+\/tep$/, maxFields: 10 },
 ];
 
 function parse(

@@ -26,6 +26,8 @@ export async function dispatchView(
   actor: Actor,
   d: Pick<DispatchRow, 'issuing_unit_id' | 'recipients' | 'state'>,
 ): Promise<DispatchView | null> {
+  // A deleted draft is gone for every reader (404); its events stay for the audit.
+  if (d.state === 'deleted') return null;
   if (isAdmin(actor)) return 'sender';
   if (actor.unitId == null) return null;
   if ((await subtreeIds(db, actor.unitId)).includes(d.issuing_unit_id)) return 'sender';
@@ -64,7 +66,8 @@ export function assertMayCreateDispatch(actor: Actor): void {
 }
 
 /**
- * A reply event is the recipient unit's: ASSIGN by its head, leader or clerk; SUBMIT by the
+ * A reply event is the recipient unit's: ASSIGN (and DECLINE, for a request sent to the wrong unit)
+ * by its head, leader or clerk; SUBMIT by the
  * assigned specialist; APPROVE and RETURN by its head or leader. EXPIRE is the system's alone.
  */
 export function mayActOnReply(
@@ -78,6 +81,7 @@ export function mayActOnReply(
     case 'SUBMIT':
       return r.assignee_id != null && actor.id === r.assignee_id && actor.unitId === r.unit_id;
     case 'ASSIGN':
+    case 'DECLINE':
       return actsIn(actor, r.unit_id, 'head', 'leader', 'clerk');
     default:
       return actsIn(actor, r.unit_id, 'head', 'leader');
@@ -128,4 +132,35 @@ export function mayRemind(actor: Actor, d: Pick<DispatchRow, 'issuing_unit_id'>)
 /** The synthesis (page, print, CSV, XLSX) is the sender side's; recipients see only their reply. */
 export function mayReadSynthesis(view: DispatchView | null): boolean {
   return view === 'sender';
+}
+
+/** Only the specialist who drafted a dispatch edits or deletes it (and only while it is a draft: the machine). */
+export function mayEditDraft(actor: Actor, d: Pick<DispatchRow, 'created_by' | 'issuing_unit_id'>): boolean {
+  return !isSystem(actor) && actor.id === d.created_by && actsIn(actor, d.issuing_unit_id, 'specialist');
+}
+
+export function assertMayEditDraft(actor: Actor, d: Pick<DispatchRow, 'created_by' | 'issuing_unit_id'>): void {
+  if (!mayEditDraft(actor, d)) throw new Forbidden('Chỉ người soạn dự thảo được sửa hoặc xóa dự thảo này.');
+}
+
+/**
+ * Files on a reply: the recipient unit's assigned specialist, or its head or leader, while the reply
+ * is still being written (the machine's open states; the engine's kind checks the state).
+ */
+export function mayAttachToReply(actor: Actor, r: Pick<ReplyRow, 'unit_id' | 'assignee_id'>): boolean {
+  if (isSystem(actor) || actor.unitId !== r.unit_id) return false;
+  return (r.assignee_id != null && actor.id === r.assignee_id) || actsIn(actor, r.unit_id, 'head', 'leader');
+}
+
+export function assertMayAttachToReply(actor: Actor, r: Pick<ReplyRow, 'unit_id' | 'assignee_id'>): void {
+  if (!mayAttachToReply(actor, r))
+    throw new Forbidden('Chỉ chuyên viên được giao hoặc lãnh đạo đơn vị nhận được đính kèm tệp vào ý kiến.');
+}
+
+/**
+ * A file of a reply is read by the sender side and by the reply's own unit; a dispatch's own files
+ * by whoever sees the dispatch (404 otherwise, as for the reply itself).
+ */
+export function mayReadFile(actor: Actor, view: DispatchView, replyUnitId: number | null): boolean {
+  return replyUnitId == null || view === 'sender' || actor.unitId === replyUnitId;
 }

@@ -5,7 +5,8 @@ import { csvField } from '../reports/export';
 import type { Db } from '../db';
 import { synthesis } from '../services/dispatches.service';
 import { synthesisJson, type SynthesisJson } from './dispatch.presenter';
-import { dateWords, localityOf } from './print-format';
+import { dateWords, localityOf, upper } from './print-format';
+import { parentNameOf } from './dispatch-print.presenter';
 import { formatVnDate } from '../../workflows/calendar';
 import { REPLY_POSITION_LABELS, REPLY_STATE_LABELS } from '../../workflows/labels';
 import { isOpenReplyState } from '../../workflows/dispatch';
@@ -31,19 +32,22 @@ export function opinionOf(item: Item): { label: string; content: string | null; 
   if (item.state === 'replied') return { label: item.positionText ?? '', content: item.content, answered: true };
   if (item.state === 'deemed_agreed') return { label: REPLY_STATE_LABELS.deemed_agreed, content: null };
   if (item.state === 'overdue') return { label: REPLY_STATE_LABELS.overdue, content: null };
+  // A unit the request reached by mistake: its reason, counted apart from answers and silence.
+  if (item.state === 'declined') return { label: REPLY_STATE_LABELS.declined, content: item.content };
   if (item.state == null) return { label: 'Chưa ban hành', content: null };
   return { label: `Chưa trả lời (${item.stateText})`, content: null };
 }
 
 const dateOf = (iso: string | null) => (iso ? formatVnDate(new Date(iso)) : '');
 
-/** The counts line; total = replied + deemed agreed + overdue + still open, always. */
+/** The counts line; total = replied + deemed agreed + overdue + still open + declined, always. */
 function countsLine(syn: SynthesisJson, byPosition: Record<string, number>): string {
   const c = syn.counts;
   const positions = (['agree', 'comments', 'disagree'] as const)
     .map((p) => `${REPLY_POSITION_LABELS[p].toLowerCase()}: ${byPosition[p] ?? 0}`)
     .join('; ');
-  return `Tổng số đơn vị được xin ý kiến: ${c.total}; đã trả lời: ${c.replied} (${positions}); xem như thống nhất: ${c.deemedAgreed}; quá hạn: ${c.overdue}; chưa trả lời: ${c.open}.`;
+  const declined = c.declined ? `; từ chối vì không đúng đơn vị: ${c.declined}` : '';
+  return `Tổng số đơn vị được xin ý kiến: ${c.total}; đã trả lời: ${c.replied} (${positions}); xem như thống nhất: ${c.deemedAgreed}; quá hạn: ${c.overdue}; chưa trả lời: ${c.open}${declined}.`;
 }
 
 /**
@@ -52,6 +56,7 @@ function countsLine(syn: SynthesisJson, byPosition: Record<string, number>): str
  */
 export async function synthesisModel(db: Db, user: Express.User, id: number) {
   const detail = await synthesis(db, user, id);
+  const parentName = await parentNameOf(db, detail.dispatch.issuing_unit_id);
   const syn = synthesisJson(detail);
   const d = detail.dispatch;
   const byPosition: Record<string, number> = {};
@@ -71,6 +76,9 @@ export async function synthesisModel(db: Db, user: Express.User, id: number) {
   }));
   return {
     syn,
+    // The header's agency block: the parent body above the issuing unit (Decree 30), upper case.
+    agencyTop: parentName ? upper(parentName) : null,
+    agency: upper(syn.issuingUnit.name),
     issued: d.issued_at != null,
     issuedOn: d.issued_at ? formatVnDate(new Date(d.issued_at)) : null,
     dateLine: `${localityOf(syn.issuingUnit.name)}, ${dateWords(d.closed_at ?? Date.now())}`,
@@ -101,9 +109,16 @@ function tableRows(m: SynthesisModel): string[][] {
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
 
-/** UTF-8 with a BOM (Excel reads Vietnamese correctly), CRLF line ends. */
+/** The agency block as lines: the parent body (when there is one) above the issuing unit. */
+const agencyLines = (m: SynthesisModel) => [m.agencyTop, m.agency].filter((l): l is string => !!l);
+
+/**
+ * UTF-8 with a BOM (Excel reads Vietnamese correctly), CRLF line ends: the agency block (parent body,
+ * then the issuing unit), a blank line, then the header row and the table.
+ */
 export function synthesisCsv(m: SynthesisModel): string {
-  return '\uFEFF' + [EXPORT_HEADERS, ...tableRows(m)].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  const rows = [...agencyLines(m).map((l) => [l]), [], EXPORT_HEADERS, ...tableRows(m)];
+  return '\uFEFF' + rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
 /** One sheet: the title, the dispatch, the counts line, then the bold header row and the table. */
@@ -120,6 +135,7 @@ export async function synthesisXlsx(m: SynthesisModel): Promise<Buffer> {
     row.font = { bold, size: bold ? 13 : 11 };
     ws.mergeCells(row.number, 1, row.number, n);
   };
+  for (const [i, l] of agencyLines(m).entries()) line(l, i === agencyLines(m).length - 1);
   line(SYNTHESIS_TITLE, true);
   line(
     `${m.syn.number ? `Công văn số ${m.syn.number}` : 'Dự thảo công văn'} của ${m.syn.issuingUnit.name}: ${m.syn.title}`,
@@ -131,6 +147,6 @@ export async function synthesisXlsx(m: SynthesisModel): Promise<Buffer> {
   for (const r of tableRows(m))
     ws.addRow([Number(r[0]), ...r.slice(1)]).alignment = { wrapText: true, vertical: 'top' };
   [6, 32, 16, 28, 50, 12, 50].forEach((w, i) => (ws.getColumn(i + 1).width = w));
-  ws.views = [{ state: 'frozen', ySplit: 4 }];
+  ws.views = [{ state: 'frozen', ySplit: head.number }];
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

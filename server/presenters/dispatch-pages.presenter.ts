@@ -2,9 +2,10 @@ import type { Db } from '../db';
 import { listDispatchFiles } from '../services/dispatch-files.service';
 import { dispatchDetail, DispatchView, listDispatches } from '../services/dispatches.service';
 import { dispatchJson } from './dispatch.presenter';
-import { listUnits, unitNamesByCode } from '../queries/units.queries';
+import { listUnits } from '../queries/units.queries';
+import { timelineWithNames } from './dispatch-timeline.presenter';
 import { activeStaffWithRoles } from '../queries/user-roles.queries';
-import { DispatchEventRow, DispatchRow, dispatchEvents, repliesOf, ReplyRow } from '../queries/dispatches.queries';
+import { DispatchRow, dispatchEvents, repliesOf, ReplyRow } from '../queries/dispatches.queries';
 import { vnDate } from '../../workflows/calendar';
 import {
   allowedDispatchEvents,
@@ -12,15 +13,15 @@ import {
   isOpenReplyState,
   OPEN_REPLY_STATES,
 } from '../../workflows/dispatch';
+import { REPLY_POSITION_LABELS, REPLY_POSITIONS } from '../../workflows/labels';
 import {
-  DISPATCH_STATE_LABELS,
-  DispatchState,
-  REPLY_POSITION_LABELS,
-  REPLY_POSITIONS,
-  REPLY_STATE_LABELS,
-  ReplyState,
-} from '../../workflows/labels';
-import { mayActOnDispatch, mayActOnReply, mayRemind, visibleReplies } from '../policies/dispatch.policy';
+  mayActOnDispatch,
+  mayActOnReply,
+  mayAttachToReply,
+  mayEditDraft,
+  mayRemind,
+  visibleReplies,
+} from '../policies/dispatch.policy';
 import { canSeeDossier } from '../policies/dossier.policy';
 import { findDossierByCode } from '../queries/dossiers.queries';
 
@@ -37,23 +38,8 @@ export const REPLY_ACTION_LABELS: Record<string, string> = {
   SUBMIT: 'Trình lãnh đạo duyệt',
   APPROVE: 'Duyệt, gửi trả lời',
   RETURN: 'Trả lại chuyên viên',
+  DECLINE: 'Từ chối (không đúng đơn vị)',
 };
-const EVENT_TEXT: Record<string, string> = {
-  CREATE: 'Soạn dự thảo',
-  SUBMIT: 'Trình duyệt dự thảo',
-  APPROVE: 'Duyệt dự thảo',
-  REJECT: 'Trả lại dự thảo',
-  ISSUE: 'Ban hành, gửi các đơn vị',
-  CLOSE: 'Kết thúc xin ý kiến',
-};
-const REPLY_EVENT_TEXT: Record<string, string> = {
-  ASSIGN: 'Giao xử lý',
-  SUBMIT: 'Trình lãnh đạo duyệt ý kiến',
-  APPROVE: 'Duyệt, gửi ý kiến trả lời',
-  RETURN: 'Trả lại chuyên viên',
-  EXPIRE: 'Hết hạn trả lời',
-};
-
 /** 'YYYY-MM-DD' → 'dd/mm/yyyy'. */
 export const dayText = (s: string | null) => (s ? `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)}` : '');
 const today = () => vnDate(new Date());
@@ -221,63 +207,25 @@ async function replyActions(db: Db, user: Express.User, r: ReplyRow, dispatchSta
           ? REPLY_POSITIONS.map((p) => ({ value: p, label: REPLY_POSITION_LABELS[p], checked: p === position }))
           : null,
       content: type === 'SUBMIT' ? (v.content ?? r.content ?? '') : null,
-      hasComment: type === 'APPROVE' || type === 'RETURN',
-      needsComment: type === 'RETURN',
-      commentLabel: type === 'RETURN' ? 'Lý do trả lại' : 'Ý kiến (không bắt buộc)',
-      danger: type === 'RETURN',
+      hasComment: type === 'APPROVE' || type === 'RETURN' || type === 'DECLINE',
+      needsComment: type === 'RETURN' || type === 'DECLINE',
+      commentLabel:
+        type === 'RETURN'
+          ? 'Lý do trả lại'
+          : type === 'DECLINE'
+            ? 'Lý do từ chối (ví dụ: nội dung không thuộc chức năng của đơn vị)'
+            : 'Ý kiến (không bắt buộc)',
+      confirm:
+        type === 'DECLINE'
+          ? 'Từ chối công văn này vì gửi nhầm đơn vị? Đơn vị soạn thảo sẽ nhận được lý do; không thể hoàn tác.'
+          : null,
+      danger: type === 'RETURN' || type === 'DECLINE',
       error: f?.error ?? null,
       fields: f?.fields ?? {},
       comment: v.comment ?? '',
     });
   }
   return out;
-}
-
-/** The history, oldest first; the scheduler's expiries of one night are one line, not one per unit. */
-function timeline(events: DispatchEventRow[], only: number | null, unitNames: Map<string, string>) {
-  const out: Array<{
-    at: number;
-    label: string;
-    to: string;
-    actor: string | null;
-    comment: string | null;
-    units?: string[];
-  }> = [];
-  for (const e of events.filter(
-    (x) => only == null || (x.reply_id == null ? ['ISSUE', 'CLOSE'].includes(x.type) : x.reply_id === only),
-  )) {
-    const to =
-      e.reply_id == null
-        ? DISPATCH_STATE_LABELS[e.to_state as DispatchState]
-        : REPLY_STATE_LABELS[e.to_state as ReplyState];
-    const prev = out[out.length - 1];
-    if (e.type === 'EXPIRE' && prev?.units && prev.at === e.at && prev.to === to) {
-      prev.units.push(e.reply_unit_name ?? '');
-      prev.label = `Hết hạn trả lời: ${prev.units.length} đơn vị`;
-      prev.comment = prev.units.join(', ');
-      continue;
-    }
-    out.push({
-      at: e.at,
-      label:
-        e.reply_id == null
-          ? (EVENT_TEXT[e.type] ?? e.type)
-          : `${e.reply_unit_name}: ${REPLY_EVENT_TEXT[e.type] ?? e.type}`,
-      to,
-      // People's names and their unit's name, never a username or a unit code.
-      actor: e.actor_name
-        ? `${e.actor_name}${e.actor_unit_code ? ` · ${unitNames.get(e.actor_unit_code) ?? e.actor_unit_code}` : ''}`
-        : null,
-      comment: e.type === 'EXPIRE' ? null : e.comment,
-      ...(e.type === 'EXPIRE' && only == null ? { units: [e.reply_unit_name ?? ''] } : {}),
-    });
-  }
-  return out;
-}
-
-async function timelineWithNames(db: Db, events: DispatchEventRow[], only: number | null) {
-  const codes = [...new Set(events.map((e) => e.actor_unit_code).filter((c): c is string => !!c))];
-  return timeline(events, only, await unitNamesByCode(db, codes));
 }
 
 /**
@@ -317,6 +265,8 @@ export async function showModel(
     },
     sender,
     actions: sender ? dispatchActions(user, d, open, failed) : [],
+    // The drafter's own tools while it is a draft: "Sửa" and "Xóa".
+    canEditDraft: sender && d.state === 'draft' && mayEditDraft(user, d),
     closeHint:
       sender && d.state === 'issued' && open > 0 && mayActOnDispatch(user, 'CLOSE', d)
         ? `Còn ${open} đơn vị chưa trả lời; chỉ kết thúc được khi mọi đơn vị đã trả lời hoặc đã hết hạn trả lời.`
@@ -334,6 +284,8 @@ export async function showModel(
       ...json.recipients[0],
       late: late && isOpenReplyState(own.state),
       actions: await replyActions(db, user, own, d.state, failed),
+      canAttach: d.state === 'issued' && isOpenReplyState(own.state) && mayAttachToReply(user, own),
+      fileError: failed?.scope === 'reply' && failed.type === 'ATTACH' ? failed.error || failed.fields.files : null,
     },
     files: await listDispatchFiles(db, d.id),
     dossier: await consultedDossier(db, user, d),

@@ -1,4 +1,5 @@
 import type { ReplyRow } from '../queries/dispatches.queries';
+import type { DispatchFileItem } from '../queries/dispatch-attachments.queries';
 import type { DispatchDetail } from '../services/dispatches.service';
 import { toVnIso } from '../../workflows/calendar';
 import { isOpenReplyState } from '../../workflows/dispatch';
@@ -13,7 +14,7 @@ import {
 
 const iso = (ms: number | null) => (ms == null ? null : toVnIso(new Date(ms)));
 
-/** How many replies are in each state (total = replied + deemed agreed + overdue + open). */
+/** How many replies are in each state (total = replied + deemed agreed + overdue + declined + open). */
 export function countsOf(replies: Array<{ state: string }>) {
   return {
     total: replies.length,
@@ -21,11 +22,27 @@ export function countsOf(replies: Array<{ state: string }>) {
     open: replies.filter((r) => isOpenReplyState(r.state)).length,
     deemedAgreed: replies.filter((r) => r.state === 'deemed_agreed').length,
     overdue: replies.filter((r) => r.state === 'overdue').length,
+    declined: replies.filter((r) => r.state === 'declined').length,
   };
 }
 
+/** A file of a reply as the API and pages show it, with where to download it. */
+function fileJson(dispatchId: number, f: DispatchFileItem) {
+  return {
+    id: f.id,
+    filename: f.filename,
+    size: f.size,
+    uploadedBy: f.uploader,
+    uploadedAt: iso(f.createdAt),
+    href: `/cong-van/${dispatchId}/tep/${f.id}`,
+  };
+}
+
+/** What the sender side may read of a reply: a sent answer, or a unit's reason for declining. */
+const sent = (state: string) => state === 'replied' || state === 'declined';
+
 /** One recipient's reply in the contract's shape. */
-function replyJson(r: ReplyRow) {
+function replyJson(r: ReplyRow, files: DispatchFileItem[] = []) {
   return {
     unitCode: r.unit_code,
     unitName: r.unit_name,
@@ -42,6 +59,7 @@ function replyJson(r: ReplyRow) {
     version: r.version,
     assignee: r.assignee_username ? { username: r.assignee_username, fullName: r.assignee_name } : null,
     response: r.response,
+    attachments: files.map((f) => fileJson(r.dispatch_id, f)),
   };
 }
 
@@ -59,6 +77,7 @@ function unsentJson(u: { code: string; name: string }) {
     version: null,
     assignee: null,
     response: null,
+    attachments: [],
   };
 }
 
@@ -70,14 +89,15 @@ export function dispatchJson(detail: DispatchDetail) {
   // position and content only once it has been sent.
   const recipients = issued
     ? replies.map((r) =>
-        view === 'sender' && r.state !== 'replied'
+        view === 'sender' && !sent(r.state)
           ? {
               ...replyJson(r),
               position: null,
               positionText: r.state === 'deemed_agreed' ? 'Xem như thống nhất' : null,
               content: null,
+              attachments: [],
             }
-          : replyJson(r),
+          : replyJson(r, detail.replyFiles?.get(r.id)),
       )
     : detail.recipients.map(unsentJson);
   return {

@@ -12,7 +12,12 @@ type Q = Knex | Knex.Transaction;
 
 /** The ids of a dossier's consultations, oldest first. */
 export async function consultationIdsOf(db: Q, dossierId: number): Promise<number[]> {
-  const ids = await db('dispatches').where({ dossier_id: dossierId }).orderBy('id').pluck('id');
+  // A deleted draft is gone for readers (its history stays in dispatch_events).
+  const ids = await db('dispatches')
+    .where({ dossier_id: dossierId })
+    .whereNot('state', 'deleted')
+    .orderBy('id')
+    .pluck('id');
   return ids.map(num);
 }
 

@@ -245,6 +245,34 @@ export async function lockDispatchState(trx: Knex.Transaction, id: number) {
 
 // ---------------------------------------------------------------- drafts
 
+/** The user's full name by id (the timeline and mails name people, never usernames). */
+export async function userFullName(db: Q, id: number | null | undefined): Promise<string | null> {
+  if (!id) return null;
+  const u = await db('users').where({ id }).first('full_name');
+  return u ? str(u.full_name) : null;
+}
+
+/** Full names of these usernames (older ASSIGN events named the assignee by username). */
+export async function fullNamesByUsername(db: Q, usernames: readonly string[]): Promise<Map<string, string>> {
+  if (!usernames.length) return new Map();
+  const rows = await db('users')
+    .whereIn('username', [...usernames])
+    .select('username', 'full_name');
+  return new Map(rows.map((r) => [str(r.username), str(r.full_name)]));
+}
+
+/** The latest actor of an event type on a dispatch's own stream (the approver who signs the công văn). */
+export async function lastDispatchActor(db: Q, dispatchId: number, type: string) {
+  const e = await db('dispatch_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
+    .where({ 'e.dispatch_id': dispatchId, 'e.type': type })
+    .whereNull('e.reply_id')
+    .orderBy('e.id', 'desc')
+    .first('e.actor_name', 'u.full_name', 'u.id as user_id');
+  if (!e) return null;
+  return { name: strOrNull(e.full_name) ?? strOrNull(e.actor_name), userId: numOrNull(e.user_id) };
+}
+
 /** The columns of a new draft dispatch. */
 export interface NewDispatch {
   issuing_unit_id: number;
@@ -278,7 +306,7 @@ export async function dispatchIdPage(
   db: Q,
   f: { inboxUnitId?: number; issuingUnitIds?: number[] | null; offset: number; limit: number },
 ): Promise<{ ids: number[]; total: number }> {
-  const base = db('dispatches as d');
+  const base = db('dispatches as d').whereNot('d.state', 'deleted');
   if (f.inboxUnitId !== undefined) {
     base.join('dispatch_replies as r', 'r.dispatch_id', 'd.id').where('r.unit_id', f.inboxUnitId);
   } else if (f.issuingUnitIds) {

@@ -114,6 +114,12 @@ export async function listMails(db: Q, opts: { status?: OutboxStatus; limit: num
   return (await q).map(toOutboxRow);
 }
 
+/** One mail of the outbox by id (kind `mail`), or null. */
+export async function findMail(db: Q, id: number): Promise<OutboxRow | null> {
+  const raw = await db('outbox').where({ id, kind: 'mail' }).first();
+  return raw ? toOutboxRow(raw) : null;
+}
+
 export async function countMails(db: Q, status: OutboxStatus): Promise<number> {
   const [{ n }] = await db('outbox').where({ kind: 'mail', status }).count<{ n: unknown }[]>({ n: '*' });
   return num(n);

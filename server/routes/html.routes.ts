@@ -31,6 +31,7 @@ import { dispatchPages } from '../handlers/dispatch.pages';
 import { certificatePages } from '../handlers/certificates.pages';
 import { consultationPages } from '../handlers/consultation.pages';
 import { portalRoutes } from './portal.routes';
+import { dispatchDraftRoutes } from './dispatch-draft.routes';
 
 /** The HTML pages. Fixed routes (contract.md §3) keep their Vietnamese paths. */
 export function htmlRouter(ctx: AppContext, passport: Passport): Router {
@@ -93,6 +94,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/cong-van/:id/tong-hop', 'user', { params: dispatchIdParams }, dispatch.synthesis);
   r.post('/cong-van/:id/tong-hop/:unitCode', 'user', { params: replyParams }, dispatch.respond);
   r.get('/cong-van/:id/tep/:fileId', 'user', { params: dispatchFileParams }, dispatch.download);
+  dispatchDraftRoutes(r, ctx);
   r.get('/bao-cao', 'user', reports.page);
   r.get('/bao-cao/ho-so', 'user', reports.dossiers);
   r.get('/bao-cao/xuat', 'user', reports.export);
@@ -114,6 +116,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/quan-tri/thu-tuc/:code/sua', ['admin'], catalog.editor);
   r.get('/quan-tri/thu', ['admin'], { query: mailListQuerySchema }, mailAdmin.list);
   r.post('/quan-tri/thu/:id/gui-lai', ['admin'], { params: mailIdParams }, mailAdmin.resend);
+  r.get('/quan-tri/thu/:id', ['admin'], { params: mailIdParams }, mailAdmin.show);
   r.get('/quan-tri/lich', ['admin'], { query: calendarYearQuerySchema }, calendarAdmin.year);
   r.post('/quan-tri/lich', ['admin'], calendarAdmin.setDay);
   r.post('/quan-tri/lich/:date/xoa', ['admin'], { params: dateParams }, calendarAdmin.deleteDay);

@@ -111,6 +111,11 @@ export const replyEventSchema = z.intersection(
         }),
       z.object({ type: z.literal('APPROVE'), version, comment }),
       z.object({ type: z.literal('RETURN'), version, comment: reason('Cần ghi rõ lý do trả lại') }),
+      z.object({
+        type: z.literal('DECLINE'),
+        version,
+        comment: reason('Cần ghi rõ lý do từ chối (ví dụ: không thuộc chức năng của đơn vị)'),
+      }),
     ],
     { error: 'Loại thao tác không hợp lệ' },
   ),
@@ -127,3 +132,21 @@ export const dispatchListQuerySchema = pagingSchema.extend({
     .optional()
     .meta({ description: '1: công văn đơn vị mình nhận' }),
 });
+
+/**
+ * `PATCH /dispatches/:id`: the drafter changes a draft; only what is sent changes. Same rules as
+ * creating one; `version` is the draft's version as seen (409 when stale).
+ */
+export const editDispatchSchema = createDispatchSchema
+  .omit({ silenceMeansAgreement: true })
+  .partial()
+  .extend({ silenceMeansAgreement: z.boolean({ error: 'Giá trị phải là true hoặc false' }).optional(), version });
+export type EditDispatchInput = z.infer<typeof editDispatchSchema>;
+
+/** `DELETE /dispatches/:id?version=N`: the version of the draft as seen (409 when stale). */
+export const deleteDispatchQuerySchema = z.object({
+  version: z.coerce.number({ error: 'Phiên bản (version) phải là số' }).int().min(1).optional(),
+});
+
+/** The other fields of `POST /dispatches/:id/replies/:unitCode/attachments` (none: the files only). */
+export const replyFilesFieldsSchema = z.object({});

@@ -10,7 +10,7 @@ export const calendarYearQuerySchema = z.object({
   nam: z.coerce.number().int().min(1900).max(2199).optional().catch(undefined),
 });
 
-/** `/quan-tri/thu?trang-thai=failed`: only the failed mail. */
+/** `/quan-tri/thu?trang-thai=pending|sent|failed`: only the mail in that state (default: all, newest first). */
 export const mailListQuerySchema = z.object({
-  'trang-thai': z.enum(['failed']).optional().catch(undefined),
+  'trang-thai': z.enum(['pending', 'sent', 'failed']).optional().catch(undefined),
 });

@@ -155,6 +155,18 @@ const recipientSchema = z
     version: z.number().int().nullable(),
     assignee: z.object({ username: z.string(), fullName: z.string() }).nullable(),
     response: z.string().nullable().meta({ description: 'Ý kiến tiếp thu, giải trình của đơn vị soạn thảo' }),
+    attachments: z
+      .array(
+        z.object({
+          id: z.number().int(),
+          filename: z.string(),
+          size: z.number().int(),
+          uploadedBy: z.string().nullable(),
+          uploadedAt: iso.nullable(),
+          href: z.string().meta({ description: 'Tải tệp (trang /cong-van/:id/tep/:fileId)' }),
+        }),
+      )
+      .meta({ description: 'Tệp đính kèm ý kiến (đơn vị soạn thảo thấy khi ý kiến đã gửi)' }),
   })
   .meta({ id: 'DispatchRecipient' });
 
@@ -164,6 +176,7 @@ const countsSchema = z.object({
   open: z.number().int(),
   deemedAgreed: z.number().int(),
   overdue: z.number().int(),
+  declined: z.number().int().meta({ description: 'Đơn vị từ chối vì không đúng đơn vị (không tính là trả lời)' }),
 });
 
 export const dispatchSchema = z

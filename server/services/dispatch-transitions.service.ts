@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import { Conflict, Invalid, NotAllowed, NotFound } from '../errors';
-import { expiringReplies, findReply, findUnitSpecialist } from '../queries/dispatches.queries';
+import { expiringReplies, findReply, findUnitSpecialist, userFullName } from '../queries/dispatches.queries';
 import type { Actor } from '../policies/actor';
 import { SYSTEM_ACTOR } from '../policies/actor';
 import { assertCanSeeReply, mayReadSynthesis } from '../policies/dispatch.policy';
@@ -30,7 +30,7 @@ export async function applyDispatchEventFor(
 }
 
 /**
- * A reply event (ASSIGN, SUBMIT, APPROVE, RETURN) by the recipient unit. The sender side sees the
+ * A reply event (ASSIGN, SUBMIT, APPROVE, RETURN, DECLINE) by the recipient unit. The sender side sees the
  * reply but may not act on it (403); other units do not see it (404).
  */
 export async function applyReplyEventFor(
@@ -51,6 +51,7 @@ export async function applyReplyEventFor(
       throw new Invalid('Người được giao phải là chuyên viên đang hoạt động của đơn vị nhận.', {
         fields: { assignee: 'Không phải chuyên viên của đơn vị' },
       });
+    req.assigneeName = await userFullName(db, req.assigneeId);
   }
   if (input.type === 'SUBMIT' && !input.position)
     throw new Invalid('Cần chọn ý kiến: thống nhất, góp ý hoặc không thống nhất.', {
@@ -58,6 +59,8 @@ export async function applyReplyEventFor(
     });
   if (input.type === 'RETURN' && !input.comment?.trim())
     throw new Invalid('Cần ghi rõ lý do trả lại.', { fields: { comment: 'Bắt buộc' } });
+  if (input.type === 'DECLINE' && !input.comment?.trim())
+    throw new Invalid('Cần ghi rõ lý do từ chối.', { fields: { comment: 'Bắt buộc' } });
   if (input.type === 'EXPIRE') throw new Invalid('Loại thao tác không hợp lệ.', { fields: { type: 'Không hợp lệ' } });
   await transition(db, replyKind(), { id: seen!.id, version: input.version, actor, input: req, now });
 }

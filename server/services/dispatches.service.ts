@@ -17,7 +17,8 @@ import {
   repliesOf,
 } from '../queries/dispatches.queries';
 import type { CreateDispatchInput } from '../schemas/dispatch.schema';
-import { insertDispatchAttachments } from '../queries/dispatch-attachments.queries';
+import { DispatchFileItem, insertDispatchAttachments } from '../queries/dispatch-attachments.queries';
+import { replyFilesByReply } from './dispatch-files.service';
 import type { StoredBlob } from './attachments.service';
 import { vnDate } from '../../workflows/calendar';
 import { initialDispatchSnapshot } from '../../workflows/dispatch';
@@ -51,6 +52,8 @@ export interface DispatchDetail {
   view: DispatchView;
   replies: ReplyRow[];
   recipients: Array<{ code: string; name: string }>;
+  /** Files on the replies shown, by reply id (design.md §6: files on replies). */
+  replyFiles?: Map<number, DispatchFileItem[]>;
 }
 
 /** The detail of a dispatch already read and seen by this user ({@link loadVisible}). */
@@ -67,7 +70,8 @@ export async function dispatchDetail(
       replies: [],
       recipients: await unitLabelsByIds(db, JSON.parse(d.recipients) as number[]),
     };
-  return { dispatch: d, view, replies: visibleReplies(user, view, await repliesOf(db, d.id)), recipients: [] };
+  const replies = visibleReplies(user, view, await repliesOf(db, d.id));
+  return { dispatch: d, view, replies, recipients: [], replyFiles: await replyFilesByReply(db, d.id, replies) };
 }
 
 /** A dispatch this user may see (404 otherwise). */

@@ -305,7 +305,9 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     const bytes = csv.body as Buffer;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
-    expect(text.split('\r\n')[0]).toBe(
+    // The agency block (parent body, then the issuing unit) and a blank line come before the header row.
+    expect(text.split('\r\n')[0]).toBe('UBND TỈNH THỬ');
+    expect(text.split('\r\n')[3]).toBe(
       'STT,Đơn vị góp ý,Mã đơn vị,Ý kiến góp ý,Nội dung,Ngày trả lời,"Tiếp thu, giải trình"',
     );
     expect(text).toContain('"Bước 2, đề nghị ""rút ngắn"" còn 4 giờ."');
@@ -313,10 +315,11 @@ describe.each(ENGINES)('dispatch pages on %s', (engine) => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as never);
     const ws = wb.worksheets[0];
-    expect(ws.getCell('A1').value).toBe('BẢNG TỔNG HỢP, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý');
-    expect(ws.getRow(4).font?.bold).toBe(true);
-    expect(ws.getCell('B4').value).toBe('Đơn vị góp ý');
-    const cells = [5, 6].map((r) => ws.getRow(r).values as unknown[]);
+    expect(ws.getCell('A1').value).toBe('UBND TỈNH THỬ');
+    expect(ws.getCell('A3').value).toBe('BẢNG TỔNG HỢP, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý');
+    expect(ws.getRow(6).font?.bold).toBe(true);
+    expect(ws.getCell('B6').value).toBe('Đơn vị góp ý');
+    const cells = [7, 8].map((r) => ws.getRow(r).values as unknown[]);
     expect(
       cells.some((c) => c.includes('UBND xã An Một') && c.includes(content) && c.includes('Tiếp thu, đã sửa bước 2.')),
     ).toBe(true);

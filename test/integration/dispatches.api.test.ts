@@ -88,7 +88,7 @@ describe.each(ENGINES)('dispatches on %s', (engine) => {
     expect(iss.status).toBe(200);
     expect(iss.body.number).toMatch(/^\d{2}\/UBND-HT$/);
     expect(iss.body.recipients.every((r: { state: string }) => r.state === 'received')).toBe(true);
-    expect(iss.body.counts).toEqual({ total: 2, replied: 0, open: 2, deemedAgreed: 0, overdue: 0 });
+    expect(iss.body.counts).toEqual({ total: 2, replied: 0, open: 2, deemedAgreed: 0, overdue: 0, declined: 0 });
 
     // the recipient commune: assign, draft, return, redraft, approve
     const inbox = await api().get('/api/v1/dispatches?inbox=1').set(bearer(tok.c1Head));
@@ -146,7 +146,7 @@ describe.each(ENGINES)('dispatches on %s', (engine) => {
     expect(await expireReplies(t.tdb.db, after)).toBe(1);
     expect(await expireReplies(t.tdb.db, after)).toBe(0); // exactly once
     const syn = await api().get(`/api/v1/dispatches/${d.id}/synthesis`).set(bearer(tok.dSpecialist));
-    expect(syn.body.counts).toEqual({ total: 2, replied: 1, open: 0, deemedAgreed: 1, overdue: 0 });
+    expect(syn.body.counts).toEqual({ total: 2, replied: 1, open: 0, deemedAgreed: 1, overdue: 0, declined: 0 });
     const byUnit = Object.fromEntries(syn.body.items.map((r: { unitCode: string }) => [r.unitCode, r]));
     expect(byUnit[w.commune.code]).toMatchObject({
       state: 'replied',

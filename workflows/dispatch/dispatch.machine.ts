@@ -22,9 +22,14 @@ export type DispatchEventType = (typeof DISPATCH_EVENT_TYPES)[number];
  */
 export type DispatchEvent =
   | { type: 'SUBMIT' | 'APPROVE' | 'REJECT' | 'ISSUE'; comment?: string }
+  // Only the drafter deletes a draft (DELETE /dispatches/:id): not one of the events a form sends.
+  | { type: 'DELETE' }
   | { type: 'CLOSE'; openReplies: number; comment?: string };
 
-/** The dispatch machine: draft → pending_approval → approved → issued → closed. */
+/**
+ * The dispatch machine: draft → pending_approval → approved → issued → closed; a draft may be
+ * deleted (a terminal state, so its history stays in the event log while lists and reads forget it).
+ */
 export const dispatchMachine = setup({
   types: { events: {} as DispatchEvent },
   guards: {
@@ -34,7 +39,7 @@ export const dispatchMachine = setup({
   id: 'dispatch',
   initial: 'draft',
   states: {
-    draft: { on: { SUBMIT: { target: 'pending_approval' } } },
+    draft: { on: { SUBMIT: { target: 'pending_approval' }, DELETE: { target: 'deleted' } } },
     pending_approval: {
       on: {
         APPROVE: { target: 'approved' },
@@ -45,6 +50,7 @@ export const dispatchMachine = setup({
     approved: { on: { ISSUE: { target: 'issued' } } },
     issued: { on: { CLOSE: { target: 'closed', guard: 'noOpenReplies' } } },
     closed: { type: 'final' },
+    deleted: { type: 'final' },
   },
 });
 
@@ -67,7 +73,7 @@ export function allowedDispatchEvents(
   const probes: DispatchEvent[] = DISPATCH_EVENT_TYPES.map((type) =>
     type === 'CLOSE' ? { type, openReplies: facts.openReplies } : { type },
   );
-  return allowedEventTypes(dispatchMachine, snapshot, probes);
+  return allowedEventTypes(dispatchMachine, snapshot, probes) as DispatchEventType[];
 }
 
 /**

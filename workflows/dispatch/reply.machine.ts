@@ -14,7 +14,7 @@ import {
 } from '../machine-utils';
 
 /** Events that change a reply's state. */
-export const REPLY_EVENT_TYPES = ['ASSIGN', 'SUBMIT', 'APPROVE', 'RETURN', 'EXPIRE'] as const;
+export const REPLY_EVENT_TYPES = ['ASSIGN', 'SUBMIT', 'APPROVE', 'RETURN', 'DECLINE', 'EXPIRE'] as const;
 /** A reply event type. */
 export type ReplyEventType = (typeof REPLY_EVENT_TYPES)[number];
 
@@ -22,7 +22,7 @@ export type ReplyEventType = (typeof REPLY_EVENT_TYPES)[number];
 export type ReplyEvent =
   | { type: 'ASSIGN'; assignee?: string; comment?: string }
   | { type: 'SUBMIT'; position?: ReplyPosition; content?: string; comment?: string }
-  | { type: 'APPROVE' | 'RETURN'; comment?: string }
+  | { type: 'APPROVE' | 'RETURN' | 'DECLINE'; comment?: string }
   | { type: 'EXPIRE'; silenceMeansAgreement: boolean };
 
 /** Reply states in which the recipient still owes an answer (reminders, EXPIRE, CLOSE check). */
@@ -35,7 +35,11 @@ export function isOpenReplyState(state: string): boolean {
 
 const EXPIRE = [{ target: 'deemed_agreed', guard: 'silenceMeansAgreement' }, { target: 'overdue' }] as const;
 
-/** The reply machine: received → assigned → pending_approval → replied, or expired. */
+/**
+ * The reply machine: received → assigned → pending_approval → replied, or expired; a unit the request
+ * was sent to by mistake declines it (with a reason) before it drafts an answer: `declined` is
+ * closed, neither an answer nor silence.
+ */
 export const replyMachine = setup({
   types: { events: {} as ReplyEvent },
   guards: {
@@ -45,12 +49,13 @@ export const replyMachine = setup({
   id: 'reply',
   initial: 'received',
   states: {
-    received: { on: { ASSIGN: { target: 'assigned' }, EXPIRE: [...EXPIRE] } },
+    received: { on: { ASSIGN: { target: 'assigned' }, DECLINE: { target: 'declined' }, EXPIRE: [...EXPIRE] } },
     assigned: {
       on: {
         // Reassigning to another specialist keeps the reply where it is.
         ASSIGN: { target: 'assigned' },
         SUBMIT: { target: 'pending_approval' },
+        DECLINE: { target: 'declined' },
         EXPIRE: [...EXPIRE],
       },
     },
@@ -64,6 +69,7 @@ export const replyMachine = setup({
     replied: { type: 'final' },
     deemed_agreed: { type: 'final' },
     overdue: { type: 'final' },
+    declined: { type: 'final' },
   },
 });
 

@@ -4,6 +4,9 @@ import { dispatchesApi } from '../../handlers/dispatches.api';
 import { loaders } from '../loaders';
 import {
   createDispatchSchema,
+  deleteDispatchQuerySchema,
+  editDispatchSchema,
+  replyFilesFieldsSchema,
   dispatchEventSchema,
   dispatchListQuerySchema,
   replyEventSchema,
@@ -12,6 +15,9 @@ import {
 import { dispatchIdParams, replyParams } from '../../schemas/params.schema';
 import { dispatchSchema, page, synthesisSchema } from '../../schemas/responses.schema';
 import { conflict, err, notActor, notAllowed, ok, STAFF } from './common';
+import { MAX_FILE_BYTES } from '../../services/attachments.service';
+
+const MB = MAX_FILE_BYTES / 1024 / 1024;
 
 const tags = ['Công văn xin ý kiến'];
 
@@ -59,6 +65,44 @@ export function dispatchRoutes(ctx: AppContext): ApiRoute[] {
       handler: h.get,
     }),
     defineRoute({
+      method: 'patch',
+      path: '/dispatches/:id',
+      access: STAFF,
+      operationId: 'editDispatchDraft',
+      summary: 'Sửa dự thảo công văn (chỉ người soạn, khi còn là dự thảo)',
+      description: 'Chỉ các trường gửi lên được thay đổi; `version` là phiên bản đang xem.',
+      tags,
+      input: { params: dispatchIdParams, body: editDispatchSchema },
+      load: load.dispatch,
+      responses: {
+        200: ok('Dự thảo sau khi sửa', dispatchSchema),
+        409: conflict,
+        403: err('Chỉ người soạn dự thảo được sửa'),
+        422: err('Dữ liệu không hợp lệ, hoặc công văn không còn là dự thảo'),
+      },
+      handler: h.edit,
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/dispatches/:id',
+      access: STAFF,
+      operationId: 'deleteDispatchDraft',
+      summary: 'Xóa dự thảo công văn (chỉ người soạn, khi còn là dự thảo)',
+      description:
+        'Phiên bản đang xem trong `?version=` (bắt buộc). Dự thảo chuyển sang trạng thái ' +
+        '`deleted`: không còn trong danh sách, đọc lại trả 404; lịch sử vẫn được lưu.',
+      tags,
+      input: { params: dispatchIdParams, query: deleteDispatchQuerySchema },
+      load: load.dispatch,
+      responses: {
+        204: { description: 'Đã xóa dự thảo' },
+        409: conflict,
+        403: err('Chỉ người soạn dự thảo được xóa'),
+        422: err('Thiếu phiên bản, hoặc công văn không còn là dự thảo'),
+      },
+      handler: h.remove,
+    }),
+    defineRoute({
       method: 'post',
       path: '/dispatches/:id/events',
       access: STAFF,
@@ -98,6 +142,27 @@ export function dispatchRoutes(ctx: AppContext): ApiRoute[] {
         422: err('Thao tác không hợp lệ ở trạng thái hiện tại, hoặc người được giao không phải chuyên viên của đơn vị'),
       },
       handler: h.replyEvent,
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/dispatches/:id/replies/:unitCode/attachments',
+      access: STAFF,
+      operationId: 'attachReplyFiles',
+      summary: 'Đính kèm tệp vào ý kiến trả lời của đơn vị nhận',
+      description:
+        `multipart/form-data: \`files\` (một hoặc nhiều tệp, tối đa ${MB} MB mỗi tệp). Chuyên viên được giao ` +
+        'hoặc lãnh đạo đơn vị nhận, khi ý kiến chưa gửi; đơn vị soạn thảo thấy tệp khi ý kiến đã gửi.',
+      tags,
+      input: { params: replyParams, body: replyFilesFieldsSchema },
+      load: load.reply,
+      multipart: { field: 'files', maxFields: 10, schema: replyFilesFieldsSchema },
+      responses: {
+        201: ok('Công văn sau khi đính kèm (ý kiến của đơn vị kèm các tệp)', dispatchSchema),
+        403: notActor,
+        413: err(`Tệp quá ${MB} MB`),
+        422: err('Thiếu tệp, tệp sai loại, hoặc ý kiến đã gửi / đã hết hạn'),
+      },
+      handler: h.attachReply,
     }),
     defineRoute({
       method: 'put',

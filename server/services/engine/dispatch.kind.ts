@@ -61,7 +61,7 @@ export function dispatchKind(): Kind<DispatchLoaded, DispatchEventRequest, void>
         },
       );
     },
-    async effects(trx, { row: d, input, next, now }) {
+    async effects(trx, { row: d, input, next, actor, now }) {
       const patch: Record<string, unknown> = {};
       if (input.type === 'ISSUE') {
         const today = vnDate(new Date(now));
@@ -91,7 +91,13 @@ export function dispatchKind(): Kind<DispatchLoaded, DispatchEventRequest, void>
         outbox: [
           {
             kind: 'dispatch.event',
-            payload: { dispatchId: d.id, type: input.type, to: next.state, comment: input.comment ?? null },
+            payload: {
+              dispatchId: d.id,
+              type: input.type,
+              to: next.state,
+              comment: input.comment ?? null,
+              actorName: actor.fullName ?? null,
+            },
           },
         ],
       };
@@ -108,6 +114,8 @@ export interface ReplyEventRequest {
   /** ASSIGN: the username, resolved to `assigneeId` by the service before the transaction. */
   assignee?: string | null;
   assigneeId?: number | null;
+  /** ASSIGN: the assignee's full name (the history names people, never usernames). */
+  assigneeName?: string | null;
   position?: string | null;
   content?: string | null;
 }
@@ -139,15 +147,18 @@ export function replyKind(): Kind<ReplyLoaded, ReplyEventRequest, void> {
         state: r.state,
         event: input.type,
       }),
-    async effects(_trx, { row: r, input, next, now }) {
+    async effects(_trx, { row: r, input, next, actor, now }) {
       const patch: Record<string, unknown> = {};
       if (input.type === 'ASSIGN') patch.assignee_id = input.assigneeId;
       if (input.type === 'SUBMIT') Object.assign(patch, { position: input.position, content: input.content ?? null });
       if (input.type === 'APPROVE') patch.replied_at = now;
+      // The reason a unit declines is what it answers: the sender reads it where a reply's content goes.
+      if (input.type === 'DECLINE')
+        Object.assign(patch, { position: null, content: input.comment ?? null, replied_at: now });
       const comment =
         input.type === 'EXPIRE'
           ? 'Hết hạn trả lời'
-          : (input.comment ?? (input.type === 'ASSIGN' ? `Giao ${input.assignee}` : null));
+          : (input.comment ?? (input.type === 'ASSIGN' ? `Giao ${input.assigneeName ?? input.assignee}` : null));
       return {
         patch,
         event: { comment },
@@ -165,6 +176,7 @@ export function replyKind(): Kind<ReplyLoaded, ReplyEventRequest, void> {
                     to: next.state,
                     comment: input.comment ?? null,
                     assigneeId: patch.assignee_id ?? r.assignee_id,
+                    actorName: actor.fullName ?? null,
                   },
                 },
               ],

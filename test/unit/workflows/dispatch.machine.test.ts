@@ -44,6 +44,7 @@ describe('dispatch machine', () => {
         { type: 'ISSUE' },
         { type: 'CLOSE', openReplies: 0 },
         { type: 'CLOSE', openReplies: 2 },
+        { type: 'DELETE' },
       ],
     });
     expect(new Set(paths.map((p) => p.state.value))).toEqual(new Set(DISPATCH_STATES));
@@ -81,6 +82,15 @@ describe('dispatch machine', () => {
   });
 });
 
+describe('deleting a draft', () => {
+  it('deletes only a draft, and a deleted draft accepts nothing', () => {
+    const deleted = applyDispatchEvent(initialDispatchSnapshot(), { type: 'DELETE' });
+    expect(deleted.ok && deleted.state).toBe('deleted');
+    expect(applyDispatchEvent(dispatchTo([{ type: 'SUBMIT' }]), { type: 'DELETE' })).toEqual({ ok: false });
+    expect(deleted.ok && allowedDispatchEvents(deleted.snapshot, { openReplies: 0 })).toEqual([]);
+  });
+});
+
 describe('reply machine', () => {
   it('has exactly the glossary states and reaches every one', () => {
     expect(Object.keys(replyMachine.states)).toEqual([...REPLY_STATES]);
@@ -90,6 +100,7 @@ describe('reply machine', () => {
         { type: 'SUBMIT', position: 'agree', content: 'Nhất trí' },
         { type: 'APPROVE' },
         { type: 'RETURN', comment: 'Bổ sung' },
+        { type: 'DECLINE', comment: 'Không thuộc chức năng' },
         { type: 'EXPIRE', silenceMeansAgreement: true },
         { type: 'EXPIRE', silenceMeansAgreement: false },
       ],
@@ -112,7 +123,7 @@ describe('reply machine', () => {
 
   it('allows reassigning an assigned reply', () => {
     const assigned = replyTo([{ type: 'ASSIGN', assignee: 'a' }]);
-    expect(allowedReplyEvents(assigned)).toEqual(['ASSIGN', 'SUBMIT', 'EXPIRE']);
+    expect(allowedReplyEvents(assigned)).toEqual(['ASSIGN', 'SUBMIT', 'DECLINE', 'EXPIRE']);
     const again = applyReplyEvent(assigned, { type: 'ASSIGN', assignee: 'b' });
     expect(again.ok && again.state).toBe('assigned');
   });
