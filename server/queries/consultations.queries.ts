@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { forUpdate } from '../db';
 import { num, str } from './normalise';
 
 type Q = Knex | Knex.Transaction;
@@ -19,11 +18,6 @@ export async function consultationIdsOf(db: Q, dossierId: number): Promise<numbe
     .orderBy('id')
     .pluck('id');
   return ids.map(num);
-}
-
-/** Lock a dossier row (MySQL `FOR UPDATE`) so that a consultation is drafted against its current step. */
-export async function lockDossierRow(trx: Knex.Transaction, id: number): Promise<void> {
-  await forUpdate(trx, trx('dossiers').where({ id })).first('id');
 }
 
 /** A reply of a consultation still missing after its due date, not yet alerted. */

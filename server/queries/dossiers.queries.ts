@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { forUpdate } from '../db';
 import { bool, boolOrNull, num, numOrNull, str, strOrNull, type EventFields, toEventFields } from './normalise';
 import { whereSearch } from './search';
 
@@ -375,4 +376,9 @@ export async function insertDossierDocuments(
   docs: Array<{ dossier_id: number; code: string; name: string; required: boolean; received: boolean }>,
 ): Promise<void> {
   if (docs.length) await trx('dossier_documents').insert(docs);
+}
+
+/** Lock a dossier row (MySQL `FOR UPDATE`) for work that must see its current state (a consultation, a portal header). */
+export async function lockDossierRow(trx: Knex.Transaction, id: number): Promise<void> {
+  await forUpdate(trx, trx('dossiers').where({ id })).first('id');
 }

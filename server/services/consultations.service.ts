@@ -1,7 +1,8 @@
 import type { Db } from '../db';
 import { withTransaction } from '../db';
 import { findDossierByCode, type DossierRow } from '../queries/dossiers.queries';
-import { consultationIdsOf, lockDossierRow } from '../queries/consultations.queries';
+import { consultationIdsOf } from '../queries/consultations.queries';
+import { lockDossierRow } from '../queries/dossiers.queries';
 import { findDispatch } from '../queries/dispatches.queries';
 import type { CreateDispatchInput } from '../schemas/dispatch.schema';
 import { assertCanSeeDossier } from '../policies/dossier.policy';

@@ -1,10 +1,10 @@
 import type { Config } from '../config';
 import type { Db } from '../db';
-import { forUpdate, withTransaction } from '../db';
+import { withTransaction } from '../db';
 import { Forbidden, Invalid, NotFound } from '../errors';
 import type { Actor } from '../policies/actor';
 import { mayManagePortalSync } from '../policies/portal.policy';
-import { findDossiersByIds } from '../queries/dossiers.queries';
+import { findDossiersByIds, lockDossierRow } from '../queries/dossiers.queries';
 import { portalCounts, resendAllPortalMessages, resendPortalMessage } from '../queries/portal.queries';
 import {
   dayCounts,
@@ -145,7 +145,7 @@ export async function queueNeverSynced(
   let queued = 0;
   for (const id of ids) {
     const done = await withTransaction(db, async (trx) => {
-      await forUpdate(db, trx('dossiers').where({ id })).first('id');
+      await lockDossierRow(trx, id);
       if (await hasPortalMessages(trx, id)) return false;
       const [row] = await findDossiersByIds(trx, [id]);
       if (!row || (FINAL_STATES as readonly string[]).includes(row.status)) return false;
