@@ -13,9 +13,9 @@ if (!hasBrowser && process.env.CI) throw new Error(`Chromium not found at ${CHRO
  * several times longer than on an idle machine, and must still pass. Every wait below is on a
  * condition (a selector, a URL, a new document); these limits only bound a wait that never ends.
  */
-export const BROWSER_TEST_MS = 240_000;
-export const ACTION_MS = 60_000;
-export const NAVIGATION_MS = 90_000;
+export const BROWSER_TEST_MS = 900_000;
+export const ACTION_MS = 300_000;
+export const NAVIGATION_MS = 300_000;
 
 export function launch(): Promise<Browser> {
   return chromium.launch({

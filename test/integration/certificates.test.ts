@@ -57,7 +57,7 @@ beforeAll(async () => {
     { commonName: 'Người Hết Hạn', organization: 'UBND xã Một' },
     new Date(Date.now() - 4 * 365 * 86_400_000),
   );
-}, 60_000);
+});
 
 describe.each(ENGINES)('certificates on %s', (engine) => {
   let t: TestApp;
@@ -94,7 +94,7 @@ describe.each(ENGINES)('certificates on %s', (engine) => {
     });
     await buildUser(t.tdb.db, { username: 'quantri', roles: ['admin'] });
     admin = await signIn(app, 'quantri', PASSWORD);
-  }, 120_000);
+  });
   afterAll(() => t.close());
 
   const certRows = () => t.tdb.db('certificates').select('*').orderBy('id');

@@ -20,7 +20,7 @@ describe('demo data', () => {
     await ensureAdmin(t.tdb.db, 'quan-tri-thu-nghiem');
     await seedDemo(t.tdb.db, t.ctx.config, 160);
     cal = await getCalendar(t.tdb.db, t.ctx.config);
-  }, 240_000);
+  });
   afterAll(() => t.close());
 
   const outside = (rows: Array<{ id: number; type: string; at: number | string }>) =>

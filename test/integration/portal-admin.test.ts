@@ -60,7 +60,7 @@ describe.each(ENGINES)('national portal sync admin page on %s', (engine) => {
     admin = await signIn(t.app, a.username, PASSWORD);
     const s = await buildUser(t.tdb.db, { roles: ['specialist'], unitId: w.commune.id });
     staff = await signIn(t.app, s.username, PASSWORD);
-  }, 120_000);
+  });
   afterAll(async () => {
     await t?.close();
     await sim?.stop();

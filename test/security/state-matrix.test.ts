@@ -69,7 +69,7 @@ describe.each(ENGINES)('state-changing routes on %s', (engine) => {
       date: '2031-03-03',
       dueDate: dr.dayAfter(15),
     };
-  }, 240_000);
+  });
   afterAll(() => t.close());
 
   const session = async (p: Principal) => {
@@ -130,93 +130,89 @@ describe.each(ENGINES)('state-changing routes on %s', (engine) => {
     }
   });
 
-  it.each(CASES)(
-    '%s: every caller as its rule says; a refused call changes nothing',
-    async (_label, key, index) => {
-      const probe: FormProbe = PAGE_RULES[key][index];
-      const route = key.replace(/^post /, '');
-      const problems: string[] = [];
-      c.forms++;
-      let fx: Fx | null = null;
-      const resolve = async () => (fx ??= { ...base, ...(probe.setup ? await probe.setup(dr, w) : {}) });
-      const fieldsFor = (f: Fx, p: Principal) => probe.fields?.(f, p, w) ?? {};
-      /** The probe's files, new bytes for every call: its own PDF maker, or the small fake PDF. */
-      const filesFor = async () =>
-        Promise.all(
-          Array.from({ length: probe.files ?? 0 }, async () =>
-            probe.pdf ? { name: 'du-thao-ket-qua.pdf', buffer: await probe.pdf() } : pdf(),
-          ),
-        );
-      let allowed: Principal | null = null;
+  it.each(CASES)('%s: every caller as its rule says; a refused call changes nothing', async (_label, key, index) => {
+    const probe: FormProbe = PAGE_RULES[key][index];
+    const route = key.replace(/^post /, '');
+    const problems: string[] = [];
+    c.forms++;
+    let fx: Fx | null = null;
+    const resolve = async () => (fx ??= { ...base, ...(probe.setup ? await probe.setup(dr, w) : {}) });
+    const fieldsFor = (f: Fx, p: Principal) => probe.fields?.(f, p, w) ?? {};
+    /** The probe's files, new bytes for every call: its own PDF maker, or the small fake PDF. */
+    const filesFor = async () =>
+      Promise.all(
+        Array.from({ length: probe.files ?? 0 }, async () =>
+          probe.pdf ? { name: 'du-thao-ket-qua.pdf', buffer: await probe.pdf() } : pdf(),
+        ),
+      );
+    let allowed: Principal | null = null;
 
-      const judge = async (
-        who: string,
-        want: number,
-        res: request.Response,
-        before: string,
-        f: Fx,
-        p: Principal,
-        mayChange: boolean,
-      ) => {
-        c.calls++;
-        const after = await snapshot();
-        const detail = res.status >= 400 ? ` (${/<h1[^>]*>([^<]*)/.exec(res.text)?.[1]?.trim() ?? ''})` : '';
-        if (res.status !== want) problems.push(`${who} → got ${res.status}${detail}, expected ${want}`);
-        if (res.status >= 500) return;
-        const accepted = mayChange && res.status === 303;
-        if (accepted) {
-          if (after === before) problems.push(`${who}: accepted (303) but nothing changed`);
-          const missing = probe.effect ? await probe.effect(t.tdb.db, f, p) : null;
-          if (missing) problems.push(`${who}: ${missing}`);
-          fx = null; // the next caller gets a fresh fixture
-        } else if (after !== before) {
-          problems.push(`${who}: answered ${res.status} (expected ${want}) but data or stored files changed`);
-          fx = null;
-        }
-      };
-
-      for (const p of w.principals) {
-        const f = await resolve();
-        const url = fill(route, f);
-        // Sign-in and sign-out replace the session: those go through a session of their own.
-        const s = probe.public ? { agent: await signIn(t.app, p.username, PASSWORD), csrf: '' } : await session(p);
-        if (probe.public) s.csrf = csrfFrom((await s.agent.get('/')).text);
-        const before = await snapshot();
-        const want = probe.expect(p);
-        if (want === 303 && !allowed) allowed = p;
-        const res = await send(s.agent, url, fieldsFor(f, p), await filesFor(), s.csrf);
-        await judge(`${key} × ${p.role} × ${p.rel}`, want, res, before, f, p, want === 303 && !probe.changesNothing);
+    const judge = async (
+      who: string,
+      want: number,
+      res: request.Response,
+      before: string,
+      f: Fx,
+      p: Principal,
+      mayChange: boolean,
+    ) => {
+      c.calls++;
+      const after = await snapshot();
+      const detail = res.status >= 400 ? ` (${/<h1[^>]*>([^<]*)/.exec(res.text)?.[1]?.trim() ?? ''})` : '';
+      if (res.status !== want) problems.push(`${who} → got ${res.status}${detail}, expected ${want}`);
+      if (res.status >= 500) return;
+      const accepted = mayChange && res.status === 303;
+      if (accepted) {
+        if (after === before) problems.push(`${who}: accepted (303) but nothing changed`);
+        const missing = probe.effect ? await probe.effect(t.tdb.db, f, p) : null;
+        if (missing) problems.push(`${who}: ${missing}`);
+        fx = null; // the next caller gets a fresh fixture
+      } else if (after !== before) {
+        problems.push(`${who}: answered ${res.status} (expected ${want}) but data or stored files changed`);
+        fx = null;
       }
+    };
 
-      // Signed out (an anonymous session with its own valid CSRF token): to the sign-in form, nothing changes.
-      {
-        const f = await resolve();
-        const anon = request.agent(t.app);
-        const csrf = csrfFrom((await anon.get('/dang-nhap')).text);
-        const before = await snapshot();
-        const as = allowed ?? w.principals[1];
-        const res = await send(anon, fill(route, f), fieldsFor(f, as), await filesFor(), csrf);
-        if (probe.public) c.calls++;
-        else {
-          await judge(`${key} × signed out`, 303, res, before, f, as, false);
-          if (res.status === 303 && !String(res.headers.location).startsWith('/dang-nhap'))
-            problems.push(`${key} × signed out → redirected to ${res.headers.location}, expected /dang-nhap`);
-        }
-      }
+    for (const p of w.principals) {
+      const f = await resolve();
+      const url = fill(route, f);
+      // Sign-in and sign-out replace the session: those go through a session of their own.
+      const s = probe.public ? { agent: await signIn(t.app, p.username, PASSWORD), csrf: '' } : await session(p);
+      if (probe.public) s.csrf = csrfFrom((await s.agent.get('/')).text);
+      const before = await snapshot();
+      const want = probe.expect(p);
+      if (want === 303 && !allowed) allowed = p;
+      const res = await send(s.agent, url, fieldsFor(f, p), await filesFor(), s.csrf);
+      await judge(`${key} × ${p.role} × ${p.rel}`, want, res, before, f, p, want === 303 && !probe.changesNothing);
+    }
 
-      // Signed in as someone the rule accepts, but without a CSRF token: 403, nothing changes.
-      {
-        const f = await resolve();
-        const as = allowed ?? w.principals[1];
-        const s = await session(as);
-        const before = await snapshot();
-        const res = await send(s.agent, fill(route, f), fieldsFor(f, as), await filesFor(), null);
-        await judge(`${key} × ${as.role} × ${as.rel} without a CSRF token`, 403, res, before, f, as, false);
+    // Signed out (an anonymous session with its own valid CSRF token): to the sign-in form, nothing changes.
+    {
+      const f = await resolve();
+      const anon = request.agent(t.app);
+      const csrf = csrfFrom((await anon.get('/dang-nhap')).text);
+      const before = await snapshot();
+      const as = allowed ?? w.principals[1];
+      const res = await send(anon, fill(route, f), fieldsFor(f, as), await filesFor(), csrf);
+      if (probe.public) c.calls++;
+      else {
+        await judge(`${key} × signed out`, 303, res, before, f, as, false);
+        if (res.status === 303 && !String(res.headers.location).startsWith('/dang-nhap'))
+          problems.push(`${key} × signed out → redirected to ${res.headers.location}, expected /dang-nhap`);
       }
-      expect(problems).toEqual([]);
-    },
-    180_000,
-  );
+    }
+
+    // Signed in as someone the rule accepts, but without a CSRF token: 403, nothing changes.
+    {
+      const f = await resolve();
+      const as = allowed ?? w.principals[1];
+      const s = await session(as);
+      const before = await snapshot();
+      const res = await send(s.agent, fill(route, f), fieldsFor(f, as), await filesFor(), null);
+      await judge(`${key} × ${as.role} × ${as.rel} without a CSRF token`, 403, res, before, f, as, false);
+    }
+    expect(problems).toEqual([]);
+  });
 });
 
 afterAll(() => {

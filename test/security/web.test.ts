@@ -31,7 +31,7 @@ describe.each(ENGINES)('web defences on %s', (engine) => {
     t = await buildTestApp(engine);
     w = await buildSecWorld(t.app, t.tdb.db);
     code = (await driver(t.app, w).dossier()).code;
-  }, 60_000);
+  });
   afterAll(() => t.close());
 
   const user = () => w.by('specialist', 'own').username;
@@ -170,7 +170,7 @@ describe.each(ENGINES)('web defences on %s', (engine) => {
     expect(health.status).toBe(503);
     expect(health.body).toEqual({ status: 'unavailable' });
     expect(problems).toEqual([]);
-  }, 60_000);
+  });
 
   it('a database that does not answer → 503 (contract), as JSON for the API and as a page', async () => {
     const down = knexFactory({
@@ -191,7 +191,7 @@ describe.each(ENGINES)('web defences on %s', (engine) => {
     } finally {
       await down.destroy();
     }
-  }, 30_000);
+  });
 
   it('malformed requests to pages give Vietnamese error pages without internals', async () => {
     const agent = await signIn(t.app, user(), PASSWORD);
