@@ -1,8 +1,7 @@
 /**
  * Fault: kill -9 in the middle of a unit merge (design.md §13: the merge is one transaction). A commune
  * with 300 in-progress dossiers is merged into another; the server is SIGKILLed while the merge's
- * transaction is open (seen from outside: SQLite's write lock held, MariaDB's transaction with rows
- * modified). After a restart on the same database either nothing moved or everything did, the event
+ * transaction is open (seen from outside: SQLite's write lock held, MariaDB running the merge's statements). After a restart on the same database either nothing moved or everything did, the event
  * chains verify, and the merge can then be done (again) completely.
  */
 import knexFactory, { Knex } from 'knex';
@@ -150,23 +149,21 @@ async function facts(k: Knex, fromCode: string, intoCode: string) {
 }
 
 /**
- * Seen from outside the app: is a write transaction open? SQLite: the write lock is taken (a
- * `BEGIN IMMEDIATE` with no busy wait fails); MariaDB: a transaction has modified rows (the jobs are
- * off, so only the merge writes for longer than a moment).
+ * Seen from outside the app: is the merge's transaction open? SQLite: the write lock is taken (a
+ * `BEGIN IMMEDIATE` with no busy wait fails); MariaDB: the app is running one of the merge's statements.
  */
 async function lockProbe(db: FaultDb): Promise<{ mergeOpen(): Promise<boolean>; close(): Promise<void> }> {
-  let seen = 0;
   if (db.engine === 'mysql')
     return {
       async mergeOpen() {
-        // Jobs are off and requests write in a moment: a transaction seen holding locks twice in a row
-        // is the merge (it locks the units, then every dossier of the unit, then rewrites them).
+        // Jobs are off: a statement of the app's naming the move, or a savepoint (one per dossier moved
+        // through the engine inside the merge's transaction), is the merge at work.
         const [rows] = await db.knex.raw(
-          'SELECT MAX(trx_rows_locked) AS locked, MAX(trx_rows_modified) AS modified FROM information_schema.innodb_trx ' +
-            'WHERE trx_mysql_thread_id <> CONNECTION_ID()',
+          'SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID() ' +
+            "AND (info LIKE '%UNIT_MERGED%' OR info LIKE 'SAVEPOINT%' OR info LIKE '%dossier_units%')",
+          [db.name],
         );
-        seen = Number(rows[0]?.locked ?? 0) > 0 || Number(rows[0]?.modified ?? 0) > 0 ? seen + 1 : 0;
-        return seen >= 2;
+        return Number(rows[0]?.n ?? 0) > 0;
       },
       close: async () => undefined,
     };
@@ -184,6 +181,7 @@ async function lockProbe(db: FaultDb): Promise<{ mergeOpen(): Promise<boolean>; 
     },
   });
   onCleanup(() => k.destroy());
+  let seen = 0;
   return {
     async mergeOpen() {
       try {
