@@ -52,7 +52,8 @@ export async function congVanModel(db: Db, d: DispatchRow, now = Date.now()): Pr
     number: d.number ? `Số: ${d.number}` : `Số:       /${d.issuing_symbol ?? ''}`,
     about: `V/v ${d.title.replace(/^V\/v\s+/i, '')}`,
     placeDate: dateLine(placeOf(d.issuing_name), d.issued_at ?? now),
-    addressees: units.map((u) => u.name),
+    // A long list goes once, under "Nơi nhận:"; "Kính gửi:" then points to it.
+    addressees: units.length > 5 ? ['Các đơn vị có tên tại phần “Nơi nhận”'] : units.map((u) => u.name),
     paragraphs: d.summary
       .split(/\n\s*\n|\r?\n/)
       .map((p) => p.trim())

@@ -180,13 +180,13 @@ describe.each(ENGINES)('dispatches complete on %s', (engine) => {
       api()
         .post(`/api/v1/dispatches/${d.id}/replies/${unit}/attachments`)
         .set(bearer(tok[who]))
-        .attach('files', PDF, { filename: name, contentType: 'application/pdf' });
+        .attach('file', PDF, { filename: name, contentType: 'application/pdf' });
     expect((await attach('c2Head', u.c1.code)).status).toBe(404); // another recipient does not see it
     expect((await attach('spec', u.c1.code)).status).toBe(403); // the issuer reads, never writes
     const bad = await api()
       .post(`/api/v1/dispatches/${d.id}/replies/${u.c1.code}/attachments`)
       .set(bearer(tok.c1Spec))
-      .attach('files', Buffer.from('not a pdf'), { filename: 'x.pdf', contentType: 'application/pdf' });
+      .attach('file', Buffer.from('not a pdf'), { filename: 'x.pdf', contentType: 'application/pdf' });
     expect(bad.status).toBe(422);
     const ok = await attach('c1Spec', u.c1.code);
     expect(ok.status).toBe(201);

@@ -483,6 +483,31 @@ export const ACCESS: Record<string, Probe[]> = {
       expect: act(at('parent', 'specialist', 'leader'), seesIssued, 422),
     },
   ],
+  // Only the drafter (D's specialist) edits or deletes, only a draft; an edit is an EDIT event, a delete a DELETE event.
+  'patch /dispatches/:id': [
+    {
+      name: 'edit draft',
+      setup: (dr) => dr.dispatch('draft'),
+      body: (fx) => ({ title: 'Xin ý kiến (sửa)', version: fx.version }),
+      expect: act(at('parent', 'specialist'), sender),
+      effect: dispatchEventWritten('EDIT'),
+    },
+    {
+      name: 'edit issued',
+      setup: (dr) => dr.dispatch('issued'),
+      body: (fx) => ({ title: 'Sửa sau khi ban hành', version: fx.version }),
+      expect: act(at('parent', 'specialist'), seesIssued, 422),
+    },
+  ],
+  'delete /dispatches/:id': [
+    {
+      name: 'delete draft',
+      setup: (dr) => dr.dispatch('draft'),
+      query: (fx) => `version=${fx.version}`,
+      expect: act(at('parent', 'specialist'), sender, 204),
+      effect: dispatchEventWritten('DELETE'),
+    },
+  ],
   'get /dispatches/:id/synthesis': [{ name: 'issued', expect: act(sender, () => false) }],
   'post /dispatches/:id/replies/:unitCode/events': [
     {
@@ -515,6 +540,17 @@ export const ACCESS: Record<string, Probe[]> = {
       setup: async (dr, w) => ({ ...(await dr.reply('received')), unitCode: w.units.C.code }),
       body: (fx, _p, w) => ({ type: 'ASSIGN', version: 1, assignee: w.by('specialist', 'own').username }),
       expect: (p) => (sender(p) ? 422 : 404),
+    },
+  ],
+  // Files on A's reply: its assigned specialist, head or leader while the reply is open (an ATTACH event);
+  // the sender side reads, never writes (403); C does not see A's reply (404).
+  'post /dispatches/:id/replies/:unitCode/attachments': [
+    {
+      name: "file on A's reply",
+      setup: (dr) => dr.reply('assigned'),
+      file: () => ({ buf: Buffer.from(`%PDF-1.4\n% ${uniq()}\n`), name: 'y-kien.pdf', type: 'application/pdf' }),
+      expect: act(at('own', 'specialist', 'head', 'leader'), seesIssued, 201),
+      effect: dispatchEventWritten('ATTACH'),
     },
   ],
   // The drafting unit's tiếp thu / giải trình: an event like any other change, and none after CLOSE.

@@ -9,7 +9,19 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../server/db';
 import { definition } from '../factories/dossiers';
-import { ACCESS, act, admin, at, Fx, notAPdf, Probe, resultWritten, seesDossier, seesIssued } from './access-table';
+import {
+  ACCESS,
+  act,
+  admin,
+  at,
+  Fx,
+  notAPdf,
+  Probe,
+  resultWritten,
+  seesDossier,
+  seesIssued,
+  sender,
+} from './access-table';
 import { PASSWORD } from '../factories/accounts';
 import type { Driver, Principal, SecWorld } from './fixture';
 import { PROC, PROC_LT, resultPdf } from './fixture';
@@ -326,6 +338,37 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
   'post /cong-van/:id/thao-tac': mirror('post /dispatches/:id/events'),
   'post /cong-van/:id/y-kien/:unitCode/thao-tac': mirror('post /dispatches/:id/replies/:unitCode/events'),
   'post /cong-van/:id/tong-hop/:unitCode': mirror('put /dispatches/:id/replies/:unitCode/response'),
+  // The drafter's "Sửa" and "Xóa" (specialists only by the route; the policy: only the drafter, only a draft).
+  'post /cong-van/:id/sua': [
+    {
+      name: 'edit draft',
+      setup: (dr) => dr.dispatch('draft'),
+      fields: (fx) => ({
+        title: 'Xin ý kiến (sửa)',
+        summary: 'Nội dung',
+        dueDate: String(fx.dueDate),
+        recipients: [String(fx.cCode)],
+        version: String(fx.version),
+      }),
+      expect: (p) => (p.role !== 'specialist' ? 403 : act(at('parent', 'specialist'), sender, 303)(p)),
+    },
+  ],
+  'post /cong-van/:id/xoa': [
+    {
+      name: 'delete draft',
+      setup: (dr) => dr.dispatch('draft'),
+      fields: (fx) => ({ version: String(fx.version) }),
+      expect: (p) => (p.role !== 'specialist' ? 403 : act(at('parent', 'specialist'), sender, 303)(p)),
+    },
+  ],
+  'post /cong-van/:id/y-kien/:unitCode/tep': [
+    {
+      name: "file on A's reply",
+      setup: (dr) => dr.reply('assigned'),
+      files: 1,
+      expect: act(at('own', 'specialist', 'head', 'leader'), seesIssued, 303),
+    },
+  ],
   // Reminders: any user of the issuing unit, while replies are open (an outbox row).
   'post /cong-van/:id/nhac': [
     {

@@ -150,12 +150,12 @@ export function dispatchRoutes(ctx: AppContext): ApiRoute[] {
       operationId: 'attachReplyFiles',
       summary: 'Đính kèm tệp vào ý kiến trả lời của đơn vị nhận',
       description:
-        `multipart/form-data: \`files\` (một hoặc nhiều tệp, tối đa ${MB} MB mỗi tệp). Chuyên viên được giao ` +
+        `multipart/form-data: \`file\` (một hoặc nhiều tệp cùng tên trường, tối đa ${MB} MB mỗi tệp). Chuyên viên được giao ` +
         'hoặc lãnh đạo đơn vị nhận, khi ý kiến chưa gửi; đơn vị soạn thảo thấy tệp khi ý kiến đã gửi.',
       tags,
       input: { params: replyParams, body: replyFilesFieldsSchema },
       load: load.reply,
-      multipart: { field: 'files', maxFields: 10, schema: replyFilesFieldsSchema },
+      multipart: { field: 'file', maxFields: 10, schema: replyFilesFieldsSchema },
       responses: {
         201: ok('Công văn sau khi đính kèm (ý kiến của đơn vị kèm các tệp)', dispatchSchema),
         403: notActor,
