@@ -35,6 +35,28 @@ describe('demo data', () => {
     expect(Number((await t.tdb.db('dispatches').count({ n: '*' }))[0].n)).toBe(5);
   });
 
+  it('shows the 2025 merger: former communes inactive, their open dossiers moved, finished ones under the old names', async () => {
+    const db = t.tdb.db;
+    const merged = await db('units').where({ code: '000.41.00.H05' }).first('id', 'active');
+    const former = await db('units')
+      .whereIn('code', ['000.04.03.H05', '000.05.03.H05'])
+      .select('id', 'active', 'merged_into_id');
+    expect(former.map((u) => [Boolean(Number(u.active)), Number(u.merged_into_id)])).toEqual([
+      [false, Number(merged.id)],
+      [false, Number(merged.id)],
+    ]);
+    const old = await db('dossiers')
+      .where('code', 'like', '000.04.03.H05-%')
+      .orWhere('code', 'like', '000.05.03.H05-%')
+      .select('id', 'receiving_unit_id', 'status');
+    expect(old).toHaveLength(12);
+    const open = old.filter((d) => !['returned', 'refused', 'withdrawn'].includes(d.status));
+    expect(open).toHaveLength(6);
+    for (const d of old) expect(Number(d.receiving_unit_id) === Number(merged.id)).toBe(open.includes(d));
+    const moves = await db('dossier_events').where({ type: 'UNIT_MERGED' }).pluck('dossier_id');
+    expect(moves.map(Number).sort()).toEqual(open.map((d) => Number(d.id)).sort());
+  });
+
   it('queues nothing for the national portal, even with PORTAL_URL set', async () => {
     expect(Number((await t.tdb.db('portal_outbox').count({ n: '*' }))[0].n)).toBe(0);
   });

@@ -2,6 +2,7 @@ import type { Db } from '../../../server/db';
 import type { Config } from '../../../server/config';
 import { seedDemoDossiers } from './dossiers';
 import { seedDemoDispatches } from './dispatches';
+import { seedDemoMerger } from './merger';
 import { withTransaction } from '../../../server/db';
 import { hashPassword } from '../../../server/auth/passwords';
 import { insertUnit } from '../../../server/queries/units.queries';
@@ -51,7 +52,7 @@ export async function seedDemo(db: Db, config: Config, dossiers = 400): Promise<
   });
   // Made-up dossiers are never sent to a national portal, even when PORTAL_URL is set at first start.
   const offline: Config = { ...config, PORTAL_URL: undefined };
-  const made = await seedDemoDossiers(db, offline, dossiers);
+  const made = (await seedDemoDossiers(db, offline, dossiers)) + (await seedDemoMerger(db, offline, hash));
   const dispatches = await seedDemoDispatches(db, offline);
   // The demo's history is not news: nobody should get hundreds of mails about it on first start.
   await discardPending(db);
