@@ -56,6 +56,10 @@ describe.each(ENGINES)('unit pages on %s', (engine) => {
     const list = await admin.get('/quan-tri/don-vi');
     expect(list.text).toMatch(/Đã sáp nhập đơn vị .* chuyển 5 người dùng, 2 hồ sơ/);
     expect(list.text).toMatch(/Đã sáp nhập<\/span> vào UBND xã Hợp Nhất ngày \d{2}\/\d{2}\/\d{4}/);
+    const code = /href="\/ho-so\/([^"]+)"/.exec(page.text)![1];
+    const history = await admin.get(`/ho-so/${code}`);
+    expect(history.text).toContain('Chuyển đơn vị do sáp nhập');
+    expect(history.text).toContain('Chuyển từ UBND xã Một sang UBND xã Hợp Nhất do sáp nhập đơn vị');
     const units = (await request(t.app).get('/api/v1/units').set(bearer(w.tokens.admin))).body.items;
     expect(units.find((u: { code: string }) => u.code === w.commune.code).active).toBe(false);
   });

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { ENGINES } from '../helpers/db';
 import { tokenFor, type TestApp } from '../helpers/app';
 import { buildUnit, buildUser, PASSWORD } from '../factories/accounts';
-import { bearer, buildDossierApp, send, type World } from '../factories/dossiers';
+import { bearer, buildDossierApp, definition, send, type World } from '../factories/dossiers';
 import { previewMerge } from '../../server/services/unit-merge.service';
 import { vnDate } from '../../workflows/calendar/time';
 import type { Role } from '../../workflows/labels';
@@ -208,16 +208,34 @@ describe.each(ENGINES)('merging units on %s', (engine) => {
     expect(events).toHaveLength(1);
   });
 
-  it('merges the second commune too (reports add up); codes stay unique and new intakes get the new unit code', async () => {
+  it('merges the second commune too (reports add up); its procedure steps go to the new unit; codes stay unique and new intakes get the new unit code', async () => {
+    // A procedure whose second step the second commune performs: after the merge its successor does.
+    const steps = [
+      { code: 'review', name: 'Thẩm định hồ sơ', role: 'specialist', hours: 8 },
+      { code: 'opinion', name: 'Cho ý kiến', role: 'specialist', hours: 8, unit: w.other.code },
+    ];
+    const proc = await api()
+      .post('/api/v1/procedures')
+      .set(bearer(w.tokens.admin))
+      .send(definition('9.000001', { steps }));
+    expect(proc.status).toBe(201);
     for (const u of [w.other.code, target.code, w.district.code]) before[u] = await summary(u);
     const p = await previewMerge(t.tdb.db, w.other.code, target.code);
+    expect(p.procedures.map((x) => x.code)).toEqual(['9.000001']);
     const res = await merge(w.other.code, target.code);
     await expectReportsAddUp([w.other.code, target.code]);
     expect(res.status).toBe(200);
     // The dispatch already has the new unit's reply (moved from the first commune): this one stays.
     expect(p.repliesKept).toHaveLength(1);
     expect(res.body.moved).toEqual({ users: p.users.length, dossiers: 1, replies: 0 });
-    const fresh = [];
+    const named = await api()
+      .post('/api/v1/dossiers')
+      .set(bearer(tok.tIntake))
+      .send({ procedureCode: '9.000001', applicant: { fullName: 'Lý Văn Tư' }, documents: ['TO_TRINH', 'BAO_CAO'] });
+    const fwd = await send(t.app, tok.tSpecialist, named.body.code, { type: 'FORWARD', version: named.body.version });
+    expect(fwd.status).toBe(200);
+    expect(fwd.body.handlingUnit.code).toBe(target.code);
+    const fresh = [named.body.code];
     for (const token of [w.tokens.intake, w.tokens.otherIntake, tok.tIntake]) fresh.push(await walk(token, []));
     expect(fresh.every((c) => c.startsWith(`${target.code}-`))).toBe(true);
     const all = (await t.tdb.db('dossiers').pluck('code')) as string[];
