@@ -2,7 +2,7 @@ import type { Db } from '../../../server/db';
 import type { Config } from '../../../server/config';
 import { seedDemoDossiers } from './dossiers';
 import { seedDemoDispatches } from './dispatches';
-import { seedDemoMerger } from './merger';
+import { MERGER_ADDS, seedDemoMerger } from './merger';
 import { withTransaction } from '../../../server/db';
 import { hashPassword } from '../../../server/auth/passwords';
 import { insertUnit } from '../../../server/queries/units.queries';
@@ -61,7 +61,7 @@ export async function seedDemo(db: Db, config: Config, dossiers = 400): Promise<
   return {
     summary: [
       '',
-      `Đã nạp dữ liệu mẫu: ${SEED_UNITS.length} đơn vị, ${SEED_USERS.length} người dùng, ${made} hồ sơ, ${dispatches} công văn xin ý kiến (mật khẩu chung: ${DEMO_PASSWORD}). Ví dụ:`,
+      `Đã nạp dữ liệu mẫu: ${SEED_UNITS.length + MERGER_ADDS.units} đơn vị, ${SEED_USERS.length + MERGER_ADDS.users} người dùng, ${made} hồ sơ, ${dispatches} công văn xin ý kiến (mật khẩu chung: ${DEMO_PASSWORD}). Ví dụ:`,
       ...lines,
       '',
     ].join('\n'),

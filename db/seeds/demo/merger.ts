@@ -35,6 +35,8 @@ const PEOPLE: Array<[Role, string, string]> = [
   ['leader', 'lanhdao', 'Nguyễn Văn Mười'],
   ['clerk', 'vanthu', 'Huỳnh Thị Út'],
 ];
+/** The units and people this part of the demo adds (for the start-up summary). */
+export const MERGER_ADDS = { units: FORMER.length + 1, users: FORMER.length * PEOPLE.length };
 /** What became of each former commune's dossiers before the merger (the khai sinh procedure). */
 const FATES = ['review', 'sign', 'supplement', 'returned', 'refused', 'withdrawn'] as const;
 
