@@ -13,6 +13,7 @@ import { congVanModel } from '../presenters/dispatch-print.presenter';
 import { formatRecipients } from '../pdf/document';
 import { renderCongVanPdf } from '../pdf/cong-van';
 import { unitLabelsByIds } from '../queries/units.queries';
+import { assertMayEditDraft } from '../policies/dispatch.policy';
 
 const STALE =
   'Dự thảo vừa được cập nhật ở nơi khác nên thay đổi chưa được lưu. Vui lòng xem bản mới nhất rồi thao tác lại.';
@@ -72,6 +73,11 @@ export function dispatchDraftPages(ctx: AppContext) {
     /** GET /cong-van/:id/sua — the draft's form, prefilled (the policy decides on save). */
     async editForm(req: Request, res: Response) {
       const { d } = await loadVisible(db, req.user!, idOf(req));
+      assertMayEditDraft(req.user!, d);
+      if (d.state !== 'draft') {
+        flash(req, 'info', 'Công văn không còn là dự thảo nên không sửa được nữa.');
+        return res.redirect(303, `/cong-van/${d.id}`);
+      }
       const units = await unitLabelsByIds(db, JSON.parse(d.recipients) as number[]);
       await renderEdit(req, res, {
         title: d.title,
@@ -171,6 +177,7 @@ export function dispatchDraftPages(ctx: AppContext) {
         layout: 'print',
         bodyClass: 'portrait',
         cv,
+        addresseeLines: formatRecipients(cv.addressees),
         recipientLines: formatRecipients(cv.recipients),
         back: { href: `/cong-van/${d.id}`, label: '← Về công văn' },
         pdf: { href: `/cong-van/${d.id}/in.pdf` },

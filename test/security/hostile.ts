@@ -269,6 +269,24 @@ export const TARGETS: Record<string, Target> = {
       comment: 'Giao',
     }),
   },
+  'patch /dispatches/:id': {
+    who: (w) => w.by('specialist', 'parent'),
+    setup: (dr) => dr.dispatch('draft'),
+    valid: (fx) => ({
+      title: 'Xin ý kiến (sửa)',
+      summary: 'Nội dung',
+      dueDate: fx.dueDate,
+      recipientUnitCodes: [fx.cCode],
+      silenceMeansAgreement: false,
+      version: fx.version,
+    }),
+  },
+  'post /dispatches/:id/replies/:unitCode/attachments': {
+    who: (w) => w.by('specialist', 'own'),
+    setup: (dr) => dr.reply('assigned'),
+    // The files travel as multipart; a JSON body (with a field the route ignores) carries none (422).
+    valid: () => ({ note: 'Tệp kèm ý kiến' }),
+  },
   'put /dispatches/:id/replies/:unitCode/response': {
     who: (w) => w.by('specialist', 'parent'),
     valid: () => ({ response: 'Tiếp thu' }),
