@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { forUpdate } from '../db';
 import { FINAL_STATES } from '../../workflows/status';
 import { OPEN_REPLY_STATES } from '../../workflows/dispatch/reply.machine';
 import { num, numOrNull, str } from './normalise';
@@ -197,4 +198,36 @@ export async function predecessorsOf(db: Q, unitId: number) {
 export async function mergeTimes(db: Q): Promise<Map<number, number | null>> {
   const rows = await db('units').whereNotNull('merged_at').select('id', 'merged_at');
   return new Map(rows.map((r) => [num(r.id), numOrNull(r.merged_at)]));
+}
+
+/** The dispatches a unit already has a reply to (a merge keeps the old unit's reply there). */
+export async function dispatchIdsRepliedBy(db: Q, unitId: number): Promise<Set<number>> {
+  return new Set((await db('dispatch_replies').where({ unit_id: unitId }).pluck('dispatch_id')).map(num));
+}
+
+/** Lock unit rows, in id order (two merges at once never deadlock). */
+export async function lockUnits(trx: Knex.Transaction, ids: number[]): Promise<void> {
+  await forUpdate(trx, trx('units').whereIn('id', ids).orderBy('id')).select('id');
+}
+
+/** The rows a merge is about to move, to lock them without waiting (see unit-merge.service lockNow). */
+export function rowsById(trx: Knex.Transaction, table: 'dispatch_replies' | 'dispatches', ids: number[]) {
+  return trx(table).whereIn('id', ids);
+}
+
+/** A draft's recipients, readdressed (a draft is not sent yet: its addressees are only words). */
+export async function setDraftRecipients(trx: Knex.Transaction, id: number, recipients: number[], now: number) {
+  await trx('dispatches')
+    .where({ id })
+    .update({ recipients: JSON.stringify(recipients), updated_at: now });
+}
+
+/** Hang units under another parent. */
+export async function reparentUnits(trx: Knex.Transaction, ids: number[], parentId: number, now: number) {
+  if (ids.length) await trx('units').whereIn('id', ids).update({ parent_id: parentId, updated_at: now });
+}
+
+/** A unit stops working (retired). */
+export async function retireUnitRow(trx: Knex.Transaction, id: number, now: number): Promise<void> {
+  await trx('units').where({ id }).update({ active: false, updated_at: now });
 }

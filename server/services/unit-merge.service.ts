@@ -1,16 +1,15 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db';
-import { dialect, forUpdate, withTransaction } from '../db';
+import { dialect, withTransaction } from '../db';
 import { AppError, Invalid, NotFound } from '../errors';
 import type { Actor } from '../policies/actor';
 import { isSystem } from '../policies/actor';
 import { findDossiersByIds } from '../queries/dossiers.queries';
 import { findUnitByCode, listUnits, subtreeIds, Unit } from '../queries/units.queries';
 import * as q from '../queries/unit-merge.queries';
-import { appendDispatchEvent } from './audit';
 import { ALLOWED_PARENTS } from './accounts.service';
 import { transition } from './engine/engine';
-import { MovedRole, unitMoveKind } from './engine/unit-move.kind';
+import { dispatchMoveKind, MovedRole, replyMoveKind, unitMoveKind } from './engine/unit-move.kind';
 
 /**
  * Merging one unit into another (design.md §13, contract.md §2): the unit that goes hands its users,
@@ -82,9 +81,7 @@ async function refusalsOf(db: Db | Knex.Transaction, from: Unit, into: Unit, chi
 async function gather(db: Db | Knex.Transaction, from: Unit, into: Unit): Promise<MergePreview> {
   const children = (await listUnits(db)).filter((u) => u.parentId === from.id && u.active);
   const replies = await q.openRepliesToUnit(db, from.id);
-  const intoReplies = new Set(
-    (await db('dispatch_replies').where({ unit_id: into.id }).pluck('dispatch_id')).map(Number),
-  );
+  const intoReplies = await q.dispatchIdsRepliedBy(db, into.id);
   const dispatches = await q.openDispatchesOfUnit(db, from.id);
   const dossiers = await q.openDossiersOfUnit(db, from.id);
   return {
@@ -162,7 +159,7 @@ async function mergeIn(
   now: number,
 ): Promise<MergeResult> {
   const seen = await unitsOf(trx, fromCode, intoCode);
-  await forUpdate(trx, trx('units').whereIn('id', [seen.from.id, seen.into.id]).orderBy('id')).select('id');
+  await q.lockUnits(trx, [seen.from.id, seen.into.id]);
   const { from, into } = await unitsOf(trx, fromCode, intoCode);
   const p = await gather(trx, from, into);
   if (p.refusals.length) throw new Invalid(p.refusals.join(' '), { fields: { intoCode: p.refusals[0] } });
@@ -170,16 +167,18 @@ async function mergeIn(
   await lockNow(trx, q.openDossiersQuery(trx, from.id).clone(), 'Một hồ sơ của đơn vị');
   await lockNow(
     trx,
-    trx('dispatch_replies').whereIn(
-      'id',
+    q.rowsById(
+      trx,
+      'dispatch_replies',
       p.replies.map((r) => r.id),
     ),
     'Một ý kiến của đơn vị',
   );
   await lockNow(
     trx,
-    trx('dispatches').whereIn(
-      'id',
+    q.rowsById(
+      trx,
+      'dispatches',
       p.dispatches.map((d) => d.id),
     ),
     'Một công văn của đơn vị',
@@ -196,59 +195,21 @@ async function mergeIn(
   for (const row of rows)
     await transition(trx, unitMoveKind(row), { id: row.id, actor, input: { type: 'UNIT_MERGED', ...units }, now });
 
-  const who = isSystem(actor)
-    ? { actor_id: null, actor_username: null, actor_name: null, actor_unit_code: null }
-    : {
-        actor_id: actor.id,
-        actor_username: actor.username,
-        actor_name: actor.fullName,
-        actor_unit_code: actor.unitCode,
-      };
-  const comment = `Chuyển từ ${from.name} sang ${into.name} do sáp nhập đơn vị`;
-  for (const r of p.replies) {
-    await trx('dispatch_replies')
-      .where({ id: r.id })
-      .update({ unit_id: into.id, version: trx.raw('version + 1'), updated_at: now });
-    await appendDispatchEvent(trx, {
-      dispatch_id: r.dispatchId,
-      reply_id: r.id,
-      type: 'UNIT_MERGED',
-      from_state: r.state,
-      to_state: r.state,
-      ...who,
-      comment,
-      at: now,
-    });
-  }
-  for (const d of p.dispatches) {
-    await trx('dispatches')
-      .where({ id: d.id })
-      .update({ issuing_unit_id: into.id, version: trx.raw('version + 1'), updated_at: now });
-    await appendDispatchEvent(trx, {
-      dispatch_id: d.id,
-      reply_id: null,
-      type: 'UNIT_MERGED',
-      from_state: d.state,
-      to_state: d.state,
-      ...who,
-      comment,
-      at: now,
-    });
-  }
+  for (const r of p.replies)
+    await transition(trx, replyMoveKind(), { id: r.id, actor, input: { type: 'UNIT_MERGED', ...units }, now });
+  for (const d of p.dispatches)
+    await transition(trx, dispatchMoveKind(), { id: d.id, actor, input: { type: 'UNIT_MERGED', ...units }, now });
   for (const d of await q.draftsAddressedTo(trx, from.id)) {
     const recipients = [...new Set(d.recipients.map((id) => (id === from.id ? into.id : id)))];
-    await trx('dispatches')
-      .where({ id: d.id })
-      .update({ recipients: JSON.stringify(recipients), updated_at: now });
+    await q.setDraftRecipients(trx, d.id, recipients, now);
   }
   const users = await q.moveUsers(trx, from.id, into.id, now);
-  if (p.children.length)
-    await trx('units')
-      .whereIn(
-        'id',
-        p.children.map((c) => c.id),
-      )
-      .update({ parent_id: into.id, updated_at: now });
+  await q.reparentUnits(
+    trx,
+    p.children.map((c) => c.id),
+    into.id,
+    now,
+  );
   await q.inheritVisibility(trx, from.id, into.id);
   const moved = { users, dossiers: rows.length, replies: p.replies.length };
   await q.markMerged(trx, {
@@ -284,10 +245,10 @@ export async function retireUnit(db: Db, code: string): Promise<Unit> {
   return withTransaction(db, async (trx) => {
     const unit = await findUnitByCode(trx, code);
     if (!unit) throw new NotFound('Không tìm thấy đơn vị.');
-    await forUpdate(trx, trx('units').where({ id: unit.id })).select('id');
+    await q.lockUnits(trx, [unit.id]);
     const refusals = await retireRefusals(trx, unit);
     if (refusals.length) throw new Invalid(`Chưa thể ngừng hoạt động: ${refusals.join(' ')}`, { reasons: refusals });
-    await trx('units').where({ id: unit.id }).update({ active: false, updated_at: Date.now() });
+    await q.retireUnitRow(trx, unit.id, Date.now());
     return { ...unit, active: false };
   });
 }

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import { Forbidden, NotAllowed } from '../../errors';
 import { addDossierUnit, DossierRow, toDossierRow } from '../../queries/dossiers.queries';
-import { isAdmin } from '../../policies/actor';
+import { isAdmin, type Actor } from '../../policies/actor';
+import { findDispatch, findReplyById, type DispatchRow, type ReplyRow } from '../../queries/dispatches.queries';
+import { isOpenReplyState } from '../../../workflows/dispatch';
 import { isFinalState } from '../../../workflows/status';
 import type { Kind } from './engine';
 
@@ -28,9 +30,7 @@ export function unitMoveKind(seen: DossierRow): Kind<DossierRow, UnitMoveInput, 
     noun: 'Hồ sơ',
     load: async (_trx: Knex.Transaction, locked: object) => toDossierRow({ ...seen, ...locked }),
     stream: (row) => ({ dossier_id: row.id }),
-    authorize(actor) {
-      if (!isAdmin(actor)) throw new Forbidden('Chỉ quản trị hệ thống được sáp nhập đơn vị.');
-    },
+    authorize: (actor) => adminOnly(actor),
     // Finished dossiers keep the units they were received and decided under.
     machine: (_trx, row) => (isFinalState(row.state) ? null : { state: row.state, snapshot: JSON.parse(row.snapshot) }),
     notAllowed: () => new NotAllowed('Hồ sơ đã kết thúc nên giữ nguyên đơn vị.'),
@@ -57,4 +57,47 @@ function rolesNaming(row: DossierRow, unitId: number): MovedRole[] {
   if (row.competent_unit_id === unitId) roles.push('competent');
   if (row.handling_unit_id === unitId) roles.push('handling');
   return roles;
+}
+
+const adminOnly = (actor: Actor) => {
+  if (!isAdmin(actor)) throw new Forbidden('Chỉ quản trị hệ thống được sáp nhập đơn vị.');
+};
+const moveComment = (input: UnitMoveInput) => `Chuyển từ ${input.from.name} sang ${input.into.name} do sáp nhập đơn vị`;
+
+/**
+ * An open reply of a unit that merges away now belongs to its successor (UNIT_MERGED in the
+ * dispatch's event stream, a new version; the reply's state and content stay).
+ */
+export function replyMoveKind(): Kind<ReplyRow, UnitMoveInput, void> {
+  return {
+    name: 'reply',
+    table: 'dispatch_replies',
+    noun: 'Ý kiến',
+    load: async (trx, locked) => (await findReplyById(trx, locked.id))!,
+    stream: (r) => ({ dispatch_id: r.dispatch_id, reply_id: r.id }),
+    authorize: adminOnly,
+    machine: (_trx, r) => (isOpenReplyState(r.state) ? { state: r.state, snapshot: JSON.parse(r.snapshot) } : null),
+    notAllowed: () => new NotAllowed('Ý kiến đã kết thúc nên giữ nguyên đơn vị.'),
+    effects: async (_trx, { input }) => ({ patch: { unit_id: input.into.id }, event: { comment: moveComment(input) } }),
+    answer: async () => undefined,
+  };
+}
+
+/** A dispatch not yet issued by a unit that merges away is now its successor's (UNIT_MERGED, a new version). */
+export function dispatchMoveKind(): Kind<DispatchRow, UnitMoveInput, void> {
+  return {
+    name: 'dispatch',
+    table: 'dispatches',
+    noun: 'Công văn',
+    load: async (trx, locked) => (await findDispatch(trx, locked.id))!,
+    stream: (d) => ({ dispatch_id: d.id, reply_id: null }),
+    authorize: adminOnly,
+    machine: (_trx, d) => ({ state: d.state, snapshot: JSON.parse(d.snapshot) }),
+    notAllowed: () => new NotAllowed('Không thể chuyển công văn này.'),
+    effects: async (_trx, { input }) => ({
+      patch: { issuing_unit_id: input.into.id },
+      event: { comment: moveComment(input) },
+    }),
+    answer: async () => undefined,
+  };
 }
