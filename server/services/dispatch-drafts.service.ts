@@ -32,7 +32,9 @@ export async function editDraft(db: Db, actor: Actor, id: number, input: EditDis
   const { d } = await loadVisible(db, actor, id);
   const patch: EditDraftRequest['patch'] = {};
   if (input.title !== undefined && input.title !== d.title) patch.title = input.title;
-  if (input.summary !== undefined && input.summary !== d.summary) patch.summary = input.summary;
+  // A browser sends a textarea's line breaks as CRLF: the same text is no change.
+  const lf = (t: string) => t.replace(/\r\n?/g, '\n');
+  if (input.summary !== undefined && lf(input.summary) !== lf(d.summary)) patch.summary = input.summary;
   if (input.dueDate !== undefined && input.dueDate !== d.due_date) {
     if (input.dueDate < vnDate(new Date(now)))
       throw new Invalid('Hạn trả lời đã qua.', { fields: { dueDate: 'Hạn trả lời phải từ hôm nay trở đi' } });

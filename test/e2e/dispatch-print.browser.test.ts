@@ -41,18 +41,19 @@ maybe('the printable công văn and the synthesis in Chromium', () => {
     return page;
   }
 
-  /** The demo's closed dispatch of the Department of Home Affairs (its synthesis is complete). */
-  async function findClosed(page: Page): Promise<number> {
+  /** The demo's dispatch of the Department of Home Affairs in this state (its page's badge says so). */
+  async function findIn(page: Page, state: string): Promise<number> {
     await page.goto(`${srv.url}/cong-van`);
     const hrefs = await page
       .locator('a[href^="/cong-van/"]')
       .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? '').filter((h) => /^\/cong-van\/\d+$/.test(h)));
     for (const href of hrefs) {
       const html = await page.evaluate(async (h) => (await fetch(h)).text(), href);
-      if (html.includes('badge-dispatch-closed')) return Number(href.split('/').pop());
+      if (html.includes(`badge-dispatch-${state}`)) return Number(href.split('/').pop());
     }
-    throw new Error('no closed dispatch in the demo data');
+    throw new Error(`no ${state} dispatch in the demo data`);
   }
+  const findClosed = (page: Page) => findIn(page, 'closed');
 
   it('shows the công văn on A4 with the Decree 30 blocks, at desktop and phone widths', async () => {
     for (const [name, viewport] of Object.entries(WIDTHS)) {
@@ -83,6 +84,30 @@ maybe('the printable công văn and the synthesis in Chromium', () => {
       expect(pdf).toEqual({ type: 'application/pdf', head: '%PDF-' });
       await page.context().close();
     }
+  });
+
+  it('lets the drafter edit the demo draft with "Sửa", then delete it with "Xóa"', async () => {
+    const page = await as('chuyenvien.snv', WIDTHS.desktop);
+    page.on('dialog', (d) => d.accept()); // the confirmation before "Xóa"
+    const id = await findIn(page, 'draft');
+    await page.goto(`${srv.url}/cong-van/${id}`);
+    await page.getByTestId('edit-draft').click();
+    await page.waitForURL(/\/sua$/);
+    const title = page.getByLabel('Trích yếu');
+    expect(await title.inputValue()).not.toBe('');
+    await title.fill('Dự thảo đã sửa trong trình duyệt');
+    await submitAndWait(page, page.getByRole('button', { name: 'Lưu thay đổi' }), '.flash-success');
+    expect(page.url()).toBe(`${srv.url}/cong-van/${id}`);
+    expect(await page.locator('h1 + .trich-yeu').textContent()).toBe('Dự thảo đã sửa trong trình duyệt');
+    // Only the title changed: the history says so (the summary came back with the browser's CRLF line breaks).
+    expect(await page.locator('.timeline li').last().textContent()).toContain('Sửa: trích yếu');
+    expect(await page.locator('.timeline li').last().textContent()).not.toContain('nội dung');
+    await page.screenshot({ path: path.join(OUT, 'dispatch-draft-edited.png'), fullPage: true });
+    await submitAndWait(page, page.getByRole('button', { name: 'Xóa', exact: true }), '.flash-success');
+    expect(page.url()).toBe(`${srv.url}/cong-van`);
+    expect(await page.content()).not.toContain('Dự thảo đã sửa trong trình duyệt');
+    expect((await page.goto(`${srv.url}/cong-van/${id}`))?.status()).toBe(404);
+    await page.context().close();
   });
 
   it('shows the synthesis headed by the parent body, at desktop and phone widths', async () => {
