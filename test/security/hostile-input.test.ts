@@ -161,7 +161,8 @@ describe.each(ENGINES)('hostile input on %s', (engine) => {
       fc.string({ minLength: 101, maxLength: 300 }).map((s) => s.replace(/[^A-Za-z0-9]/g, 'a')),
       fc
         .string({ maxLength: 50 })
-        .filter((s) => !/^[A-Za-z0-9_.:-]{1,100}$/.test(s) && /^[\t\x20-\x7e\x80-\xff]*$/.test(s)),
+        // HTTP drops spaces and tabs around a header's value: " abc " arrives as the valid "abc".
+        .filter((s) => !/^[A-Za-z0-9_.:-]{1,100}$/.test(s.trim()) && /^[\t\x20-\x7e\x80-\xff]*$/.test(s)),
       fc.constantFrom('', ' ', 'khóa', 'a b', 'a/b', 'a,b', '"a"', '<script>', 'a'.repeat(101), 'éé'),
     );
     const posts = WRITES.filter(([, r]) => r.method === 'post' && !isPublic(r));
