@@ -14,6 +14,7 @@ const EVENT_TEXT: Record<string, string> = {
   CLOSE: 'Kết thúc xin ý kiến',
   EDIT: 'Sửa dự thảo',
   DELETE: 'Xóa dự thảo',
+  UNIT_MERGED: 'Chuyển đơn vị do sáp nhập',
 };
 const REPLY_EVENT_TEXT: Record<string, string> = {
   ASSIGN: 'Giao xử lý',
@@ -24,6 +25,7 @@ const REPLY_EVENT_TEXT: Record<string, string> = {
   DECLINE: 'Từ chối (không đúng đơn vị)',
   ATTACH: 'Đính kèm tệp vào ý kiến',
   RESPOND: 'Đơn vị soạn thảo ghi ý kiến tiếp thu, giải trình',
+  UNIT_MERGED: 'Chuyển đơn vị do sáp nhập',
 };
 
 /** The history, oldest first; the scheduler's expiries of one night are one line, not one per unit. */
