@@ -25,6 +25,7 @@ import * as m023 from './023_certificates';
 import * as m024 from './024_portal_outbox';
 import * as m025 from './025_unit_merges';
 import * as m026 from './026_dispatch_complete';
+import * as m027 from './027_delegations';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '024_portal_outbox': m024,
   '025_unit_merges': m025,
   '026_dispatch_complete': m026,
+  '027_delegations': m027,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
