@@ -26,6 +26,7 @@ import * as m024 from './024_portal_outbox';
 import * as m025 from './025_unit_merges';
 import * as m026 from './026_dispatch_complete';
 import * as m027 from './027_delegations';
+import * as m028 from './028_catalog_imports';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -58,6 +59,7 @@ const migrations: Record<string, Migration> = {
   '025_unit_merges': m025,
   '026_dispatch_complete': m026,
   '027_delegations': m027,
+  '028_catalog_imports': m028,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
