@@ -5,7 +5,8 @@ import { parseFields } from '../schemas/validate';
 import { findUnitByCode, listUnits, subtreeIds } from '../queries/units.queries';
 import { mergeTimes } from '../queries/unit-merge.queries';
 import { flash } from '../middleware/locals';
-import { mergeUnit, previewMerge, retireUnit } from '../services/unit-merge.service';
+import { mergeUnit, previewMerge } from '../services/unit-merge.service';
+import { retireUnit } from '../services/unit-retire.service';
 import { unitTreeRows } from '../presenters/unit-tree.presenter';
 import { mergeUnitSchema } from '../schemas/unit-merge.schema';
 import type { mergePreviewQuerySchema, unitTreeQuerySchema } from '../schemas/unit-pages.schema';
@@ -79,7 +80,8 @@ export function unitPages(ctx: AppContext) {
           req,
           'success',
           `Đã sáp nhập đơn vị ${r.from} vào ${r.into}: chuyển ${r.moved.users} người dùng, ${r.moved.dossiers} hồ sơ ` +
-            `đang giải quyết, ${r.moved.replies} ý kiến chưa trả lời, ${r.dispatches} công văn chưa ban hành.`,
+            `đang giải quyết, ${r.moved.replies} ý kiến chưa trả lời, ${r.dispatches} công văn chưa ban hành, ` +
+            `${r.issuedDispatches} công văn đã ban hành đang chờ ý kiến.`,
         );
         res.redirect(303, '/quan-tri/don-vi');
       } catch (err) {

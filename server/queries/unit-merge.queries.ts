@@ -150,6 +150,12 @@ export async function proceduresNamingUnit(db: Q, unitCode: string): Promise<Arr
     .map((r) => ({ code: str(r.code), name: str(r.name) }));
 }
 
+/** How many active users belong to the unit. */
+export async function activeUserCount(db: Q, unitId: number): Promise<number> {
+  const row = await db('users').where({ unit_id: unitId, active: true }).count({ n: '*' }).first();
+  return num(row?.n ?? 0);
+}
+
 export async function moveUsers(trx: Knex.Transaction, fromId: number, intoId: number, now: number): Promise<number> {
   return trx('users').where({ unit_id: fromId }).update({ unit_id: intoId, updated_at: now });
 }

@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords';
 import { revokeAllForUser } from '../auth/tokens';
 import { deleteSessionsOfUser } from '../queries/sessions.queries';
 import { clearFailures, lockedFor, recordFailure, ThrottleRules } from '../auth/throttle';
+import { assertRetirable } from './unit-retire.service';
 import type { Role } from '../../workflows/labels';
 import type { CreateUnitInput, CreateUserInput, UpdateUnitInput, UpdateUserInput } from '../schemas/accounts.schema';
 
@@ -64,6 +65,8 @@ export async function updateUnit(db: Db, code: string, input: UpdateUnitInput): 
   const level = input.level ?? unit.level;
   const parentCode = input.parentCode !== undefined ? input.parentCode : unit.parentCode;
   const parent = await resolveParent(db, level, parentCode, unit.id);
+  // Retiring goes through the one check (work still in progress there → 422 suggesting the merge).
+  if (input.active === false && unit.active) await assertRetirable(db, unit);
   await units.updateUnitRow(db, unit.id, {
     name: input.name,
     level,

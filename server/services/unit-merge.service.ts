@@ -13,7 +13,7 @@ import { dispatchMoveKind, MovedRole, replyMoveKind, unitMoveKind } from './engi
 
 /**
  * Merging one unit into another (design.md §13, contract.md §2): the unit that goes hands its users,
- * in-progress dossiers, open replies and unissued dispatches to the one that stays, in ONE
+ * in-progress dossiers, open replies and open dispatches to the one that stays, in ONE
  * transaction; it stays as an inactive unit that names its successor, so finished dossiers keep the
  * codes and names they were received under and reports of the successor can count its predecessors.
  */
@@ -28,7 +28,12 @@ export interface MergePreview {
   repliesKept: q.MergeReply[];
   /** Drafts, and dispatches waiting for approval or issue: they will be issued by the successor. */
   dispatches: q.MergeDispatch[];
-  /** Issued and not closed: they keep the number (and so the unit) they were issued under. */
+  /**
+   * Issued and still open (replies awaited): the successor follows them up, reminds and compiles the
+   * synthesis; they keep the number they were issued under.
+   */
+  dispatchesIssued: q.MergeDispatch[];
+  /** Issued and still open but addressed to the successor too: it answers them, so they stay. */
   dispatchesKept: q.MergeDispatch[];
   /** Unissued dispatches that will be sent to the successor instead. */
   draftsAddressed: number;
@@ -45,6 +50,8 @@ export interface MergeResult {
   into: string;
   moved: { users: number; dossiers: number; replies: number };
   dispatches: number;
+  /** Issued dispatches still awaiting replies, now followed up by the successor (an addition to contract.md §2). */
+  issuedDispatches: number;
   units: number;
 }
 
@@ -97,7 +104,8 @@ async function gather(db: Db | Knex.Transaction, from: Unit, into: Unit): Promis
     replies: replies.filter((r) => !intoReplies.has(r.dispatchId)),
     repliesKept: replies.filter((r) => intoReplies.has(r.dispatchId)),
     dispatches: dispatches.filter((d) => UNISSUED.includes(d.state)),
-    dispatchesKept: dispatches.filter((d) => !UNISSUED.includes(d.state)),
+    dispatchesIssued: dispatches.filter((d) => !UNISSUED.includes(d.state) && !intoReplies.has(d.id)),
+    dispatchesKept: dispatches.filter((d) => !UNISSUED.includes(d.state) && intoReplies.has(d.id)),
     draftsAddressed: (await q.draftsAddressedTo(db, from.id)).length,
     children,
     procedures: await q.proceduresNamingUnit(db, from.code),
@@ -130,7 +138,7 @@ async function lockNow(db: Knex.Transaction, qb: Knex.QueryBuilder, what: string
  * Merge `fromCode` into `intoCode` (admin): one transaction that locks both unit rows and every row it
  * moves (a dossier another action holds → 409, nothing moved), then moves users, rewrites each
  * in-progress dossier's units through the engine (an UNIT_MERGED event in its history, a new version),
- * readdresses open replies and unissued dispatches, and retires the old unit naming its successor.
+ * readdresses open replies and open dispatches (issued ones keep their number), and retires the old unit naming its successor.
  * 404 unknown unit; 422 into itself, into a unit below it, or an inactive unit.
  */
 export async function mergeUnit(
@@ -179,7 +187,7 @@ async function mergeIn(
     q.rowsById(
       trx,
       'dispatches',
-      p.dispatches.map((d) => d.id),
+      [...p.dispatches, ...p.dispatchesIssued].map((d) => d.id),
     ),
     'Một công văn của đơn vị',
   );
@@ -197,7 +205,7 @@ async function mergeIn(
 
   for (const r of p.replies)
     await transition(trx, replyMoveKind(), { id: r.id, actor, input: { type: 'UNIT_MERGED', ...units }, now });
-  for (const d of p.dispatches)
+  for (const d of [...p.dispatches, ...p.dispatchesIssued])
     await transition(trx, dispatchMoveKind(), { id: d.id, actor, input: { type: 'UNIT_MERGED', ...units }, now });
   for (const d of await q.draftsAddressedTo(trx, from.id)) {
     const recipients = [...new Set(d.recipients.map((id) => (id === from.id ? into.id : id)))];
@@ -212,43 +220,17 @@ async function mergeIn(
   );
   await q.inheritVisibility(trx, from.id, into.id);
   const moved = { users, dossiers: rows.length, replies: p.replies.length };
+  const counts = {
+    dispatches: p.dispatches.length,
+    issuedDispatches: p.dispatchesIssued.length,
+    units: p.children.length,
+  };
   await q.markMerged(trx, {
     fromId: from.id,
     intoId: into.id,
     actorId: isSystem(actor) ? null : actor.id,
-    moved: { ...moved, dispatches: p.dispatches.length, units: p.children.length },
+    moved: { ...moved, ...counts },
     now,
   });
-  return { from: from.code, into: into.code, moved, dispatches: p.dispatches.length, units: p.children.length };
-}
-
-/** Why a unit cannot stop working now (in-progress dossiers, open replies or dispatches, active units below it). */
-export async function retireRefusals(db: Db | Knex.Transaction, unit: Unit): Promise<string[]> {
-  const out: string[] = [];
-  if (!unit.active) out.push(`Đơn vị ${unit.name} đã ngừng hoạt động.`);
-  const dossiers = (await q.openDossiersOfUnit(db, unit.id)).length;
-  if (dossiers) out.push(`Còn ${dossiers} hồ sơ đang giải quyết.`);
-  const replies = (await q.openRepliesToUnit(db, unit.id)).length;
-  if (replies) out.push(`Còn ${replies} công văn xin ý kiến chưa trả lời.`);
-  const dispatches = (await q.openDispatchesOfUnit(db, unit.id)).length;
-  if (dispatches) out.push(`Còn ${dispatches} công văn do đơn vị ban hành chưa kết thúc.`);
-  const children = (await listUnits(db)).filter((u) => u.parentId === unit.id && u.active).length;
-  if (children) out.push(`Còn ${children} đơn vị trực thuộc đang hoạt động.`);
-  return out;
-}
-
-/**
- * Retire a unit (Ngừng hoạt động): only when nothing is in progress there; 422 with the reasons
- * otherwise. Its users stay (an admin moves or disables them); its finished dossiers keep its name.
- */
-export async function retireUnit(db: Db, code: string): Promise<Unit> {
-  return withTransaction(db, async (trx) => {
-    const unit = await findUnitByCode(trx, code);
-    if (!unit) throw new NotFound('Không tìm thấy đơn vị.');
-    await q.lockUnits(trx, [unit.id]);
-    const refusals = await retireRefusals(trx, unit);
-    if (refusals.length) throw new Invalid(`Chưa thể ngừng hoạt động: ${refusals.join(' ')}`, { reasons: refusals });
-    await q.retireUnitRow(trx, unit.id, Date.now());
-    return { ...unit, active: false };
-  });
+  return { from: from.code, into: into.code, moved, ...counts };
 }

@@ -83,7 +83,12 @@ export function replyMoveKind(): Kind<ReplyRow, UnitMoveInput, void> {
   };
 }
 
-/** A dispatch not yet issued by a unit that merges away is now its successor's (UNIT_MERGED, a new version). */
+/**
+ * An open dispatch of a unit that merges away is now its successor's (UNIT_MERGED, a new version): a
+ * draft is issued by the successor; an issued one still awaiting replies keeps the number it was issued
+ * under, and the successor follows it up. Its place in the old unit's number sequence is let go, so it
+ * never collides with one the successor numbered (the old unit numbers nothing any more).
+ */
 export function dispatchMoveKind(): Kind<DispatchRow, UnitMoveInput, void> {
   return {
     name: 'dispatch',
@@ -94,9 +99,9 @@ export function dispatchMoveKind(): Kind<DispatchRow, UnitMoveInput, void> {
     authorize: adminOnly,
     machine: (_trx, d) => ({ state: d.state, snapshot: JSON.parse(d.snapshot) }),
     notAllowed: () => new NotAllowed('Không thể chuyển công văn này.'),
-    effects: async (_trx, { input }) => ({
-      patch: { issuing_unit_id: input.into.id },
-      event: { comment: moveComment(input) },
+    effects: async (_trx, { row, input }) => ({
+      patch: { issuing_unit_id: input.into.id, ...(row.number == null ? {} : { number_year: null, number_seq: null }) },
+      event: { comment: moveComment(input) + (row.number == null ? '' : ` (giữ số ${row.number})`) },
     }),
     answer: async () => undefined,
   };
