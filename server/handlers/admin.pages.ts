@@ -5,15 +5,14 @@ import { parseFields } from '../schemas/validate';
 import { createUnitSchema, createUserSchema, updateUnitSchema, updateUserSchema } from '../schemas/accounts.schema';
 import * as accounts from '../services/accounts.service';
 import { findUnitByCode, listUnits } from '../queries/units.queries';
-import { findUserByUsername, listUsers } from '../queries/users.queries';
+import { findUserByUsername } from '../queries/users.queries';
+import { disableWarningFor, renderUsersPage, ROLE_OPTIONS } from './users.pages';
 import { flash } from '../middleware/locals';
 import { renderUnitsPage, UNIT_LEVELS } from './units.pages';
-import { ROLE_LABELS, ROLES } from '../../workflows/labels';
 import type { Req } from '../routes/route';
 import type { unitCodeParams, usernameParams } from '../schemas/params.schema';
 
 const LEVELS = UNIT_LEVELS;
-const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }));
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
 
@@ -55,17 +54,8 @@ function formErrors(err: unknown): { status: number; error: string; fields: Reco
 export function adminPages(ctx: AppContext) {
   const unitsPage = (res: Response, extra: Record<string, unknown> = {}, status = 200) =>
     renderUnitsPage(ctx, res, extra, status);
-  const usersPage = async (res: Response, extra: Record<string, unknown> = {}, status = 200) => {
-    const [users, units] = await Promise.all([listUsers(ctx.db), listUnits(ctx.db)]);
-    res.status(status).render('pages/admin/users', {
-      title: 'Quản lý người dùng',
-      users,
-      units,
-      roles: ROLE_OPTIONS,
-      form: { roles: [] },
-      ...extra,
-    });
-  };
+  const usersPage = (res: Response, extra: Record<string, unknown> = {}, status = 200) =>
+    renderUsersPage(ctx, res, undefined, extra, status);
 
   return {
     async createUnit(req: Request, res: Response) {
@@ -114,7 +104,6 @@ export function adminPages(ctx: AppContext) {
         });
       }
     },
-    listUsers: (_req: Request, res: Response) => usersPage(res),
     async createUser(req: Request, res: Response) {
       const form = userForm(req.body, false);
       try {
@@ -145,7 +134,21 @@ export function adminPages(ctx: AppContext) {
       const form = userForm(req.body, true);
       try {
         const { username: _ignored, ...patch } = form;
-        await accounts.updateUser(ctx.db, user.username, parseFields(updateUserSchema, patch));
+        // Unticking "active" for someone who still has work: save the rest, then the warning page.
+        const warning = form.active ? null : await disableWarningFor(ctx, user.username);
+        await accounts.updateUser(
+          ctx.db,
+          user.username,
+          parseFields(updateUserSchema, warning ? { ...patch, active: undefined } : patch),
+        );
+        if (warning) {
+          flash(
+            req,
+            'info',
+            `Chưa khóa ${user.username}: người này còn việc đang xử lý. Các thay đổi khác đã được lưu.`,
+          );
+          return res.redirect(303, warning);
+        }
         flash(
           req,
           'success',

@@ -15,6 +15,7 @@ const EVENT_TEXT: Record<string, string> = {
   EDIT: 'Sửa dự thảo',
   DELETE: 'Xóa dự thảo',
   UNIT_MERGED: 'Chuyển đơn vị do sáp nhập',
+  REASSIGN: 'Chuyển người soạn',
 };
 const REPLY_EVENT_TEXT: Record<string, string> = {
   ASSIGN: 'Giao xử lý',
@@ -26,6 +27,7 @@ const REPLY_EVENT_TEXT: Record<string, string> = {
   ATTACH: 'Đính kèm tệp vào ý kiến',
   RESPOND: 'Đơn vị soạn thảo ghi ý kiến tiếp thu, giải trình',
   UNIT_MERGED: 'Chuyển đơn vị do sáp nhập',
+  REASSIGN: 'Chuyển chuyên viên được giao',
 };
 
 /** The history, oldest first; the scheduler's expiries of one night are one line, not one per unit. */

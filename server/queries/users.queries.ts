@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Role } from '../../workflows/labels';
 import { searchText } from '../../workflows/text';
-import { whereSearch } from './search';
+import { searchLike, whereSearch } from './search';
 
 type Q = Knex | Knex.Transaction;
 
@@ -59,15 +59,32 @@ async function withRoles(db: Q, rows: UserRow[]): Promise<User[]> {
 
 /**
  * One page of users, by username: `q` matches the username and the full name ignoring case and
- * diacritics; `unitId` and `role` narrow it.
+ * diacritics (and the e-mail address with `withEmail`); `unitId` (or `unitIds`), `role` and `active`
+ * narrow it.
  */
 export async function searchUsers(
   db: Q,
-  opts: { q?: string; unitId?: number; role?: Role; offset: number; limit: number },
+  opts: {
+    q?: string;
+    withEmail?: boolean;
+    unitId?: number;
+    unitIds?: number[];
+    role?: Role;
+    active?: boolean;
+    offset: number;
+    limit: number;
+  },
 ): Promise<{ rows: User[]; total: number }> {
   const filter = (qb: Knex.QueryBuilder) => {
-    if (opts.q) whereSearch(qb, 'us.search_text', opts.q);
+    if (opts.q && opts.withEmail)
+      qb.where((w) => {
+        whereSearch(w, 'us.search_text', opts.q!);
+        w.orWhereRaw(`lower(us.email) like ? escape '!'`, [searchLike(opts.q!)]);
+      });
+    else if (opts.q) whereSearch(qb, 'us.search_text', opts.q);
     if (opts.unitId !== undefined) qb.where('us.unit_id', opts.unitId);
+    if (opts.unitIds) qb.whereIn('us.unit_id', opts.unitIds);
+    if (opts.active !== undefined) qb.where('us.active', opts.active);
     if (opts.role)
       qb.whereExists((e) =>
         e.select(1).from('user_roles as r').whereRaw('r.user_id = us.id').where('r.role', opts.role!),
