@@ -5,7 +5,6 @@ import type { AppContext } from '../context';
 import { routes } from './define';
 import {
   dateParams,
-  delegationIdParams,
   dispatchFileParams,
   dispatchIdParams,
   dossierCodeParams,
@@ -25,9 +24,6 @@ import { unitRoutes } from './units.routes';
 import { homePages } from '../handlers/home.pages';
 import { printPages } from '../handlers/print.pages';
 import { catalogPages } from '../handlers/catalog.pages';
-import { catalogImportPages } from '../handlers/catalog-import.pages';
-import { catalogImportParams } from '../schemas/catalog-import.schema';
-import { procedureFormPages } from '../handlers/procedure-form.pages';
 import { calendarPages } from '../handlers/calendar.pages';
 import { dossierPages } from '../handlers/dossier.pages';
 import { resultPages } from '../handlers/result.pages';
@@ -36,7 +32,6 @@ import { reportsPages } from '../handlers/reports.pages';
 import { dispatchPages } from '../handlers/dispatch.pages';
 import { certificatePages } from '../handlers/certificates.pages';
 import { consultationPages } from '../handlers/consultation.pages';
-import { delegationPages } from '../handlers/delegation.pages';
 import { portalRoutes } from './portal.routes';
 import { dispatchDraftRoutes } from './dispatch-draft.routes';
 
@@ -50,8 +45,6 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const home = homePages(ctx);
   const print = printPages(ctx);
   const catalog = catalogPages(ctx);
-  const catalogImport = catalogImportPages(ctx);
-  const procedureForm = procedureFormPages(ctx);
   const calendarAdmin = calendarPages(ctx);
   const dossier = dossierPages(ctx);
   const result = resultPages(ctx, dossier.showWith);
@@ -60,7 +53,6 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const dispatch = dispatchPages(ctx);
   const certs = certificatePages(ctx);
   const consultation = consultationPages(ctx);
-  const delegation = delegationPages(ctx);
   // Forms that create something run once per page shown (Back and submit again: the first result).
   const once = formOnce(ctx);
   const guard = once.guard;
@@ -109,10 +101,6 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/bao-cao', 'user', reports.page);
   r.get('/bao-cao/ho-so', 'user', reports.dossiers);
   r.get('/bao-cao/xuat', 'user', reports.export);
-  r.get('/uy-quyen', ['leader'], delegation.show);
-  r.post('/uy-quyen', ['leader'], guard, delegation.create);
-  r.post('/uy-quyen/:id/thu-hoi', ['leader', 'admin'], { params: delegationIdParams }, delegation.revoke);
-  r.get('/quan-tri/uy-quyen', ['admin'], delegation.adminList);
 
   unitRoutes(r, ctx);
   r.post('/quan-tri/don-vi', ['admin'], admin.createUnit);
@@ -129,16 +117,8 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/quan-tri/thu-tuc/moi', ['admin'], catalog.editor);
   r.post('/quan-tri/thu-tuc/xem-truoc', ['admin'], catalog.preview);
   r.post('/quan-tri/thu-tuc', ['admin'], guard, catalog.save);
-  r.get('/quan-tri/thu-tuc/moi/bieu-mau', ['admin'], procedureForm.newForm);
-  r.post('/quan-tri/thu-tuc/bieu-mau', ['admin'], guard, procedureForm.submit);
-  r.post('/quan-tri/thu-tuc/bieu-mau/kiem-tra', ['admin'], procedureForm.check);
-  r.get('/quan-tri/thu-tuc/nhap', ['admin'], catalogImport.form);
-  r.post('/quan-tri/thu-tuc/nhap', ['admin'], catalogImport.upload, catalogImport.preview);
-  r.post('/quan-tri/thu-tuc/nhap/xac-nhan', ['admin'], guard, catalogImport.confirm);
-  r.get('/quan-tri/thu-tuc/nhap/:id', ['admin'], { params: catalogImportParams }, catalogImport.result);
   r.get('/quan-tri/thu-tuc/:code', ['admin'], catalog.show);
   r.get('/quan-tri/thu-tuc/:code/sua', ['admin'], catalog.editor);
-  r.get('/quan-tri/thu-tuc/:code/bieu-mau', ['admin'], procedureForm.editForm);
   r.get('/quan-tri/thu', ['admin'], { query: mailListQuerySchema }, mailAdmin.list);
   r.post('/quan-tri/thu/:id/gui-lai', ['admin'], { params: mailIdParams }, mailAdmin.resend);
   r.get('/quan-tri/thu/:id', ['admin'], { params: mailIdParams }, mailAdmin.show);
