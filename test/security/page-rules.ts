@@ -44,6 +44,31 @@ export interface FormProbe {
   public?: boolean;
 }
 
+/** The factory definition as the procedure form posts it (flat `steps.N.field` names). */
+const procedureFormFields = (code: string): Fields => {
+  const def = definition(code);
+  return {
+    code,
+    name: def.name,
+    totalDays: String(def.totalDays),
+    ...Object.fromEntries(
+      def.documents.flatMap((d, i) => [
+        [`documents.${i}.code`, d.code],
+        [`documents.${i}.name`, d.name],
+        ...(d.required ? [[`documents.${i}.required`, 'on']] : []),
+      ]),
+    ),
+    ...Object.fromEntries(
+      def.steps.flatMap((s, i) => [
+        [`steps.${i}.code`, s.code],
+        [`steps.${i}.name`, s.name],
+        [`steps.${i}.role`, s.role],
+        [`steps.${i}.duration`, String(s.hours)],
+      ]),
+    ),
+  };
+};
+
 let seq = 0;
 const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
 
@@ -437,6 +462,19 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
       undefined,
       200,
     ),
+  ],
+  // The procedure form (issue 16): the same definition as the JSON editor, posted as the form's fields.
+  'post /quan-tri/thu-tuc/bieu-mau': [
+    adminForm('new procedure by the form', () => ({ ...procedureFormFields(`SEC.F${uniq()}`), action: 'save' })),
+    adminForm(
+      'add a step (changes nothing)',
+      () => ({ ...procedureFormFields(`SEC.F${uniq()}`), action: 'add-step' }),
+      undefined,
+      200,
+    ),
+  ],
+  'post /quan-tri/thu-tuc/bieu-mau/kiem-tra': [
+    adminForm('live check (changes nothing)', () => procedureFormFields(`SEC.F${uniq()}`), undefined, 200),
   ],
   'post /quan-tri/thu/:id/gui-lai': [
     adminForm('resend a failed mail', undefined, async (dr, w) => ({ id: await failedMail(dr, w) })),
