@@ -24,6 +24,7 @@ import { unitRoutes } from './units.routes';
 import { homePages } from '../handlers/home.pages';
 import { printPages } from '../handlers/print.pages';
 import { catalogPages } from '../handlers/catalog.pages';
+import { procedureFormPages } from '../handlers/procedure-form.pages';
 import { calendarPages } from '../handlers/calendar.pages';
 import { dossierPages } from '../handlers/dossier.pages';
 import { resultPages } from '../handlers/result.pages';
@@ -45,6 +46,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const home = homePages(ctx);
   const print = printPages(ctx);
   const catalog = catalogPages(ctx);
+  const procedureForm = procedureFormPages(ctx);
   const calendarAdmin = calendarPages(ctx);
   const dossier = dossierPages(ctx);
   const result = resultPages(ctx, dossier.showWith);
@@ -117,8 +119,12 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/quan-tri/thu-tuc/moi', ['admin'], catalog.editor);
   r.post('/quan-tri/thu-tuc/xem-truoc', ['admin'], catalog.preview);
   r.post('/quan-tri/thu-tuc', ['admin'], guard, catalog.save);
+  r.get('/quan-tri/thu-tuc/moi/bieu-mau', ['admin'], procedureForm.newForm);
+  r.post('/quan-tri/thu-tuc/bieu-mau', ['admin'], guard, procedureForm.submit);
+  r.post('/quan-tri/thu-tuc/bieu-mau/kiem-tra', ['admin'], procedureForm.check);
   r.get('/quan-tri/thu-tuc/:code', ['admin'], catalog.show);
   r.get('/quan-tri/thu-tuc/:code/sua', ['admin'], catalog.editor);
+  r.get('/quan-tri/thu-tuc/:code/bieu-mau', ['admin'], procedureForm.editForm);
   r.get('/quan-tri/thu', ['admin'], { query: mailListQuerySchema }, mailAdmin.list);
   r.post('/quan-tri/thu/:id/gui-lai', ['admin'], { params: mailIdParams }, mailAdmin.resend);
   r.get('/quan-tri/thu/:id', ['admin'], { params: mailIdParams }, mailAdmin.show);
