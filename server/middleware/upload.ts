@@ -18,6 +18,7 @@ const MULTIPART_ROUTES: Array<{ path: RegExp; maxFields: number }> = [
   { path: /^\/ho-so\/[^/]+\/ket-qua$/, maxFields: 10 },
   { path: /^\/cong-van\/moi$/, maxFields: 3000 },
   { path: /^\/quan-tri\/chung-thu-so\/(nguoi-dung|don-vi)\/[^/]+$/, maxFields: 10 },
+  { path: /^\/quan-tri\/thu-tuc\/nhap$/, maxFields: 10 },
   { path: /^\/ho-so\/[^/]+\/lay-y-kien$/, maxFields: 3000 },
   { path: /^\/cong-van\/[^/]+\/y-kien\/[^/]+\/tep$/, maxFields: 10 },
 ];

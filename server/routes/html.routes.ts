@@ -24,6 +24,8 @@ import { unitRoutes } from './units.routes';
 import { homePages } from '../handlers/home.pages';
 import { printPages } from '../handlers/print.pages';
 import { catalogPages } from '../handlers/catalog.pages';
+import { catalogImportPages } from '../handlers/catalog-import.pages';
+import { catalogImportParams } from '../schemas/catalog-import.schema';
 import { procedureFormPages } from '../handlers/procedure-form.pages';
 import { calendarPages } from '../handlers/calendar.pages';
 import { dossierPages } from '../handlers/dossier.pages';
@@ -46,6 +48,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const home = homePages(ctx);
   const print = printPages(ctx);
   const catalog = catalogPages(ctx);
+  const catalogImport = catalogImportPages(ctx);
   const procedureForm = procedureFormPages(ctx);
   const calendarAdmin = calendarPages(ctx);
   const dossier = dossierPages(ctx);
@@ -122,6 +125,10 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/quan-tri/thu-tuc/moi/bieu-mau', ['admin'], procedureForm.newForm);
   r.post('/quan-tri/thu-tuc/bieu-mau', ['admin'], guard, procedureForm.submit);
   r.post('/quan-tri/thu-tuc/bieu-mau/kiem-tra', ['admin'], procedureForm.check);
+  r.get('/quan-tri/thu-tuc/nhap', ['admin'], catalogImport.form);
+  r.post('/quan-tri/thu-tuc/nhap', ['admin'], catalogImport.upload, catalogImport.preview);
+  r.post('/quan-tri/thu-tuc/nhap/xac-nhan', ['admin'], guard, catalogImport.confirm);
+  r.get('/quan-tri/thu-tuc/nhap/:id', ['admin'], { params: catalogImportParams }, catalogImport.result);
   r.get('/quan-tri/thu-tuc/:code', ['admin'], catalog.show);
   r.get('/quan-tri/thu-tuc/:code/sua', ['admin'], catalog.editor);
   r.get('/quan-tri/thu-tuc/:code/bieu-mau', ['admin'], procedureForm.editForm);

@@ -25,6 +25,7 @@ import {
 import { PASSWORD } from '../factories/accounts';
 import type { Driver, Principal, SecWorld } from './fixture';
 import { PROC, PROC_LT, resultPdf } from './fixture';
+import { previewImport } from '../../server/services/catalog-import.service';
 
 export type Fields = Record<string, string | string[]>;
 export interface FormProbe {
@@ -476,6 +477,31 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
   'post /quan-tri/thu-tuc/bieu-mau/kiem-tra': [
     adminForm('live check (changes nothing)', () => procedureFormFields(`SEC.F${uniq()}`), undefined, 200),
   ],
+  // Import from the national catalogue (issue 16): a CSV is previewed (nothing imported: 200), the
+  // matrix's PDF is refused (422); the confirm imports a preview the admin made, once.
+  'post /quan-tri/thu-tuc/nhap': [
+    {
+      ...adminForm('preview a catalogue CSV (changes nothing)', undefined, undefined, 200),
+      files: 1,
+      pdf: () => catalogueCsv(),
+    },
+    { ...adminForm('not a CSV or XLSX', undefined, undefined, 422), files: 1 },
+  ],
+  'post /quan-tri/thu-tuc/nhap/xac-nhan': [
+    {
+      ...adminForm(
+        'confirm a previewed import',
+        (fx) => ({ importToken: String(fx.importToken), fileHash: String(fx.fileHash) }),
+        async (_dr, w) => pendingImport(w),
+      ),
+      effect: async (db, fx) =>
+        (await db('procedures')
+          .where({ code: String(fx.importCode) })
+          .first('id'))
+          ? null
+          : `procedure ${fx.importCode} not imported`,
+    },
+  ],
   'post /quan-tri/thu/:id/gui-lai': [
     adminForm('resend a failed mail', undefined, async (dr, w) => ({ id: await failedMail(dr, w) })),
   ],
@@ -551,4 +577,21 @@ async function failedPortalMessage(): Promise<number> {
     created_at: Date.now(),
   });
   return Number(id);
+}
+
+/** A small catalogue CSV with one new code (new bytes each time). */
+const catalogueCsv = async (code = `SEC.I${uniq()}`) =>
+  Buffer.from(
+    `Mã thủ tục;Tên thủ tục;Thời hạn giải quyết;Phí, lệ phí\n${code};Thủ tục nhập thử;5 ngày làm việc;Không\n`,
+  );
+
+/** A preview of a one-row catalogue made by the matrix's admin: its token, file hash and code. */
+async function pendingImport(w: SecWorld): Promise<Fx> {
+  const code = `SEC.I${uniq()}`;
+  const admin = await failedMailDb!('users')
+    .where({ username: w.by('admin', 'none').username })
+    .first('id');
+  const p = await previewImport(failedMailDb!, { name: 'danh-muc.csv', buffer: await catalogueCsv(code) }, admin.id);
+  if (!p.token) throw new Error('catalogue preview kept nothing');
+  return { importToken: p.token, fileHash: p.fileHash, importCode: code };
 }
