@@ -126,6 +126,20 @@ async function emptyCommune(dr: Driver, w: SecWorld): Promise<string> {
   return code;
 }
 
+/** A new specialist of C with no work (disabled by a probe). */
+async function idleUser(dr: Driver, w: SecWorld): Promise<string> {
+  const username = `sec.idle.${uniq()}`;
+  const res = await dr.api(w.by('admin', 'none').token).post('/users', {
+    username,
+    password: 'mat-khau-dai-du',
+    fullName: 'Cán bộ Nghỉ',
+    unitCode: w.units.C.code,
+    roles: ['specialist'],
+  });
+  if (res.status !== 201) throw new Error(`idle user: ${res.status}`);
+  return username;
+}
+
 /** Rows of `table` for one dossier, by code. */
 async function countFor(db: Db, table: string, code: string, where: Record<string, string> = {}): Promise<number> {
   const d = await db('dossiers').where({ code }).first('id');
@@ -452,6 +466,14 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
       roles: ['specialist'],
       active: 'on',
     })),
+  ],
+  // Disabling a user (issue 16): a fresh idle specialist of C each time, disabled without a hand-over.
+  'post /quan-tri/nguoi-dung/:username/khoa': [
+    adminForm(
+      'disable an idle user',
+      () => ({ mode: 'force' }),
+      async (dr, w) => ({ username: await idleUser(dr, w) }),
+    ),
   ],
   'post /quan-tri/thu-tuc': [
     adminForm('new procedure', () => ({ definition: JSON.stringify(definition(`SEC.P${uniq()}`)) })),
