@@ -63,9 +63,12 @@ async function dossierWith(srv: Server, type: string | null): Promise<{ code: st
   throw new Error(`no demo dossier with a ${type} event at a unit with a desk user`);
 }
 
-/** The demo data may hold no extension: a city leader extends one of the city's dossiers through the API. */
+/**
+ * The demo data may hold no extension: the former city leader, now at phường 1 (which took over the
+ * city's dossiers in the 2025 reorganisation), extends one of the ward's dossiers through the API.
+ */
 async function extendOne(srv: Server): Promise<{ code: string; user: string }> {
-  const TPBL = '000.00.01.H05';
+  const WARD = '000.01.01.H05';
   const api = async (method: string, url: string, token: string | null, body?: unknown) => {
     const res = await fetch(srv.url + '/api/v1' + url, {
       method,
@@ -78,8 +81,8 @@ async function extendOne(srv: Server): Promise<{ code: string; user: string }> {
   };
   const { token } = await api('POST', '/tokens', null, { username: 'lanhdao.tpbl', password: DEMO_PASSWORD });
   const list = await api('GET', '/dossiers?status=processing&pageSize=100', token);
-  const d = list.items.find((x: { competentUnit: { code: string } }) => x.competentUnit.code === TPBL);
-  if (!d) throw new Error('no processing dossier at the city to extend');
+  const d = list.items.find((x: { competentUnit: { code: string } }) => x.competentUnit.code === WARD);
+  if (!d) throw new Error('no processing dossier at the ward to extend');
   const { dueAt } = await api('GET', `/calendar/deadline?from=${encodeURIComponent(d.dueAt)}&days=5`, token);
   await api('POST', `/dossiers/${d.code}/events`, token, {
     type: 'EXTEND',

@@ -53,8 +53,66 @@ describe('demo data', () => {
     const open = old.filter((d) => !['returned', 'refused', 'withdrawn'].includes(d.status));
     expect(open).toHaveLength(6);
     for (const d of old) expect(Number(d.receiving_unit_id) === Number(merged.id)).toBe(open.includes(d));
-    const moves = await db('dossier_events').where({ type: 'UNIT_MERGED' }).pluck('dossier_id');
+    const moves = await db('dossier_events')
+      .where({ type: 'UNIT_MERGED' })
+      .whereIn(
+        'dossier_id',
+        old.map((d) => d.id),
+      )
+      .pluck('dossier_id');
     expect(moves.map(Number).sort()).toEqual(open.map((d) => Number(d.id)).sort());
+  });
+
+  it("shows today's two tiers: no district works, every working commune hangs under the province, the districts kept as history", async () => {
+    const db = t.tdb.db;
+    const units = await db('units').select('id', 'code', 'level', 'parent_id', 'active', 'merged_into_id');
+    const active = units.filter((u) => Boolean(Number(u.active)));
+    const province = units.find((u) => u.code === '000.00.00.H05')!;
+    expect(active.filter((u) => u.level === 'district')).toEqual([]);
+    const communes = active.filter((u) => u.level === 'commune');
+    expect(communes.length).toBeGreaterThan(15);
+    expect(communes.filter((u) => Number(u.parent_id) !== Number(province.id)).map((u) => u.code)).toEqual([]);
+    // The provincial departments work on, under the province.
+    expect(active.filter((u) => u.level === 'province').length).toBe(4);
+    // The seven districts are kept, inactive, each naming the commune at its seat that took over.
+    const districts = units.filter((u) => u.level === 'district');
+    expect(districts).toHaveLength(7);
+    for (const d of districts) expect(communes.map((c) => Number(c.id))).toContain(Number(d.merged_into_id));
+    expect(Number((await db('unit_merges').count({ n: '*' }))[0].n)).toBe(11);
+    // Nobody who signs in works in a unit that stopped working.
+    const idle = await db('users as u')
+      .join('units as n', 'n.id', 'u.unit_id')
+      .where('n.active', false)
+      .where('u.active', true)
+      .pluck('u.username');
+    expect(idle).toEqual([]);
+  });
+
+  it('moved the districts’ open dossiers to the communes (a move in their history); finished ones keep the district’s code and name', async () => {
+    const db = t.tdb.db;
+    const city = await db('units').where({ code: '000.00.01.H05' }).first('id', 'name');
+    const ward = await db('units').where({ code: '000.01.01.H05' }).first('id');
+    const received = await db('dossiers')
+      .where('code', 'like', '000.00.01.H05-%')
+      .select('id', 'code', 'status', 'receiving_unit_id', 'competent_unit_id');
+    const finished = received.filter((d) => ['returned', 'refused', 'withdrawn'].includes(d.status));
+    const open = received.filter((d) => !finished.includes(d));
+    expect(finished.length).toBeGreaterThan(0);
+    expect(open.length).toBeGreaterThan(0);
+    for (const d of finished) expect(Number(d.receiving_unit_id)).toBe(Number(city.id));
+    for (const d of open) expect(Number(d.receiving_unit_id)).toBe(Number(ward.id));
+    const moves = await db('dossier_events')
+      .where({ type: 'UNIT_MERGED' })
+      .whereIn(
+        'dossier_id',
+        open.map((d) => d.id),
+      )
+      .select('dossier_id', 'comment');
+    expect(new Set(moves.map((m) => Number(m.dossier_id))).size).toBe(open.length);
+    expect(moves[0].comment).toBe(`Chuyển từ ${city.name} sang UBND phường 1 do sáp nhập đơn vị`);
+    // The city's people work on at the ward, with their roles.
+    const leader = await db('users').where({ username: 'lanhdao.tpbl' }).first('unit_id', 'active');
+    expect([Number(leader.unit_id), Boolean(Number(leader.active))]).toEqual([Number(ward.id), true]);
   });
 
   it('queues nothing for the national portal, even with PORTAL_URL set', async () => {

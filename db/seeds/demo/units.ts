@@ -1,5 +1,7 @@
 /**
- * Demo units: Bạc Liêu province, three-tier (as before 1 July 2025).
+ * Demo units: Bạc Liêu province as the demo's history starts, three-tier (as before 1 July 2025).
+ * The reorganisation (./reorganisation.ts) then brings today's two tiers: the communes under the
+ * province, the districts and a few merged communes kept inactive as history.
  *
  * Code scheme (agency e-ID, after QCVN 102:2016/BTTTT):
  *   province committee   000.00.00.H05

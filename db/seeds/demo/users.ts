@@ -2,7 +2,9 @@
  * Demo users: one per role (intake, specialist, head, leader, clerk) in
  * UBND tỉnh, Sở Nội vụ, TP Bạc Liêu, huyện Hòa Bình and four communes.
  * Username = <role word>.<unit short name>; e-mail = <username>@baclieu.gov.vn.
- * All share the demo password (set by the seeder, not here).
+ * All share the demo password (set by the seeder, not here). These are the units they start in: in
+ * the 2025 reorganisation (./reorganisation.ts) the district people move with their district's work
+ * to the commune at its seat (e.g. the *.tpbl users to phường 1, the *.hb users to thị trấn Hòa Bình).
  */
 export interface SeedUser {
   username: string;
