@@ -156,6 +156,7 @@ describe.each(ENGINES)('XSS on %s', (engine) => {
       '/quan-tri/thu-tuc',
       '/quan-tri/thu-tuc/XSS.1',
       '/quan-tri/thu-tuc/XSS.1/sua',
+      '/quan-tri/thu-tuc/XSS.1/bieu-mau',
       '/quan-tri/thu',
       '/quan-tri/lich?nam=2031',
     ];
