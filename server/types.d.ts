@@ -1,9 +1,12 @@
 import type { User as AppUser } from './queries/users.queries';
+import type { ActiveDelegation } from './policies/actor';
 
 declare global {
   namespace Express {
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-    interface User extends AppUser {}
+    interface User extends AppUser {
+      /** Delegations to this user in force today (absence delegation), loaded with the user per request. */
+      delegations?: ActiveDelegation[];
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import type { AppContext } from '../context';
 import { authenticate } from '../services/accounts.service';
 import { findUserById } from '../queries/users.queries';
 import { Unauthorized } from '../errors';
+import { withDelegations } from '../services/delegations.service';
 
 /** A Passport instance per app (tests build several apps in one process). */
 export function createPassport(ctx: AppContext): Authenticator {
@@ -26,7 +27,10 @@ export function createPassport(ctx: AppContext): Authenticator {
   passport.serializeUser((user, done) => done(null, user.id));
   // Each request reloads the user: a disabled user or changed roles take effect at once.
   passport.deserializeUser((id: number, done) => {
-    findUserById(ctx.db, id).then((u) => done(null, u && u.active ? u : false), done);
+    // With the delegations in force today (absence delegation): they start, end and are revoked by themselves.
+    findUserById(ctx.db, id)
+      .then(async (u) => (u && u.active ? await withDelegations(ctx.db, u) : false))
+      .then((u) => done(null, u), done);
   });
   return passport;
 }

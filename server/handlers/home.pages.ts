@@ -5,6 +5,7 @@ import { getCalendar } from '../services/calendar.service';
 import { workWaiting } from '../services/work-counts.service';
 import { urgencyBadge } from '../presenters/urgency.presenter';
 import { workItemJson } from '../presenters/dossier.presenter';
+import { delegationNotice } from '../presenters/delegation.presenter';
 
 /** The home page: who I am, and every kind of work that waits for me (dossiers and dispatches). */
 export function homePages(ctx: AppContext) {
@@ -34,6 +35,7 @@ export function homePages(ctx: AppContext) {
       res.render('pages/home/index', {
         title: 'Trang chủ',
         user,
+        acting: (user.delegations ?? []).map(delegationNotice),
         mine,
         overdueTotal: overdue?.total ?? 0,
         dispatchWork,

@@ -52,7 +52,7 @@ export async function resultSection(ctx: AppContext, actor: Actor, view: Dossier
       who:
         s.role === 'seal'
           ? `Dấu của ${s.unitName}`
-          : `${s.signer}${s.title ? ` (${s.title.toLocaleLowerCase('vi')})` : ''}`,
+          : `${s.authority ? `${s.authority} — ` : ''}${s.signer}${s.title ? ` (${s.title.toLocaleLowerCase('vi')})` : ''}`,
       at: `${hhmm(s.at)} ${ddmmyyyy(s.at)}`,
       demo: s.demo,
     })),

@@ -3,6 +3,7 @@ import type { Role } from '../../workflows/labels';
 import type { Db } from '../db';
 import { Forbidden, Unauthorized } from '../errors';
 import { userForToken } from '../auth/tokens';
+import { withDelegations } from '../services/delegations.service';
 
 /** Who may call a route: anyone, any signed-in user, or a user holding one of the roles. */
 export type Access = 'public' | 'user' | readonly Role[];
@@ -19,7 +20,7 @@ export function bearerAuth(db: Db): RequestHandler {
     if (!m) return next(new Unauthorized());
     const found = await userForToken(db, m[1]);
     if (!found) return next(new Unauthorized('Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.'));
-    req.user = found.user;
+    req.user = await withDelegations(db, found.user);
     res.locals.tokenId = found.tokenId;
     next();
   };

@@ -22,6 +22,7 @@ export const NAV: NavItem[] = [
   { href: '/so-theo-doi', label: 'Sổ theo dõi', roles: ['intake', 'specialist', 'head', 'leader', 'clerk'] },
   { href: '/cong-van', label: 'Công văn', roles: ['intake', 'specialist', 'head', 'leader', 'clerk'] },
   { href: '/bao-cao', label: 'Báo cáo' },
+  { href: '/uy-quyen', label: 'Ủy quyền', roles: ['leader'] },
   { href: '/quan-tri/thu-tuc', label: 'Thủ tục', roles: ['admin'] },
   { href: '/quan-tri/lich', label: 'Lịch làm việc', roles: ['admin'] },
   { href: '/quan-tri/don-vi', label: 'Đơn vị', roles: ['admin'] },
@@ -29,6 +30,7 @@ export const NAV: NavItem[] = [
   { href: '/quan-tri/thu', label: 'Thư', roles: ['admin'] },
   { href: '/quan-tri/dong-bo', label: 'Đồng bộ Cổng DVC', roles: ['admin'] },
   { href: '/quan-tri/chung-thu-so', label: 'Chứng thư số', roles: ['admin'] },
+  { href: '/quan-tri/uy-quyen', label: 'Ủy quyền', roles: ['admin'] },
 ];
 
 export function flash(req: Request, kind: 'success' | 'error' | 'info', text: string): void {

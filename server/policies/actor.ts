@@ -25,3 +25,31 @@ export const hasRole = (actor: Actor, ...roles: Role[]): boolean => roles.some((
 /** The actor holds one of `roles` in unit `unitId`. */
 export const actsIn = (actor: Actor, unitId: number | null, ...roles: Role[]): boolean =>
   unitId != null && actor.unitId === unitId && hasRole(actor, ...roles);
+
+/**
+ * A delegation in force today by which this actor may act for a leader (absence delegation): in the
+ * leader's unit, in the leader's role, signing "KT." or "TUQ.".
+ */
+export interface ActiveDelegation {
+  id: number;
+  leaderId: number;
+  leaderName: string;
+  unitId: number;
+  unitName: string;
+  role: Role;
+  kind: 'KT' | 'TUQ';
+  deputyTitle: string | null;
+  /** The period, Vietnam dates 'YYYY-MM-DD', both inclusive. */
+  fromDate: string;
+  toDate: string;
+}
+
+/** The delegation by which the actor may act in `role` in `unitId` for someone else, or null. */
+export const delegationFor = (actor: Actor, unitId: number | null, role: Role): ActiveDelegation | null =>
+  unitId == null || actor.unitId !== unitId
+    ? null
+    : (actor.delegations?.find((d) => d.unitId === unitId && d.role === role) ?? null);
+
+/** The actor holds `role` in `unitId` themself ({@link actsIn}) or by a delegation in force today. */
+export const actsInOrFor = (actor: Actor, unitId: number | null, role: Role): boolean =>
+  actsIn(actor, unitId, role) || delegationFor(actor, unitId, role) !== null;

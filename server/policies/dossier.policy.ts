@@ -6,7 +6,7 @@ import { allowedEvents, DossierMachine, ProcedureDefinition, stepOf } from '../.
 import { DossierEventType, EVENT_LABELS, ROLE_LABELS, Role } from '../../workflows/labels';
 import { isFinalState } from '../../workflows/status';
 import { draftOpen, resultSteps } from '../../workflows/result';
-import { Actor, actsIn, isAdmin } from './actor';
+import { ActiveDelegation, Actor, actsIn, actsInOrFor, delegationFor, isAdmin } from './actor';
 
 type Q = Knex | Knex.Transaction;
 type Row = Pick<
@@ -56,10 +56,8 @@ export function requiredActor(
     case 'FORWARD':
     case 'RETURN':
     case 'REQUEST_SUPPLEMENT':
-    case 'REFUSE': {
-      const step = stepOf(def, row.state);
-      return step && row.handling_unit_id != null ? { role: step.role, unitId: row.handling_unit_id } : null;
-    }
+    case 'REFUSE':
+      return holderOf(row, def);
     case 'EXTEND':
       return { role: 'leader', unitId: row.competent_unit_id };
     default:
@@ -67,10 +65,37 @@ export function requiredActor(
   }
 }
 
-/** True when this actor holds the role, in the unit, that the event needs now. */
+/**
+ * True when this actor holds the role, in the unit, that the event needs now: themself, or by an
+ * absence delegation in force today from a leader holding it (the deputy acts "KT."/"TUQ.").
+ */
 export function mayActOnDossier(actor: Actor, type: DossierEventType, row: Row, def: ProcedureDefinition): boolean {
   const who = requiredActor(type, row, def);
-  return !!who && actsIn(actor, who.unitId, who.role);
+  return !!who && actsInOrFor(actor, who.unitId, who.role);
+}
+
+/**
+ * The delegation this actor would act by for this event: null when they hold the role themself (or
+ * may not act at all). The engine records it on the event and on a result signed by it.
+ */
+export function actingDelegation(
+  actor: Actor,
+  type: DossierEventType | 'ATTACH' | 'RESULT',
+  row: Row,
+  def: ProcedureDefinition,
+): ActiveDelegation | null {
+  const who = type === 'ATTACH' || type === 'RESULT' ? holderOf(row, def) : requiredActor(type, row, def);
+  if (!who || actsIn(actor, who.unitId, who.role)) return null;
+  return delegationFor(actor, who.unitId, who.role);
+}
+
+/** Whoever holds the dossier now: the current step's role in the handling unit. */
+function holderOf(
+  row: Pick<Row, 'state' | 'handling_unit_id'>,
+  def: ProcedureDefinition,
+): { role: Role; unitId: number } | null {
+  const step = stepOf(def, row.state);
+  return step && row.handling_unit_id != null ? { role: step.role, unitId: row.handling_unit_id } : null;
 }
 
 /** 403 unless {@link mayActOnDossier}. */
@@ -79,7 +104,9 @@ export function assertMayActOnDossier(actor: Actor, type: DossierEventType, row:
   const who = requiredActor(type, row, def);
   throw new Forbidden(
     who
-      ? `Thao tác "${EVENT_LABELS[type]}" ở bước này dành cho ${ROLE_LABELS[who.role].toLowerCase()} của đơn vị đang xử lý.`
+      ? `Thao tác "${EVENT_LABELS[type]}" ở bước này dành cho ${ROLE_LABELS[who.role].toLowerCase()} của đơn vị đang xử lý${
+          who.role === 'leader' ? ' hoặc người được lãnh đạo ủy quyền, trong thời gian ủy quyền' : ''
+        }.`
       : `Bạn không có quyền "${EVENT_LABELS[type]}" ở bước này.`,
   );
 }
@@ -105,7 +132,7 @@ export function dossierEventsFor(
  */
 export function attachRefusal(actor: Actor, row: Row, def: ProcedureDefinition): Forbidden | NotAllowed | null {
   const step = stepOf(def, row.state);
-  const holder = !!step && actsIn(actor, row.handling_unit_id, step.role);
+  const holder = !!step && actsInOrFor(actor, row.handling_unit_id, step.role);
   if (!holder && !actsIn(actor, row.receiving_unit_id, 'intake')) {
     return new Forbidden('Bạn chỉ được xem hồ sơ này; chỉ người đang xử lý hoặc bộ phận một cửa được đính kèm tệp.');
   }
@@ -134,7 +161,7 @@ export function resultDraftStateRefusal(row: Pick<Row, 'state'>, def: ProcedureD
  */
 export function resultDraftRefusal(actor: Actor, row: Row, def: ProcedureDefinition): Forbidden | NotAllowed | null {
   const step = stepOf(def, row.state);
-  if (step && !actsIn(actor, row.handling_unit_id, step.role))
+  if (step && !actsInOrFor(actor, row.handling_unit_id, step.role))
     return new Forbidden('Chỉ người đang xử lý bước hiện tại được đính kèm dự thảo kết quả.');
   return resultDraftStateRefusal(row, def);
 }
@@ -150,12 +177,17 @@ export const mayReceiveDossier = (actor: Actor): boolean => actor.unitId != null
 
 /**
  * A knex filter on `dossiers as d` for "my work" (`mine=1`): the dossiers whose current step this
- * actor may act on now: held by the actor's unit, in a role the actor has, not final.
+ * actor may act on now: held by the actor's unit, in a role the actor has or holds today by an
+ * absence delegation, not final.
  */
 export function actionableFilter(actor: Actor): (qb: Knex.QueryBuilder) => void {
+  const delegated = (actor.delegations ?? []).filter((d) => d.unitId === actor.unitId);
   return (qb) =>
     void qb
-      .where('d.handling_unit_id', actor.unitId ?? -1)
-      .whereIn('d.step_role', actor.roles)
+      .where((w) => {
+        w.where((own) => void own.where('d.handling_unit_id', actor.unitId ?? -1).whereIn('d.step_role', actor.roles));
+        for (const d of delegated)
+          w.orWhere((by) => void by.where('d.handling_unit_id', d.unitId).where('d.step_role', d.role));
+      })
       .whereIn('d.status', ['processing', 'waiting_supplement', 'result_ready']);
 }

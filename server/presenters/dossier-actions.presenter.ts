@@ -121,6 +121,8 @@ export interface TimelineLine {
   /** "Thẩm định hồ sơ → Xem xét, trình ký" for a hand-off. */
   path: string | null;
   actor: { fullName: string | null; unitName: string | null } | null;
+  /** By absence delegation: "KT. Chủ tịch — Nguyễn Văn B (Phó Chủ tịch)", and for whom. */
+  delegation: { text: string; leaderName: string } | null;
   comment: string | null;
   onTime: boolean | null;
 }
@@ -159,6 +161,12 @@ export function timelineOf(
             unitName: e.actor_unit_code ? (unitNames.get(e.actor_unit_code) ?? e.actor_unit_code) : null,
           }
         : null,
+      delegation: e.on_behalf_of
+        ? {
+            text: `${e.on_behalf_of.authority} — ${e.actor_name ?? ''}${e.on_behalf_of.title ? ` (${e.on_behalf_of.title})` : ''}`,
+            leaderName: e.on_behalf_of.name,
+          }
+        : null,
       comment: [resultNote(e.data), e.comment].filter(Boolean).join(' — ') || null,
       onTime: e.on_time,
     };
@@ -169,8 +177,10 @@ export function timelineOf(
 function resultNote(data: string | null): string | null {
   if (!data?.includes('"result"')) return null;
   try {
-    const r = (JSON.parse(data) as { result?: { action?: string; number?: string; signer?: string } }).result;
-    if (r?.action === 'signed') return `Đã ký số kết quả (${r.signer})`;
+    const r = (
+      JSON.parse(data) as { result?: { action?: string; number?: string; signer?: string; authority?: string } }
+    ).result;
+    if (r?.action === 'signed') return `Đã ký số kết quả (${r.authority ? `${r.authority} — ` : ''}${r.signer})`;
     if (r?.action === 'numbered') return `Vào số ${r.number}, đóng dấu số`;
     return null;
   } catch {

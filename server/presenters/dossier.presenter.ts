@@ -61,6 +61,8 @@ function resultJson(r: ResultRow | null) {
       role: s.role,
       title: s.title,
       demo: s.demo,
+      // Addition (absence delegation): "KT. CHỦ TỊCH" when a deputy signed for the head.
+      ...(s.authority ? { authority: s.authority } : {}),
     })),
   };
 }
@@ -85,5 +87,16 @@ export function eventJson(e: EventRow) {
     stepDueAt: iso(e.step_due_at),
     onTime: e.on_time,
     ...(e.data ? { data: JSON.parse(e.data) } : {}),
+    // Additions (absence delegation): present only on events a deputy did for a leader.
+    ...(e.on_behalf_of
+      ? {
+          onBehalfOf: {
+            fullName: e.on_behalf_of.name,
+            kind: e.on_behalf_of.kind,
+            authority: e.on_behalf_of.authority,
+            title: e.on_behalf_of.title,
+          },
+        }
+      : {}),
   };
 }

@@ -141,6 +141,16 @@ export interface EventRow extends EventFields {
   dossier_version: number;
   /** Extra facts of the event as stored (JSON); callers parse it. */
   data: string | null;
+  /** Done by a deputy for this leader (absence delegation, migration 027), null otherwise. */
+  on_behalf_of: {
+    userId: number;
+    name: string;
+    kind: string;
+    /** "KT. Chủ tịch" */
+    authority: string;
+    /** The deputy's title: "Phó Chủ tịch". */
+    title: string | null;
+  } | null;
 }
 
 export function toEventRow(raw: Raw): EventRow {
@@ -152,6 +162,16 @@ export function toEventRow(raw: Raw): EventRow {
     on_time: boolOrNull(raw.on_time),
     dossier_version: num(raw.dossier_version),
     data: strOrNull(raw.data),
+    on_behalf_of:
+      raw.on_behalf_of_user_id == null
+        ? null
+        : {
+            userId: num(raw.on_behalf_of_user_id),
+            name: str(raw.on_behalf_of_name),
+            kind: str(raw.delegation_kind),
+            authority: str(raw.delegation_authority),
+            title: strOrNull(raw.delegate_title),
+          },
   };
 }
 

@@ -32,6 +32,9 @@ export interface ResultRow {
   number: string | null;
   numbered_at: number | null;
   signatures: ResultSignature[];
+  /** Signed by a deputy for this leader (absence delegation), and how ('KT' | 'TUQ'); null otherwise. */
+  signed_on_behalf_of_user_id: number | null;
+  signed_delegation_kind: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -52,6 +55,8 @@ function toResultRow(raw: Raw): ResultRow {
     number: strOrNull(raw.number),
     numbered_at: numOrNull(raw.numbered_at),
     signatures: JSON.parse(str(raw.signatures)) as ResultSignature[],
+    signed_on_behalf_of_user_id: numOrNull(raw.signed_on_behalf_of_user_id),
+    signed_delegation_kind: strOrNull(raw.signed_delegation_kind),
     created_at: num(raw.created_at),
     updated_at: num(raw.updated_at),
   };
@@ -82,6 +87,8 @@ export async function putDraft(
     size: d.size,
     source: d.source,
     signed_sha256: null,
+    signed_on_behalf_of_user_id: null,
+    signed_delegation_kind: null,
     signatures: '[]',
     updated_at: d.now,
   };

@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { routes } from './define';
 import {
   dateParams,
+  delegationIdParams,
   dispatchFileParams,
   dispatchIdParams,
   dossierCodeParams,
@@ -35,6 +36,7 @@ import { reportsPages } from '../handlers/reports.pages';
 import { dispatchPages } from '../handlers/dispatch.pages';
 import { certificatePages } from '../handlers/certificates.pages';
 import { consultationPages } from '../handlers/consultation.pages';
+import { delegationPages } from '../handlers/delegation.pages';
 import { portalRoutes } from './portal.routes';
 import { dispatchDraftRoutes } from './dispatch-draft.routes';
 
@@ -58,6 +60,7 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   const dispatch = dispatchPages(ctx);
   const certs = certificatePages(ctx);
   const consultation = consultationPages(ctx);
+  const delegation = delegationPages(ctx);
   // Forms that create something run once per page shown (Back and submit again: the first result).
   const once = formOnce(ctx);
   const guard = once.guard;
@@ -106,6 +109,10 @@ export function htmlRouter(ctx: AppContext, passport: Passport): Router {
   r.get('/bao-cao', 'user', reports.page);
   r.get('/bao-cao/ho-so', 'user', reports.dossiers);
   r.get('/bao-cao/xuat', 'user', reports.export);
+  r.get('/uy-quyen', ['leader'], delegation.show);
+  r.post('/uy-quyen', ['leader'], guard, delegation.create);
+  r.post('/uy-quyen/:id/thu-hoi', ['leader', 'admin'], { params: delegationIdParams }, delegation.revoke);
+  r.get('/quan-tri/uy-quyen', ['admin'], delegation.adminList);
 
   unitRoutes(r, ctx);
   r.post('/quan-tri/don-vi', ['admin'], admin.createUnit);

@@ -59,3 +59,5 @@ export const dispatchFileParams = dispatchIdParams.extend({ fileId: positiveId('
 
 /** `/quan-tri/thu/:id`: a mail of the outbox. */
 export const mailIdParams = z.object({ id: positiveId('Không có thư gửi thất bại với mã này.') });
+/** `/uy-quyen/:id/thu-hoi`: an absence delegation. */
+export const delegationIdParams = z.object({ id: positiveId('Không tìm thấy ủy quyền.') });

@@ -39,9 +39,27 @@ function norm(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Fields added later (migration 027, absence delegation): covered only when the event has them, so
+ * the hash of every event written before them, and of every event done by no one's delegation,
+ * stays what it was.
+ */
+const DOSSIER_DELEGATION_FIELDS = [
+  'on_behalf_of_user_id',
+  'on_behalf_of_name',
+  'delegation_kind',
+  'delegation_authority',
+  'delegate_title',
+] as const;
+
 /** sha256(previous hash + canonical JSON of the row's audited fields). */
 export function eventHash(prev: string | null, row: Record<string, unknown>, kind: 'dossier' | 'dispatch'): string {
-  const fields = kind === 'dossier' ? DOSSIER_FIELDS : DISPATCH_FIELDS;
+  const fields: readonly string[] =
+    kind === 'dossier' && row.on_behalf_of_user_id != null
+      ? [...DOSSIER_FIELDS, ...DOSSIER_DELEGATION_FIELDS]
+      : kind === 'dossier'
+        ? DOSSIER_FIELDS
+        : DISPATCH_FIELDS;
   const canonical = JSON.stringify(
     fields.map((f) =>
       f === 'at' || f === 'step_due_at' || f.endsWith('_id') || f === 'dossier_version'

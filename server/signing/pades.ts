@@ -45,6 +45,8 @@ import type { Signer } from './signer';
  */
 export interface Appearance {
   name: string;
+  /** Signing for another (absence delegation): "KT. CHỦ TỊCH", above the title. */
+  authority?: string | null;
   title: string | null;
   unitName: string;
   at: Date;
@@ -335,8 +337,17 @@ function leaderBlock(
   const padX = 5 + indent;
   const width = w - padX - 5;
   const lines: Array<{ font: PDFFont; text: string; color?: ReturnType<typeof rgb> }> = [
-    { font: f.bold, text: `Ký bởi: ${nfc(a.name)}` },
-    ...(a.title ? [{ font: f.regular, text: nfc(a.title) }] : []),
+    // By delegation (Decree 30/2020): "KT. CHỦ TỊCH" over the deputy's own title, then the name.
+    ...(a.authority
+      ? [
+          { font: f.bold, text: nfc(a.authority) },
+          ...(a.title ? [{ font: f.bold, text: nfc(a.title) }] : []),
+          { font: f.bold, text: `Ký bởi: ${nfc(a.name)}` },
+        ]
+      : [
+          { font: f.bold, text: `Ký bởi: ${nfc(a.name)}` },
+          ...(a.title ? [{ font: f.regular, text: nfc(a.title) }] : []),
+        ]),
     { font: f.regular, text: nfc(a.unitName) },
     { font: f.regular, text: `Thời gian ký: ${formatVnDateTime(a.at)}` },
     ...(a.demo ? [{ font: f.italic, text: DEMO_LINE, color: RED }] : []),

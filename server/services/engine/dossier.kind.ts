@@ -18,7 +18,8 @@ import { resultOnForward } from './result.effects';
 import { mirrorDossier, dossierSyncState } from '../portal-sync.service';
 import type { Role } from '../../../workflows/labels';
 import { findResult, putDraft } from '../../queries/results.queries';
-import { resultDraftRefusal, resultDraftStateRefusal } from '../../policies/dossier.policy';
+import { actingDelegation, resultDraftRefusal, resultDraftStateRefusal } from '../../policies/dossier.policy';
+import { onBehalfColumns } from './delegation.effects';
 
 /** What a dossier kind needs that is read before the transaction (SQLite has one connection). */
 export interface DossierSetting {
@@ -117,9 +118,13 @@ async function dossierEffects(
   actor: Actor,
 ): Promise<Effects> {
   const { cal, def } = s;
+  // Acting for a leader by an absence delegation: recorded on the event (and on a result signed by it).
+  const delegation = actingDelegation(actor, input.type, row, def);
   // The result is signed (or numbered and sealed) first: if that fails, nothing else is computed.
   const result =
-    input.type === 'FORWARD' ? await resultOnForward(trx, { config: s.config, def, row, actor, now }) : null;
+    input.type === 'FORWARD'
+      ? await resultOnForward(trx, { config: s.config, def, row, actor, now, delegation })
+      : null;
   const to = next.state;
   const patch: Record<string, unknown> = { status: statusOfState(to) };
   const leaving = stepOf(def, row.state);
@@ -191,6 +196,7 @@ async function dossierEffects(
   return {
     patch,
     event: {
+      ...onBehalfColumns(delegation),
       comment: input.comment ?? null,
       step_due_at: leaving ? stepDue : null,
       on_time: leavesStep && stepDue != null ? now <= stepDue : null,
@@ -253,6 +259,7 @@ export function attachKind(s: DossierSetting): Kind<DossierRow, AttachInput, num
       );
       return {
         event: {
+          ...onBehalfColumns(actingDelegation(actor, 'ATTACH', row, s.def)),
           comment: input.files.map((f) => f.filename).join(', '),
           data: JSON.stringify({ documentCode: input.documentCode, files: input.files.map((f) => f.sha256) }),
         },
@@ -286,7 +293,7 @@ export function resultDraftKind(s: DossierSetting): Kind<DossierRow, ResultDraft
       resultDraftStateRefusal(row, s.def) ? null : { state: row.state, snapshot: JSON.parse(row.snapshot) },
     notAllowed: (row) =>
       resultDraftStateRefusal(row, s.def) ?? new NotAllowed('Không thể đính kèm dự thảo kết quả lúc này.'),
-    async effects(trx, { row, input, now }) {
+    async effects(trx, { row, input, actor, now }) {
       await putDraft(trx, {
         dossier_id: row.id,
         name: result!.name,
@@ -298,6 +305,7 @@ export function resultDraftKind(s: DossierSetting): Kind<DossierRow, ResultDraft
       });
       return {
         event: {
+          ...onBehalfColumns(actingDelegation(actor, 'RESULT', row, s.def)),
           comment: input.source === 'template' ? 'Tạo dự thảo kết quả từ mẫu' : 'Tải lên dự thảo kết quả',
           data: JSON.stringify({ result: { action: 'drafted', source: input.source, sha256: input.sha256 } }),
         },

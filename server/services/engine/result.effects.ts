@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import type { Knex } from 'knex';
 import type { Config } from '../../config';
 import { Invalid } from '../../errors';
-import type { Actor } from '../../policies/actor';
+import type { ActiveDelegation, Actor } from '../../policies/actor';
+import { delegationWordsOf, upperVi } from '../../../workflows/delegation';
 import { findResult, ResultRow, ResultSignature, updateResult } from '../../queries/results.queries';
 import { nextSequence } from '../../queries/sequences.queries';
 import { findUnitById } from '../../queries/units.queries';
@@ -33,7 +34,15 @@ import {
  */
 export async function resultOnForward(
   trx: Knex.Transaction,
-  t: { config: Config; def: ProcedureDefinition; row: DossierRow; actor: Actor; now: number },
+  t: {
+    config: Config;
+    def: ProcedureDefinition;
+    row: DossierRow;
+    actor: Actor;
+    now: number;
+    /** The delegation the actor signs by ("KT."/"TUQ." a leader), or null when signing in their own right. */
+    delegation?: ActiveDelegation | null;
+  },
 ): Promise<Record<string, unknown> | null> {
   const steps = resultSteps(t.def);
   if (!steps) return null;
@@ -70,10 +79,14 @@ async function sign(trx: Knex.Transaction, t: T): Promise<Record<string, unknown
   const unitName = unit?.name ?? t.actor.unitName ?? '';
   const signer = await signerForUser(trx, t.config, { id: t.actor.id, fullName: t.actor.fullName, unitName });
   if (isProblem(signer)) throw new Invalid(signer.problem, { fields: { certificate: signer.problem } });
-  const { title } = signingAuthority(unitName);
+  // By delegation the block reads "KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH" (Decree 30/2020), else the head's title.
+  const by = t.delegation ? delegationWordsOf(t.delegation) : null;
+  const authority = by ? upperVi(by.authority) : null;
+  const title = by ? (by.title ? upperVi(by.title) : null) : signingAuthority(unitName).title;
   const at = new Date(t.now);
   const pdf = await signAsLeader(readPdf(t.config, r), signer, {
     name: t.actor.fullName,
+    authority,
     title,
     unitName,
     at,
@@ -89,14 +102,23 @@ async function sign(trx: Knex.Transaction, t: T): Promise<Record<string, unknown
     unitName,
     at: t.now,
     demo: signer.identity.demo,
+    ...(authority ? { authority } : {}),
   };
   await updateResult(trx, r.id, {
     ...file,
     signed_sha256: file.sha256,
+    signed_on_behalf_of_user_id: t.delegation?.leaderId ?? null,
+    signed_delegation_kind: t.delegation?.kind ?? null,
     signatures: [...r.signatures, signature],
     updated_at: t.now,
   });
-  return { action: 'signed', signer: t.actor.fullName, title, sha256: file.sha256 };
+  return {
+    action: 'signed',
+    signer: t.actor.fullName,
+    title,
+    sha256: file.sha256,
+    ...(by ? { authority: by.authority, onBehalfOf: t.delegation!.leaderName } : {}),
+  };
 }
 
 async function number(trx: Knex.Transaction, t: T): Promise<Record<string, unknown>> {

@@ -1,0 +1,13 @@
+import type { ActiveDelegation } from '../policies/actor';
+import { delegationWordsOf, vnDay } from '../../workflows/delegation';
+
+/** The home page's notice to a deputy while a delegation to them is in force. */
+export function delegationNotice(d: ActiveDelegation): { authority: string; text: string } {
+  const w = delegationWordsOf(d);
+  return {
+    authority: w.authority,
+    text:
+      `Bạn đang được ${d.leaderName} ủy quyền (${w.authority}) từ ${vnDay(d.fromDate)} đến hết ${vnDay(d.toDate)}: ` +
+      'các hồ sơ đang ở bước của lãnh đạo có trong “Việc cần xử lý”, và bạn ký với tư cách này.',
+  };
+}
