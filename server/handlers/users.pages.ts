@@ -109,6 +109,7 @@ async function renderDisablePage(
     replies: w.replies.map((r) => ({ ...r, stateText: REPLY_STATE_LABELS[r.state as ReplyState] ?? r.state })),
     dossiers: w.dossiers.map((d) => ({ ...d, roleText: ROLE_LABELS[d.stepRole] })),
     ownsWork: w.dispatches.length + w.replies.length > 0,
+    soleSpecialist: w.soleRoles.includes('specialist'),
     takers,
     grants: w.soleRoles.map((role) => ({
       role,

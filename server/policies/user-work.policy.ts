@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Role } from '../../workflows/labels';
+import type { StepRole } from '../../workflows/labels';
 import { actionableFilter } from './dossier.policy';
 import { type Actor, actsIn } from './actor';
 
@@ -17,7 +17,7 @@ export const mayTakeOverReply = (to: Actor, r: { unitId: number }): boolean =>
   to.active && actsIn(to, r.unitId, 'specialist');
 
 /** The role a person takes over drafts and replies in. */
-export const TAKE_OVER_ROLE: Role = 'specialist';
+export const TAKE_OVER_ROLE: StepRole = 'specialist';
 
 /** Who may be given a role that only the disabled user held in a unit: an active member of that unit. */
 export const mayBeGrantedIn = (to: Actor, unitId: number): boolean => to.active && to.unitId === unitId;

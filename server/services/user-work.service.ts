@@ -52,13 +52,15 @@ export async function takeOverCandidates(
 ): Promise<{ takers: StaffRow[]; grantees: StaffRow[] }> {
   if (user.unitId == null) return { takers: [], grantees: [] };
   const others = (rows: StaffRow[]) => rows.filter((r) => r.id !== user.id);
-  const takers =
-    w.dispatches.length + w.replies.length
-      ? others(await activeStaffWithRoles(db, { unitIds: [user.unitId], roles: [TAKE_OVER_ROLE] }))
-      : [];
   const grantees = w.soleRoles.length
     ? others(await activeStaffWithRoles(db, { unitIds: [user.unitId], roles: STEP_ROLES }))
     : [];
+  // When they were the unit's only specialist, whoever is given the role below may take the work.
+  const takers = !(w.dispatches.length + w.replies.length)
+    ? []
+    : w.soleRoles.includes(TAKE_OVER_ROLE)
+      ? grantees
+      : others(await activeStaffWithRoles(db, { unitIds: [user.unitId], roles: [TAKE_OVER_ROLE] }));
   return { takers, grantees };
 }
 
@@ -153,12 +155,13 @@ export async function disableUser(
     let moved = 0;
     let granted: StepRole[] = [];
     if (input.mode === 'reassign' && user.active) {
+      // Roles first: the one given the role only this user held may be the one who takes the drafts.
+      await grantSoleRoles(trx, user, input, w);
+      granted = w.soleRoles;
       if (w.dispatches.length + w.replies.length) {
         await handOver(trx, admin, user, await taker(trx, user, input.to, 'to'), w);
         moved = w.dispatches.length + w.replies.length;
       }
-      await grantSoleRoles(trx, user, input, w);
-      granted = w.soleRoles;
     }
     await users.updateUserRow(trx, user.id, { active: false });
     await deleteSessionsOfUser(trx, user.id);

@@ -276,6 +276,85 @@ describe.each(ENGINES)('user admin pages on %s', (engine) => {
     expect(Number((await db()('dispatches').where({ id }).first('created_by')).created_by)).toBe(lone.id);
   });
 
+  it("the unit's only specialist: whoever is given the role takes the drafts too, in the same step", async () => {
+    const c3 = await buildUnit(db(), { level: 'commune', parentId: u.district.id, name: 'UBND xã Ba' });
+    const only = await buildUser(db(), { unitId: c3.id, roles: ['specialist'], fullName: 'Mai Thị Duy Nhất' });
+    const clerk = await buildUser(db(), { unitId: c3.id, roles: ['clerk'], fullName: 'Cao Văn Kiêm' });
+    const desk = await buildUser(db(), { unitId: c3.id, roles: ['intake'], fullName: 'Lý Thị Tiếp' });
+    const due = vnDate(new Date(Date.now() + 10 * DAY));
+    const drafted = await api()
+      .post('/api/v1/dispatches')
+      .set(bearer(await tokenFor(t.app, only.username, PASSWORD)))
+      .send({ title: 'Dự thảo của xã Ba', summary: 'x', dueDate: due, recipientUnitCodes: [u.c1.code] });
+    expect(drafted.status).toBe(201);
+    const received = await api()
+      .post('/api/v1/dossiers')
+      .set(bearer(await tokenFor(t.app, desk.username, PASSWORD)))
+      .send({ procedureCode: '1.000775', applicant: { fullName: 'Đinh Văn Ba' }, documents: ['TO_TRINH', 'BAO_CAO'] });
+    expect(received.status).toBe(201);
+    const warn = await admin.get(`/quan-tri/nguoi-dung/${only.username}/khoa`);
+    expect(warn.text).toContain('Người này còn 2 việc đang xử lý.');
+    expect(warn.text).toContain('chọn người được giao vai trò chuyên viên xử lý ở dưới');
+    expect(warn.text).toMatch(new RegExp(`id="f-to"[\\s\\S]*<option value="${clerk.username}"`));
+    const res = await disable(only.username, {
+      mode: 'reassign',
+      to: clerk.username,
+      'grant-specialist': clerk.username,
+    });
+    expect(res.status).toBe(303);
+    expect(Number((await db()('dispatches').where({ id: drafted.body.id }).first('created_by')).created_by)).toBe(
+      clerk.id,
+    );
+    const roles = await db()('user_roles').where({ user_id: clerk.id }).orderBy('role').pluck('role');
+    expect(roles).toEqual(['clerk', 'specialist']);
+    const mine = await api()
+      .get('/api/v1/dossiers?mine=1')
+      .set(bearer(await tokenFor(t.app, clerk.username, PASSWORD)));
+    expect(mine.body.items.map((d: { code: string }) => d.code)).toContain(received.body.code);
+  });
+
+  it('hostile query strings and form bodies never give a 500 and change nothing', async () => {
+    const queries = [
+      'tim[]=a',
+      'tim=%00',
+      'tim=%25',
+      'tim=_',
+      'tim=!',
+      `tim=${'x'.repeat(5000)}`,
+      "tim='%20OR%201=1--",
+      'don-vi[]=x',
+      'don-vi=%00',
+      'don-vi=..%2F..',
+      'vai-tro[]=admin',
+      'cap-duoi[]=1',
+      'trang=1e308',
+      'trang=-1',
+      'trang=1&trang=2',
+      'trang-thai=hoat-dong&trang-thai=da-khoa',
+      '__proto__[x]=1',
+    ];
+    for (const q of queries) expect([q, (await page(`?${q}`)).status]).toEqual([q, 200]);
+    expect((await page('?tim=%25')).text).toContain('Không có người dùng nào khớp');
+    const before = await snapshot();
+    const bodies: Array<Record<string, unknown>> = [
+      {},
+      { mode: ['reassign', 'force'] },
+      { mode: 'reassign', to: ['a', 'b'] },
+      { mode: 'reassign', to: '%00' },
+      { mode: 'reassign', to: 'x'.repeat(5000) },
+      { mode: 'reassign', 'grant-leader': ['a', 'b'] },
+      { mode: '__proto__' },
+    ];
+    for (const b of bodies) {
+      const res = await admin
+        .post(`/quan-tri/nguoi-dung/${names.taker}/khoa`)
+        .type('form')
+        .send({ _csrf: csrf, ...b });
+      expect([JSON.stringify(b).slice(0, 60), res.status]).toEqual([JSON.stringify(b).slice(0, 60), 422]);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('an unknown user is 404 and a bad mode is refused', async () => {
     expect((await admin.get('/quan-tri/nguoi-dung/khong-co-ai/khoa')).status).toBe(404);
     const res = await disable(names.taker, { mode: 'xoa' });
