@@ -29,8 +29,9 @@ maybe('an admin writes a procedure with the form in Chromium (no JSON typed)', (
     await srv?.close();
   });
 
-  async function admin(width: number): Promise<Page> {
+  async function admin(width: number, javaScriptEnabled = true): Promise<Page> {
     const ctx = await newContext(browser, {
+      javaScriptEnabled,
       viewport: { width, height: 900 },
       locale: 'vi-VN',
       timezoneId: 'Asia/Ho_Chi_Minh',
@@ -174,5 +175,29 @@ maybe('an admin writes a procedure with the form in Chromium (no JSON typed)', (
     expect(await dossier.version()).toBe(1);
     expect(await (await receiveOne()).version()).toBe(2);
     expect(cspErrors).toEqual([]);
+  });
+
+  it('without JavaScript every button is a round trip: add, move and remove a step, check, message at its field', async () => {
+    const page = await admin(1366, false);
+    await page.goto(`${srv.url}/quan-tri/thu-tuc/${CODE}/bieu-mau`);
+    const count = await page.locator('fieldset.pf-step').count();
+    await submitAndWait(page, page.getByRole('button', { name: '+ Thêm bước' }), 'fieldset.pf-step');
+    expect(await page.locator('fieldset.pf-step').count()).toBe(count + 1);
+    await step(page, count + 1)
+      .getByLabel('Tên bước')
+      .fill('Bước thêm không cần JavaScript');
+    await submitAndWait(page, step(page, count + 1).getByRole('button', { name: '↑ Lên trên' }), 'fieldset.pf-step');
+    expect(await step(page, count).getByLabel('Tên bước').inputValue()).toBe('Bước thêm không cần JavaScript');
+    await submitAndWait(page, page.getByRole('button', { name: 'Kiểm tra', exact: true }), '.flash');
+    expect(await step(page, count).locator('[data-field$=".role"] .field-error').innerText()).toBe(
+      'Thiếu vai trò xử lý bước',
+    );
+    expect(await step(page, count).locator('[data-field$=".duration"] .field-error').innerText()).toBe(
+      'Thiếu số giờ xử lý của bước',
+    );
+    await submitAndWait(page, step(page, count).getByRole('button', { name: /^Xóa bước/ }), 'fieldset.pf-step');
+    expect(await page.locator('fieldset.pf-step').count()).toBe(count);
+    await submitAndWait(page, page.getByRole('button', { name: 'Kiểm tra', exact: true }), '.flash-success');
+    await page.locator('.pf-side figure.diagram svg').waitFor();
   });
 });
