@@ -75,11 +75,16 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
       .getByLabel(/^Nội dung/)
       .fill('Đề nghị UBND các xã, phường góp ý dự thảo (gửi kèm).\nQuá hạn không trả lời được xem như thống nhất.');
     await spec.getByLabel('Hạn trả lời').fill(vnDate(new Date(Date.now() + 10 * 86_400_000)));
-    // dispatch.js: ticking a group ticks its communes (the server expands it anyway)
-    await spec.getByLabel('Tất cả xã, phường của thành phố Bạc Liêu').check();
+    // dispatch.js: ticking a group ticks its communes (the server expands it anyway). Two tiers since
+    // 2025: the group is the province's communes and wards; the departments are not among them.
+    const communes = Number(
+      (await srv.running.ctx.db('units').where({ level: 'commune', active: true }).count({ n: '*' }))[0].n,
+    );
+    await spec.getByLabel('Tất cả xã, phường của tỉnh Bạc Liêu').check();
     expect(await spec.getByLabel('UBND phường 1', { exact: true }).isChecked()).toBe(true);
     expect(await spec.getByLabel('UBND xã Hiệp Thành', { exact: true }).isChecked()).toBe(true);
-    expect(await spec.getByLabel('UBND phường Hộ Phòng', { exact: true }).isChecked()).toBe(false);
+    expect(await spec.getByLabel('UBND phường Hộ Phòng', { exact: true }).isChecked()).toBe(true);
+    expect(await spec.getByLabel('Sở Tư pháp tỉnh Bạc Liêu', { exact: true }).isChecked()).toBe(false);
     await spec.locator('input[name=files]').setInputFiles({
       name: 'du-thao-quy-trinh.pdf',
       mimeType: 'application/pdf',
@@ -89,7 +94,7 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
     await submitAndWait(spec, spec.getByRole('button', { name: 'Lưu dự thảo' }), '.flash-success');
     await spec.waitForURL(/\/cong-van\/\d+$/);
     const id = Number(new URL(spec.url()).pathname.split('/').pop());
-    expect(await spec.locator('.flash-success').textContent()).toContain('gửi 3 đơn vị, kèm 1 tệp');
+    expect(await spec.locator('.flash-success').textContent()).toContain(`gửi ${communes} đơn vị, kèm 1 tệp`);
     expect(await spec.locator('#tep').textContent()).toContain('du-thao-quy-trinh.pdf');
     await submitAndWait(spec, spec.getByRole('button', { name: 'Trình duyệt', exact: true }), '.flash-success');
     await spec.context().close();
@@ -123,7 +128,7 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
     const p1Row = back.locator('table.tracking tr', { hasText: 'UBND phường 1' });
     expect(await p1Row.textContent()).toContain('Đã trả lời');
     expect(await p1Row.textContent()).toContain('Thống nhất, có ý kiến góp ý');
-    expect(await back.locator('.tracking-bar').textContent()).toContain('đã trả lời 1/3');
+    expect(await back.locator('.tracking-bar').textContent()).toContain(`đã trả lời 1/${communes}`);
     await back.screenshot({ path: path.join(OUT, 'dispatch-tracking.png'), fullPage: true });
     await back.getByRole('link', { name: 'Bảng tổng hợp, tiếp thu, giải trình' }).click();
     await back.waitForURL(/\/tong-hop$/);
@@ -143,7 +148,7 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
     await back.pdf({ path: path.join(OUT, 'dispatch-synthesis.pdf'), preferCSSPageSize: true });
     await back.emulateMedia({ media: 'screen' });
     await back.goto(`${srv.url}/cong-van`);
-    expect(await back.locator('table.dispatch-list').textContent()).toContain('đã trả lời 1/3');
+    expect(await back.locator('table.dispatch-list').textContent()).toContain(`đã trả lời 1/${communes}`);
     await back.screenshot({ path: path.join(OUT, 'dispatch-list.png'), fullPage: true });
     await back.context().close();
     expect(cspErrors).toEqual([]);

@@ -23,7 +23,7 @@ const PROVINCE = '000.00.00.H05';
 
 /** Communes merged into a neighbour: [former, merged into]. */
 const COMMUNE_MERGERS: Array<[string, string]> = [
-  ['000.02.01.H05', '000.01.01.H05'], // phường 2 → phường 1
+  ['000.02.02.H05', '000.01.02.H05'], // phường Láng Tròn → phường Hộ Phòng
   ['000.03.04.H05', '000.02.04.H05'], // xã Hưng Hội → xã Châu Thới
 ];
 
