@@ -117,7 +117,7 @@ export function delegationPages(ctx: AppContext) {
         flash(
           req,
           'success',
-          `Đã ủy quyền ${DELEGATION_KIND_LABELS[input.kind].toLowerCase()} từ ${vnDay(input.fromDate)} đến hết ${vnDay(input.toDate)}.`,
+          `Đã giao ủy quyền (${DELEGATION_KIND_LABELS[input.kind]}) từ ${vnDay(input.fromDate)} đến hết ${vnDay(input.toDate)}.`,
         );
         res.redirect(303, PAGE);
       } catch (err) {

@@ -7,7 +7,7 @@ export function delegationNotice(d: ActiveDelegation): { authority: string; text
   return {
     authority: w.authority,
     text:
-      `Bạn đang được ${d.leaderName} ủy quyền (${w.authority}) từ ${vnDay(d.fromDate)} đến hết ${vnDay(d.toDate)}: ` +
-      'các hồ sơ đang ở bước của lãnh đạo có trong “Việc cần xử lý”, và bạn ký với tư cách này.',
+      `Bạn đang được ${d.leaderName} ủy quyền từ ${vnDay(d.fromDate)} đến hết ${vnDay(d.toDate)}: ` +
+      `các hồ sơ ở bước của lãnh đạo có trong “Việc cần xử lý”, bạn ký “${w.authority}”.`,
   };
 }

@@ -7,6 +7,8 @@ import { buildUser, PASSWORD } from '../factories/accounts';
 import { verifyChains } from '../../server/services/audit';
 import { vnDate } from '../../workflows/calendar';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import fc from 'fast-check';
+import { hostileString } from '../security/hostile';
 
 /** A procedure whose result the commune's leader signs at the step "Ký quyết định". */
 const withResult = definition('D.1', {
@@ -119,7 +121,8 @@ describe.each(ENGINES)('absence delegation (KT./TUQ.) on %s', (engine) => {
     // The deputy's home page says so, and "my work" holds the leader's step.
     const home = await (await signIn(t.app, deputy.username, PASSWORD)).get('/');
     expect(home.text).toContain('data-testid="delegation-notice"');
-    expect(home.text).toContain(`Bạn đang được ${leaderName} ủy quyền (KT. Chủ tịch)`);
+    expect(home.text).toContain(`Bạn đang được ${leaderName} ủy quyền từ ${typed(0)} đến hết ${typed(3)}`);
+    expect(home.text).toContain('bạn ký “KT. Chủ tịch”');
     expect(await mine()).toContain(d.code);
 
     const signed = await send(t.app, deputy.token, d.code, { type: 'FORWARD', version: d.version });
@@ -241,6 +244,32 @@ describe.each(ENGINES)('absence delegation (KT./TUQ.) on %s', (engine) => {
     expect((await delegate(ok)).status).toBe(303);
     await expectField({ ...ok, fromDate: typed(12), toDate: typed(14) }, 'Trùng thời gian với ủy quyền khác');
     await revokeAll();
+  });
+
+  it('hostile form input never fails with a 500 and saves nothing it refuses', async () => {
+    const page = await leader.get('/uy-quyen');
+    const csrf = csrfFrom(page.text);
+    const field = fc.oneof(hostileString, fc.constantFrom('', '31/12/9999', '01/01/0001', '2027-02-29', '-1', '1e9'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ deputyId: field, kind: field, fromDate: field, toDate: field, deputyTitle: field, reason: field }),
+        async (fields) => {
+          const before = Number((await t.tdb.db('delegations').count({ n: '*' }))[0].n);
+          const r = await leader
+            .post('/uy-quyen')
+            .type('form')
+            .send({ _csrf: csrf, ...fields });
+          expect([303, 422]).toContain(r.status);
+          const after = Number((await t.tdb.db('delegations').count({ n: '*' }))[0].n);
+          expect(after).toBe(r.status === 303 ? before + 1 : before);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    for (const id of ['0', '-1', 'abc', '9'.repeat(40), '%00']) {
+      const r = await leader.post(`/uy-quyen/${id}/thu-hoi`).type('form').send({ _csrf: csrf });
+      expect(r.status).toBe(404);
+    }
   });
 
   it('keeps delegations to leaders: others get 403, and only the giver or an admin revokes', async () => {
