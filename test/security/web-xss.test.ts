@@ -153,6 +153,8 @@ describe.each(ENGINES)('XSS on %s', (engine) => {
       `/quan-tri/don-vi/${w.units.A.code}`,
       '/quan-tri/nguoi-dung',
       `/quan-tri/nguoi-dung/${by('specialist', 'own').username}`,
+      `/quan-tri/nguoi-dung/${by('specialist', 'own').username}/khoa`,
+      `/quan-tri/nguoi-dung?tim=${encodeURIComponent(X)}&trang-thai=hoat-dong`,
       '/quan-tri/thu-tuc',
       '/quan-tri/thu-tuc/XSS.1',
       '/quan-tri/thu-tuc/XSS.1/sua',
