@@ -40,12 +40,18 @@ export async function readSheet(buf: Buffer): Promise<SheetResult> {
   return rows.length ? { ok: true, kind: 'csv', rows } : fail('Tệp trống: không có dòng nào để nhập.');
 }
 
-/** The delimiter of the first non-empty line, outside quotes: the most frequent of ; , and tab. */
+/**
+ * The delimiter: of ; tab and comma, the one a line of the first few uses most (outside quotes). The
+ * header row decides, not a title row above it ("DANH SÁCH THỦ TỤC…") nor a comma in "Phí, lệ phí".
+ */
 function delimiterOf(text: string): string {
-  const line = text.split(/\r?\n/).find((l) => l.trim()) ?? '';
-  const outside = line.replace(/"[^"]*"/g, '');
-  const count = (c: string) => outside.split(c).length - 1;
-  return [';', '\t', ','].reduce((best, c) => (count(c) > count(best) ? c : best), ',');
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(0, 20)
+    .map((l) => l.replace(/"[^"]*"/g, ''));
+  const most = (c: string) => Math.max(0, ...lines.map((l) => l.split(c).length - 1));
+  return [';', '\t', ','].reduce((best, c) => (most(c) > most(best) ? c : best), ',');
 }
 
 /**

@@ -100,7 +100,7 @@ describe.each(ENGINES)('import from the national procedure catalogue on %s', (en
     expect(counts(res.text)).toEqual([4970, 0, 0, 30]);
     expect(res.text).toContain('Xác nhận nhập 4.970 thủ tục');
     // Bad rows by spreadsheet line (header on line 1: row i is line i + 1) with the reason.
-    for (const i of bad) expect(res.text).toContain(`<td class="num">Dòng ${i + 1}</td>`);
+    for (const i of bad) expect(res.text).toContain(`<td class="nowrap">Dòng ${i + 1}</td>`);
     expect(res.text).toContain('Thời hạn giải quyết “3 tháng” không tính bằng ngày làm việc');
     // The default procedure and its rule are shown: 2 days = 16 h → 11 / 2 / 2 / 1.
     expect(res.text).toContain('Thẩm định hồ sơ (Chuyên viên xử lý): 11 giờ');
@@ -135,7 +135,7 @@ describe.each(ENGINES)('import from the national procedure catalogue on %s', (en
     expect(page.status).toBe(200);
     expect(page.text).toContain('Đã nhập 4.970 thủ tục mới và 0 phiên bản mới.');
     expect(counts(page.text)).toEqual([4970, 0, 0, 30]);
-    for (const i of bad) expect(page.text).toContain(`<td class="num">Dòng ${i + 1}</td>`);
+    for (const i of bad) expect(page.text).toContain(`<td class="nowrap">Dòng ${i + 1}</td>`);
 
     // Back and submit again (same page), or the same preview from a second tab: nothing twice.
     const again = await confirm(res.text);
@@ -178,7 +178,7 @@ describe.each(ENGINES)('import from the national procedure catalogue on %s', (en
     expect(res.text).toMatch(/Thời hạn giải quyết:<\/strong> 10 ngày → 12 ngày/);
     expect(res.text).toMatch(/Phí, lệ phí:<\/strong> 10\.000 đồng → 20\.000 đồng/);
     expect(res.text).toMatch(/Cấp thực hiện:<\/strong> Mọi cấp \(không ghi\) → Cấp xã/);
-    expect(res.text).toContain('<td class="num">Dòng 6</td>');
+    expect(res.text).toContain('<td class="nowrap">Dòng 6</td>');
     expect(res.text).toContain('Thời hạn mới không đủ cho các bước của phiên bản 1 đang dùng');
     expect(res.text).toContain('Thẩm định hồ sơ (Chuyên viên xử lý): 2,4 giờ');
 

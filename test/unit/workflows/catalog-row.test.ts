@@ -123,6 +123,14 @@ describe('CSV', () => {
       { line: 2, cells: ['1', 'x,y'] },
     ]);
   });
+  it('takes the delimiter from the header row, not from a title row above it', () => {
+    const rows = parseCsv('DANH SÁCH THỦ TỤC, NĂM 2026\n\nMã thủ tục;Tên thủ tục;Phí, lệ phí\n1.01;Tên;Không\n');
+    expect(rows?.map((r) => r.cells)).toEqual([
+      ['DANH SÁCH THỦ TỤC, NĂM 2026'],
+      ['Mã thủ tục', 'Tên thủ tục', 'Phí, lệ phí'],
+      ['1.01', 'Tên', 'Không'],
+    ]);
+  });
 });
 
 describe('default internal procedure', () => {
