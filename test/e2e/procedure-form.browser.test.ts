@@ -179,7 +179,9 @@ maybe('an admin writes a procedure with the form in Chromium (no JSON typed)', (
 
   it('without JavaScript every button is a round trip: add, move and remove a step, check, message at its field', async () => {
     const page = await admin(1366, false);
-    await page.goto(`${srv.url}/quan-tri/thu-tuc/${CODE}/bieu-mau`);
+    await page.goto(`${srv.url}/quan-tri/thu-tuc`);
+    const demo = page.getByTestId('procedures').getByRole('link', { name: 'Soạn bằng biểu mẫu' }).first();
+    await submitAndWait(page, demo, 'fieldset.pf-step');
     const count = await page.locator('fieldset.pf-step').count();
     await submitAndWait(page, page.getByRole('button', { name: '+ Thêm bước' }), 'fieldset.pf-step');
     expect(await page.locator('fieldset.pf-step').count()).toBe(count + 1);
@@ -195,6 +197,8 @@ maybe('an admin writes a procedure with the form in Chromium (no JSON typed)', (
     expect(await step(page, count).locator('[data-field$=".duration"] .field-error').innerText()).toBe(
       'Thiếu số giờ xử lý của bước',
     );
+    await step(page, count).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(OUT, 'procedure-form-errors-1366.png') });
     await submitAndWait(page, step(page, count).getByRole('button', { name: /^Xóa bước/ }), 'fieldset.pf-step');
     expect(await page.locator('fieldset.pf-step').count()).toBe(count);
     await submitAndWait(page, page.getByRole('button', { name: 'Kiểm tra', exact: true }), '.flash-success');
