@@ -111,8 +111,13 @@ async function readXlsx(buf: Buffer): Promise<SheetResult> {
   const rows: SheetRow[] = [];
   sheet.eachRow({ includeEmpty: false }, (row) => {
     const cells: string[] = [];
-    for (let i = 1; i <= row.cellCount; i++) cells.push(cellText(row.getCell(i)));
-    if (cells.some((c) => c.trim())) rows.push({ line: row.number, cells });
+    const numeric: number[] = [];
+    for (let i = 1; i <= row.cellCount; i++) {
+      const cell = row.getCell(i);
+      if (typeof cell.value === 'number') numeric.push(i - 1);
+      cells.push(cellText(cell));
+    }
+    if (cells.some((c) => c.trim())) rows.push({ line: row.number, cells, ...(numeric.length ? { numeric } : {}) });
   });
   return rows.length ? { ok: true, kind: 'xlsx', rows } : fail('Tệp trống: không có dòng nào để nhập.');
 }

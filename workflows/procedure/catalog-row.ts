@@ -31,6 +31,8 @@ import {
 export interface SheetRow {
   line: number;
   cells: string[];
+  /** Cells that were numbers in a spreadsheet (their text is the number's, trailing zeros lost). */
+  numeric?: number[];
 }
 
 /**
@@ -95,6 +97,12 @@ export function readRows(
     const name = (cell(r, 'name') ?? '').replace(/\s+/g, ' ');
     const errors: string[] = [];
     if (!code) errors.push('Thiếu mã thủ tục');
+    // "2.000720" typed into a number cell reads 2.00072: national codes have six digits after the dot.
+    if (r.numeric?.includes(header.columns.code!) && /^\d+\.\d{0,5}$/.test(code))
+      errors.push(
+        `Mã thủ tục ${code} là ô kiểu số trong Excel nên có thể đã mất chữ số 0 ở cuối; ` +
+          'hãy định dạng cột Mã thủ tục là Văn bản (Text) rồi nhập lại',
+      );
     if (!name) errors.push('Thiếu tên thủ tục');
     const days = parseDays(cell(r, 'totalDays') ?? '');
     if (!days.ok) errors.push(days.error);

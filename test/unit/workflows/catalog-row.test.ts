@@ -243,6 +243,16 @@ describe('planning a row', () => {
     });
   });
 
+  it('a code that was a number cell and lost its trailing zeros is bad, and says how to fix it', () => {
+    const rows: SheetRow[] = [
+      { line: 2, cells: ['2.00072', 'A', '1', '', '', '', ''], numeric: [0, 2] },
+      { line: 3, cells: ['1.000775', 'B', '1', '', '', '', ''], numeric: [0] },
+    ];
+    const r = readRows(rows, header);
+    expect(r.rows.map((x) => x.code)).toEqual(['1.000775']);
+    expect(r.bad[0].reason).toMatch(/^Mã thủ tục 2\.00072 là ô kiểu số trong Excel .* Văn bản \(Text\)/);
+  });
+
   it('a code seen twice in the file is bad at its second line', () => {
     const r = readRows(sheet(['x'], ['9.1', 'A', '1', '', '', '', ''], ['9.1', 'B', '1', '', '', '', '']), header);
     expect(r.rows.map((x) => x.line)).toEqual([2]);
