@@ -4,6 +4,7 @@ import { buildTestApp, csrfFrom, signIn, tokenFor, type TestApp } from '../helpe
 import { buildUnit, buildUser, PASSWORD } from '../factories/accounts';
 import { bearer, definition } from '../factories/dossiers';
 import { vnDate } from '../../workflows/calendar';
+import { verifyChains } from '../../server/services/audit';
 import type { Role } from '../../workflows/labels';
 
 const DAY = 86_400_000;
@@ -243,6 +244,8 @@ describe.each(ENGINES)('user admin pages on %s', (engine) => {
     const history = await admin.get(`/cong-van/${draftId}`);
     expect(history.text).toContain('Chuyển người soạn');
     expect(history.text).toContain('Chuyển từ Trần Thị Soạn sang Lê Văn Nhận do khóa tài khoản');
+    expect((await admin.get(`/cong-van/${consultedId}`)).text).toContain('Chuyển chuyên viên được giao');
+    expect(await verifyChains(db())).toEqual([]); // the moves are links of each hash chain
     // The head, now a leader too, may sign the dossier.
     const dossier = await api().get(`/api/v1/dossiers/${dossierCode}`).set(bearer(tok.head));
     const signed = await api()
