@@ -107,6 +107,8 @@ export interface SignatureResult {
   seal: Box;
   /** Where a QR fits, under "Nơi nhận:" (bottom left). */
   qr: Box;
+  /** The last title line of each block (the head's title, "CHỦ TỊCH"), in order. */
+  titles: Box[];
 }
 
 export class DocWriter {
@@ -599,11 +601,18 @@ export class DocWriter {
     this.ensure(needed);
     const top = this.y;
     const boxes: Box[] = [];
+    const titles: Box[] = [];
     let lowest = top;
     blocks.forEach((b, i) => {
       const { x, w } = cols[i];
       let y = top;
-      for (const t of b.titles) y = this.block(t, x, y, w, tsize, 'bold', 'center');
+      let title: Box = [x, y, w, 0];
+      for (const t of b.titles) {
+        const above = y;
+        y = this.block(t, x, y, w, tsize, 'bold', 'center');
+        title = [x, y, w, above - y];
+      }
+      titles.push(title);
       if (b.hint) y = this.block(b.hint, x, y, w, 13, 'italic', 'center');
       boxes.push([x, y - room, w, room]);
       y -= room;
@@ -627,7 +636,7 @@ export class DocWriter {
     const sealSize = 36 * MM;
     const seal: Box = [last[0] - sealSize * 0.35, last[1] + last[3] / 2 - sealSize / 2, sealSize, sealSize];
     this.y = Math.min(lowest, ly) - 6;
-    return { page: this.pageIndex, boxes, seal, qr };
+    return { page: this.pageIndex, boxes, seal, qr, titles };
   }
 
   /** Save with classic cross-reference tables (signing appends incremental updates), with marks when given. */

@@ -26,6 +26,12 @@ export interface LayoutMarks {
   qr: Box;
   /** The page the signature, seal and QR boxes are on (the last page of the body). */
   signaturePage: number;
+  /**
+   * The head's title line over the leader's block ("CHỦ TỊCH"), on the signature page: a deputy
+   * signing by delegation paints it white and writes "KT. CHỦ TỊCH" there (Decree 30/2020).
+   * Absent in drafts generated before it was recorded.
+   */
+  title?: Box;
 }
 
 /** The key in the PDF Info dictionary holding the JSON of {@link LayoutMarks}. */
@@ -64,6 +70,7 @@ export function parseMarks(json: string | null | undefined): LayoutMarks | null 
     const box = (b: unknown): b is Box => Array.isArray(b) && b.length === 4 && b.every((n) => Number.isFinite(n));
     if (!Number.isInteger(m.page) || !Number.isInteger(m.signaturePage)) return null;
     if (![m.number, m.date, m.signature, m.seal, m.qr].every(box)) return null;
+    if (m.title !== undefined && !box(m.title)) delete m.title;
     return m as LayoutMarks;
   } catch {
     return null;

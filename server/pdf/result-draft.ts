@@ -257,6 +257,7 @@ export async function renderResultDraft(input: ResultDraftInput): Promise<Buffer
     seal: sign.seal,
     qr: sign.qr,
     signaturePage: sign.page,
+    title: sign.titles[0],
   };
   return w.save(marks);
 }

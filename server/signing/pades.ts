@@ -302,7 +302,18 @@ export async function signAsLeader(pdf: Buffer, signer: Signer, a: Appearance): 
   const marks = marksOf(doc);
   const [, , w, h] = marks.signature;
   const f = await embedFonts(doc, ['regular', 'bold', 'italic']);
-  const pen = leaderBlock(f, a, w, h, sealOverlap(marks));
+  // By delegation on a generated draft: "KT. CHỦ TỊCH" replaces the head's title printed on the page.
+  const onPage = !!a.authority && marks.recorded && !!marks.title;
+  if (onPage) {
+    const [tx, ty, tw, th] = marks.title!;
+    const text = nfc(a.authority!);
+    const size = fit(f.bold, text, tw, 14, 7);
+    const titlePen = new Pen();
+    titlePen.whiteout([marks.title!]);
+    titlePen.centred(f.bold, size, text, tx + tw / 2, ty + (th - size * 0.7) / 2, BLACK);
+    drawOn(doc, doc.getPage(marks.signaturePage), titlePen);
+  }
+  const pen = leaderBlock(f, onPage ? { ...a, authority: '' } : a, w, h, sealOverlap(marks));
   const ap = appearance(doc, pen, w, h);
   return addSignature(inc, signer, a, {
     fieldName: 'ChuKyLanhDao',
@@ -338,9 +349,10 @@ function leaderBlock(
   const width = w - padX - 5;
   const lines: Array<{ font: PDFFont; text: string; color?: ReturnType<typeof rgb> }> = [
     // By delegation (Decree 30/2020): "KT. CHỦ TỊCH" over the deputy's own title, then the name.
-    ...(a.authority
+    // An empty authority: written on the page over the block already (signAsLeader).
+    ...(a.authority != null
       ? [
-          { font: f.bold, text: nfc(a.authority) },
+          ...(a.authority ? [{ font: f.bold, text: nfc(a.authority) }] : []),
           ...(a.title ? [{ font: f.bold, text: nfc(a.title) }] : []),
           { font: f.bold, text: `Ký bởi: ${nfc(a.name)}` },
         ]

@@ -1,7 +1,11 @@
 import request from 'supertest';
 import { ENGINES } from '../helpers/db';
 import { csrfFrom, signIn, tokenFor, type TestApp } from '../helpers/app';
-import { pdfText } from '../helpers/pdf';
+import { pdfText, pdfWords } from '../helpers/pdf';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { bearer, buildDossierApp, definition, receive, send, World } from '../factories/dossiers';
 import { buildUser, PASSWORD } from '../factories/accounts';
 import { verifyChains } from '../../server/services/audit';
@@ -35,6 +39,20 @@ async function draftPdf(): Promise<Buffer> {
     .addPage([595.28, 841.89])
     .drawText('Du thao', { x: 100, y: 700, size: 14, font: await doc.embedFont(StandardFonts.TimesRoman) });
   return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
+
+/** poppler's verdict on the signatures of a PDF. */
+function pdfsig(pdf: Buffer): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-sig-'));
+  const file = path.join(dir, 'r.pdf');
+  fs.writeFileSync(file, pdf);
+  try {
+    return execFileSync('pdfsig', [file], { encoding: 'utf8' });
+  } catch (e) {
+    return String((e as { stdout?: string }).stdout ?? '');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
@@ -170,6 +188,37 @@ describe.each(ENGINES)('absence delegation (KT./TUQ.) on %s', (engine) => {
     expect(page.text).toContain(`thay ${leaderName}`);
     expect(page.text).toContain('KT. CHỦ TỊCH — Nguyễn Văn Bình (phó chủ tịch)');
     expect(await verifyChains(t.tdb.db)).toEqual([]);
+    await revokeAll();
+  });
+
+  it('on a generated draft the signed result reads "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", signature valid', async () => {
+    const d = await receive(t.app, w, 'D.1');
+    const spec = await buildUser(t.tdb.db, { unitId: w.commune.id, roles: ['specialist'] });
+    const agent = await signIn(t.app, spec.username, PASSWORD);
+    const page = await agent.get(`/ho-so/${d.code}`);
+    const made = await agent
+      .post(`/ho-so/${d.code}/ket-qua/tao`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
+    expect(made.status).toBe(303);
+    const v = (await request(t.app).get(`/api/v1/dossiers/${d.code}`).set(bearer(w.tokens.intake))).body.version;
+    expect((await send(t.app, w.tokens.specialist, d.code, { type: 'FORWARD', version: v })).status).toBe(200);
+    expect((await delegate({ deputyId: deputy.id, fromDate: typed(0), toDate: typed(0) })).status).toBe(303);
+    const signed = await send(t.app, deputy.token, d.code, { type: 'FORWARD', version: v + 1 });
+    expect(signed.status).toBe(200);
+    const pdf = (
+      await request(t.app)
+        .get(`/api/v1/dossiers/${d.code}/result`)
+        .set(bearer(w.tokens.intake))
+        .buffer(true)
+        .parse(binary)
+    ).body as Buffer;
+    const words = pdfWords(pdf);
+    const top = (text: string) => words.find((x) => x.text === text)!.yMin;
+    expect(top('TM.')).toBeLessThan(top('KT.'));
+    expect(top('KT.')).toBeLessThan(top('PHÓ'));
+    expect(top('PHÓ')).toBeLessThan(top('Bình'));
+    expect(pdfsig(pdf)).toMatch(/Signature is Valid/);
     await revokeAll();
   });
 

@@ -195,6 +195,7 @@ describe.each(ENGINES)('access matrix on %s', (engine) => {
     if (path.startsWith('/quan-tri')) return p.role === 'admin' ? [200] : [403];
     if (path === '/ho-so/moi') return p.role === 'intake' ? [200] : [403];
     if (path === '/cong-van/moi') return p.role === 'specialist' ? [200] : [403];
+    if (path === '/uy-quyen') return p.role === 'leader' ? [200] : [403];
     if (path === '/ho-so/:code' || path === '/ho-so/:code/in/:form') return sees ? [200] : [404];
     // The consultation form: the specialist acting at the dossier's (first) step only.
     if (path === '/ho-so/:code/lay-y-kien')

@@ -276,6 +276,7 @@ export async function fingerprint(db: Db): Promise<string> {
     'procedure_versions',
     'calendar_days',
     'portal_outbox',
+    'delegations',
   ];
   const cols = tables.map((t) => `(select count(*) from ${t}) as ${t}`);
   cols.push('(select coalesce(sum(version), 0) from dossiers) as dossier_versions');
@@ -288,6 +289,7 @@ export async function fingerprint(db: Db): Promise<string> {
   cols.push('(select coalesce(sum(attempts), 0) from outbox) as outbox_attempts');
   cols.push('(select coalesce(sum(updated_at), 0) from dossier_results) as results_updated');
   cols.push('(select coalesce(sum(attempts), 0) from portal_outbox) as portal_attempts');
+  cols.push('(select count(*) from delegations where revoked_at is not null) as delegations_revoked');
   const rows = await db.raw(`select ${cols.join(', ')}`);
   const row = Array.isArray(rows) ? (Array.isArray(rows[0]) ? rows[0][0] : rows[0]) : rows;
   return JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])));

@@ -557,6 +557,29 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
       files: 1,
     },
   ],
+  // Absence delegation: a leader names the head of their own unit (far ahead, so no period overlaps).
+  'post /uy-quyen': [
+    {
+      name: 'a leader delegates to the head of their unit',
+      setup: async (_dr, w) => delegationFx(w),
+      fields: (fx, p) => ({
+        deputyId: String(fx[`head_${p.rel}`]),
+        kind: 'KT',
+        fromDate: `0${1 + (seq % 9)}/0${1 + (seq % 9)}/2040`,
+        toDate: `0${1 + (seq++ % 9)}/0${1 + (seq % 9)}/2041`,
+        reason: 'Đi công tác',
+      }),
+      expect: (p) => (p.role === 'leader' ? 303 : 403),
+    },
+  ],
+  // Revoked by the leader who gave it (A's) or an admin; anyone else 403.
+  'post /uy-quyen/:id/thu-hoi': [
+    {
+      name: "revoke A's leader's delegation",
+      setup: async (_dr, w) => ({ id: await delegationOfA(w) }),
+      expect: (p) => (admin(p) || (p.role === 'leader' && p.rel === 'own') ? 303 : 403),
+    },
+  ],
   'post /quan-tri/lich/:date/xoa': [
     adminForm('remove an override', undefined, async (dr, w) => {
       const date = `2033-0${1 + (seq % 9)}-1${seq++ % 10}`;
@@ -568,6 +591,41 @@ export const PAGE_RULES: Record<string, FormProbe[]> = {
     }),
   ],
 };
+
+/** The ids of the head of each unit a principal may be in, as `head_<rel>`. */
+async function delegationFx(w: SecWorld): Promise<Fx> {
+  const rels = ['own', 'other', 'parent', 'province'] as const;
+  const ids = await Promise.all(
+    rels.map(
+      async (rel) =>
+        (
+          await failedMailDb!('users')
+            .where({ username: w.by('head', rel).username })
+            .first('id')
+        ).id,
+    ),
+  );
+  return Object.fromEntries(rels.map((rel, i) => [`head_${rel}`, Number(ids[i])]));
+}
+
+/** A live delegation from A's leader to A's head; its id. */
+async function delegationOfA(w: SecWorld): Promise<number> {
+  const id = async (username: string) => Number((await failedMailDb!('users').where({ username }).first('id')).id);
+  const leader = await id(w.by('leader', 'own').username);
+  const [row] = await failedMailDb!('delegations').insert({
+    leader_id: leader,
+    deputy_id: await id(w.by('head', 'own').username),
+    unit_id: w.units.A.id,
+    role: 'leader',
+    kind: 'TUQ',
+    from_date: '2039-01-01',
+    to_date: '2039-01-02',
+    reason: 'Nghỉ phép',
+    created_by: leader,
+    created_at: Date.now(),
+  });
+  return Number(row);
+}
 
 /** A failed mail in the outbox, for the resend form; its id. */
 let failedMailDb: Db | null = null;
