@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { lastDispatchActor, type DispatchRow } from '../queries/dispatches.queries';
 import { findUnitById, unitLabelsByIds } from '../queries/units.queries';
+import { issuerAtIssue } from '../queries/unit-merge.queries';
 import { upper } from './print-format';
 import { dayText } from './dispatch-pages.presenter';
 import { dateLine, placeOf, signingAuthority } from '../../workflows/result';
@@ -33,8 +34,24 @@ export async function parentNameOf(db: Db, unitId: number): Promise<string | nul
   return parent?.name ?? null;
 }
 
+/** The dispatch under the unit that issued it (a merge may since have moved it to a successor: design.md §13). */
+async function asIssued(db: Db, d: DispatchRow): Promise<DispatchRow> {
+  if (d.issued_at == null) return d;
+  const id = await issuerAtIssue(db, d.id, d.issuing_unit_id, d.issued_at);
+  const unit = id === d.issuing_unit_id ? null : await findUnitById(db, id);
+  if (!unit) return d;
+  return {
+    ...d,
+    issuing_unit_id: unit.id,
+    issuing_code: unit.code,
+    issuing_name: unit.name,
+    issuing_symbol: unit.symbol,
+  };
+}
+
 /** The công văn of a dispatch already seen by this user (the caller checked visibility). */
-export async function congVanModel(db: Db, d: DispatchRow, now = Date.now()): Promise<CongVanView> {
+export async function congVanModel(db: Db, seen: DispatchRow, now = Date.now()): Promise<CongVanView> {
+  const d = await asIssued(db, seen);
   const parent = await parentNameOf(db, d.issuing_unit_id);
   const units = await unitLabelsByIds(db, JSON.parse(d.recipients) as number[]);
   const approver = await lastDispatchActor(db, d.id, 'APPROVE');

@@ -233,6 +233,28 @@ export async function reparentUnits(trx: Knex.Transaction, ids: number[], parent
   if (ids.length) await trx('units').whereIn('id', ids).update({ parent_id: parentId, updated_at: now });
 }
 
+/**
+ * The unit that issued a dispatch, as it was then: a merge after the issue moved the dispatch to the
+ * successor (UNIT_MERGED events, each at the moment of a unit_merges row), but its number and letterhead
+ * are those of the unit merged away. Walks the moves back from the current issuing unit.
+ */
+export async function issuerAtIssue(db: Q, dispatchId: number, unitId: number, issuedAt: number): Promise<number> {
+  const moves = await db('dispatch_events')
+    .where({ dispatch_id: dispatchId, type: 'UNIT_MERGED' })
+    .whereNull('reply_id')
+    .where('at', '>', issuedAt)
+    .orderBy('id', 'desc')
+    .pluck('at');
+  let unit = unitId;
+  for (const at of moves) {
+    const m = await db('unit_merges')
+      .where({ into_unit_id: unit, merged_at: Number(at) })
+      .first('from_unit_id');
+    if (m) unit = num(m.from_unit_id);
+  }
+  return unit;
+}
+
 /** A unit stops working (retired). */
 export async function retireUnitRow(trx: Knex.Transaction, id: number, now: number): Promise<void> {
   await trx('units').where({ id }).update({ active: false, updated_at: now });

@@ -11,13 +11,15 @@ import type { Role } from '../../workflows/labels';
  * A unit's issued dispatches through a merge (design.md §13), and retiring a unit that still has work
  * (the API, the edit form and the retire button refuse alike, naming what is left and pointing to the
  * merge). The first commune issued three dispatches: one still awaiting the other commune's reply, one
- * also asking the unit it merges into, one closed. Only the first moves, keeping its number.
+ * also asking the unit it merges into, one closed. Only the first moves, keeping its number and, in
+ * print, the letterhead it was issued under.
  */
 describe.each(ENGINES)('issued dispatches of a merged unit, and retiring, on %s', (engine) => {
   let t: TestApp;
   let w: World;
   let target: { id: number; code: string };
   const tok: Record<string, string> = {};
+  const names: Record<string, string> = {};
   const ids: Record<string, number> = {};
   const api = () => request(t.app);
   const ev = (token: string, id: number, body: Record<string, unknown>) =>
@@ -63,6 +65,7 @@ describe.each(ENGINES)('issued dispatches of a merged unit, and retiring, on %s'
     for (const [key, unitId, role] of people) {
       const u = await buildUser(db, { unitId, roles: [role] });
       tok[key] = await tokenFor(t.app, u.username, PASSWORD);
+      names[key] = u.username;
     }
     const commune: [string, string, string] = [w.tokens.specialist, w.tokens.leader, w.tokens.clerk];
     ids.open = await issue(commune, 'Xin ý kiến kế hoạch tiếp công dân', [w.other.code]);
@@ -141,6 +144,13 @@ describe.each(ENGINES)('issued dispatches of a merged unit, and retiring, on %s'
     const events = await t.tdb.db('dispatch_events').where({ dispatch_id: ids.open, type: 'UNIT_MERGED' });
     expect(events).toHaveLength(1);
     expect(events[0].comment).toBe(`Chuyển từ UBND xã Một sang UBND xã Hợp Nhất do sáp nhập đơn vị (giữ số ${before})`);
+    // Its printed công văn still reads as issued: the old unit's letterhead with its number.
+    const spec = await signIn(t.app, names.tSpecialist, PASSWORD);
+    const print = await spec.get(`/cong-van/${ids.open}/in`);
+    expect(print.status).toBe(200);
+    expect(print.text).toContain('UBND XÃ MỘT');
+    expect(print.text).not.toContain('UBND XÃ HỢP NHẤT');
+    expect(print.text).toContain(`Số: ${before}`);
     for (const id of [ids.askingTarget, ids.closed]) {
       const kept = await get(id);
       expect([id, kept.issuingUnit.code]).toEqual([id, w.commune.code]);
