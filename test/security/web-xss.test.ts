@@ -114,6 +114,23 @@ describe.each(ENGINES)('XSS on %s', (engine) => {
       { response: `Tiếp thu ${X}` },
       'put',
     );
+    // An absence delegation from A's leader to A's head, its free text hostile (issue 16).
+    const idOf = async (p: Principal) =>
+      Number((await t.tdb.db('users').where({ username: p.username }).first('id')).id);
+    const leaderId = await idOf(by('leader', 'own'));
+    await t.tdb.db('delegations').insert({
+      leader_id: leaderId,
+      deputy_id: await idOf(by('head', 'own')),
+      unit_id: w.units.A.id,
+      role: 'leader',
+      kind: 'TUQ',
+      from_date: '2026-01-01',
+      to_date: '2099-12-31',
+      deputy_title: `Chánh Văn phòng ${X}`,
+      reason: `Công tác ${S}`,
+      created_by: leaderId,
+      created_at: Date.now(),
+    });
     const draft = await dr.dispatch('pending_approval', { title: `Dự thảo ${X}` });
     await api(by('leader', 'parent')).post(`/dispatches/${draft.id}/events`, {
       type: 'REJECT',
@@ -161,11 +178,13 @@ describe.each(ENGINES)('XSS on %s', (engine) => {
       '/quan-tri/thu-tuc/XSS.1/bieu-mau',
       '/quan-tri/thu',
       '/quan-tri/lich?nam=2031',
+      '/quan-tri/uy-quyen',
     ];
     return [
       ...staff,
       ...(p.role === 'admin' ? admin : []),
       ...(p.role === 'intake' ? ['/ho-so/moi?thu-tuc=XSS.1', '/ho-so/moi?tim=Th%E1%BB%A7'] : []),
+      ...(p.role === 'leader' ? ['/uy-quyen'] : []),
     ];
   };
 
