@@ -23,6 +23,8 @@ const CHECKED = [
   'cong-van',
   'cong-van-trang',
   'in-01',
+  'quan-tri-nguoi-dung',
+  'quan-tri-khoa-nguoi-dung',
 ];
 
 interface Violation {

@@ -127,6 +127,8 @@ export async function mainPages(srv: Server): Promise<MainPage[]> {
     { name: 'cong-van-moi', path: '/cong-van/moi', user: 'chuyenvien.snv' },
     { name: 'quan-tri-don-vi', path: '/quan-tri/don-vi', user: 'admin' },
     { name: 'quan-tri-nguoi-dung', path: '/quan-tri/nguoi-dung', user: 'admin' },
+    // The demo drafter of Sở Nội vụ still has dispatches and a dossier only they can act on.
+    { name: 'quan-tri-khoa-nguoi-dung', path: '/quan-tri/nguoi-dung/chuyenvien.snv/khoa', user: 'admin' },
     { name: 'quan-tri-thu-tuc', path: '/quan-tri/thu-tuc', user: 'admin' },
     { name: 'quan-tri-lich', path: '/quan-tri/lich', user: 'admin' },
     { name: 'quan-tri-thu', path: '/quan-tri/thu', user: 'admin' },
