@@ -110,6 +110,10 @@ export const dossierSchema = z
             role: z.enum(['leader', 'seal']),
             title: z.string().nullable(),
             demo: z.boolean().meta({ description: 'signed with a demo certificate (not legally valid)' }),
+            authority: z
+              .string()
+              .optional()
+              .meta({ description: 'Ký thay / thừa ủy quyền khi vắng mặt, ví dụ "KT. CHỦ TỊCH"; không có khi tự ký' }),
           }),
         ),
       })
@@ -139,6 +143,15 @@ export const eventSchema = z
     stepDueAt: iso.nullable(),
     onTime: z.boolean().nullable(),
     data: z.record(z.string(), z.unknown()).optional(),
+    onBehalfOf: z
+      .object({
+        fullName: z.string(),
+        kind: z.enum(['KT', 'TUQ']),
+        authority: z.string().meta({ example: 'KT. Chủ tịch' }),
+        title: z.string().nullable().meta({ example: 'Phó Chủ tịch' }),
+      })
+      .optional()
+      .meta({ description: 'Thao tác do người được ủy quyền khi vắng mặt thực hiện thay lãnh đạo này' }),
   })
   .meta({ id: 'DossierEvent' });
 
