@@ -30,7 +30,6 @@ export const NAV: NavItem[] = [
   { href: '/quan-tri/thu', label: 'Thư', roles: ['admin'] },
   { href: '/quan-tri/dong-bo', label: 'Đồng bộ Cổng DVC', roles: ['admin'] },
   { href: '/quan-tri/chung-thu-so', label: 'Chứng thư số', roles: ['admin'] },
-  { href: '/quan-tri/uy-quyen', label: 'Ủy quyền', roles: ['admin'] },
 ];
 
 export function flash(req: Request, kind: 'success' | 'error' | 'info', text: string): void {
