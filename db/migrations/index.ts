@@ -27,6 +27,7 @@ import * as m025 from './025_unit_merges';
 import * as m026 from './026_dispatch_complete';
 import * as m027 from './027_delegations';
 import * as m028 from './028_catalog_imports';
+import * as m029 from './029_rate_limits';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -60,6 +61,7 @@ const migrations: Record<string, Migration> = {
   '026_dispatch_complete': m026,
   '027_delegations': m027,
   '028_catalog_imports': m028,
+  '029_rate_limits': m029,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

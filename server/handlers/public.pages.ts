@@ -1,20 +1,17 @@
 import type { Request, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { AppContext } from '../context';
-import { NotFound, TooMany } from '../errors';
+import { NotFound } from '../errors';
+import { publicRateLimit } from '../middleware/rate-limit';
 import { normaliseCode, publicDossier, publicGuidance, publicTimeline } from '../services/public-lookup.service';
 import { DOSSIER_CODE } from './public.api';
 
 /** Public lookup page, no sign-in, with the per-address rate limit it shares with the JSON lookup. */
 export function publicPages(ctx: AppContext) {
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: ctx.config.PUBLIC_RATE_LIMIT,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, _res, next) =>
-      next(new TooMany('Bạn tra cứu quá nhiều lần trong một phút. Vui lòng đợi một lát rồi thử lại.', 60)),
-  });
+  const limiter = publicRateLimit(
+    ctx,
+    'lookup',
+    'Bạn tra cứu quá nhiều lần trong một phút. Vui lòng đợi một lát rồi thử lại.',
+  );
   return {
     limiter,
     async page(req: Request, res: Response) {

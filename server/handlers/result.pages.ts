@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { AppContext } from '../context';
-import { Forbidden, Invalid, NotAllowed, NotFound, TooMany } from '../errors';
+import { Forbidden, Invalid, NotAllowed, NotFound } from '../errors';
 import { flash } from '../middleware/locals';
+import { publicRateLimit } from '../middleware/rate-limit';
 import { uploadErrorOf, uploadFiles } from '../middleware/upload';
 import type { Actor } from '../policies/actor';
 import { mayDraftResult } from '../policies/dossier.policy';
@@ -122,14 +122,11 @@ export function resultPages(
 /** The citizen's electronic result and the public verification page: no sign-in, no session. */
 export function publicResultPages(ctx: AppContext) {
   // The citizen's link is a secret: guessing keys is rate limited like the public lookup.
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: ctx.config.PUBLIC_RATE_LIMIT,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, _res, next) =>
-      next(new TooMany('Bạn thử quá nhiều lần trong một phút. Vui lòng đợi một lát rồi thử lại.', 60)),
-  });
+  const limiter = publicRateLimit(
+    ctx,
+    'result',
+    'Bạn thử quá nhiều lần trong một phút. Vui lòng đợi một lát rồi thử lại.',
+  );
   return {
     limiter,
 
