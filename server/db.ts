@@ -3,6 +3,7 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import Client_MySQL2 from 'knex/lib/dialects/mysql2';
 import { migrationSource } from '../db/migrations';
+import { ensureLeaseTable, releaseLease, renewLease, tryTakeLease } from './queries/startup-lease.queries';
 
 /**
  * The one module that knows SQLite from MySQL. Everything else writes portable knex and asks here
@@ -127,8 +128,9 @@ export function isRetryable(err: unknown): boolean {
 }
 
 /**
- * True for errors that mean "the database is not reachable right now" (→ 503): refused, reset or
- * lost connections, timeouts, too many connections, server shutting down.
+ * True for errors that mean "the database cannot answer this right now" (→ 503): refused, reset or
+ * lost connections, timeouts, too many connections, server shutting down, a Galera node not ready,
+ * a deadlock that retrying did not resolve.
  */
 export function isUnavailable(err: unknown): boolean {
   const e = err as { fatal?: boolean; code?: string; errno?: number; name?: string; message?: string };
@@ -150,7 +152,11 @@ export function isUnavailable(err: unknown): boolean {
     ].includes(e.code ?? '')
   )
     return true;
-  if ([1040, 1053, 2006, 2013].includes(e.errno ?? 0)) return true;
+  // 1047: a Galera node that is not (yet) a synced member of the primary component refuses queries.
+  if ([1040, 1047, 1053, 2006, 2013].includes(e.errno ?? 0)) return true;
+  // A deadlock or lock wait that outlived withTransaction's retries, or hit a read outside one (Galera
+  // aborts a local transaction that conflicts with a replicated write): try again shortly.
+  if (isRetryable(e)) return true;
   if (e.name === 'KnexTimeoutError') return true;
   // SQLite: the write lock was not free within busy_timeout (and the transaction's retries).
   if (e.code === 'SQLITE_BUSY') return true;
@@ -212,25 +218,76 @@ export async function migrate(db: Db): Promise<string[]> {
 }
 
 /**
- * Run start-up work (migrations, admin bootstrap, demo seed) under a server-wide lock. On MySQL this is
- * `GET_LOCK` on a connection of its own: held while several processes start together, and released by
- * the server if this process dies, so a `kill -9` mid-migration never leaves a stale knex lock behind
- * (knex's own lock row is then freed under our lock). SQLite runs migrations in one transaction.
+ * Run start-up work (migrations, admin bootstrap, demo seed) under a lock that every process on the
+ * database respects, so several processes started together migrate once.
+ * - One MariaDB server: `GET_LOCK` on a connection of its own, held while the work runs and released by
+ *   the server if this process dies, so a `kill -9` mid-migration never leaves a stale lock behind
+ *   (knex's own lock row is then freed under our lock).
+ * - Galera (`wsrep_on`): `GET_LOCK` is node-local there (MariaDB refuses it outright with wsrep on),
+ *   and a row lock taken on one node does not stop another node. So the lock is a lease row updated
+ *   with compare-and-set: of two nodes' concurrent updates, certification lets one commit and aborts
+ *   the other (a deadlock error, retried here), so at most one process holds it cluster-wide. The
+ *   holder renews it while it works; a holder that died frees it at once when it was on this node
+ *   (its connection is gone from the process list) and after the lease time otherwise.
+ * - SQLite runs migrations in one transaction: nothing to do.
  */
 export async function withStartupLock<T>(db: Db, url: string, fn: () => Promise<T>): Promise<T> {
   if (dialect(db) !== 'mysql') return fn();
-  // GET_LOCK waits up to 120 s by design: this connection has no statement limit.
+  // The lock's own connection has no statement limit: GET_LOCK waits up to 120 s by design.
   const lockDb = createDb(url, { pool: { min: 1, max: 1 }, queryTimeoutMs: 0 });
+  let release = async () => {};
   try {
-    const [rows] = (await lockDb.raw("SELECT GET_LOCK('motcua:startup', 120) AS got")) as [Array<{ got: number }>];
-    if (Number(rows[0]?.got) !== 1)
-      throw new Error('Không lấy được khóa khởi động sau 120 giây (một tiến trình khác đang nâng cấp cơ sở dữ liệu?).');
+    release = (await isGalera(lockDb)) ? await takeClusterLease(lockDb) : await takeServerLock(lockDb);
     if (await db.schema.hasTable('knex_migrations_lock')) await db.migrate.forceFreeMigrationsLock({ migrationSource });
     return await fn();
   } finally {
-    await lockDb.raw("SELECT RELEASE_LOCK('motcua:startup')").catch(() => undefined);
+    await release().catch(() => undefined);
     await lockDb.destroy();
   }
+}
+
+async function isGalera(db: Db): Promise<boolean> {
+  try {
+    const [rows] = (await db.raw('SELECT @@wsrep_on AS galera')) as [Array<{ galera: number | string }>];
+    return Number(rows[0]?.galera) === 1 || rows[0]?.galera === 'ON';
+  } catch {
+    return false; // a server without wsrep at all (MySQL)
+  }
+}
+
+async function takeServerLock(lockDb: Db): Promise<() => Promise<void>> {
+  const [rows] = (await lockDb.raw("SELECT GET_LOCK('motcua:startup', 120) AS got")) as [Array<{ got: number }>];
+  if (Number(rows[0]?.got) !== 1)
+    throw new Error('Không lấy được khóa khởi động sau 120 giây (một tiến trình khác đang nâng cấp cơ sở dữ liệu?).');
+  return async () => void (await lockDb.raw("SELECT RELEASE_LOCK('motcua:startup')"));
+}
+
+const LEASE_MS = 60_000;
+const LEASE_WAIT_MS = 300_000;
+
+async function takeClusterLease(lockDb: Db): Promise<() => Promise<void>> {
+  const holder = `${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
+  const give = Date.now() + LEASE_WAIT_MS;
+  for (;;) {
+    try {
+      await ensureLeaseTable(lockDb);
+      if (await tryTakeLease(lockDb, holder, Date.now(), Date.now() + LEASE_MS)) break;
+    } catch (err) {
+      // Another node's update won certification (1213), or this node is not ready yet (1047): again.
+      if (!isRetryable(err) && (err as { errno?: number }).errno !== 1047) throw err;
+    }
+    if (Date.now() > give)
+      throw new Error(
+        'Không lấy được khóa khởi động của cụm sau 5 phút (một tiến trình khác đang nâng cấp cơ sở dữ liệu?).',
+      );
+    await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
+  }
+  const renew = setInterval(() => void renewLease(lockDb, holder, Date.now() + LEASE_MS).catch(() => undefined), 5_000);
+  renew.unref();
+  return async () => {
+    clearInterval(renew);
+    await releaseLease(lockDb, holder);
+  };
 }
 
 /** Answer whether the database responds, within `ms`. */
