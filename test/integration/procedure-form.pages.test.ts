@@ -276,7 +276,8 @@ describe.each(ENGINES)('procedure form pages on %s', (engine) => {
             .type('form')
             .send({ ...body, _csrf: csrf, action: live ? undefined : 'save' });
           expect(res.status).toBeLessThan(500);
-          if (!live) expect(res.status).toBe(422);
+          // A body past the form size limit is refused before it is read (413); any other is refused at its fields.
+          if (!live) expect([413, 422]).toContain(res.status);
         },
       ),
       { numRuns: 25 },
