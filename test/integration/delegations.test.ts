@@ -308,7 +308,8 @@ describe.each(ENGINES)('absence delegation (KT./TUQ.) on %s', (engine) => {
             .post('/uy-quyen')
             .type('form')
             .send({ _csrf: csrf, ...fields });
-          expect([303, 422]).toContain(r.status);
+          // 413: two of the longest hostile strings together pass the 1 MB form limit, refused unread.
+          expect([303, 413, 422]).toContain(r.status);
           const after = Number((await t.tdb.db('delegations').count({ n: '*' }))[0].n);
           expect(after).toBe(r.status === 303 ? before + 1 : before);
         },
