@@ -1,11 +1,13 @@
 /**
- * Collects every figure (each a median of several runs with min–max), checks the targets of
- * issue 8, prints one table per suite and writes bench/results/latest.json.
+ * Collects every figure (each a median of several runs with min–max), checks the targets (issue 17,
+ * bench/targets.ts), prints one table per suite and the issue-17 table at the end, and writes
+ * bench/results/latest.json.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fmtInt, fmtNum, Settings, spread, Spread } from './lib';
+import { issue17Table, issueTarget } from './targets';
 
 export type Unit = 'op/s' | 'req/s' | 'ms' | 'MB' | '×';
 
@@ -44,8 +46,14 @@ export class Report {
     return s;
   }
 
+  /**
+   * Add a row. Its target is issue 17's when the row is one of the issue's figures (whatever the
+   * caller wrote); a row without a value (NaN) is a MISS, and its note is printed under the table.
+   */
   add(row: Omit<Row, 'pass'>): Row {
     const r: Row = { ...row };
+    const t = issueTarget(r.name, r.conc);
+    if (t) r.target = t;
     if (r.target && Number.isFinite(r.value.median))
       r.pass = r.target.op === '>=' ? r.value.median >= r.target.value : r.value.median <= r.target.value;
     this.rows.push(r);
@@ -77,7 +85,9 @@ export class Report {
         r.name,
         r.conc == null ? '' : String(r.conc),
         fmtValue(r.value.median, r.unit),
-        `${fmtValue(r.value.min, r.unit, false)}–${fmtValue(r.value.max, r.unit, false)}`,
+        Number.isFinite(r.value.median)
+          ? `${fmtValue(r.value.min, r.unit, false)}–${fmtValue(r.value.max, r.unit, false)}`
+          : '–',
         r.p99 == null ? '' : fmtNum(r.p99, r.p99 < 10 ? 2 : 1),
         r.target ? r.target.label : '',
         r.target ? (r.pass ? 'PASS' : 'MISS') : '',
@@ -90,6 +100,8 @@ export class Report {
           .trimEnd();
       out.push(line(head), widths.map((w) => '-'.repeat(w)).join('  '));
       for (const b of body) out.push(line(b));
+      for (const r of rows.filter((x) => x.note && !Number.isFinite(x.value.median)))
+        out.push(`  note: ${r.name}${r.conc == null ? '' : ` (${r.conc})`}: ${r.note}`);
       for (const n of s.notes) out.push(`  note: ${n}`);
     }
     const targets = this.rows.filter((r) => r.target);
@@ -99,6 +111,7 @@ export class Report {
         `targets: ${targets.filter((r) => r.pass).length} PASS, ${targets.filter((r) => !r.pass).length} MISS`,
       );
     }
+    out.push(issue17Table(this.rows, this.settings));
     return out.join('\n');
   }
 
@@ -152,6 +165,9 @@ export class Report {
         scaleDbs: s.scaleDbs,
         dossiers: s.dossiers,
         mysqlPool: s.mysqlPool,
+        galera: s.parts.has('galera'),
+        galeraProcesses: s.galeraProcesses,
+        galeraConnections: s.galeraConnections,
         serverLogLevel: s.serverLogLevel,
       },
       suites: [...this.suites, ...keptSuites],
