@@ -19,7 +19,7 @@ export interface Settings {
   mysqlUrl: string | null;
   /** Which databases the run covers. */
   dbs: Array<'sqlite' | 'mysql'>;
-  /** Parts to run (floor, service, http, peer, lookup, result, scale). */
+  /** Parts to run (floor, service, http, peer, lookup, result, portal, scale, galera). */
   parts: Set<string>;
   rounds: number;
   /** Target length of one timed phase (transitions), seconds. */
@@ -31,6 +31,9 @@ export interface Settings {
   scaleDbs: Array<'sqlite' | 'mysql'>;
   dossiers: number;
   mysqlPool: number;
+  /** Galera part: app processes counts to compare (1..galeraProcesses) and connections in all. */
+  galeraProcesses: number;
+  galeraConnections: number;
   keep: boolean;
   serverLogLevel: string;
 }
@@ -51,6 +54,7 @@ export function loadSettings(argv = process.argv.slice(2)): Settings {
       : allParts,
   );
   if (scale) parts.add('scale');
+  if (flag('--galera') || ['1', 'true', 'yes'].includes(process.env.BENCH_GALERA ?? '')) parts.add('galera');
   const dbsArg = opt('--dbs') ?? process.env.BENCH_DBS;
   let dbs: Array<'sqlite' | 'mysql'> = dbsArg
     ? (dbsArg.split(',').map((s) => s.trim()) as Array<'sqlite' | 'mysql'>)
@@ -76,6 +80,8 @@ export function loadSettings(argv = process.argv.slice(2)): Settings {
     scale,
     dossiers: Math.round(envNumber('BENCH_DOSSIERS', 1_000_000)),
     mysqlPool: Math.round(envNumber('BENCH_MYSQL_POOL', 10)),
+    galeraProcesses: Math.min(3, Math.round(envNumber('BENCH_GALERA_PROCESSES', 3))),
+    galeraConnections: Math.round(envNumber('BENCH_GALERA_CONNECTIONS', 32)),
     keep: ['1', 'true', 'yes'].includes(process.env.BENCH_KEEP ?? ''),
     serverLogLevel: process.env.BENCH_SERVER_LOG_LEVEL || 'info',
   };
