@@ -5,6 +5,7 @@
  * loopback; SST by rsync. The first node bootstraps the cluster (`--wsrep-new-cluster`), the others
  * join it. A node killed with SIGKILL is started again the way `galera_recovery` does it: recover its
  * position (`--wsrep-recover`), then rejoin from there, so it catches up by IST from a donor's gcache.
+ * It needs no jest (lifecycle.ts), so `npm run bench` starts the same cluster for its Galera part.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { onCleanup, sleep, waitFor } from '../support';
+import { onCleanup, sleep, waitFor } from '../lifecycle';
 
 const PROVIDER = '/usr/lib/galera/libgalera_smm.so';
 const MARIADBD = '/usr/sbin/mariadbd';
@@ -46,7 +47,7 @@ export interface GaleraNode {
 
 export interface Cluster {
   nodes: GaleraNode[];
-  /** HAProxy's port (one node active, the others its backups). */
+  /** HAProxy's port (one node active, the others its backups); 0 when started without it. */
   proxyPort: number;
   /** `mysql://root@127.0.0.1:PORT/DB` for node `i`, or for HAProxy when `i` is 'proxy'. */
   url(i: number | 'proxy', database: string): string;
@@ -59,6 +60,8 @@ export interface Cluster {
   size(i: number): Promise<number>;
   /** Seconds each phase took (for the report). */
   timings: Record<string, number>;
+  /** Stop HAProxy and every node, remove the folders (also registered with onCleanup; runs once). */
+  stop(): Promise<void>;
 }
 
 function cnf(node: GaleraNode, peers: number[], ports: { gm: number; ist: number; sst: number }) {
@@ -97,8 +100,11 @@ async function query(i: Knex, sql: string): Promise<Record<string, unknown>[]> {
   return rows;
 }
 
-/** Start the three nodes and HAProxy; everything is stopped and removed in the suite's cleanup. */
-export async function startCluster(): Promise<Cluster> {
+/**
+ * Start the three nodes and HAProxy (`proxy: false`: no HAProxy); everything is stopped and removed
+ * in the suite's cleanup, or earlier by `stop()`.
+ */
+export async function startCluster(opts: { proxy?: boolean } = {}): Promise<Cluster> {
   const t0 = Date.now();
   const timings: Record<string, number> = {};
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-galera-'));
@@ -128,13 +134,16 @@ export async function startCluster(): Promise<Cluster> {
     return k;
   };
   let proxy: ChildProcess | null = null;
-  onCleanup(async () => {
-    proxy?.kill('SIGKILL');
-    for (const k of admins.values()) await k.destroy().catch(() => undefined);
-    for (const n of nodes) n.proc?.kill('SIGKILL');
-    await sleep(300);
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  let stopped: Promise<void> | null = null;
+  const stop = () =>
+    (stopped ??= (async () => {
+      proxy?.kill('SIGKILL');
+      for (const k of admins.values()) await k.destroy().catch(() => undefined);
+      for (const n of nodes) n.proc?.kill('SIGKILL');
+      await sleep(300);
+      fs.rmSync(root, { recursive: true, force: true });
+    })());
+  onCleanup(stop);
 
   for (const [i, n] of nodes.entries()) {
     fs.mkdirSync(n.dir, { recursive: true });
@@ -225,11 +234,12 @@ export async function startCluster(): Promise<Cluster> {
   }
   timings.clusterSeconds = (Date.now() - t0) / 1000;
 
-  const proxyPort = await freePort();
-  const cfg = path.join(root, 'haproxy.cfg');
-  fs.writeFileSync(
-    cfg,
-    `global
+  const proxyPort = opts.proxy === false ? 0 : await freePort();
+  if (proxyPort) {
+    const cfg = path.join(root, 'haproxy.cfg');
+    fs.writeFileSync(
+      cfg,
+      `global
   maxconn 2000
 defaults
   mode tcp
@@ -243,18 +253,19 @@ listen galera
   # connections of one process, and a read always sees the write made just before it.
 ${nodes.map((n, i) => `  server ${n.name} 127.0.0.1:${n.port} check inter 500 fall 2 rise 2${i ? ' backup' : ''}`).join('\n')}
 `,
-  );
-  proxy = spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
-  await waitFor(
-    'HAProxy to accept connections',
-    () =>
-      new Promise<boolean>((ok) => {
-        const s = net.connect(proxyPort, '127.0.0.1', () => (s.destroy(), ok(true)));
-        s.on('error', () => ok(false));
-      }),
-    30_000,
-    100,
-  );
+    );
+    proxy = spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
+    await waitFor(
+      'HAProxy to accept connections',
+      () =>
+        new Promise<boolean>((ok) => {
+          const s = net.connect(proxyPort, '127.0.0.1', () => (s.destroy(), ok(true)));
+          s.on('error', () => ok(false));
+        }),
+      30_000,
+      100,
+    );
+  }
 
   const kill9 = async (i: number) => {
     const p = nodes[i].proc;
@@ -302,5 +313,6 @@ ${nodes.map((n, i) => `  server ${n.name} 127.0.0.1:${n.port} check inter 500 fa
     restart,
     size,
     timings,
+    stop,
   };
 }
