@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Config } from './config';
 import { createDb, migrate, withStartupLock, Db } from './db';
+import { ensureReportCounts } from './services/report-counts.service';
 import { createLogger } from './logger';
 import { createApp } from './app';
 import { setHashCost } from './auth/passwords';
@@ -31,6 +32,9 @@ export async function start(config: Config, opts: { print?: (s: string) => void 
   await withStartupLock(db, config.databaseUrl, async () => {
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    // A database with dossiers from before the report counts existed gets them computed once.
+    const counts = await ensureReportCounts(db);
+    if (counts?.dossiers) logger.info(counts, 'report counts built');
     const admin = await ensureAdmin(db, config.ADMIN_PASSWORD);
     if (admin?.generated)
       print(

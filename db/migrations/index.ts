@@ -28,6 +28,8 @@ import * as m026 from './026_dispatch_complete';
 import * as m027 from './027_delegations';
 import * as m028 from './028_catalog_imports';
 import * as m029 from './029_rate_limits';
+import * as m030 from './030_report_counts';
+import * as m031 from './031_last_event_hash';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -62,6 +64,8 @@ const migrations: Record<string, Migration> = {
   '027_delegations': m027,
   '028_catalog_imports': m028,
   '029_rate_limits': m029,
+  '030_report_counts': m030,
+  '031_last_event_hash': m031,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -17,6 +17,7 @@ import { compiledVersion } from './catalog.service';
 import { getCalendar } from './calendar.service';
 import { stepUnitId } from './step-unit';
 import { enqueue } from './outbox.service';
+import { moveReportCounts } from './report-counts.service';
 import { mirrorDossier } from './portal-sync.service';
 import { vnDate } from '../../workflows/calendar';
 import { firstStep, initialSnapshot, ProcedureDefinition } from '../../workflows/procedure';
@@ -113,7 +114,7 @@ export async function receiveDossier(
         response: JSON.stringify({ code }),
         created_at: now,
       });
-    const dossierId = await insertDossier(trx, {
+    const newRow = {
       code,
       procedure_version_id: pv.id,
       procedure_code: def.code,
@@ -142,7 +143,8 @@ export async function receiveDossier(
       updated_at: now,
       // Letters and digits only: a printed link may wrap after a hyphen, which readers (and pdftotext) drop.
       access_key: crypto.randomBytes(10).toString('hex'),
-    }).catch((err: unknown) => {
+    };
+    const dossierId = await insertDossier(trx, newRow).catch((err: unknown) => {
       // The same portal code received twice at once: the second loses on the unique index.
       throw input.code && isDuplicate(err) ? duplicateCode(input.code) : err;
     });
@@ -158,6 +160,8 @@ export async function receiveDossier(
     );
     await addDossierUnit(trx, dossierId, receiving.id);
     await addDossierUnit(trx, dossierId, handlingUnitId);
+    // The new dossier's report figures (received, in progress, and overdue from its due time on).
+    await moveReportCounts(trx, null, newRow);
     await appendDossierEvent(trx, {
       dossier_id: dossierId,
       type: 'RECEIVE',

@@ -2,15 +2,8 @@ import { mayReportOnAllUnits } from '../policies/unit.policy';
 import type { Db } from '../db';
 import { Invalid, NotFound } from '../errors';
 import { listUnits, Unit } from '../queries/units.queries';
-import {
-  Bounds,
-  countByBuckets,
-  countByChannel,
-  countFigures,
-  Counts,
-  listBehind,
-  Metric,
-} from '../queries/reports.queries';
+import { Bounds, Counts, listBehind, Metric } from '../queries/reports.queries';
+import { figuresFromCounts, monthsFromCounts } from '../queries/report-figures.queries';
 import {
   civilFromDayNumber,
   dateStringFromDayNumber,
@@ -81,9 +74,9 @@ function toSummary(c: Counts): Summary {
   };
 }
 
-/** The summary figures of a scope and period, in one aggregate query. */
+/** The summary figures of a scope and period, from the report counts (a small range scan). */
 export async function summary(db: Db, input: ReportInput): Promise<Summary> {
-  const [row] = await countFigures(db, input.unitIds, boundsOf(input, input.now), 'none');
+  const [row] = await figuresFromCounts(db, input.unitIds, boundsOf(input, input.now), 'none');
   return toSummary(row.counts);
 }
 
@@ -271,10 +264,11 @@ export function subtreeSums<C>(units: Array<{ depth: number }>, own: C[], zero: 
 export async function fullReport(db: Db, scope: Scope, p: Period, now: number): Promise<Report> {
   const b = boundsOf(p, now);
   const buckets = monthBuckets(p);
-  const byUnit = await countFigures(db, scope.unitIds, b, 'unit');
-  const byProcedure = await countFigures(db, scope.unitIds, b, 'procedure');
-  const months = await countByBuckets(db, scope.unitIds, buckets);
-  const channels = await countByChannel(db, scope.unitIds, b);
+  const byUnit = await figuresFromCounts(db, scope.unitIds, b, 'unit');
+  const byProcedure = await figuresFromCounts(db, scope.unitIds, b, 'procedure');
+  const months = await monthsFromCounts(db, scope.unitIds, b, buckets);
+  const byChannel = [0, 0, 0];
+  for (const r of byUnit) r.channels.forEach((n, i) => (byChannel[i] += n));
   const zero: Counts = { received: 0, resolved: 0, ontime: 0, late: 0, progress: 0, overdue: 0 };
   const unitCounts = new Map(byUnit.map((r) => [r.key, r.counts]));
   const add = (into: Counts, c: Counts) => {
@@ -305,7 +299,7 @@ export async function fullReport(db: Db, scope: Scope, p: Period, now: number): 
       onTimeRate: onTimeRate(m.ontime, m.resolved),
     })),
     channels: ([1, 2, 3] as Channel[]).map((c) => {
-      const n = channels.find((r) => r.channel === c)?.received ?? 0;
+      const n = byChannel[c - 1];
       return {
         channel: c,
         label: CHANNELS[c],

@@ -6,6 +6,7 @@ import { bearer, buildDossierApp, definition, send, type World } from '../factor
 import { previewMerge } from '../../server/services/unit-merge.service';
 import { vnDate } from '../../workflows/calendar/time';
 import type { Role } from '../../workflows/labels';
+import { compareReportCounts } from '../../server/services/report-counts.service';
 
 /**
  * Units merge (design.md §13, contract.md §2): two communes with users, dossiers in every state and
@@ -131,6 +132,8 @@ describe.each(ENGINES)('merging units on %s', (engine) => {
       expect([k, after[k]]).toEqual([k, merged.reduce((n, u) => n + Number(before[u][k]), 0)]);
       expect([k, district[k]]).toEqual([k, before[w.district.code][k]]);
     }
+    // The moves went through the engine, which moved the report counts with them.
+    expect((await compareReportCounts(t.tdb.db)).differences).toEqual([]);
   };
 
   it('previews what would move, the merge moves exactly that (API answer = preview), reports add up', async () => {

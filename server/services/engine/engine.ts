@@ -6,6 +6,7 @@ import type { Actor } from '../../policies/actor';
 import { isSystem } from '../../policies/actor';
 import { appendDispatchEvent, appendDossierEvent } from '../audit';
 import { enqueue } from '../outbox.service';
+import { moveReportCounts } from '../report-counts.service';
 
 /**
  * The one transition engine (design.md §2, style.md convention 2). Dossiers, dispatches and replies
@@ -142,6 +143,8 @@ export async function transition<Row extends StatefulRow, Input extends { type: 
     for (const m of fx.outbox ?? []) await enqueue(trx, m.kind, m.payload, now);
     const after = { ...row, ...set, version } as Row;
     if (kind.mirror) await kind.mirror(trx, { row, after, input: req.input, actor: req.actor, now });
+    // The report figures move with the dossier, in the same transaction (design.md §8).
+    if (kind.name === 'dossier') await moveReportCounts(trx, row, after);
     return kind.answer(trx, { row, after, input: req.input, effects: fx, now });
   });
 }
