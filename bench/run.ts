@@ -1,9 +1,11 @@
 /**
- * `npm run bench`: the benchmark harness (issue 8). Never part of `npm test`.
+ * `npm run bench`: the benchmark harness (issues 8 and 17). Never part of `npm test`. It ends with
+ * the issue-17 table (bench/targets.ts): every figure of the issue with PASS or MISS.
  *
  *   npm run bench                                           SQLite only
  *   BENCH_MYSQL_URL=mysql://root@127.0.0.1:3306/ npm run bench   SQLite, then MySQL/MariaDB
  *   BENCH_SCALE=1 BENCH_DOSSIERS=1000000 … npm run bench          adds the scale part
+ *   BENCH_GALERA=1 BENCH_MYSQL_URL=… npm run bench                adds the Galera part (as root)
  *
  * See bench/README.md for every setting and how to read the table.
  */
@@ -14,6 +16,7 @@ import { transitionSuite } from './transitions';
 import { scaleSuite } from './scale';
 import { resultSuite } from './results';
 import { portalSuite } from './portal';
+import { galeraSuite } from './galera';
 
 async function main() {
   const s = loadSettings();
@@ -28,6 +31,10 @@ async function main() {
     if (s.parts.has('result')) await resultSuite(kind, s, report);
     if (s.parts.has('portal')) await portalSuite(kind, s, report);
     if (s.parts.has('scale') && s.scaleDbs.includes(kind)) await scaleSuite(kind, s, report);
+    report.write(out);
+  }
+  if (s.parts.has('galera')) {
+    await galeraSuite(s, report);
     report.write(out);
   }
   process.stdout.write(report.format() + '\n');
