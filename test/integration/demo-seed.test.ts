@@ -4,6 +4,7 @@ import { ensureAdmin } from '../../server/services/bootstrap.service';
 import { getCalendar } from '../../server/services/calendar.service';
 import type { WorkCalendar } from '../../workflows/calendar';
 import { formatVnDateTime } from '../../workflows/calendar/time';
+import { compareReportCounts } from '../../server/services/report-counts.service';
 
 /**
  * The demo data as a person reads it in a timeline: every event in office hours of a working day,
@@ -33,6 +34,12 @@ describe('demo data', () => {
     for (const s of ['processing', 'waiting_supplement', 'result_ready', 'returned', 'refused', 'withdrawn'])
       expect(states).toContain(s);
     expect(Number((await t.tdb.db('dispatches').count({ n: '*' }))[0].n)).toBe(5);
+  });
+
+  it('keeps the report counts equal to the seeded dossiers (every dossier went through intake and the engine)', async () => {
+    const c = await compareReportCounts(t.tdb.db);
+    expect(c.dossiers).toBeGreaterThan(100);
+    expect(c.differences).toEqual([]);
   });
 
   it('shows the 2025 merger: former communes inactive, their open dossiers moved, finished ones under the old names', async () => {
