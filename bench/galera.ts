@@ -128,10 +128,14 @@ export async function galeraSuite(s: Settings, report: Report): Promise<void> {
     log(`${SUITE}: not run, missing ${missing.join(', ')}`);
     return;
   }
+  // One cleanup for the end, a failure and a signal: a second caller waits for the first instead of
+  // finding the registry empty (and, from a signal, exiting while the nodes are still being killed).
+  let cleaning: Promise<void> | null = null;
+  const cleanup = () => (cleaning ??= cleanupAll());
   // Ctrl-C or a kill: stop the nodes and the app processes and remove the folders before leaving.
   const onSignal = (sig: NodeJS.Signals) => {
     log(`${SUITE}: ${sig}, stopping the cluster and the app processes`);
-    void cleanupAll().finally(() => process.exit(130));
+    void cleanup().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -259,7 +263,7 @@ export async function galeraSuite(s: Settings, report: Report): Promise<void> {
     log(`${SUITE}: failed: ${(err as Error).stack ?? err}`);
   } finally {
     log(`${SUITE}: stopping the app processes and the cluster`);
-    await cleanupAll();
+    await cleanup();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
