@@ -195,7 +195,6 @@ export async function buildWorld(db: BenchDb): Promise<World> {
           received_at: t,
           updated_at: t,
         };
-        dRows.push(dCols.map((c) => row[c]));
         for (const d of tDocs) docRows.push(docCols.map((c) => (c === 'dossier_id' ? id : d[c])));
         for (const u of tUnits) unitRows.push(unitCols.map((c) => (c === 'dossier_id' ? id : u[c])));
         let prev: string | null = null;
@@ -204,6 +203,9 @@ export async function buildWorld(db: BenchDb): Promise<World> {
           ev.hash = prev = eventHash(prev, ev, 'dossier');
           evRows.push(evCols.map((c) => ev[c]));
         }
+        // The copy keeps its own latest event's hash, as the app keeps it (migration 031).
+        if ('last_event_hash' in row) row.last_event_hash = prev;
+        dRows.push(dCols.map((c) => row[c]));
         out.push({ id, code, version: Number(tRow.version), state: String(tRow.state) });
         codes.push(code);
       }

@@ -14,6 +14,20 @@ export async function lastDossierEventHash(db: Q, dossierId: unknown): Promise<s
   return (prev?.hash as string | undefined) ?? null;
 }
 
+/** Keep the hash of the dossier's latest event on its row (migration 031). */
+export async function setLastDossierEventHash(db: Q, dossierId: unknown, hash: string): Promise<void> {
+  await db('dossiers').where({ id: dossierId }).update({ last_event_hash: hash });
+}
+
+/** Every dossier's kept latest-event hash (NULL: not kept), for chain verification. */
+export async function keptDossierEventHashes(db: Q): Promise<Array<{ id: number; last_event_hash: string | null }>> {
+  const rows = await db('dossiers').whereNotNull('last_event_hash').select('id', 'last_event_hash');
+  return rows.map((r: { id: unknown; last_event_hash: string }) => ({
+    id: num(r.id),
+    last_event_hash: r.last_event_hash,
+  }));
+}
+
 export async function insertDossierEvent(db: Q, row: Record<string, unknown>): Promise<void> {
   await db('dossier_events').insert(row);
 }

@@ -10,11 +10,10 @@ import type {
   unitCodeParams,
   usernameParams,
 } from '../schemas/params.schema';
-import { findDossierByCode } from '../queries/dossiers.queries';
+import { loadVisibleDossier } from '../services/dossiers.service';
 import { findReply } from '../queries/dispatches.queries';
 import { findUnitByCode } from '../queries/units.queries';
 import { findUserByUsername } from '../queries/users.queries';
-import { assertCanSeeDossier } from '../policies/dossier.policy';
 import { assertCanSeeReply, mayReadSynthesis } from '../policies/dispatch.policy';
 import { loadVisible } from '../services/dispatches.service';
 import { getVersion } from '../services/catalog.service';
@@ -29,8 +28,9 @@ import { reportScope } from '../services/reports.service';
 type P<S extends z.ZodType> = Req<{ params: S }>;
 
 export const loaders = (ctx: AppContext) => ({
+  // The row read here is handed to the request's service (one read for the 404 and the work).
   dossier: async (req: P<typeof dossierCodeParams>) => {
-    await assertCanSeeDossier(ctx.db, req.user!, await findDossierByCode(ctx.db, req.input.params.code));
+    await loadVisibleDossier(ctx.db, req.user!, req.input.params.code);
   },
   dispatch: async (req: P<typeof dispatchIdParams>) => {
     await loadVisible(ctx.db, req.user!, req.input.params.id);

@@ -1,6 +1,12 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { allDossierEvents, insertDossierEvent, lastDossierEventHash } from '../queries/dossier-events.queries';
+import {
+  allDossierEvents,
+  insertDossierEvent,
+  keptDossierEventHashes,
+  lastDossierEventHash,
+  setLastDossierEventHash,
+} from '../queries/dossier-events.queries';
 import { allDispatchEvents, insertDispatchEvent, lastDispatchEventHash } from '../queries/dispatch-events.queries';
 
 type Q = Knex | Knex.Transaction;
@@ -77,11 +83,28 @@ export function eventHash(prev: string | null, row: Record<string, unknown>, kin
 
 /**
  * Append an event row with its chained hash. The caller holds the lock that serialises the stream
- * (the dossier row, the dispatch row, or the reply row), so "previous" is well defined.
+ * (the dossier row, the dispatch row, or the reply row), so "previous" is well defined. The dossier
+ * row keeps its latest event's hash (`last_event_hash`, migration 031).
  */
 export async function appendDossierEvent(trx: Q, row: Record<string, unknown>): Promise<void> {
-  const prev = await lastDossierEventHash(trx, row.dossier_id);
-  await insertDossierEvent(trx, { ...row, hash: eventHash(prev, row, 'dossier') });
+  const hash = await chainDossierEvent(trx, row, null);
+  await insertDossierEvent(trx, { ...row, hash });
+  await setLastDossierEventHash(trx, row.dossier_id, hash);
+}
+
+/**
+ * The hash of a new dossier event chained to `kept`, the dossier row's `last_event_hash` as read
+ * under its lock (the engine writes the returned hash back in the same UPDATE as the state); when
+ * the row keeps none (NULL: a row loaded by hand, or a dossier's first event), from the event log.
+ */
+export async function chainDossierEvent(trx: Q, row: Record<string, unknown>, kept: string | null): Promise<string> {
+  const prev = kept ?? (await lastDossierEventHash(trx, row.dossier_id));
+  return eventHash(prev, row, 'dossier');
+}
+
+/** Insert a dossier event whose hash `chainDossierEvent` computed (the engine's path). */
+export async function insertChainedDossierEvent(trx: Q, row: Record<string, unknown>, hash: string): Promise<void> {
+  await insertDossierEvent(trx, { ...row, hash });
 }
 
 export async function appendDispatchEvent(trx: Q, row: Record<string, unknown>): Promise<void> {
@@ -98,6 +121,11 @@ export async function verifyChains(db: Q): Promise<Array<{ table: string; id: nu
     const h = eventHash(last.get(key) ?? null, r, 'dossier');
     if (h !== r.hash) bad.push({ table: 'dossier_events', id: Number(r.id), stream: key });
     last.set(key, r.hash as string);
+  }
+  // The hash each dossier row keeps must be its log's last one: a deleted latest event shows here.
+  for (const d of await keptDossierEventHashes(db)) {
+    const key = `d:${d.id}`;
+    if ((last.get(key) ?? null) !== d.last_event_hash) bad.push({ table: 'dossiers', id: d.id, stream: key });
   }
   for (const r of await allDispatchEvents(db)) {
     const key = `c:${r.dispatch_id}:${r.reply_id ?? '-'}`;

@@ -83,21 +83,48 @@ async function viewsOf(db: Db, rows: DossierRow[], asOf: number): Promise<Dossie
   return out;
 }
 
+/**
+ * The row a route's loader (routes/loaders) found visible, until the service of the same request
+ * takes it: keyed by the request's user object (built afresh for each request), so the 404 check
+ * before the body is read and the service after it cost one read, not two. Taken once.
+ */
+const loaded = new WeakMap<object, { code: string; row: DossierRow }>();
+
+/** A dossier the user may see, read and checked (404 otherwise); the next {@link visibleDossier} of this request takes it. */
+export async function loadVisibleDossier(db: Db, user: Express.User, code: string): Promise<void> {
+  loaded.set(user, { code, row: await visibleDossier(db, user, code) });
+}
+
+/** Drop what this request's loader read (the engine calls it: a row it changes is read afresh after). */
+export function forgetLoadedDossier(user: object): void {
+  loaded.delete(user);
+}
+
+/** The row of a dossier the user may see (404 otherwise): the one this request's loader read, or read now. */
+export async function visibleDossier(db: Db, user: Express.User, code: string): Promise<DossierRow> {
+  const memo = loaded.get(user);
+  if (memo) {
+    loaded.delete(user);
+    if (memo.code === code) return memo.row;
+  }
+  return assertVisible(db, user, await findDossierByCode(db, code));
+}
+
 /** A dossier the user may see (404 otherwise). */
 export async function getDossier(db: Db, user: Express.User, code: string, now = Date.now()): Promise<DossierView> {
-  const row = await assertVisible(db, user, await findDossierByCode(db, code));
+  const row = await visibleDossier(db, user, code);
   const { def } = await compiledVersion(db, row.procedure_version_id);
   return dossierViewOf(db, row, def, now);
 }
 
 /** The visible dossier's row alone (downloads, print forms). */
 export async function getVisibleRow(db: Db, user: Express.User, code: string): Promise<DossierRow> {
-  return assertVisible(db, user, await findDossierByCode(db, code));
+  return visibleDossier(db, user, code);
 }
 
 /** Every event of a visible dossier, oldest first. */
 export async function history(db: Db, user: Express.User, code: string): Promise<EventRow[]> {
-  const row = await assertVisible(db, user, await findDossierByCode(db, code));
+  const row = await visibleDossier(db, user, code);
   return listEvents(db, row.id);
 }
 

@@ -1,10 +1,8 @@
 import type { Db } from '../db';
 import type { Config } from '../config';
-import { findDossierByCode } from '../queries/dossiers.queries';
 import { COMMENT_REQUIRED } from '../schemas/dossier.schema';
 import { Invalid } from '../errors';
-import type { DossierView } from './dossiers.service';
-import { assertCanSeeDossier } from '../policies/dossier.policy';
+import { visibleDossier, type DossierView } from './dossiers.service';
 import type { Actor } from '../policies/actor';
 import { compiledVersion } from './catalog.service';
 import { getCalendar } from './calendar.service';
@@ -18,7 +16,7 @@ import { checkFiles, storeBlob, UploadedFile } from './attachments.service';
  * reads that use the pool happen before the transaction takes it).
  */
 async function settingFor(db: Db, config: Config, actor: Actor, code: string): Promise<DossierSetting> {
-  const seen = await assertCanSeeDossier(db, actor, await findDossierByCode(db, code));
+  const seen = await visibleDossier(db, actor, code);
   const { def, machine } = await compiledVersion(db, seen.procedure_version_id);
   return { config, def, machine, cal: await getCalendar(db, config), seen };
 }

@@ -37,6 +37,21 @@ describe.each(ENGINES)('audit chain on %s', (engine) => {
     await t.tdb.db('dossier_events').where({ id: second.id }).delete();
     expect((await verifyChains(t.tdb.db)).length).toBeGreaterThan(0);
   });
+
+  it("the dossier row keeps its latest event's hash, so deleting the latest event is detected too", async () => {
+    const d = await receive(t.app, w, '1.000775');
+    await send(t.app, w.tokens.specialist, d.code, { type: 'FORWARD', version: 1 });
+    const row = await t.tdb.db('dossiers').where({ code: d.code }).first('id', 'last_event_hash');
+    const events = await t.tdb.db('dossier_events').where({ dossier_id: row.id }).orderBy('id');
+    expect(row.last_event_hash).toBe(events[events.length - 1].hash);
+    // The chain of the events left is whole; only the hash kept on the row tells one is missing.
+    await t.tdb
+      .db('dossier_events')
+      .where({ id: events[events.length - 1].id })
+      .delete();
+    const bad = await verifyChains(t.tdb.db);
+    expect(bad).toContainEqual({ table: 'dossiers', id: Number(row.id), stream: `d:${row.id}` });
+  });
 });
 
 describe('event tables are append-only in code', () => {

@@ -96,7 +96,8 @@ export function dossierKind(s: DossierSetting): Kind<DossierRow, DossierEventInp
         def: s.def,
         documents: await documentsOf(trx, row.id),
         asOf: now,
-        result: await findResult(trx, row.id),
+        // Only a procedure with a result has one (its drafts are refused otherwise): no read without.
+        result: s.def.result ? await findResult(trx, row.id) : null,
         sync: await dossierSyncState(trx, row.id),
       };
     },

@@ -4,8 +4,9 @@ import { forUpdate, withTransaction } from '../../db';
 import { Conflict, NotAllowed, NotFound } from '../../errors';
 import type { Actor } from '../../policies/actor';
 import { isSystem } from '../../policies/actor';
-import { appendDispatchEvent, appendDossierEvent } from '../audit';
+import { appendDispatchEvent, chainDossierEvent, insertChainedDossierEvent } from '../audit';
 import { enqueue } from '../outbox.service';
+import { forgetLoadedDossier } from '../dossiers.service';
 import { moveReportCounts } from '../report-counts.service';
 
 /**
@@ -98,6 +99,8 @@ export async function transition<Row extends StatefulRow, Input extends { type: 
 ): Promise<Out> {
   const now = req.now ?? Date.now();
   const bump = opts.bumpVersion ?? true;
+  // A row read by this request's route loader is not handed out after a change.
+  forgetLoadedDossier(req.actor);
   return withTransaction(db, async (trx) => {
     // Lock only this row; units and other rows a kind reads are not locked (they do not change with state).
     const locked = (await forUpdate(db, trx(kind.table).where({ id: req.id })).first()) as StatefulRow | undefined;
@@ -118,14 +121,8 @@ export async function transition<Row extends StatefulRow, Input extends { type: 
     if (next.state !== row.state || bump)
       Object.assign(set, { state: next.state, snapshot: JSON.stringify(next.snapshot) });
     if (bump) set.version = version;
-    if (Object.keys(set).length) {
-      const n = await trx(kind.table)
-        .where({ id: row.id, version: row.version })
-        .update({ ...set, updated_at: now });
-      if (n !== 1) throw new Conflict(`${kind.noun} vừa được người khác cập nhật. Vui lòng tải lại.`);
-    }
     const system = isSystem(req.actor);
-    const event = {
+    const event: Record<string, unknown> = {
       ...kind.stream(row),
       type: req.input.type,
       from_state: row.state,
@@ -138,7 +135,21 @@ export async function transition<Row extends StatefulRow, Input extends { type: 
       comment: null,
       ...fx.event,
     };
-    if (kind.name === 'dossier') await appendDossierEvent(trx, { ...event, dossier_version: version });
+    // A dossier's event chains to the hash its row keeps (read with the lock), and the row keeps the
+    // new one, written by the same UPDATE as the state: no read of the event log on the hot path.
+    let hash: string | null = null;
+    if (kind.name === 'dossier') {
+      event.dossier_version = version;
+      const kept = (locked as { last_event_hash?: string | null }).last_event_hash ?? null;
+      hash = await chainDossierEvent(trx, event, kept);
+    }
+    if (Object.keys(set).length) {
+      const n = await trx(kind.table)
+        .where({ id: row.id, version: row.version })
+        .update({ ...set, ...(hash ? { last_event_hash: hash } : {}), updated_at: now });
+      if (n !== 1) throw new Conflict(`${kind.noun} vừa được người khác cập nhật. Vui lòng tải lại.`);
+    } else if (hash) await trx(kind.table).where({ id: row.id }).update({ last_event_hash: hash });
+    if (hash) await insertChainedDossierEvent(trx, event, hash);
     else await appendDispatchEvent(trx, event);
     for (const m of fx.outbox ?? []) await enqueue(trx, m.kind, m.payload, now);
     const after = { ...row, ...set, version } as Row;
