@@ -8,7 +8,8 @@ import {
   revokeApiToken,
   revokeApiTokensOfUser,
 } from '../queries/api-tokens.queries';
-import { rolesOf } from '../queries/user-roles.queries';
+import { vnDate } from '../../workflows/calendar';
+import type { Role } from '../../workflows/labels';
 
 type Q = Knex | Knex.Transaction;
 
@@ -34,16 +35,21 @@ export async function revokeAllForUser(db: Q, userId: number): Promise<void> {
 }
 
 /**
- * The active user behind a bearer token, with unit and roles, in two queries (token + user + unit
- * joined, then roles): this runs on every API request.
+ * The active user behind a bearer token, with unit and roles, in one query (token + user + unit
+ * joined, roles and today's delegations counted alongside): this runs on every API request.
+ * `delegated`: whether delegations to this user are in force today (only then are they read).
  */
-export async function userForToken(db: Q, token: string): Promise<{ user: User; tokenId: number } | null> {
-  const row = await findTokenUser(db, hashToken(token), Date.now());
+export async function userForToken(
+  db: Q,
+  token: string,
+  now = Date.now(),
+): Promise<{ user: User; tokenId: number; delegated: boolean } | null> {
+  const row = await findTokenUser(db, hashToken(token), now, vnDate(new Date(now)));
   if (!row) return null;
-  const roles = await rolesOf(db, row.id);
-  if (!row.last_used_at || Date.now() - row.last_used_at > 60_000) await markApiTokenUsed(db, row.token_id, Date.now());
+  if (!row.last_used_at || now - row.last_used_at > 60_000) await markApiTokenUsed(db, row.token_id, now);
   return {
     tokenId: row.token_id,
+    delegated: row.delegations_today > 0,
     user: {
       id: row.id,
       username: row.username,
@@ -52,7 +58,7 @@ export async function userForToken(db: Q, token: string): Promise<{ user: User; 
       unitId: row.unit_id,
       unitCode: row.unit_code,
       unitName: row.unit_name,
-      roles,
+      roles: row.roles as Role[],
       active: true,
     },
   };

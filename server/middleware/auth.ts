@@ -20,7 +20,10 @@ export function bearerAuth(db: Db): RequestHandler {
     if (!m) return next(new Unauthorized());
     const found = await userForToken(db, m[1]);
     if (!found) return next(new Unauthorized('Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.'));
-    req.user = await withDelegations(db, found.user);
+    // The delegations are read only when the token's query counted one in force today.
+    const { user } = found;
+    req.user =
+      user.unitId == null ? user : found.delegated ? await withDelegations(db, user) : { ...user, delegations: [] };
     res.locals.tokenId = found.tokenId;
     next();
   };

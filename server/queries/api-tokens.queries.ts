@@ -57,6 +57,10 @@ export interface TokenUserRow {
   unit_id: number | null;
   unit_code: string | null;
   unit_name: string | null;
+  /** The user's roles, sorted (read with the token: one statement per API request). */
+  roles: string[];
+  /** How many delegations to this user are in force on the day asked (0: no need to read them). */
+  delegations_today: number;
 }
 
 function toTokenUserRow(raw: Record<string, unknown>): TokenUserRow {
@@ -70,11 +74,17 @@ function toTokenUserRow(raw: Record<string, unknown>): TokenUserRow {
     unit_id: numOrNull(raw.unit_id),
     unit_code: (raw.unit_code as string | null) ?? null,
     unit_name: (raw.unit_name as string | null) ?? null,
+    roles: raw.roles ? String(raw.roles).split(',').sort() : [],
+    delegations_today: num(raw.delegations_today ?? 0),
   };
 }
 
-/** The token with this hash if it is neither revoked nor expired at `now` and its user is active. */
-export async function findTokenUser(db: Q, tokenHash: string, now: number): Promise<TokenUserRow | null> {
+/**
+ * The token with this hash if it is neither revoked nor expired at `now` and its user is active,
+ * with the user's roles and the number of delegations to them in force on `day` ('YYYY-MM-DD'), in
+ * one statement (this runs on every API request).
+ */
+export async function findTokenUser(db: Q, tokenHash: string, now: number, day: string): Promise<TokenUserRow | null> {
   const raw = await db('api_tokens as t')
     .join('users as u', 'u.id', 't.user_id')
     .leftJoin('units as un', 'un.id', 'u.unit_id')
@@ -92,6 +102,13 @@ export async function findTokenUser(db: Q, tokenHash: string, now: number): Prom
       'u.unit_id',
       'un.code as unit_code',
       'un.name as unit_name',
+      // Role names hold no comma; GROUP_CONCAT / group_concat join with one on both engines.
+      db.raw('(SELECT group_concat(r.role) FROM user_roles r WHERE r.user_id = u.id) as roles'),
+      db.raw(
+        `(SELECT count(*) FROM delegations dl WHERE dl.deputy_id = u.id AND dl.revoked_at IS NULL
+           AND dl.from_date <= ? AND dl.to_date >= ?) as delegations_today`,
+        [day, day],
+      ),
     );
   return raw ? toTokenUserRow(raw) : null;
 }
