@@ -33,6 +33,16 @@ describe.each(ENGINES)('shared public rate limit on %s', (engine) => {
     expect((await request(t.app).get('/xac-thuc/' + 'a'.repeat(64))).status).not.toBe(429);
   });
 
+  it('a burst of simultaneous lookups from one address is counted hit by hit: the limit, no more', async () => {
+    await t.ctx.db('rate_limits').del();
+    const second = createApp(t.ctx);
+    const burst = Array.from({ length: 10 }, (_, i) =>
+      request(i % 2 ? second : t.app).get('/api/v1/public/dossiers/000.00.00.X01-261201-0003'),
+    );
+    const statuses = (await Promise.all(burst)).map((r) => r.status).sort();
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 404, 429, 429, 429, 429]);
+  });
+
   it("a client's window starts at its first hit and a new one starts at 1", async () => {
     const db = t.ctx.db;
     const at = 1_800_000_000_000;
@@ -42,6 +52,9 @@ describe.each(ENGINES)('shared public rate limit on %s', (engine) => {
     expect(third).toEqual({ hits: 3, windowStart: at });
     const fresh = await countHit(db, 'test:w', at + 61_000, 60_000);
     expect(fresh).toEqual({ hits: 1, windowStart: at + 61_000 });
+    // Several hits counted in one statement (a burst batched by one process).
+    expect(await countHit(db, 'test:w', at + 62_000, 60_000, 4)).toEqual({ hits: 5, windowStart: at + 61_000 });
+    expect(await countHit(db, 'test:w', at + 200_000, 60_000, 3)).toEqual({ hits: 3, windowStart: at + 200_000 });
     expect((await countHit(db, 'test:other', at + 61_000, 60_000)).hits).toBe(1);
   });
 });
