@@ -1,9 +1,10 @@
 /**
- * The real server as a child process (`node --import tsx server/index.ts`), so its memory can be
- * read from /proc/<pid>/status (VmRSS sampled, VmHWM at the end) and it does not share a CPU
- * queue with the load generator; and the autocannon phases that drive it.
+ * The real server as a child process, run as `npm start` runs it (`node dist/server/index.js`, the
+ * compiled JavaScript, built first when a source is newer than dist/), so its memory can be read
+ * from /proc/<pid>/status (VmRSS sampled, VmHWM at the end) and it does not share a CPU queue with
+ * the load generator; and the autocannon phases that drive it.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,20 @@ function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
+let built = false;
+
+/** `npm start`'s prestart: compile to dist/ when a source is newer than the last build (once per run). */
+function buildOnce(): void {
+  if (built) return;
+  const r = spawnSync(process.execPath, ['server/cli/build.js', '--if-stale'], {
+    cwd: ROOT,
+    // Its progress line goes to stderr with the bench's own: stdout is the table.
+    stdio: ['ignore', 2, 2],
+  });
+  if (r.status !== 0) throw new Error('server/cli/build.js --if-stale failed: the server cannot be compiled');
+  built = true;
+}
+
 export async function startServer(
   databaseUrl: string,
   opts: { logLevel: string; env?: Record<string, string> },
@@ -40,7 +55,8 @@ export async function startServer(
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-srv-'));
   // BENCH_SERVER_NODE_ARGS adds node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/index.ts'], {
+  buildOnce();
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'dist/server/index.js'], {
     cwd: ROOT,
     env: {
       ...process.env,

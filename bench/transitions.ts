@@ -217,7 +217,7 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
         target: { op: '<=', value: 250, label: '≤ 250 MB' },
       });
       info.notes.push(
-        `server RSS: VmHWM ${hwm.toFixed(0)} MB, highest sampled VmRSS ${sampled.toFixed(0)} MB (child process \`node --import tsx server/index.ts\`, JOBS=0, LOG_LEVEL=${s.serverLogLevel} to /dev/null)`,
+        `server RSS: VmHWM ${hwm.toFixed(0)} MB, highest sampled VmRSS ${sampled.toFixed(0)} MB (child process \`node dist/server/index.js\`, JOBS=0, LOG_LEVEL=${s.serverLogLevel} to /dev/null)`,
       );
     }
     if (peerBytes)
