@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import {
-  createDocument,
-  ZodOpenApiOperationObject,
-  ZodOpenApiPathsObject,
-  ZodOpenApiResponsesObject,
-} from 'zod-openapi';
+import type * as ZodOpenApi from 'zod-openapi';
+import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponsesObject } from 'zod-openapi';
+import { lazyModule } from './lazy';
 import type { ApiRoute, Responses, ResponseSpec } from './routes/route';
 import { errorSchema } from './schemas/responses.schema';
 import { ROLES } from '../workflows/labels';
+
+/** The generator, loaded when /api/v1/openapi.json is first asked for (issue 17: memory). */
+const zodOpenApi = lazyModule<typeof ZodOpenApi>('zod-openapi');
 
 /*
  * The OpenAPI 3.1 description of /api/v1 (contract.md §2), generated from the route table: the
@@ -119,13 +119,13 @@ function operation(route: ApiRoute): ZodOpenApiOperationObject {
 }
 
 /** The document for these routes (the app passes its whole route table). */
-export function openApiDocument(routes: ApiRoute[]): ReturnType<typeof createDocument> {
+export function openApiDocument(routes: ApiRoute[]): ReturnType<typeof ZodOpenApi.createDocument> {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
     const path = (paths[openApiPath(route.path)] ??= {});
     path[route.method] = operation(route);
   }
-  return createDocument({
+  return zodOpenApi.createDocument({
     openapi: '3.1.0',
     info: {
       title: 'Một Cửa API',

@@ -1,7 +1,11 @@
 import type { Request, RequestHandler } from 'express';
-import multer from 'multer';
+import type multerType from 'multer';
+import { lazyModule } from '../lazy';
 import { BadRequest, TooLarge } from '../errors';
 import { MAX_FILE_BYTES, MAX_FILES } from '../services/attachments.service';
+
+/** Loaded on the first multipart form (issue 17: memory). */
+const multer = lazyModule<typeof multerType>('multer', 'default');
 
 const MB = MAX_FILE_BYTES / 1024 / 1024;
 

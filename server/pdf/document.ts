@@ -1,7 +1,11 @@
 import { PDFDocument, PDFPage, rgb } from 'pdf-lib';
-import QRCode from 'qrcode';
+import type QRCodeType from 'qrcode';
+import { lazyModule } from '../lazy';
 import { Box, LayoutMarks, writeMarks } from './marks';
 import { embedFonts, Fonts, FontStyle } from './fonts';
+
+/** Loaded on the first QR code drawn (issue 17: memory). */
+const QRCode = lazyModule<typeof QRCodeType>('qrcode', 'default');
 
 /**
  * A small Decree 30/2020 layout engine on pdf-lib (design.md §10): A4, margins top/bottom 20 mm,

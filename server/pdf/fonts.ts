@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
+import type fontkitType from '@pdf-lib/fontkit';
+import { lazyModule } from '../lazy';
 import type { PDFDocument, PDFFont } from 'pdf-lib';
 
 /**
@@ -26,7 +27,9 @@ const NAMES: Record<FontStyle, string> = {
   boldItalic: 'Tinos-BoldItalic',
 };
 
-type FontkitFont = ReturnType<typeof fontkit.create>;
+/** Loaded on the first PDF drawn (issue 17: memory). */
+const fontkit = lazyModule<typeof fontkitType>('@pdf-lib/fontkit', 'default');
+type FontkitFont = ReturnType<typeof fontkitType.create>;
 
 interface Loaded {
   bytes: Buffer;
@@ -146,7 +149,7 @@ export async function embedFonts<S extends FontStyle = FontStyle>(
   const out = {} as Record<S, PDFFont>;
   for (const style of styles) {
     const l = load(style);
-    doc.registerFontkit({ create: () => l.font } as unknown as typeof fontkit);
+    doc.registerFontkit({ create: () => l.font } as unknown as typeof fontkitType);
     out[style] = await doc.embedFont(l.bytes, { subset: true, customName: `${subsetTag()}+${NAMES[style]}` });
   }
   doc.registerFontkit(fontkit);

@@ -1,4 +1,5 @@
-import QRCode from 'qrcode';
+import type QRCodeType from 'qrcode';
+import { lazyModule } from '../lazy';
 import type { Db } from '../db';
 import { NotFound } from '../errors';
 import { documentsOf, DossierRow, EventRow, listEvents } from '../queries/dossiers.queries';
@@ -10,6 +11,9 @@ import { stepOf } from '../../workflows/procedure';
 import { addressing, Addressing } from '../../workflows/applicant';
 import { DESK, FORM_TITLES, FormNo, header, PrintHeader, stamp, upper, when, day } from './print-format';
 import { citizenResultUrl } from './result-link';
+
+/** Loaded on the first QR code drawn (issue 17: memory). */
+const QRCode = lazyModule<typeof QRCodeType>('qrcode', 'default');
 
 export interface PrintApplicant {
   type?: number;

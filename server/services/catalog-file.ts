@@ -1,5 +1,9 @@
-import ExcelJS from 'exceljs';
+import type ExcelJSType from 'exceljs';
+import { lazyModule } from '../lazy';
 import type { SheetRow } from '../../workflows/procedure/catalog-row';
+
+/** Loaded on the first catalogue file read or written (issue 17: memory). */
+const ExcelJS = lazyModule<typeof ExcelJSType>('exceljs', 'default');
 
 /** The largest catalogue file read (the upload limit of every file, server/middleware/upload.ts). */
 export { MAX_FILE_BYTES as MAX_IMPORT_BYTES } from './attachments.service';
@@ -122,7 +126,7 @@ async function readXlsx(buf: Buffer): Promise<SheetResult> {
   return rows.length ? { ok: true, kind: 'xlsx', rows } : fail('Tệp trống: không có dòng nào để nhập.');
 }
 
-function cellText(cell: ExcelJS.Cell): string {
+function cellText(cell: ExcelJSType.Cell): string {
   const v = cell.value;
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return String(v);

@@ -1,8 +1,12 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { lazyModule } from '../lazy';
 import { signCms } from './cms';
 import type { Signer, SignerIdentity } from './signer';
+
+/** Loaded on the first certificate made or read (issue 17: memory). */
+const forge = lazyModule<typeof Forge>('node-forge', 'default');
 
 /**
  * Certificates and keys: the local demo CA (design.md §10), the certificates it issues, the PKCS#12
@@ -92,17 +96,17 @@ function randomSerial(): string {
   return b.toString('hex');
 }
 
-function sha256(): forge.md.MessageDigest {
+function sha256(): Forge.md.MessageDigest {
   return forge.md.sha256.create();
 }
 
 const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 
 /** forge's cert.sign asks `key.sign(md)`: answered by node's crypto (forge's JS RSA takes ~0.5 s). */
-function nodeSigningKey(pem: string): forge.pki.rsa.PrivateKey {
+function nodeSigningKey(pem: string): Forge.pki.rsa.PrivateKey {
   const key = crypto.createPrivateKey(pem);
   return {
-    sign(md: forge.md.MessageDigest) {
+    sign(md: Forge.md.MessageDigest) {
       const digest = Buffer.from(md.digest().getBytes(), 'binary');
       const sig = crypto.privateEncrypt(
         { key, padding: crypto.constants.RSA_PKCS1_PADDING },
@@ -110,7 +114,7 @@ function nodeSigningKey(pem: string): forge.pki.rsa.PrivateKey {
       );
       return sig.toString('binary');
     },
-  } as unknown as forge.pki.rsa.PrivateKey;
+  } as unknown as Forge.pki.rsa.PrivateKey;
 }
 
 /** A Name's attributes as setSubject/setIssuer want them (forge leaves parsed UTF-8 values encoded). */
@@ -182,7 +186,7 @@ export function readPkcs12(bytes: Buffer, password: string): KeyMaterial {
   } catch {
     throw new P12Problem('Tệp không phải chứng thư số PKCS#12 (.p12/.pfx).');
   }
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(asn, false, password);
   } catch (err) {
@@ -199,14 +203,14 @@ export function readPkcs12(bytes: Buffer, password: string): KeyMaterial {
   const keyBags = [...bagsOf(forge.pki.oids.pkcs8ShroudedKeyBag), ...bagsOf(forge.pki.oids.keyBag)];
   const certs = bagsOf(forge.pki.oids.certBag)
     .map((b) => b.cert)
-    .filter((c): c is forge.pki.Certificate => !!c);
+    .filter((c): c is Forge.pki.Certificate => !!c);
   if (!keyBags.length) throw new P12Problem('Tệp PKCS#12 không chứa khóa bí mật.');
-  const forgeKey = keyBags[0].key as forge.pki.rsa.PrivateKey | undefined;
+  const forgeKey = keyBags[0].key as Forge.pki.rsa.PrivateKey | undefined;
   if (!forgeKey) throw new P12Problem('Chứng thư số dùng thuật toán chưa được hỗ trợ (chỉ hỗ trợ khóa RSA).');
   if (!certs.length) throw new P12Problem('Tệp PKCS#12 không chứa chứng thư số.');
   const keyPem = forge.pki.privateKeyInfoToPem(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(forgeKey)));
   const modulus = forgeKey.n.toString(16);
-  const own = certs.find((c) => (c.publicKey as forge.pki.rsa.PublicKey).n?.toString(16) === modulus);
+  const own = certs.find((c) => (c.publicKey as Forge.pki.rsa.PublicKey).n?.toString(16) === modulus);
   if (!own) throw new P12Problem('Khóa bí mật không khớp với chứng thư số trong tệp.');
   // The chain in order: each issuer after the certificate it signed.
   const chain = [own];

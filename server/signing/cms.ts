@@ -1,14 +1,17 @@
 import crypto from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { lazy, lazyModule } from '../lazy';
 
 /**
  * A detached CMS SignedData (RFC 5652) for a PDF signature, CAdES-style: content-type, message-digest,
  * signing-time and signing-certificate-v2 (RFC 5035) signed attributes, the certificate chain, and an
  * RSA PKCS#1 v1.5 / SHA-256 signature made by node's crypto (fast; forge only builds the ASN.1).
  */
-const { asn1 } = forge;
-const T = asn1.Type;
-const U = asn1.Class.UNIVERSAL;
+// Loaded on the first signature (issue 17: memory).
+const forge = lazyModule<typeof Forge>('node-forge', 'default');
+const asn1 = lazy(() => forge.asn1);
+const T = lazy(() => forge.asn1.Type);
+const U = 0 as Forge.asn1.Class; // asn1.Class.UNIVERSAL
 
 const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -23,24 +26,24 @@ const OID = {
 };
 
 const oid = (o: string) => asn1.create(U, T.OID, false, asn1.oidToDer(o).getBytes());
-const seq = (items: forge.asn1.Asn1[]) => asn1.create(U, T.SEQUENCE, true, items);
-const set = (items: forge.asn1.Asn1[]) => asn1.create(U, T.SET, true, items);
+const seq = (items: Forge.asn1.Asn1[]) => asn1.create(U, T.SEQUENCE, true, items);
+const set = (items: Forge.asn1.Asn1[]) => asn1.create(U, T.SET, true, items);
 const octets = (b: Buffer) => asn1.create(U, T.OCTETSTRING, false, b.toString('binary'));
 const int = (n: number) => asn1.create(U, T.INTEGER, false, asn1.integerToDer(n).getBytes());
-const der = (a: forge.asn1.Asn1) => Buffer.from(asn1.toDer(a).getBytes(), 'binary');
+const der = (a: Forge.asn1.Asn1) => Buffer.from(asn1.toDer(a).getBytes(), 'binary');
 const fromDer = (b: Buffer) => asn1.fromDer(forge.util.createBuffer(b.toString('binary')));
 const alg = (o: string, withNull = true) => seq(withNull ? [oid(o), asn1.create(U, T.NULL, false, '')] : [oid(o)]);
 
 /** UTCTime until 2049, GeneralizedTime after (RFC 5652 §11.3). */
-function time(d: Date): forge.asn1.Asn1 {
+function time(d: Date): Forge.asn1.Asn1 {
   return d.getUTCFullYear() < 2050
     ? asn1.create(U, T.UTCTIME, false, asn1.dateToUtcTime(d))
     : asn1.create(U, T.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d));
 }
 
 /** The issuer Name and serialNumber exactly as encoded in the certificate (not re-encoded). */
-function issuerAndSerial(certDer: Buffer): { issuer: forge.asn1.Asn1; serial: forge.asn1.Asn1 } {
-  const tbs = (fromDer(certDer).value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
+function issuerAndSerial(certDer: Buffer): { issuer: Forge.asn1.Asn1; serial: Forge.asn1.Asn1 } {
+  const tbs = (fromDer(certDer).value as Forge.asn1.Asn1[])[0].value as Forge.asn1.Asn1[];
   const hasVersion = tbs[0].tagClass === asn1.Class.CONTEXT_SPECIFIC;
   return { serial: tbs[hasVersion ? 1 : 0], issuer: tbs[hasVersion ? 3 : 2] };
 }
@@ -63,7 +66,7 @@ export function signCms({ data, signingTime, key, chain }: CmsInput): Buffer {
     octets(crypto.createHash('sha256').update(signerCert).digest()),
     seq([seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 4, true, [issuer])]), serial]),
   ]);
-  const attr = (type: string, value: forge.asn1.Asn1) => der(seq([oid(type), set([value])]));
+  const attr = (type: string, value: Forge.asn1.Asn1) => der(seq([oid(type), set([value])]));
   // DER: a SET OF is sorted by the encodings of its members.
   const attrs = [
     attr(OID.contentType, oid(OID.data)),

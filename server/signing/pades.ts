@@ -1,4 +1,5 @@
-import QRCode from 'qrcode';
+import type QRCodeType from 'qrcode';
+import { lazyModule } from '../lazy';
 import {
   appendBezierCurve,
   beginText,
@@ -36,6 +37,9 @@ import { Box, defaultMarks, LayoutMarks, MARKS_KEY, parseMarks } from '../pdf/ma
 import { embedFonts, FontStyle } from '../pdf/fonts';
 import { BYTE_RANGE_PLACEHOLDER, IncrementalDoc } from './incremental';
 import type { Signer } from './signer';
+
+/** Loaded on the first QR code drawn (issue 17: memory). */
+const QRCode = lazyModule<typeof QRCodeType>('qrcode', 'default');
 
 /**
  * PAdES signatures and the number stamp (design.md §10), each as an incremental update so every
