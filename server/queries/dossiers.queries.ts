@@ -42,6 +42,8 @@ export interface DossierRow {
   updated_at: number;
   /** The citizen's private key for the electronic result (design.md §10); null only before migration 022. */
   access_key: string | null;
+  /** The hash of the latest event (migration 031): what the next event chains to; null when not kept. */
+  last_event_hash?: string | null;
   receiving_code: string;
   receiving_name: string;
   competent_code: string;
@@ -85,6 +87,7 @@ export function toDossierRow(raw: Raw): DossierRow {
     supplement_count: num(raw.supplement_count),
     updated_at: num(raw.updated_at),
     access_key: strOrNull(raw.access_key),
+    last_event_hash: strOrNull(raw.last_event_hash),
     receiving_code: str(raw.receiving_code),
     receiving_name: str(raw.receiving_name),
     competent_code: str(raw.competent_code),

@@ -40,7 +40,7 @@ export async function applyDossierEvent(
     throw new Invalid('Cần ghi rõ lý do/nội dung cho thao tác này.', { fields: { comment: 'Bắt buộc' } });
   if (input.type === 'EXTEND' && !input.dueAt)
     throw new Invalid('Cần ngày hẹn trả mới.', { fields: { dueAt: 'Bắt buộc' } });
-  return transition(db, dossierKind(s), { id: s.seen.id, version: input.version, actor, input, now });
+  return transition(db, dossierKind(s), { id: s.seen.id, version: input.version, actor, input, now, seen: s.seen });
 }
 
 /**

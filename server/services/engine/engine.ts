@@ -79,6 +79,13 @@ export interface Request<Input> {
   actor: Actor;
   input: Input;
   now?: number;
+  /**
+   * The whole row as the caller read it just before (a dossier: the visibility-checked read). Given,
+   * the row is not read again under a lock: the `UPDATE … WHERE id AND version` is the check (a
+   * change in between leaves it no row to update: 409, nothing written), and what the event chains
+   * to (`last_event_hash`) is that version's. Every event of such a row bumps its version.
+   */
+  seen?: StatefulRow;
 }
 
 /**
@@ -103,7 +110,11 @@ export async function transition<Row extends StatefulRow, Input extends { type: 
   forgetLoadedDossier(req.actor);
   return withTransaction(db, async (trx) => {
     // Lock only this row; units and other rows a kind reads are not locked (they do not change with state).
-    const locked = (await forUpdate(db, trx(kind.table).where({ id: req.id })).first()) as StatefulRow | undefined;
+    // A row the caller has just read is checked by the version-guarded UPDATE instead (one read less).
+    const locked =
+      req.seen && bump
+        ? req.seen
+        : ((await forUpdate(db, trx(kind.table).where({ id: req.id })).first()) as StatefulRow | undefined);
     if (!locked) throw new NotFound('Không tìm thấy.');
     const row = await kind.load(trx, normalise(locked));
     if (req.version !== undefined && row.version !== req.version) {
@@ -143,12 +154,13 @@ export async function transition<Row extends StatefulRow, Input extends { type: 
       const kept = (locked as { last_event_hash?: string | null }).last_event_hash ?? null;
       hash = await chainDossierEvent(trx, event, kept);
     }
+    if (hash) set.last_event_hash = hash;
     if (Object.keys(set).length) {
       const n = await trx(kind.table)
         .where({ id: row.id, version: row.version })
-        .update({ ...set, ...(hash ? { last_event_hash: hash } : {}), updated_at: now });
+        .update({ ...set, updated_at: now });
       if (n !== 1) throw new Conflict(`${kind.noun} vừa được người khác cập nhật. Vui lòng tải lại.`);
-    } else if (hash) await trx(kind.table).where({ id: row.id }).update({ last_event_hash: hash });
+    }
     if (hash) await insertChainedDossierEvent(trx, event, hash);
     else await appendDispatchEvent(trx, event);
     for (const m of fx.outbox ?? []) await enqueue(trx, m.kind, m.payload, now);
