@@ -12,7 +12,11 @@ import {
   type CountRow,
 } from '../../server/queries/reports.queries';
 import { figuresFromCounts, monthsFromCounts } from '../../server/queries/report-figures.queries';
-import { compareReportCounts, rebuildReportCounts } from '../../server/services/report-counts.service';
+import {
+  compareReportCounts,
+  ensureReportCounts,
+  rebuildReportCounts,
+} from '../../server/services/report-counts.service';
 import { boundsOf, monthBuckets } from '../../server/services/reports.service';
 import { receiveDossier } from '../../server/services/intake.service';
 import { applyDossierEvent } from '../../server/services/transition.service';
@@ -256,5 +260,14 @@ describe.each(ENGINES)('report counts on %s', (engine) => {
     expect(broken.differences[0].stored?.received).toBe(99);
     await rebuildReportCounts(db);
     expect((await compareReportCounts(db)).differences).toEqual([]);
+  });
+
+  it('are computed once at start-up for a database that had dossiers before them', async () => {
+    await db('report_counts').del();
+    await db('app_settings').where({ key: 'report_counts.built' }).del();
+    const built = await ensureReportCounts(db);
+    expect(built?.dossiers).toBeGreaterThan(0);
+    expect((await compareReportCounts(db)).differences).toEqual([]);
+    expect(await ensureReportCounts(db)).toBeNull();
   });
 });
