@@ -117,12 +117,7 @@ export async function transition<Row extends StatefulRow, Input extends { type: 
         : ((await forUpdate(db, trx(kind.table).where({ id: req.id })).first()) as StatefulRow | undefined);
     if (!locked) throw new NotFound('Không tìm thấy.');
     const row = await kind.load(trx, normalise(locked));
-    if (req.version !== undefined && row.version !== req.version) {
-      throw new Conflict(
-        `${kind.noun} đã được cập nhật (phiên bản hiện tại ${row.version}). Vui lòng tải lại trước khi thao tác.`,
-        { currentVersion: row.version },
-      );
-    }
+    if (req.version !== undefined && row.version !== req.version) throw stale(kind.noun, row.version);
     await kind.authorize(req.actor, row, req.input);
     const next = await kind.machine(trx, row, req.input);
     if (!next) throw kind.notAllowed(row, req.input);
@@ -159,6 +154,14 @@ export async function transition<Row extends StatefulRow, Input extends { type: 
       const n = await trx(kind.table)
         .where({ id: row.id, version: row.version })
         .update({ ...set, updated_at: now });
+      if (n !== 1 && locked === req.seen) {
+        // Changed since the caller read it: told as a stale version, with the version now (a locking
+        // read, so MySQL answers the committed row, not this transaction's snapshot).
+        const now = (await forUpdate(db, trx(kind.table).where({ id: row.id })).first('version')) as
+          { version: unknown } | undefined;
+        if (!now) throw new NotFound('Không tìm thấy.');
+        throw stale(kind.noun, Number(now.version));
+      }
       if (n !== 1) throw new Conflict(`${kind.noun} vừa được người khác cập nhật. Vui lòng tải lại.`);
     }
     if (hash) await insertChainedDossierEvent(trx, event, hash);
@@ -170,6 +173,14 @@ export async function transition<Row extends StatefulRow, Input extends { type: 
     if (kind.name === 'dossier') await moveReportCounts(trx, row, after);
     return kind.answer(trx, { row, after, input: req.input, effects: fx, now });
   });
+}
+
+/** 409 for a request made on an older version of the row. */
+function stale(noun: string, current: number): Conflict {
+  return new Conflict(
+    `${noun} đã được cập nhật (phiên bản hiện tại ${current}). Vui lòng tải lại trước khi thao tác.`,
+    { currentVersion: current },
+  );
 }
 
 /** MySQL and SQLite hand back numbers differently: the columns the engine compares, as numbers. */
