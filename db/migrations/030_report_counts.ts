@@ -21,8 +21,6 @@ export async function up(knex: Knex): Promise<void> {
       t.integer('progress').notNullable().defaultTo(0);
       t.integer('overdue').notNullable().defaultTo(0);
       t.primary(['unit_id', 'grain', 'period', 'procedure_code']);
-      // Every unit at once (an administrator's report): the period's rows without a unit list.
-      t.index(['grain', 'period'], 'report_counts_period_idx');
     });
   for (const col of TIME_INDEXES) {
     try {

@@ -67,34 +67,34 @@ export async function figuresFromCounts(
   const day = vnDayNumber(at);
   const period = inPeriod(b);
   const before = beforeDay(day);
-  const group = GROUP_COLUMN[groupBy];
+  // The summary is read by unit too and added up here: grouped by unit_id, the scan follows the
+  // primary key (unit, grain, period, …) one unit at a time, the plan every scope gets.
+  const group = GROUP_COLUMN[groupBy] ?? 'unit_id';
+  // Every unit (an administrator's report) is a unit list as well, for the same plan.
+  const units = unitIds ?? ((await db('units').pluck('id')) as unknown[]).map(Number);
   const qb = db('report_counts as c').select([
     ...PERIOD_COLUMNS.map((k) => sumWhen(db, period, k, `m_${k}`)),
     sumWhen(db, before, 'progress', 'm_progress'),
     sumWhen(db, before, 'overdue', 'm_overdue'),
   ]);
-  if (unitIds) qb.whereIn('c.unit_id', unitIds);
+  qb.whereIn('c.unit_id', units);
   qb.whereRaw(`((${period.sql}) or (${before.sql}))`, [...period.bindings, ...before.bindings]);
-  if (group) qb.select(`c.${group} as g_key`).groupBy(`c.${group}`);
+  qb.select(`c.${group} as g_key`).groupBy(`c.${group}`);
   const rows = (await qb) as Array<Record<string, unknown>>;
-  const delta = await dayDelta(db, unitIds, day, at, group);
+  const delta = await dayDelta(db, unitIds, day, at, GROUP_COLUMN[groupBy]);
   const out = new Map<string, FigureRow>();
   for (const r of rows) {
-    const key = r.g_key == null ? '' : String(r.g_key);
+    const key = groupBy === 'none' || r.g_key == null ? '' : String(r.g_key);
+    const had = out.get(key);
     const n = (k: string) => num(r[`m_${k}`] ?? 0);
-    out.set(key, {
-      key,
-      name: null,
-      counts: {
-        received: n('received'),
-        resolved: n('resolved'),
-        ontime: n('ontime'),
-        late: n('late'),
-        progress: n('progress'),
-        overdue: n('overdue'),
-      },
-      channels: [n('received_1'), n('received_2'), n('received_3')],
-    });
+    const row: FigureRow = had ?? { key, name: null, counts: zeroCounts(), channels: [0, 0, 0] };
+    for (const k of ['received', 'resolved', 'ontime', 'late', 'progress', 'overdue'] as const) row.counts[k] += n(k);
+    row.channels = [
+      row.channels[0] + n('received_1'),
+      row.channels[1] + n('received_2'),
+      row.channels[2] + n('received_3'),
+    ];
+    out.set(key, row);
   }
   for (const [key, d] of delta) {
     const row = out.get(key) ?? { key, name: null, counts: zeroCounts(), channels: [0, 0, 0] };
