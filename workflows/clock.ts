@@ -68,16 +68,20 @@ export interface ResumedClock {
 /**
  * Resume a clock paused for a supplement (SUPPLEMENT_RECEIVED). The step gets back the working time
  * it had left when paused; the overall due time moves later by the working time spent waiting,
- * unless it was already past due when paused (then it stays).
+ * unless it was already past due when paused (then it stays). It never moves earlier.
  */
 export function resumeClock(cal: WorkCalendar, c: PausedClock): ResumedClock {
   const paused = c.pausedAt ?? c.now;
   const stepStart = cal.nextWorkingMoment(new Date(c.now)).getTime();
   const stepLeftMs =
     c.stepDueAt == null ? c.stepHours * HOUR_MS : workingMsLeft(cal, paused, c.stepStartedAt ?? c.startAt, c.stepDueAt);
+  // The overall clock never restarts before counting began: a supplement asked and received before
+  // a late receipt's counting start (after 15:00) leaves the due time where it was.
   const dueAt =
     c.dueAt > paused
-      ? cal.addWorkingMs(new Date(stepStart), workingMsLeft(cal, paused, c.startAt, c.dueAt)).getTime()
+      ? cal
+          .addWorkingMs(new Date(Math.max(stepStart, c.startAt)), workingMsLeft(cal, paused, c.startAt, c.dueAt))
+          .getTime()
       : c.dueAt;
   return { stepStart, stepLeftMs, stepDueAt: stepDueAt(cal, stepStart, stepLeftMs / HOUR_MS), dueAt };
 }

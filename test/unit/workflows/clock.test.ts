@@ -101,6 +101,51 @@ describe('resumeClock (SUPPLEMENT_RECEIVED)', () => {
     expect(r.dueAt).toBe(vn('2027-06-09 11:30')); // the whole 8 h from Tuesday 13:30
   });
 
+  it('leaves the due time alone when asked and received before a late receipt began counting', () => {
+    // Received Monday 15:29 (after the cut-off): counting begins Tuesday 07:30. The supplement is asked
+    // and received the same afternoon, so no counted time was spent waiting.
+    const late = { startAt: vn('2027-06-08 07:30'), dueAt: vn('2027-06-09 17:30'), stepStartedAt: null, stepHours: 8 };
+    const r = resumeClock(cal, {
+      ...late,
+      stepDueAt: vn('2027-06-08 15:29'),
+      pausedAt: vn('2027-06-07 15:30'),
+      now: vn('2027-06-07 15:31'),
+    });
+    expect(r.dueAt).toBe(late.dueAt);
+    // Received Tuesday 15:30 instead: the 6 working hours waited since counting began move it later.
+    const later = resumeClock(cal, {
+      ...late,
+      stepDueAt: null,
+      pausedAt: vn('2027-06-07 15:30'),
+      now: vn('2027-06-08 15:30'),
+    });
+    expect(later.dueAt).toBe(vn('2027-06-10 15:30'));
+  });
+
+  it('never moves the overall due time earlier, whenever the pause and the receipt fall', () => {
+    let seed = 17;
+    const rand = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    for (let i = 0; i < 2_000; i++) {
+      const received = vn('2027-06-07 00:00') + rand(7 * 96) * 15 * 60_000;
+      const { start, dueAt } = cal.deadline(new Date(received), { days: 1 + rand(5) });
+      const pausedAt = received + rand(5 * 96) * 15 * 60_000;
+      const now = pausedAt + rand(5 * 96) * 15 * 60_000;
+      const r = resumeClock(cal, {
+        startAt: start.getTime(),
+        dueAt: dueAt.getTime(),
+        stepStartedAt: null,
+        stepDueAt: null,
+        stepHours: 8,
+        pausedAt,
+        now,
+      });
+      if (dueAt.getTime() > pausedAt) expect(r.dueAt).toBeGreaterThanOrEqual(dueAt.getTime());
+    }
+  });
+
   it('takes a missing pause time as no wait at all', () => {
     const now = vn('2027-06-07 10:00');
     const r = resumeClock(cal, { ...base, pausedAt: null, now });
