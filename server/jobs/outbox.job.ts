@@ -1,5 +1,7 @@
+import type { Logger } from 'pino';
 import type { Db } from '../db';
 import { withTransaction } from '../db';
+import { claimed, recordDelivery } from './delivery';
 import type { Mailer, Mail } from '../mail/mailer';
 import { dossierMails, DossierMailEvent } from '../mail/compose';
 import { dispatchMails } from '../mail/dispatch-mails';
@@ -20,6 +22,8 @@ export interface OutboxOptions {
   leaseMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
+  /** Where a delivery that needed retries to be recorded is noted. */
+  logger?: Logger;
 }
 
 /**
@@ -47,46 +51,60 @@ export class OutboxWorker {
 
   /**
    * Lease one row right before handling it (never a whole batch up front: a slow mail server must not
-   * let a batch's later leases expire while earlier rows are still being sent).
+   * let a batch's later leases expire while earlier rows are still being sent). Returns when the lease
+   * ends, or null when the row is not ours.
    */
-  private async claim(row: OutboxRow): Promise<boolean> {
+  private async claim(row: OutboxRow): Promise<number | null> {
     const now = Date.now();
-    return claimOutbox(this.db, row.id, this.opts.owner, now, now + this.leaseMs);
+    const until = now + this.leaseMs;
+    return (await claimed(() => claimOutbox(this.db, row.id, this.opts.owner, now, until))) ? until : null;
   }
 
   /** One pass: claim what is due and handle it. Returns how many rows were sent, expanded, failed. */
   async tick(now = Date.now()): Promise<{ sent: number; expanded: number; retried: number; failed: number }> {
     const stats = { sent: 0, expanded: 0, retried: 0, failed: 0 };
     for (const row of await dueOutbox(this.db, now, this.batch)) {
-      if (!(await this.claim(row))) continue;
+      const leaseUntil = await this.claim(row);
+      if (leaseUntil === null) continue;
       if (row.kind === 'mail') {
-        try {
-          await this.mailer.send(JSON.parse(row.payload) as Mail);
-          await releaseOutbox(this.db, row.id, this.opts.owner, {
-            status: 'sent',
-            sentAt: Date.now(),
-            attempts: row.attempts + 1,
-            lastError: null,
-          });
-          stats.sent++;
-        } catch (err) {
-          const attempts = row.attempts + 1;
-          const failed = attempts >= this.maxAttempts;
-          await releaseOutbox(this.db, row.id, this.opts.owner, {
-            status: failed ? 'failed' : 'pending',
-            attempts,
-            availableAt: Date.now() + Math.min(this.baseDelayMs * 2 ** (attempts - 1), 3_600_000),
-            lastError: String((err as Error)?.message ?? err).slice(0, 1000),
-          });
-          if (failed) stats.failed++;
-          else stats.retried++;
-        }
+        stats[await this.deliver(row, leaseUntil)]++;
         continue;
       }
       await this.expand(row);
       stats.expanded++;
     }
     return stats;
+  }
+
+  /** Send one claimed mail and record the outcome; only a failed send counts an attempt. */
+  private async deliver(row: OutboxRow, leaseUntil: number): Promise<'sent' | 'retried' | 'failed'> {
+    const attempts = row.attempts + 1;
+    try {
+      await this.mailer.send(JSON.parse(row.payload) as Mail);
+    } catch (err) {
+      const failed = attempts >= this.maxAttempts;
+      // Not sent: if this cannot be recorded either, the lease runs out and the mail is tried again.
+      await releaseOutbox(this.db, row.id, this.opts.owner, {
+        status: failed ? 'failed' : 'pending',
+        attempts,
+        availableAt: Date.now() + Math.min(this.baseDelayMs * 2 ** (attempts - 1), 3_600_000),
+        lastError: String((err as Error)?.message ?? err).slice(0, 1000),
+      });
+      return failed ? 'failed' : 'retried';
+    }
+    // Sent. Recording it is retried while the lease lasts (recordDelivery says why); never a send failure.
+    await recordDelivery(
+      () =>
+        releaseOutbox(this.db, row.id, this.opts.owner, {
+          status: 'sent',
+          sentAt: Date.now(),
+          attempts,
+          lastError: null,
+        }),
+      leaseUntil,
+      { logger: this.opts.logger, what: { outboxId: row.id } },
+    );
+    return 'sent';
   }
 
   private async expand(row: OutboxRow): Promise<void> {

@@ -1,4 +1,6 @@
+import type { Logger } from 'pino';
 import type { Db } from '../db';
+import { claimed, recordDelivery } from './delivery';
 import {
   claimPortalMessage,
   headerAccepted,
@@ -29,6 +31,8 @@ export interface PortalSenderOptions {
   concurrency: number;
   /** For tests: another fetch. */
   fetch?: typeof fetch;
+  /** Where a delivery that needed retries to be recorded is noted. */
+  logger?: Logger;
 }
 
 export interface SendStats {
@@ -85,8 +89,9 @@ export class PortalSender {
 
   private async deliver(row: PortalRow, dueBy: number): Promise<'accepted' | 'retried' | 'skipped'> {
     const start = Date.now();
-    const claimed = await claimPortalMessage(this.db, row.id, this.opts.owner, start, start + this.leaseMs, dueBy);
-    if (!claimed) return 'skipped';
+    const leaseUntil = start + this.leaseMs;
+    const ours = await claimed(() => claimPortalMessage(this.db, row.id, this.opts.owner, start, leaseUntil, dueBy));
+    if (!ours) return 'skipped';
     const service = row.service as PortalService;
     const data = JSON.parse(row.payload) as unknown;
     let isUpdating = service === PORTAL_SERVICE.header && (await headerAccepted(this.db, row.dossier_id, service));
@@ -98,13 +103,20 @@ export class PortalSender {
     }
     const attempts = row.attempts + 1;
     if (outcome.kind === 'accepted') {
-      await releasePortalMessage(this.db, row.id, this.opts.owner, {
-        status: 'sent',
-        sentAt: Date.now(),
-        isUpdating,
-        response: outcome.message.slice(0, 500),
-        attempts,
-      });
+      // Accepted. Recording it is retried while the lease lasts (recordDelivery says why): a failure to
+      // record is not a failed send, and leaving the lease to run out would send the message again.
+      await recordDelivery(
+        () =>
+          releasePortalMessage(this.db, row.id, this.opts.owner, {
+            status: 'sent',
+            sentAt: Date.now(),
+            isUpdating,
+            response: outcome.message.slice(0, 500),
+            attempts,
+          }),
+        leaseUntil,
+        { logger: this.opts.logger, what: { portalMessageId: row.id, dossier: row.dossier_code } },
+      );
       return 'accepted';
     }
     const message =

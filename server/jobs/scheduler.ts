@@ -46,6 +46,7 @@ export function startScheduler(
     baseDelayMs: ctx.config.MAIL_RETRY_BASE_MS,
     maxAttempts: ctx.config.MAIL_MAX_ATTEMPTS,
     leaseMs: ctx.config.MAIL_LEASE_MS,
+    logger: ctx.logger,
   });
   const interval = opts.intervalMs ?? ctx.config.JOB_INTERVAL_MS;
   let timer: NodeJS.Timeout | null = null;
@@ -94,6 +95,7 @@ export function startScheduler(
         leaseMs: c.PORTAL_LEASE_MS,
         baseDelayMs: c.PORTAL_RETRY_BASE_MS,
         concurrency: c.PORTAL_CONCURRENCY,
+        logger: ctx.logger,
       })
     : null;
   let portalTimer: NodeJS.Timeout | null = null;
