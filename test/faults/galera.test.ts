@@ -6,8 +6,11 @@
  * - every acknowledged write is there exactly once, and a request whose answer was lost is settled by
  *   sending it again with its Idempotency-Key;
  * - dossier codes are unique and each unit-day sequence is gapless; the audit hash chains verify;
- * - every mail and every national-portal message arrives; a repeat is only one that was being handed
- *   over by the process whose node died (at-least-once, bounded);
+ * - every mail and every national-portal message arrives exactly once: a process whose node dies right
+ *   after a send keeps trying to record it while its lease lasts, and the node is back well within the
+ *   lease (60 s, the default, for both), so no lease runs out on a message already sent (issue 17). What
+ *   stays at-least-once is a database away for longer than the lease, or an app process killed between
+ *   a send and its record (server/jobs/delivery.ts); this test kills a database node, not a process;
  * - the process on the killed node serves again within seconds of its node's return;
  * - the three nodes hold the same data.
  * Runs with TEST_GALERA=1; then, without galera-4, rsync and haproxy it is skipped, except in CI, where
@@ -80,7 +83,9 @@ describe('Galera: three nodes, four app processes, a node killed under load', ()
         baseEnv(tempDir(`galera-${i}`), cluster.url(i, dbName), {
           SMTP_URL: smtp.url,
           MAIL_RETRY_BASE_MS: '500',
-          MAIL_LEASE_MS: '5000',
+          // The default: a lease shorter than the node's absence (about 30 s here) would run out on a mail
+          // the process on that node had sent and could not record yet, and another process would resend it.
+          MAIL_LEASE_MS: '60000',
           PORTAL_URL: sim.url,
           PORTAL_RETRY_BASE_MS: '300',
           PORTAL_INTERVAL_MS: '300',
@@ -160,7 +165,7 @@ describe('Galera: three nodes, four app processes, a node killed under load', ()
       expect(result.problems).toEqual([]);
       expect(load.odd).toEqual([]);
 
-      // Mail and portal: everything arrives; a repeat only from a hand-over cut by the kill.
+      // Mail and portal: everything arrives, once.
       await drainOutbox(knex, 120_000);
       await waitFor(
         'the portal outbox to drain',
@@ -174,7 +179,7 @@ describe('Galera: three nodes, four app processes, a node killed under load', ()
       expect(mail.missing).toEqual([]);
       expect(mail.unexpected).toEqual([]);
       expect(mail.byStatus.failed ?? 0).toBe(0);
-      expect(mail.duplicates.length).toBeLessThanOrEqual(1);
+      expect(mail.duplicates).toEqual([]);
 
       const rows = await knex('portal_outbox').orderBy('id').select('dossier_code', 'service', 'payload');
       const codes = [...new Set(rows.map((r) => r.dossier_code as string))];
@@ -192,7 +197,7 @@ describe('Galera: three nodes, four app processes, a node killed under load', ()
         repeats += got.length - unique.length;
       }
       expect(lost).toBe(0);
-      expect(repeats).toBeLessThanOrEqual(PORTAL_CONCURRENCY);
+      expect(repeats).toBe(0);
 
       // The three nodes hold the same rows.
       const counts = [];
@@ -218,6 +223,11 @@ describe('Galera: three nodes, four app processes, a node killed under load', ()
         eventRows: result.events,
         mail,
         portal: { dossiers: codes.length, messages: rows.length, requests: sim.requests.length, repeats },
+        // Per process: deliveries whose record needed retries (its node was away) and those never recorded.
+        records: procs.map((p) => ({
+          retried: p.output().split('delivery recorded after retries').length - 1,
+          unrecorded: p.output().split('delivered but not recorded').length - 1,
+        })),
         nodes: counts,
         seconds: {
           killToRestart: Math.round((tRestart - tKill) / 1000),
