@@ -1,4 +1,8 @@
-import { PDFDocument } from 'pdf-lib';
+import type * as PdfLib from 'pdf-lib';
+import { lazyModule } from '../lazy';
+
+/** pdf-lib loads at the first upload checked, not at start (issue 17: the server's memory). */
+const pdfLib = lazyModule<typeof PdfLib>('pdf-lib');
 
 export type PdfCheck = { ok: true; pages: number } | { ok: false; message: string };
 
@@ -11,13 +15,13 @@ const ENCRYPTED =
 const BROKEN = 'Tệp PDF bị hỏng hoặc không đầy đủ (không đọc được). Vui lòng xuất lại tệp PDF rồi tải lên lại.';
 const EMPTY = 'Tệp PDF không có trang nào.';
 
-async function load(buf: Buffer): Promise<PDFDocument | { message: string }> {
+async function load(buf: Buffer): Promise<PdfLib.PDFDocument | { message: string }> {
   if (buf.length < HEAD.length || !buf.subarray(0, HEAD.length).equals(HEAD)) return { message: NOT_PDF };
   // A file cut short (an interrupted upload) has no end-of-file marker near its end.
   if (buf.subarray(Math.max(0, buf.length - 1024)).indexOf(EOF) < 0) return { message: BROKEN };
   try {
     // Loaded even when encrypted, to say so (pdf-lib's own EncryptedPDFError is not an instanceof-able class).
-    const doc = await PDFDocument.load(buf, {
+    const doc = await pdfLib.PDFDocument.load(buf, {
       updateMetadata: false,
       throwOnInvalidObject: true,
       ignoreEncryption: true,
@@ -36,7 +40,7 @@ async function load(buf: Buffer): Promise<PDFDocument | { message: string }> {
  */
 export async function inspectPdf(buf: Buffer): Promise<PdfCheck> {
   const doc = await load(buf);
-  if (!(doc instanceof PDFDocument)) return { ok: false, message: doc.message };
+  if (!(doc instanceof pdfLib.PDFDocument)) return { ok: false, message: doc.message };
   try {
     const pages = doc.getPages();
     if (!pages.length) return { ok: false, message: EMPTY };
@@ -56,6 +60,6 @@ export async function inspectPdf(buf: Buffer): Promise<PdfCheck> {
  * (with /MotCuaLayout, when present) are kept. Call after {@link inspectPdf} said ok.
  */
 export async function normalisePdf(buf: Buffer): Promise<Buffer> {
-  const doc = await PDFDocument.load(buf, { updateMetadata: false });
+  const doc = await pdfLib.PDFDocument.load(buf, { updateMetadata: false });
   return Buffer.from(await doc.save({ useObjectStreams: false, updateFieldAppearances: false }));
 }

@@ -1,8 +1,12 @@
-import { PDFDocument, PDFPage, rgb } from 'pdf-lib';
+import type { PDFDocument, PDFPage } from 'pdf-lib';
+import type * as PdfLib from 'pdf-lib';
 import type QRCodeType from 'qrcode';
 import { lazyModule } from '../lazy';
 import { Box, LayoutMarks, writeMarks } from './marks';
 import { embedFonts, Fonts, FontStyle } from './fonts';
+
+/** pdf-lib loads with the first document drawn, not at start (issue 17: the server's memory). */
+const pdfLib = lazyModule<typeof PdfLib>('pdf-lib');
 
 /** Loaded on the first QR code drawn (issue 17: memory). */
 const QRCode = lazyModule<typeof QRCodeType>('qrcode', 'default');
@@ -131,7 +135,7 @@ export class DocWriter {
   }
 
   static async create(opts: { landscape?: boolean; title?: string } = {}): Promise<DocWriter> {
-    const doc = await PDFDocument.create();
+    const doc = await pdfLib.PDFDocument.create();
     doc.setTitle(opts.title ?? 'Văn bản');
     doc.setLanguage('vi-VN');
     doc.setCreator('Một Cửa');
@@ -364,7 +368,7 @@ export class DocWriter {
       start: { x: x0, y },
       end: { x: x0 + length, y },
       thickness,
-      color: rgb(0, 0, 0),
+      color: pdfLib.rgb(0, 0, 0),
     });
   }
 
@@ -492,7 +496,7 @@ export class DocWriter {
           y: top - h,
           width: c.w,
           height: h,
-          borderColor: rgb(0, 0, 0),
+          borderColor: pdfLib.rgb(0, 0, 0),
           borderWidth: 0.5,
         });
       });
@@ -536,7 +540,7 @@ export class DocWriter {
           y: y + size - (r + 1) * m,
           width: (c - start) * m + 0.02,
           height: m + 0.02,
-          color: rgb(0, 0, 0),
+          color: pdfLib.rgb(0, 0, 0),
         });
       }
     }

@@ -1,4 +1,9 @@
-import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import type { PDFDict, PDFDocument } from 'pdf-lib';
+import type * as PdfLib from 'pdf-lib';
+import { lazyModule } from '../lazy';
+
+/** pdf-lib loads with the first PDF read or written, not at start (issue 17: the server's memory). */
+const pdfLib = lazyModule<typeof PdfLib>('pdf-lib');
 
 /**
  * Where a result's number, date, signatures and QR go on its first page: the contract between the
@@ -80,7 +85,7 @@ export function parseMarks(json: string | null | undefined): LayoutMarks | null 
 /** The document's Info dictionary, created when the file has none. */
 function infoDict(doc: PDFDocument): PDFDict {
   const found = doc.context.lookup(doc.context.trailerInfo.Info);
-  if (found instanceof PDFDict) return found;
+  if (found instanceof pdfLib.PDFDict) return found;
   const dict = doc.context.obj({});
   doc.context.trailerInfo.Info = doc.context.register(dict);
   return dict;
@@ -93,14 +98,14 @@ function infoDict(doc: PDFDocument): PDFDict {
  * line, so the stamper paints the box white, then writes the full line ("Số: 01/QĐ-UBND", the date).
  */
 export function writeMarks(doc: PDFDocument, marks: LayoutMarks): void {
-  infoDict(doc).set(PDFName.of(MARKS_KEY), PDFHexString.fromText(JSON.stringify(marks)));
+  infoDict(doc).set(pdfLib.PDFName.of(MARKS_KEY), pdfLib.PDFHexString.fromText(JSON.stringify(marks)));
 }
 
 /** The marks recorded in a loaded document's Info dictionary; null when it has none (an uploaded PDF). */
 export function readMarks(doc: PDFDocument): LayoutMarks | null {
   const info = doc.context.lookup(doc.context.trailerInfo.Info);
-  if (!(info instanceof PDFDict)) return null;
-  const v = info.lookup(PDFName.of(MARKS_KEY));
-  if (v instanceof PDFString || v instanceof PDFHexString) return parseMarks(v.decodeText());
+  if (!(info instanceof pdfLib.PDFDict)) return null;
+  const v = info.lookup(pdfLib.PDFName.of(MARKS_KEY));
+  if (v instanceof pdfLib.PDFString || v instanceof pdfLib.PDFHexString) return parseMarks(v.decodeText());
   return null;
 }

@@ -10,7 +10,8 @@ import { findUnitById } from '../../queries/units.queries';
 import type { DossierRow } from '../../queries/dossiers.queries';
 import { blobPath, storeBlob } from '../attachments.service';
 import { signerForUnit, signerForUser } from '../certificates.service';
-import { sealAsUnit, signAsLeader, stampNumber } from '../../signing/pades';
+import type * as Pades from '../../signing/pades';
+import { lazy } from '../../lazy';
 import { isProblem } from '../../signing/signer';
 import type { ProcedureDefinition } from '../../../workflows/procedure';
 import {
@@ -23,6 +24,13 @@ import {
   signingAuthority,
   verificationUrl,
 } from '../../../workflows/result';
+
+/**
+ * The PDF signing code and pdf-lib behind it (about 18 MB resident) load at the first signing or
+ * numbering step, not at start (issue 17: the server's memory).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pades = lazy((): typeof Pades => require('../../signing/pades'));
 
 /**
  * What FORWARD does to a dossier's result (design.md §10), inside the engine's transaction: at the
@@ -84,7 +92,7 @@ async function sign(trx: Knex.Transaction, t: T): Promise<Record<string, unknown
   const authority = by ? upperVi(by.authority) : null;
   const title = by ? (by.title ? upperVi(by.title) : null) : signingAuthority(unitName).title;
   const at = new Date(t.now);
-  const pdf = await signAsLeader(readPdf(t.config, r), signer, {
+  const pdf = await pades.signAsLeader(readPdf(t.config, r), signer, {
     name: t.actor.fullName,
     authority,
     title,
@@ -140,13 +148,13 @@ async function number(trx: Knex.Transaction, t: T): Promise<Record<string, unkno
   const seq = await nextSequence(trx, resultSequenceScope(unit.id, year));
   const num = resultNumber(seq, r.kind, unit.symbol);
   const place = placeOf(unit.name);
-  const stamped = await stampNumber(readPdf(t.config, r), {
+  const stamped = await pades.stampNumber(readPdf(t.config, r), {
     number: num,
     dateLine: dateLine(place, t.now),
     qrUrl: verificationUrl(t.config.PUBLIC_URL, r.signed_sha256),
   });
   const at = new Date(t.now);
-  const sealed = await sealAsUnit(stamped, seal, {
+  const sealed = await pades.sealAsUnit(stamped, seal, {
     name: unit.name,
     title: null,
     unitName: unit.name,
