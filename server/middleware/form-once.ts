@@ -4,6 +4,7 @@ import { Conflict } from '../errors';
 import { KeyTaken, runKeyed, type KeyedRequest } from '../idempotency/context';
 import { priorAnswer } from '../services/idempotency.service';
 import { IDEMPOTENCY_KEY, keepAnswer } from './idempotency';
+import { flash } from './locals';
 
 /*
  * Staff forms' one-time token (contract.md §2: "Back and submit again never makes a second
@@ -33,6 +34,12 @@ export function formOnce(ctx: AppContext): { guard: RequestHandler; twin: ErrorR
     if (prior.kind === 'none') return false;
     const to = prior.kind === 'replay' ? prior.answer.headers?.Location : undefined;
     if (!to) throw new Conflict('Biểu mẫu này đã được gửi và đang được xử lý. Vui lòng tải lại trang để xem kết quả.');
+    // The first submission's own message was shown on its page: say why nothing new happened.
+    flash(
+      res.req,
+      'info',
+      'Biểu mẫu này đã được gửi trước đó nên không thực hiện lại; đây là kết quả của lần gửi đầu.',
+    );
     res.redirect(303, to);
     return true;
   };

@@ -55,11 +55,15 @@ describe.each(ENGINES)('one-time form tokens on %s', (engine) => {
     const first = await submit(f);
     expect(first.status).toBe(303);
     expect(first.headers.location).toMatch(/^\/cong-van\/\d+$/);
-    // Back, a changed title, submit: the first submission stands.
+    expect((await spec.get(first.headers.location)).text).not.toContain('đã được gửi trước đó');
+    // Back, a changed title, submit: the first submission stands, and the page says so.
     const again = await submit(f, 'Tiêu đề đã sửa');
     expect(again.status).toBe(303);
     expect(again.headers.location).toBe(first.headers.location);
     expect(await dispatches()).toBe(before + 1);
+    const shown = (await spec.get(again.headers.location)).text;
+    expect(shown).toContain('Biểu mẫu này đã được gửi trước đó nên không thực hiện lại');
+    expect(shown).not.toContain('Tiêu đề đã sửa');
   });
 
   it('a double click (two at once) makes one dispatch, and both land on it', async () => {
