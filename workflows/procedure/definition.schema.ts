@@ -7,6 +7,11 @@ import { z } from 'zod';
 import { RESERVED_STATES, STEP_ROLES, isReservedState } from '../labels';
 
 const PROCEDURE_CODE = /^[A-Za-z0-9._-]+$/;
+/**
+ * Codes the admin pages use as path words under /quan-tri/thu-tuc/ (new procedure, import): a
+ * procedure with one of these codes could never be opened there. Paths ignore case.
+ */
+const RESERVED_PROCEDURE_CODES = ['moi', 'nhap'];
 const DOCUMENT_CODE = /^[A-Z0-9_]+$/;
 const STEP_CODE = /^[a-z][a-z0-9_]*$/;
 const UNIT_CODE = /^[A-Za-z0-9.]+$/;
@@ -150,10 +155,15 @@ function totalHours(steps: unknown): number | null {
 export const procedureDefinitionSchema = z
   .object(
     {
-      code: text('Mã thủ tục', 50).regex(PROCEDURE_CODE, {
-        error: (iss) =>
-          `Mã thủ tục "${String(iss.input)}" chỉ được gồm chữ không dấu, chữ số, dấu chấm, dấu gạch ngang và dấu gạch dưới`,
-      }),
+      code: text('Mã thủ tục', 50)
+        .regex(PROCEDURE_CODE, {
+          error: (iss) =>
+            `Mã thủ tục "${String(iss.input)}" chỉ được gồm chữ không dấu, chữ số, dấu chấm, dấu gạch ngang và dấu gạch dưới`,
+        })
+        .refine((c) => !RESERVED_PROCEDURE_CODES.includes(c.toLowerCase()), {
+          error: (iss) =>
+            `Mã thủ tục "${String(iss.input)}" trùng với một đường dẫn của trang quản trị; hãy chọn mã khác`,
+        }),
       name: text('Tên thủ tục', 500),
       field: text('Lĩnh vực', 500).optional(),
       // The government level that receives it (cấp tỉnh, cấp huyện, cấp xã): a commune desk offers

@@ -87,6 +87,14 @@ describe('validateDefinition', () => {
       },
     ],
     [
+      'a procedure code the admin pages use as a path word',
+      (i) => ({ ...i, code: 'Nhap' }),
+      {
+        path: 'code',
+        message: 'Mã thủ tục "Nhap" trùng với một đường dẫn của trang quản trị; hãy chọn mã khác',
+      },
+    ],
+    [
       'a lower-case document code',
       (i) => ({ ...i, documents: [{ code: 'to_trinh', name: 'Tờ trình' }] }),
       {
