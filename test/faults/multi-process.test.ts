@@ -248,7 +248,7 @@ describeMysql('several processes over one MariaDB database', () => {
   it.concurrent('a slow mail server (3.5 s a message): two processes never send the same mail twice', async () => {
     const db = await createFaultDb('mysql', 'slowsmtp');
     const smtp = await startSlowSmtp(3_500);
-    // MAIL_LEASE_MS is the proposed knob for the outbox lease (60 s, fixed today): ignored until it exists.
+    // MAIL_LEASE_MS (default 60 s) at 10 s: longer than one slow send (3.5 s), so no lease runs out mid-send.
     const env = baseEnv(tempDir('slowsmtp'), db.url, {
       SMTP_URL: smtp.url,
       JOB_INTERVAL_MS: '200',
