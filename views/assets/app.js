@@ -33,23 +33,3 @@ document.querySelectorAll('input[type=file]').forEach((input) => {
   input.addEventListener('blur', () => pick.classList.remove('focus'));
   show();
 });
-
-// One-time form tokens survive Back (contract.md §2: Back and submit again never makes a second
-// dossier). Back may fetch the form page again, with a fresh token, while the browser puts back what
-// was typed; so the history entry keeps the token its page first had, and the page shown again on
-// that entry sends that one: the server then sends the repeat to what the first submission made. A
-// new visit to the form (a link, the menu) is a new history entry, with a new token.
-(() => {
-  const fields = document.querySelectorAll('input[type=hidden][name=formToken]');
-  if (!fields.length) return;
-  const state = history.state && typeof history.state === 'object' ? history.state : {};
-  if (typeof state.formToken === 'string' && state.formToken) {
-    fields.forEach((f) => (f.value = state.formToken));
-    return;
-  }
-  try {
-    history.replaceState({ ...state, formToken: fields[0].value }, '');
-  } catch {
-    // no history API: the page's own token stands
-  }
-})();
