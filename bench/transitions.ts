@@ -12,6 +12,7 @@ import { setupPeer } from './peer';
 import { Report, Row } from './report';
 import { serviceOp } from './service';
 import { buildWorld } from './world';
+import { sameStatementsFloorOp } from './floor-same';
 
 interface Phase {
   key: string;
@@ -36,6 +37,7 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
     const phases: Phase[] = [];
     const floor = floorOp(db, w);
     const service = serviceOp(w);
+    const same = sameStatementsFloorOp(db, w);
     const ops = (f: (d: import('./world').Dossier) => Promise<unknown>, conc: number) => async (n: number) =>
       runOps(await w.fresh(n), conc, f);
     const want = (p: string) => s.parts.has(p);
@@ -75,6 +77,18 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
         run: ops(floor, 32),
         runs: [],
       });
+    // The same statements as the service, by hand (MySQL only): how much of the gap is the work the
+    // design asks of a transition and how much is the app's own JavaScript (bench/floor-same.ts).
+    if (want('floor') && want('service') && same)
+      for (const conc of [1, 32])
+        phases.push({
+          key: `same${conc}`,
+          label: 'floor: raw SQL, same statements as the service',
+          conc,
+          warm: conc === 1 ? 300 : 600,
+          run: ops(same, conc),
+          runs: [],
+        });
     if (want('service'))
       phases.push({
         key: 'service32',
@@ -145,6 +159,23 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
         value: 0.7,
         label: '≥ 0.70',
       });
+    for (const conc of [1, 32])
+      if (has(`same${conc}`) && has(`floor${conc}`)) {
+        report.ratio(
+          suiteName,
+          'ratio same-statements floor / floor (info)',
+          rate(`same${conc}`),
+          rate(`floor${conc}`),
+          conc,
+        );
+        report.ratio(
+          suiteName,
+          'ratio service / same-statements floor (info)',
+          rate(`service${conc}`),
+          rate(`same${conc}`),
+          conc,
+        );
+      }
     if (has('http32') && has('floor32'))
       report.ratio(suiteName, 'ratio HTTP / floor', rate('http32'), rate('floor32'), 32, {
         op: '>=',
@@ -242,7 +273,7 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
 }
 
 function order(key: string): number {
-  return ['floor1', 'service1', 'floor32', 'service32', 'http32', 'peer1', 'peer32'].indexOf(key);
+  return ['floor1', 'same1', 'service1', 'floor32', 'same32', 'service32', 'http32', 'peer1', 'peer32'].indexOf(key);
 }
 
 function sample<T>(xs: T[], n: number): T[] {
