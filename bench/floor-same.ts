@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BenchDb } from './db';
-import type { Op } from './floor';
+import { mysqlTransaction, type Op } from './floor';
 import { forwardPatch, World } from './world';
 
 const READ =
@@ -47,9 +47,7 @@ export function sameStatementsFloorOp(db: BenchDb, w: World): Op | null {
     const [found] = (await pool.query(READ, [d.code])) as unknown as [Row[]];
     const row = found[0];
     if (!row) throw new Error('no such dossier');
-    const conn = await pool.getConnection();
-    try {
-      await conn.query('START TRANSACTION');
+    await mysqlTransaction(pool, async (conn) => {
       const at = Date.now();
       const p = forwardPatch(w, row.state, at);
       const version = Number(row.version) + 1;
@@ -91,12 +89,6 @@ export function sameStatementsFloorOp(db: BenchDb, w: World): Op | null {
       await conn.query(INSERT_OUTBOX, [0, at, at, 'dossier.event', payload, 'pending']);
       await conn.query(DOCUMENTS, [row.id]);
       await conn.query(SYNC, [row.id]);
-      await conn.query('COMMIT');
-    } catch (err) {
-      await conn.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      conn.release();
-    }
+    });
   };
 }

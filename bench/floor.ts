@@ -4,10 +4,26 @@
  * MySQL; SQLite's single writer serialises), updates the same columns the transition service
  * writes with the version check, and inserts the event row.
  */
+import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { BenchDb } from './db';
 import { Dossier, forwardPatch, World } from './world';
 
 export type Op = (d: Dossier) => Promise<unknown>;
+
+/** One transaction on a connection of the raw mysql2 pool: START TRANSACTION, `fn`, COMMIT (ROLLBACK on a throw). */
+export async function mysqlTransaction(pool: Pool, fn: (conn: PoolConnection) => Promise<void>): Promise<void> {
+  const conn = await pool.getConnection();
+  try {
+    await conn.query('START TRANSACTION');
+    await fn(conn);
+    await conn.query('COMMIT');
+  } catch (err) {
+    await conn.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    conn.release();
+  }
+}
 
 const UPDATE =
   'UPDATE dossiers SET state = ?, status = ?, snapshot = ?, handling_unit_id = ?, step_role = ?, step_started_at = ?, step_due_at = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?';
@@ -60,10 +76,8 @@ export function floorOp(db: BenchDb, w: World): Op {
     return async (d) => tx(d.id);
   }
   const pool = db.mysql!;
-  return async (d) => {
-    const conn = await pool.getConnection();
-    try {
-      await conn.query('START TRANSACTION');
+  return (d) =>
+    mysqlTransaction(pool, async (conn) => {
       const [rows] = (await conn.query('SELECT id, state, version, step_due_at FROM dossiers WHERE id = ? FOR UPDATE', [
         d.id,
       ])) as unknown as [Array<{ id: number; state: string; version: number; step_due_at: number | null }>];
@@ -101,12 +115,5 @@ export function floorOp(db: BenchDb, w: World): Op {
         due == null ? null : at <= due ? 1 : 0,
         row.version + 1,
       ]);
-      await conn.query('COMMIT');
-    } catch (err) {
-      await conn.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      conn.release();
-    }
-  };
+    });
 }
