@@ -153,4 +153,55 @@ maybe('a comment-solicitation dispatch walked through both units in Chromium', (
     await back.context().close();
     expect(cspErrors).toEqual([]);
   });
+
+  it('Back after saving a draft keeps what was typed, and saving again lands on the draft already made', async () => {
+    const count = async () => Number((await srv.running.ctx.db('dispatches').count({ n: '*' }))[0].n);
+    const title = 'Xin ý kiến dự thảo kế hoạch (quay lại rồi gửi lại)';
+    const summary = 'Đề nghị góp ý.';
+    const due = vnDate(new Date(Date.now() + 10 * 86_400_000));
+    const spec = await as('chuyenvien.snv');
+    await spec.goto(`${srv.url}/cong-van/moi`);
+    const fill = async () => {
+      await spec.getByLabel('Trích yếu').fill(title);
+      await spec.getByLabel(/^Nội dung/).fill(summary);
+      await spec.getByLabel('Hạn trả lời').fill(due);
+      await spec.getByLabel('Sở Tư pháp tỉnh Bạc Liêu', { exact: true }).check();
+    };
+    const token = () => spec.locator('input[name=formToken]').inputValue();
+    await fill();
+    const firstToken = await token();
+    const before = await count();
+    await submitAndWait(spec, spec.getByRole('button', { name: 'Lưu dự thảo' }), '.flash-success');
+    await spec.waitForURL(/\/cong-van\/\d+$/);
+    const first = spec.url();
+
+    // Back: Chromium fetches the form again (the server sends a new token) and puts back what was
+    // typed; app.js puts back the token this history entry first had (contract.md §2).
+    await spec.goBack();
+    await spec.getByRole('button', { name: 'Lưu dự thảo' }).waitFor();
+    expect(await spec.getByLabel('Trích yếu').inputValue()).toBe(title);
+    expect(await spec.getByLabel(/^Nội dung/).inputValue()).toBe(summary);
+    expect(await spec.getByLabel('Hạn trả lời').inputValue()).toBe(due);
+    expect(await spec.getByLabel('Sở Tư pháp tỉnh Bạc Liêu', { exact: true }).isChecked()).toBe(true);
+    expect(await token()).toBe(firstToken);
+    // Wait for whichever message the next page shows, so a second draft fails here at once.
+    await submitAndWait(spec, spec.getByRole('button', { name: 'Lưu dự thảo' }), '.flash');
+    await spec.waitForURL(/\/cong-van\/\d+$/);
+    expect(spec.url()).toBe(first);
+    expect(await spec.locator('.flash').first().getAttribute('class')).toContain('flash-info');
+    expect(await spec.locator('.flash-info').textContent()).toContain('Biểu mẫu này đã được gửi trước đó');
+    expect(await count()).toBe(before + 1);
+
+    // A new visit to the form (the link) is a new form: it saves a second draft.
+    await spec.goto(`${srv.url}/cong-van`);
+    await spec.getByRole('link', { name: /Soạn công văn xin ý kiến/ }).click();
+    await spec.getByRole('button', { name: 'Lưu dự thảo' }).waitFor();
+    expect(await token()).not.toBe(firstToken);
+    await fill();
+    await submitAndWait(spec, spec.getByRole('button', { name: 'Lưu dự thảo' }), '.flash-success');
+    await spec.waitForURL(/\/cong-van\/\d+$/);
+    expect(spec.url()).not.toBe(first);
+    expect(await count()).toBe(before + 2);
+    await spec.context().close();
+  });
 });
