@@ -28,13 +28,43 @@ export function galeraMissing(): string[] {
   return missing;
 }
 
-/** A port nothing listens on (taken and released). */
+/**
+ * Where the cluster's ports are drawn from: below the kernel's ephemeral range (32768–60999 on
+ * Debian), never in it. A port the OS handed out to `listen(0)` and that was released again is the
+ * next one it gives to an outgoing connection: on a busy machine (a CI run's other tests, the app's
+ * pools) one took a node's SQL port between our check and mariadbd's bind ("Bind on TCP/IP port …
+ * Address already in use", the joiner never synced), and a killed node's port could be taken
+ * before its restart. Below the range only another explicit bind can collide.
+ */
+function portRange(): [number, number] {
+  let ephemeral = 32768;
+  try {
+    ephemeral = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  } catch {
+    // not Linux: the usual start of the range
+  }
+  const high = Math.min(Math.max(ephemeral, 2048), 32768);
+  return [Math.max(1024, high - 12000), high];
+}
+const handedOut = new Set<number>();
+
+const canBind = (port: number) =>
+  new Promise<boolean>((ok) => {
+    const s = net.createServer();
+    s.once('error', () => ok(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
+  });
+
+/** A port nothing listens on, outside the ephemeral range, not handed out before by this process. */
 export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+  const [low, high] = portRange();
+  for (let tries = 0; tries < 500; tries++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port) || !(await canBind(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port between ${low} and ${high}`);
 }
 
 export interface GaleraNode {
@@ -109,7 +139,7 @@ export async function startCluster(opts: { proxy?: boolean } = {}): Promise<Clus
   const timings: Record<string, number> = {};
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-galera-'));
   fs.chmodSync(root, 0o755);
-  const ports = [];
+  const ports: Array<{ sql: number; gm: number; ist: number; sst: number }> = [];
   for (let i = 0; i < 3; i++)
     ports.push({ sql: await freePort(), gm: await freePort(), ist: await freePort(), sst: await freePort() });
   const nodes: GaleraNode[] = ports.map((p, i) => ({
@@ -145,7 +175,10 @@ export async function startCluster(opts: { proxy?: boolean } = {}): Promise<Clus
     })());
   onCleanup(stop);
 
-  for (const [i, n] of nodes.entries()) {
+  /** A fresh data folder for node `i` (and no old error log). */
+  const install = (i: number) => {
+    const n = nodes[i];
+    fs.rmSync(n.dir, { recursive: true, force: true });
     fs.mkdirSync(n.dir, { recursive: true });
     const made = spawnSync(
       'mariadb-install-db',
@@ -159,17 +192,24 @@ export async function startCluster(opts: { proxy?: boolean } = {}): Promise<Clus
       { encoding: 'utf8' },
     );
     if (made.status !== 0) throw new Error(`mariadb-install-db ${n.name}: ${made.stderr}`);
-    fs.writeFileSync(
-      path.join(n.dir, 'my.cnf'),
-      cnf(
-        n,
-        ports.map((p) => p.gm),
-        ports[i],
-      ),
-    );
-    // The rsync daemon of an SST runs as the server's user: the folder must be that user's.
-    spawnSync('chown', ['-R', 'mysql:mysql', n.dir]);
-  }
+  };
+  /** Every node's my.cnf from the ports now (a running node has read its own already). */
+  const configure = () => {
+    for (const [i, n] of nodes.entries()) {
+      fs.writeFileSync(
+        path.join(n.dir, 'my.cnf'),
+        cnf(
+          n,
+          ports.map((p) => p.gm),
+          ports[i],
+        ),
+      );
+      // The rsync daemon of an SST runs as the server's user: the folder must be that user's.
+      spawnSync('chown', ['-R', 'mysql:mysql', n.dir]);
+    }
+  };
+  nodes.forEach((_, i) => install(i));
+  configure();
   timings.installSeconds = (Date.now() - t0) / 1000;
 
   const launch = (i: number, extra: string[] = []) => {
@@ -181,6 +221,7 @@ export async function startCluster(opts: { proxy?: boolean } = {}): Promise<Clus
     });
   };
   const synced = async (i: number) => {
+    if (!nodes[i].proc) return 'exited';
     try {
       const rows = await query(admin(i), "SHOW STATUS LIKE 'wsrep_local_state_comment'");
       return rows[0]?.Value === 'Synced';
@@ -210,28 +251,49 @@ export async function startCluster(opts: { proxy?: boolean } = {}): Promise<Clus
   const waitSynced = async (i: number, what: string) => {
     try {
       // A stall limit: a joiner applying the writes it missed on a loaded machine is slow, not stuck.
-      await waitFor(
+      const v = await waitFor(
         what,
         () => synced(i),
         180_000,
         250,
         () => position(i),
       );
+      // A node that stopped will not sync: said at once, not after the stall limit.
+      if (v === 'exited') throw new Error(`${nodes[i].name} stopped before it was synced, waiting for ${what}`);
     } catch (err) {
       throw new Error(`${(err as Error).message}\n${nodes[i].name} error.log:\n${errorLog(i)}`);
     }
   };
 
-  launch(0, ['--wsrep-new-cluster']);
-  await waitSynced(0, 'the first Galera node to bootstrap');
+  /**
+   * Start node `i` for the first time. Should another process bind one of its ports first (another
+   * cluster starting beside this one), the node gets fresh ports and a fresh folder, at most twice.
+   */
+  const firstStart = async (i: number, what: string, extra: string[] = []) => {
+    for (let attempt = 1; ; attempt++) {
+      launch(i, extra);
+      try {
+        return await waitSynced(i, what);
+      } catch (err) {
+        if (attempt >= 3 || !/Address already in use/.test(errorLog(i))) throw err;
+        nodes[i].proc?.kill('SIGKILL');
+        await sleep(500);
+        ports[i] = { sql: await freePort(), gm: await freePort(), ist: await freePort(), sst: await freePort() };
+        nodes[i].port = ports[i].sql;
+        await admins.get(i)?.destroy();
+        admins.delete(i);
+        install(i);
+        configure();
+      }
+    }
+  };
+
+  await firstStart(0, 'the first Galera node to bootstrap', ['--wsrep-new-cluster']);
   // HAProxy's health check signs in as this user (no password, no rights).
   await admin(0).raw("CREATE USER IF NOT EXISTS 'haproxy'@'127.0.0.1'");
   timings.bootstrapSeconds = (Date.now() - t0) / 1000;
   // One joiner at a time: each gets its state from the first node by rsync.
-  for (const i of [1, 2]) {
-    launch(i);
-    await waitSynced(i, `Galera node ${nodes[i].name} to join`);
-  }
+  for (const i of [1, 2]) await firstStart(i, `Galera node ${nodes[i].name} to join`);
   timings.clusterSeconds = (Date.now() - t0) / 1000;
 
   const proxyPort = opts.proxy === false ? 0 : await freePort();
