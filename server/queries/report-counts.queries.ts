@@ -98,7 +98,7 @@ async function countFromDossiers(trx: Q): Promise<{ cells: CellMap; dossiers: nu
  * the two fail certification and be retried whole. SQLite has one writer.
  */
 export async function rebuildCounts(db: Db): Promise<{ dossiers: number; cells: number }> {
-  return withTransaction(
+  const built = await withTransaction(
     db,
     async (trx) => {
       await trx('report_counts').del();
@@ -115,6 +115,12 @@ export async function rebuildCounts(db: Db): Promise<{ dossiers: number; cells: 
     },
     3,
   );
+  // Every row was just replaced in one transaction: the optimizer's statistics are refreshed now, so
+  // the first reports after a rebuild are planned from the table as it is, not from its figures
+  // before (InnoDB recalculates them in the background, some time later). SQLite keeps no
+  // statistics unless ANALYZE is run, which the app never does.
+  if (dialect(db) === 'mysql') await db.raw('ANALYZE TABLE report_counts');
+  return built;
 }
 
 export interface CountDifference {
