@@ -236,7 +236,25 @@ export async function startCluster(opts: { proxy?: boolean } = {}): Promise<Clus
       return '';
     }
   };
-  /** How far node `i` has got (state and last applied write set): a joiner catching up is progress. */
+  /** Bytes in node `i`'s data folder and error log: an rsync SST writes there while SQL is not up yet. */
+  const written = (i: number) => {
+    let bytes = 0;
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const f = path.join(dir, e.name);
+        if (e.isDirectory()) walk(f);
+        else bytes += fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0;
+      }
+    };
+    try {
+      walk(path.join(nodes[i].dir, 'data'));
+      bytes += fs.statSync(path.join(nodes[i].dir, 'error.log'), { throwIfNoEntry: false })?.size ?? 0;
+    } catch {
+      // a file went away during the walk (rsync renames): counted next time
+    }
+    return bytes;
+  };
+  /** Node `i`'s state and last write set, or while SQL is down what it wrote: an SST (168 s seen) is progress. */
   const position = async (i: number) => {
     try {
       const rows = await query(
@@ -245,7 +263,7 @@ export async function startCluster(opts: { proxy?: boolean } = {}): Promise<Clus
       );
       return rows.map((r) => r.Value).join(':');
     } catch {
-      return 'down';
+      return `down:${written(i)}`;
     }
   };
   const waitSynced = async (i: number, what: string) => {
