@@ -6,7 +6,8 @@
 import { issueToken } from '../server/auth/tokens';
 import { openMysql, openSqlite, BenchDb } from './db';
 import { floorOp } from './floor';
-import { httpEvents, lookupRun, startServer, ServerProc } from './http';
+import { httpEvents, startServer, ServerProc } from './http';
+import { lookupSuite } from './lookup';
 import { log, median, opsFor, OpsRun, runOps, Settings, spread } from './lib';
 import { setupPeer } from './peer';
 import { Report, Row } from './report';
@@ -198,45 +199,7 @@ export async function transitionSuite(kind: 'sqlite' | 'mysql', s: Settings, rep
       phases.map((p) => [p.key, { opsPerRun: p.n, runs: p.runs }]),
     );
 
-    if (want('lookup') && server) {
-      const codes = sample(w.codes, 5000);
-      const runs: Record<'api' | 'page', Array<Awaited<ReturnType<typeof lookupRun>>>> = { api: [], page: [] };
-      // Warm-up: templates, statements, JIT.
-      await lookupRun(server.base, 'api', codes, 1, 50);
-      await lookupRun(server.base, 'page', codes, 1, 50);
-      for (let round = 1; round <= s.rounds; round++) {
-        for (const k of ['api', 'page'] as const) {
-          const r = await lookupRun(server.base, k, codes, s.lookupSeconds, 50);
-          runs[k].push(r);
-          log(
-            `${suiteName}: round ${round} lookup ${k}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${r.errors ? `, ${r.errors} errors` : ''}`,
-          );
-        }
-      }
-      for (const k of ['api', 'page'] as const) {
-        const label = k === 'api' ? 'lookup: GET /api/v1/public/dossiers/:code' : 'lookup: GET /tra-cuu?ma=';
-        report.add({
-          suite: suiteName,
-          name: label,
-          conc: 50,
-          unit: 'req/s',
-          value: spread(runs[k].map((r) => r.rps)),
-          p99: median(runs[k].map((r) => r.p99)),
-          target: { op: '>=', value: 3000, label: '≥ 3,000 req/s' },
-        });
-        report.add({
-          suite: suiteName,
-          name: `${label} p99`,
-          conc: 50,
-          unit: 'ms',
-          value: spread(runs[k].map((r) => r.p99)),
-          target: { op: '<=', value: 25, label: '≤ 25 ms' },
-        });
-        const errors = runs[k].reduce((n, r) => n + r.errors, 0);
-        if (errors) info.notes.push(`lookup ${k}: ${errors} non-2xx/errors`);
-      }
-      report.raw[`${suiteName}.lookup`] = runs;
-    }
+    if (want('lookup') && server) await lookupSuite(kind, db.url, server, sample(w.codes, 5000), s, report, info);
     if (server) {
       const hwm = server.hwm() / 2 ** 20;
       const sampled = server.peakSampled() / 2 ** 20;

@@ -1,3 +1,4 @@
+import './heap';
 import { ConfigError, loadConfig } from './config';
 import { start } from './main';
 
