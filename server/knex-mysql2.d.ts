@@ -3,6 +3,7 @@ declare module 'knex/lib/dialects/mysql2' {
   import type { Knex } from 'knex';
   class Client_MySQL2 extends Knex.Client {
     _query(connection: unknown, obj: unknown): Promise<unknown>;
+    acquireRawConnection(): Promise<unknown>;
   }
   export = Client_MySQL2;
 }

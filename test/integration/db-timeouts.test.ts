@@ -106,5 +106,32 @@ describe.each(ENGINES)('statement time limits on %s', (engine) => {
         .send({ type: 'FORWARD', version: 1 });
       expect(fwd.status).toBe(200);
     });
+
+    it('after a statement times out, no connection opened before it is handed out again (a partition kills them all)', async () => {
+      const db = createDb(t.tdb.url, { pool: { min: 0, max: 3 }, queryTimeoutMs: 300 });
+      const ids = async () => {
+        const rows = await Promise.all(
+          [0, 1, 2].map(() =>
+            db.raw('select connection_id() as id, sleep(0.05)').then((r) => r as [Array<{ id: number }>]),
+          ),
+        );
+        return rows.map(([r]) => Number(r[0].id));
+      };
+      try {
+        const first = await ids();
+        expect(new Set(first).size).toBe(3);
+        // Idle connections are reused while nothing has timed out.
+        expect((await ids()).filter((id) => first.includes(id)).length).toBeGreaterThan(0);
+        const err = await db.raw('select sleep(2)').catch((e: unknown) => e);
+        expect(isUnavailable(err)).toBe(true);
+        // The two idle ones were opened before the timeout: each is replaced by a new connection.
+        const after = await ids();
+        expect(after.filter((id) => first.includes(id))).toEqual([]);
+        // And those new ones are reused again.
+        expect((await ids()).filter((id) => after.includes(id)).length).toBeGreaterThan(0);
+      } finally {
+        await db.destroy();
+      }
+    });
   }
 });
