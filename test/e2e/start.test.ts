@@ -75,6 +75,13 @@ describe('start with defaults', () => {
     expect(loadConfig({ SEED_DEMO: '0' }).SEED_DEMO).toBe(false);
   });
 
+  it('HEAP_GROWING_PERCENT is 20 unless set; 0 keeps V8 own factor; anything else stops the start with its name', () => {
+    expect(loadConfig({}).HEAP_GROWING_PERCENT).toBe(20);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).HEAP_GROWING_PERCENT).toBe(0);
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: 'nhiều' })).toThrow(/HEAP_GROWING_PERCENT/);
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: '-5' })).toThrow(/HEAP_GROWING_PERCENT/);
+  });
+
   it('an explicit PUBLIC_URL is kept as given (without a trailing slash)', () => {
     const c = loadConfig({ PORT: '0', PUBLIC_URL: 'https://motcua.example.vn/' });
     expect([c.PUBLIC_URL, c.publicUrlFollowsPort]).toEqual(['https://motcua.example.vn', false]);
