@@ -56,7 +56,7 @@ const envSchema = z.object({
   // design.md §9: every statement has a limit (MySQL, client side; 0 = none) and SQLite's wait for its write lock.
   DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
-  // server/heap.ts applies it before anything loads; here a bad value stops the start with its name.
+  // V8's old-generation growing factor (server/heap.ts); 0 keeps V8's own.
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(20),
   // How long a repeated Idempotency-Key waits for its first request's answer before 409 (contract.md §2).
   IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).default(5000),

@@ -7,9 +7,9 @@ import v8 from 'node:v8';
  * default factor the heap grew to ~130 MB around a live set of ~34 MB (RSS 230 MB). A 20 % factor
  * collects sooner: peak RSS about 140 MB with the same throughput (bench/README.md, server peak RSS).
  * It is a growth factor, not a cap: a report or an import that really holds more memory still gets it.
- * HEAP_GROWING_PERCENT=0 keeps V8's default; a value that is not a whole number 0–1000 is skipped here and
- * refused by loadConfig (server/config.ts) a moment later, so the start stops with the setting's name.
+ * server/index.ts sets it as soon as the configuration is read, before the app's modules load.
+ * `percent` is HEAP_GROWING_PERCENT, checked by loadConfig; 0 keeps V8's default.
  */
-const percent = Number(process.env.HEAP_GROWING_PERCENT ?? 20);
-if (Number.isInteger(percent) && percent > 0 && percent <= 1000)
-  v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+export function setHeapGrowing(percent: number): void {
+  if (percent > 0) v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
